@@ -1,0 +1,84 @@
+"""Settings, read once from the environment (and a `.env` file beside this one).
+
+Names follow ../shared/design/api.md. `APP_ENV` says where the app runs: `development`,
+`testing` or `production` (the default, so that a forgotten setting fails safe).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent
+load_dotenv(ROOT / ".env")
+
+#: The value shipped in examples; never accepted outside development.
+PLACEHOLDER_SECRET_KEY = "change-me"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{ROOT / 'instance' / 'rapid-debrief.sqlite3'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver name (psycopg 3).
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    APP_ENV = os.environ.get("APP_ENV", "production").strip().lower() or "production"
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    FORCE_NAME = os.environ.get("FORCE_NAME", "Demonstration Constabulary")
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    BOARD_CHAIR_EMAIL = os.environ.get("BOARD_CHAIR_EMAIL", "")
+    SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", False)
+
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "rapid-debrief@localhost")
+
+    # Cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only outside development.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = None  # None: HTTPS-only unless APP_ENV is development
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = None
+    PERMANENT_SESSION_LIFETIME = _int("SESSION_HOURS", 12) * 3600
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; a form left open overnight still posts
+
+    # Sign-in throttling. memory:// is per process; use redis:// when running several web servers.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "5 per minute;20 per hour")
+
+    # How many proxies (load balancers) sit in front of the app and set X-Forwarded-*.
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+
+    # Where `npm ci` put GOV.UK Frontend's built files.
+    GOVUK_FRONTEND_DIST = Path(
+        os.environ.get("GOVUK_FRONTEND_DIST", ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk")
+    )

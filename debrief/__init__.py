@@ -1,0 +1,128 @@
+"""Rapid Debrief: learning quickly from homicides and near-misses."""
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import ROOT, Config, PLACEHOLDER_SECRET_KEY
+from debrief.extensions import csrf, db, limiter, login_manager, migrate, talisman
+
+log = logging.getLogger(__name__)
+
+
+class ConfigurationError(RuntimeError):
+    """The app was started with settings it must not run with."""
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_path=str(ROOT / "instance"))
+    app.config.from_object(Config)
+    if overrides:
+        app.config.update(overrides)
+    check_settings(app)
+
+    configure_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    return app
+
+
+def check_settings(app: Flask) -> None:
+    secret = app.config.get("SECRET_KEY") or ""
+    if app.config["APP_ENV"] not in {"development", "testing", "production"}:
+        raise ConfigurationError(
+            f"APP_ENV is '{app.config['APP_ENV']}'. Use development, testing or production."
+        )
+    for cookie in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(cookie) is None:
+            app.config[cookie] = app.config["APP_ENV"] != "development"
+    if app.config["APP_ENV"] == "development":
+        if not secret or secret == PLACEHOLDER_SECRET_KEY:
+            # A throwaway key: sessions end when the development server restarts, which is fine there.
+            app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    if not secret or secret == PLACEHOLDER_SECRET_KEY or len(secret) < 32:
+        raise ConfigurationError(
+            "SECRET_KEY is missing, is the example value, or is shorter than 32 characters. "
+            "Set SECRET_KEY to a long random value (for example the output of "
+            "`python -c \"import secrets; print(secrets.token_hex(32))\"`) in the environment or .env. "
+            "For local use only, set APP_ENV=development instead."
+        )
+
+
+def configure_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.globals["govukRebrand"] = True
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+
+
+def register_extensions(app: Flask) -> None:
+    import debrief.models  # noqa: F401  (registers the tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True,
+                     render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from debrief.services.accounts import user_for_session
+
+    login_manager.user_loader(user_for_session)
+
+    from debrief.web.security import configure_security_headers
+
+    configure_security_headers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from debrief.api import api
+    from debrief.web.admin import admin
+    from debrief.web.assets import assets
+    from debrief.web.auth import auth
+    from debrief.web.home import home
+
+    for blueprint in (assets, auth, home, admin, api):
+        app.register_blueprint(blueprint)
+
+    from debrief.web.navigation import register_navigation
+
+    register_navigation(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from debrief.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from debrief.cli import register
+
+    register(app)

@@ -1,0 +1,10 @@
+"""Command-line commands (`flask --app wsgi ...`). Each parses options, calls a service, commits."""
+from flask import Flask
+
+from debrief.cli.demo import demo_command
+from debrief.cli.users import users_group
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users_group)
+    app.cli.add_command(demo_command)

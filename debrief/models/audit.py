@@ -1,0 +1,29 @@
+"""The audit history: who did what to which record, when. Rows are only ever added."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from debrief.extensions import db
+from debrief.models.staff import User
+from debrief.models.types import UTCDateTime, utcnow
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+    __table_args__ = (sa.Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # Who acted, as shown in the history: a user's email, "system", or later an invitation.
+    actor_label: Mapped[str] = mapped_column(sa.String(254))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    entity: Mapped[str] = mapped_column(sa.String(40))
+    entity_id: Mapped[int] = mapped_column()
+    changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()

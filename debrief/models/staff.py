@@ -1,0 +1,111 @@
+"""Staff accounts: who may sign in, with which roles, and their API tokens."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from debrief.extensions import db
+from debrief.models.types import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    REVIEWER = "reviewer"
+    OWNER = "owner"
+    LEARNING = "learning"
+    BOARD = "board"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.REVIEWER: "Reviewer (Major Investigation Team)",
+    Role.OWNER: "Recommendation owner",
+    Role.LEARNING: "Learning and development",
+    Role.BOARD: "Governance board",
+    Role.ANALYST: "Analyst",
+    Role.ADMIN: "Administrator",
+}
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Rotated when an account is deactivated or its password reset: every existing session ends.
+    session_nonce: Mapped[str] = mapped_column(sa.String(32))
+    is_board_chair: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def role_set(self) -> frozenset[Role]:
+        return frozenset(Role(r.role) for r in self.roles)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.role_set.intersection(roles))
+
+    # Flask-Login's user protocol.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role IN ('reviewer', 'owner', 'learning', 'board', 'analyst', 'admin')", name="known_role"
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(20), primary_key=True, index=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API. Only its SHA-256 digest is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The first characters of the token, so a user can tell their tokens apart; not enough to use.
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")

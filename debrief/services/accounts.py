@@ -1,0 +1,260 @@
+"""Staff accounts: creating and changing users, their roles, passwords, sign-in and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+
+from debrief.extensions import db
+from debrief.models import ApiToken, Role, User, UserRole, utcnow
+from debrief.services import audit
+from debrief.services.errors import Conflict, ValidationFailed
+
+# Argon2id with the library's defaults (RFC 9106 low-memory profile).
+_hasher = PasswordHasher()
+# Verified against when no account matches, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 256
+TOKEN_PREFIX = "rd_"
+# A token's last use is written at most this often, so API reads do not each write a row.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+# Passwords ----------------------------------------------------------------------------------
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is not acceptable, or None. Length is what matters (NCSC guidance)."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"Password must be {PASSWORD_MIN_LENGTH} characters or more"
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return f"Password must be {PASSWORD_MAX_LENGTH} characters or fewer"
+    if len(set(password)) < 4:
+        return "Password must not repeat the same few characters"
+    return None
+
+
+def _hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None. Says nothing about which was wrong."""
+    user = find_by_email(email)
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hash_password(password)
+    user.last_signed_in_at = utcnow()
+    return user
+
+
+# Users --------------------------------------------------------------------------------------
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def user_for_session(session_id: str) -> User | None:
+    """Flask-Login's loader: the user behind a session, if it is still valid and active."""
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or not secrets.compare_digest(user.session_nonce, nonce):
+        return None
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)))
+
+
+def users_with_role(role: Role, active_only: bool = True) -> list[User]:
+    query = sa.select(User).join(UserRole).where(UserRole.role == role.value).order_by(User.name)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def _clean_email(email: str, errors: dict[str, str], existing: User | None = None) -> str:
+    email = normalise_email(email)
+    if not email:
+        errors["email"] = "Enter an email address"
+        return email
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        errors["email"] = "Enter an email address in the correct format, like name@police.uk"
+        return email
+    other = find_by_email(email)
+    if other is not None and other is not existing:
+        errors["email"] = "A user with this email address already exists"
+    return email
+
+
+def _clean_roles(roles: Iterable[str], errors: dict[str, str]) -> set[Role]:
+    chosen: set[Role] = set()
+    for role in roles:
+        try:
+            chosen.add(Role(role))
+        except ValueError:
+            errors["roles"] = f"'{role}' is not a role"
+    if not chosen and "roles" not in errors:
+        errors["roles"] = "Select at least one role"
+    return chosen
+
+
+def _clean_name(name: str, errors: dict[str, str]) -> str:
+    name = " ".join(name.split())
+    if not name:
+        errors["name"] = "Enter the user's name"
+    elif len(name) > 120:
+        errors["name"] = "Name must be 120 characters or fewer"
+    return name
+
+
+def create_user(
+    *, email: str, name: str, roles: Iterable[str], password: str, actor: User | None,
+    is_board_chair: bool = False,
+) -> User:
+    errors: dict[str, str] = {}
+    email = _clean_email(email, errors)
+    name = _clean_name(name, errors)
+    chosen = _clean_roles(roles, errors)
+    if problem := password_problem(password):
+        errors["password"] = problem
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        email=email,
+        name=name,
+        password_hash=_hash_password(password),
+        session_nonce=secrets.token_hex(16),
+        is_board_chair=is_board_chair,
+        roles=[UserRole(role=r.value) for r in sorted(chosen)],
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "created", "user", user.id, {
+        "email": email, "name": name, "roles": sorted(r.value for r in chosen),
+        "is_board_chair": is_board_chair,
+    })
+    return user
+
+
+def _snapshot(user: User) -> dict:
+    return {
+        "email": user.email,
+        "name": user.name,
+        "roles": sorted(r.value for r in user.role_set),
+        "is_board_chair": user.is_board_chair,
+        "active": user.active,
+    }
+
+
+def _ensure_an_admin_remains(user: User, keeps_admin: bool) -> None:
+    """Refuse a change that would leave nobody able to manage users."""
+    if keeps_admin or not (user.active and user.has_role(Role.ADMIN)):
+        return
+    others = [u for u in users_with_role(Role.ADMIN) if u.id != user.id]
+    if not others:
+        raise Conflict("last_admin", "This is the only active administrator. Make someone else an administrator first.")
+
+
+def update_user(
+    user: User, *, email: str, name: str, roles: Iterable[str], is_board_chair: bool, actor: User | None
+) -> User:
+    errors: dict[str, str] = {}
+    email = _clean_email(email, errors, existing=user)
+    name = _clean_name(name, errors)
+    chosen = _clean_roles(roles, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    _ensure_an_admin_remains(user, keeps_admin=Role.ADMIN in chosen)
+    before = _snapshot(user)
+    user.email = email
+    user.name = name
+    user.is_board_chair = is_board_chair
+    current = {r.role: r for r in user.roles}
+    user.roles = [current.get(r.value) or UserRole(role=r.value) for r in sorted(chosen)]
+    if changes := audit.changed(before, _snapshot(user)):
+        audit.record(actor, "updated", "user", user.id, changes)
+    return user
+
+
+def set_password(user: User, password: str, *, actor: User | None) -> None:
+    """A new password; every session the user had is ended."""
+    if problem := password_problem(password):
+        raise ValidationFailed({"password": problem})
+    user.password_hash = _hash_password(password)
+    user.session_nonce = secrets.token_hex(16)
+    audit.record(actor, "password_reset", "user", user.id)
+
+
+def deactivate(user: User, *, actor: User | None) -> None:
+    """Locks the user out at once: their sessions end and their API tokens are revoked."""
+    if not user.active:
+        return
+    _ensure_an_admin_remains(user, keeps_admin=False)
+    user.active = False
+    user.session_nonce = secrets.token_hex(16)
+    now = utcnow()
+    for token in user.tokens:
+        if token.revoked_at is None:
+            token.revoked_at = now
+    audit.record(actor, "deactivated", "user", user.id, {"active": {"from": True, "to": False}})
+
+
+def reactivate(user: User, *, actor: User | None) -> None:
+    if user.active:
+        return
+    user.active = True
+    audit.record(actor, "reactivated", "user", user.id, {"active": {"from": False, "to": True}})
+
+
+# API tokens ---------------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, *, actor: User | None) -> str:
+    """A new API token for the user. The token itself is returned once and never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken(user=user, token_hash=_digest(token), prefix=token[:10])
+    db.session.add(record)
+    db.session.flush()
+    audit.record(actor, "token_issued", "user", user.id, {"token": record.prefix + "…"})
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None (unknown, revoked, or user deactivated)."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    record = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if record is None or record.revoked_at is not None or not record.user.active:
+        return None
+    now = utcnow()
+    if record.last_used_at is None or now - record.last_used_at > TOKEN_TOUCH_INTERVAL:
+        record.last_used_at = now
+    return record.user

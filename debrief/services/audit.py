@@ -1,0 +1,33 @@
+"""Writing the audit history. Every service that changes a record calls `record`."""
+from __future__ import annotations
+
+from typing import Any
+
+from debrief.extensions import db
+from debrief.models import AuditEvent, User
+
+SYSTEM = "system"
+
+
+def record(
+    actor: User | None, action: str, entity: str, entity_id: int, changes: dict[str, Any] | None = None
+) -> AuditEvent:
+    event = AuditEvent(
+        actor_id=actor.id if actor else None,
+        actor_label=actor.email if actor else SYSTEM,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        changes=changes or {},
+    )
+    db.session.add(event)
+    return event
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields whose values differ, as {field: {"from": old, "to": new}}."""
+    return {
+        key: {"from": before.get(key), "to": value}
+        for key, value in after.items()
+        if before.get(key) != value
+    }

@@ -1,0 +1,18 @@
+"""Shared pieces for GOV.UK forms."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+from debrief.services.errors import RuleBroken
+
+
+def show_rule_errors(form: FlaskForm, error: RuleBroken) -> None:
+    """Put a service's refusal on the form, against the field it concerns, for the error summary."""
+    placed = False
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+            placed = True
+    if not placed:
+        form.form_errors.append(error.message)

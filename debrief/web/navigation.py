@@ -1,0 +1,45 @@
+"""The service navigation: each signed-in user sees the areas their roles let them use."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from debrief.permissions import Rule, can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    endpoint: str
+    rule: Rule | None = None  # None: every signed-in user
+
+
+NAV_ITEMS = (
+    NavItem("Home", "home.index"),
+    NavItem("Users", "admin.users", Rule.MANAGE_USERS),
+)
+
+
+def navigation_for(user) -> list[dict]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if item.rule is None or can(user, item.rule):
+            href = url_for(item.endpoint)
+            active = request.endpoint == item.endpoint or (
+                item.endpoint != "home.index" and request.path.startswith(href)
+            )
+            items.append({"text": item.text, "href": href, "active": active})
+    return items
+
+
+def register_navigation(app: Flask) -> None:
+    @app.context_processor
+    def inject_navigation():
+        return {
+            "service_navigation": navigation_for(current_user),
+            "force_name": app.config["FORCE_NAME"],
+        }

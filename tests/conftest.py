@@ -1,0 +1,162 @@
+"""Fixtures: a real database built by the migrations, the Flask test client, and signed-in users.
+
+The database is SQLite in a temporary file unless TEST_DATABASE_URL names a PostgreSQL server;
+then a throwaway database is created on that server for this run and dropped at the end.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
+
+from debrief import create_app
+from debrief.extensions import db as _db
+from debrief.extensions import limiter
+from debrief.models import User
+from debrief.services import accounts
+
+TEST_SECRET_KEY = "test-" + "x" * 40
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    server_url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not server_url or server_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    url = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"rapid_debrief_test_{secrets.token_hex(4)}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_app(database_url: str, **overrides) -> Flask:
+    settings = {
+        "APP_ENV": "testing",
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SERVER_NAME": None,
+        # The test client and the browser tests speak plain HTTP on loopback.
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    settings.update(overrides)
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    from flask_migrate import upgrade
+
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request) -> Iterator[None]:
+    """Every test starts with empty tables and fresh rate limits."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        limiter.reset()
+
+
+@pytest.fixture
+def db(app: Flask):
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask):
+    """Creates an active user through the accounts service and returns its id and email."""
+
+    def make(email: str = "riya@police.uk", *roles: str, name: str = "Riya Reviewer",
+             password: str = PASSWORD) -> User:
+        with app.app_context():
+            user = accounts.create_user(email=email, name=name, roles=roles or ("reviewer",),
+                                        password=password, actor=None)
+            _db.session.commit()
+            _db.session.refresh(user)
+            _db.session.expunge(user)
+            return user
+
+    return make
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class SignIn:
+    """Signs a test client in and out through the real pages (the flaskr AuthActions pattern)."""
+
+    def __init__(self, client: FlaskClient):
+        self.client = client
+
+    def sign_in(self, email: str, password: str = PASSWORD):
+        token = csrf_token_from(self.client.get("/sign-in").get_data(as_text=True))
+        return self.client.post("/sign-in", data={"csrf_token": token, "email": email, "password": password})
+
+    def sign_out(self):
+        token = csrf_token_from(self.client.get("/").get_data(as_text=True))
+        return self.client.post("/sign-out", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> SignIn:
+    return SignIn(client)
+
+
+@pytest.fixture
+def api_token(app: Flask):
+    """A bearer token for a user, made the way `users token` makes one."""
+
+    def issue(email: str) -> dict[str, str]:
+        with app.app_context():
+            user = accounts.find_by_email(email)
+            token = accounts.issue_token(user, actor=None)
+            _db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return issue
