@@ -73,7 +73,10 @@ class Config:
     # Sign-in throttling. memory:// is per process; use redis:// when running several web servers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # Per account, against password guessing; per address, looser, since a whole police station
+    # may reach the service from one address.
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "5 per minute;20 per hour")
+    SIGN_IN_ADDRESS_RATE_LIMIT = os.environ.get("SIGN_IN_ADDRESS_RATE_LIMIT", "30 per minute;300 per hour")
 
     # How many proxies (load balancers) sit in front of the app and set X-Forwarded-*.
     PROXY_COUNT = _int("PROXY_COUNT", 0)

@@ -9,6 +9,8 @@ import os
 import re
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -26,23 +28,31 @@ TEST_SECRET_KEY = "test-" + "x" * 40
 PASSWORD = "correct-horse-battery"
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> Iterator[str]:
+@contextmanager
+def throwaway_database(tmp_dir: Path) -> Iterator[str]:
+    """A new, empty database for this run: SQLite in a file, or a PostgreSQL database created on
+    the server TEST_DATABASE_URL names (trust auth is enough) and dropped afterwards."""
     server_url = os.environ.get("TEST_DATABASE_URL", "").strip()
     if not server_url or server_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        yield f"sqlite:///{tmp_dir / f'test-{secrets.token_hex(4)}.sqlite3'}"
         return
     url = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
     name = f"rapid_debrief_test_{secrets.token_hex(4)}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    server = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
+        with server.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        server.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    with throwaway_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 def make_app(database_url: str, **overrides) -> Flask:
@@ -88,10 +98,15 @@ def _clean_state(request) -> Iterator[None]:
 
 
 @pytest.fixture
-def db(app: Flask):
-    with app.app_context():
-        yield _db
-        _db.session.remove()
+def read_db(app: Flask):
+    """Reads the database between requests. Each read gets its own app context, so nothing
+    (such as the signed-in user cached on `g`) carries over into the requests that follow."""
+
+    def read(query):
+        with app.app_context():
+            return query(_db.session)
+
+    return read
 
 
 @pytest.fixture
@@ -146,6 +161,18 @@ class SignIn:
 @pytest.fixture
 def auth(client: FlaskClient) -> SignIn:
     return SignIn(client)
+
+
+@pytest.fixture
+def browser_of(app: Flask):
+    """A separate test client (another person's browser), signed in as `email`."""
+
+    def open_as(email: str, password: str = PASSWORD) -> FlaskClient:
+        other = app.test_client()
+        assert SignIn(other).sign_in(email, password).status_code == 302
+        return other
+
+    return open_as
 
 
 @pytest.fixture

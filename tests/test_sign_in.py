@@ -120,3 +120,12 @@ def test_sign_in_without_a_csrf_token_is_refused(client, make_user):
     assert response.status_code == 400
     assert "did not come from this service" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_limited_too(database_url, make_user):
+    from tests.conftest import SignIn, make_app
+
+    app = make_app(database_url, SIGN_IN_ADDRESS_RATE_LIMIT="3 per minute")
+    browser = SignIn(app.test_client())
+    statuses = [browser.sign_in(f"person{n}@police.uk", "guessing-wrongly").status_code for n in range(4)]
+    assert statuses == [400, 400, 400, 429]

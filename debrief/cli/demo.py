@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from debrief.extensions import db
 from debrief.services import demo
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load demonstration data (safe to run twice). Refused in production."""
     if current_app.config["APP_ENV"] == "production":

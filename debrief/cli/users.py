@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from debrief.extensions import db
 from debrief.models import Role
@@ -9,7 +10,7 @@ from debrief.services import accounts
 from debrief.services.errors import RuleBroken
 
 
-@click.group("users", help="Staff accounts.")
+@click.group("users", cls=AppGroup, help="Staff accounts.")
 def users_group() -> None:
     pass
 

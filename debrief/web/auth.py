@@ -24,12 +24,16 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-def _sign_in_limit() -> str:
+def _account_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
-def _email_key() -> str:
-    # A second limit per account, so guessing one person's password from many addresses is slow too.
+def _address_limit() -> str:
+    return current_app.config["SIGN_IN_ADDRESS_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    # Guessing one person's password is slow even when spread over many addresses.
     return "sign-in:" + accounts.normalise_email(request.form.get("email", ""))
 
 
@@ -43,8 +47,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @auth.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))

@@ -1,0 +1,67 @@
+"""Settings come from the environment; unsafe ones refuse to start."""
+import importlib
+
+import pytest
+
+import config
+from debrief import ConfigurationError
+from tests.conftest import make_app
+
+
+@pytest.mark.parametrize("secret", ["", "change-me", "too-short"])
+def test_production_refuses_to_start_without_a_real_secret_key(database_url, secret):
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        make_app(database_url, APP_ENV="production", SECRET_KEY=secret)
+
+
+def test_development_runs_without_a_secret_key(database_url):
+    app = make_app(database_url, APP_ENV="development", SECRET_KEY="")
+    assert len(app.config["SECRET_KEY"]) >= 32
+
+
+def test_an_unknown_app_env_is_refused(database_url):
+    with pytest.raises(ConfigurationError, match="APP_ENV"):
+        make_app(database_url, APP_ENV="staging")
+
+
+def test_with_nothing_set_the_database_is_sqlite_under_instance(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert config._database_url().startswith("sqlite:///")
+    assert config._database_url().endswith("/instance/rapid-debrief.sqlite3")
+
+
+@pytest.mark.parametrize("given", ["postgres://u:p@db/rd", "postgresql://u:p@db/rd"])
+def test_database_url_is_given_the_psycopg3_driver(monkeypatch, given):
+    monkeypatch.setenv("DATABASE_URL", given)
+    assert config._database_url() == "postgresql+psycopg://u:p@db/rd"
+
+
+def test_settings_are_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("FORCE_NAME", "Essex Police")
+    monkeypatch.setenv("MAIL_PORT", "2525")
+    monkeypatch.setenv("MAIL_USE_TLS", "true")
+    monkeypatch.setenv("SCHEDULER_ENABLED", "0")
+    reloaded = importlib.reload(config)
+    try:
+        assert reloaded.Config.FORCE_NAME == "Essex Police"
+        assert reloaded.Config.MAIL_PORT == 2525
+        assert reloaded.Config.MAIL_USE_TLS is True
+        assert reloaded.Config.SCHEDULER_ENABLED is False
+    finally:
+        monkeypatch.undo()
+        importlib.reload(config)
+
+
+def test_a_dotenv_file_is_read(tmp_path, monkeypatch):
+    monkeypatch.delenv("FORCE_NAME", raising=False)
+    (tmp_path / ".env").write_text("FORCE_NAME=Kent Police\n")
+    monkeypatch.setattr(config, "ROOT", tmp_path)
+    from dotenv import load_dotenv
+
+    load_dotenv(tmp_path / ".env")
+    reloaded = importlib.reload(config)
+    try:
+        assert reloaded.Config.FORCE_NAME == "Kent Police"
+    finally:
+        monkeypatch.delenv("FORCE_NAME", raising=False)
+        importlib.reload(config)
