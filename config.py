@@ -69,6 +69,7 @@ class Config:
     PERMANENT_SESSION_LIFETIME = _int("SESSION_HOURS", 12) * 3600
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; a form left open overnight still posts
+    PASSWORD_HASH_FAST = False  # the test suite only: see services/accounts.py
 
     # Sign-in throttling. memory:// is per process; use redis:// when running several web servers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

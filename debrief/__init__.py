@@ -44,6 +44,8 @@ def check_settings(app: Flask) -> None:
         raise ConfigurationError(
             f"APP_ENV is '{app.config['APP_ENV']}'. Use development, testing or production."
         )
+    if app.config.get("PASSWORD_HASH_FAST") and app.config["APP_ENV"] != "testing":
+        raise ConfigurationError("PASSWORD_HASH_FAST weakens password storage and is for the test suite only.")
     for cookie in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(cookie) is None:
             app.config[cookie] = app.config["APP_ENV"] != "development"

@@ -67,6 +67,7 @@ def make_app(database_url: str, **overrides) -> Flask:
         "RATELIMIT_STORAGE_URI": "memory://",
     }
     settings.update(overrides)
+    settings.setdefault("PASSWORD_HASH_FAST", settings["APP_ENV"] == "testing")
     return create_app(settings)
 
 

@@ -30,7 +30,7 @@ def test_admin_adds_a_user_with_several_roles_who_can_then_sign_in(admin, browse
     user = read_db(lambda s: s.scalar(sa.select(User).where(User.email == "bea@police.uk")))
     assert user.role_set == {"board", "analyst"}
     assert user.is_board_chair
-    assert user.password_hash.startswith("$argon2id$")
+    assert user.password_hash.startswith("$argon2id$")  # (cheap parameters in tests; see conftest)
     assert "a-long-enough-password" not in user.password_hash
     assert browser_of("bea@police.uk", "a-long-enough-password").get("/").status_code == 200
 

@@ -65,3 +65,8 @@ def test_a_dotenv_file_is_read(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("FORCE_NAME", raising=False)
         importlib.reload(config)
+
+
+def test_fast_password_hashing_is_refused_outside_the_test_suite(database_url):
+    with pytest.raises(ConfigurationError, match="PASSWORD_HASH_FAST"):
+        make_app(database_url, APP_ENV="production", PASSWORD_HASH_FAST=True)

@@ -7,19 +7,22 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 
 from debrief.extensions import db
 from debrief.models import ApiToken, Role, User, UserRole, utcnow
 from debrief.services import audit
 from debrief.services.errors import Conflict, ValidationFailed
 
-# Argon2id with the library's defaults (RFC 9106 low-memory profile).
-_hasher = PasswordHasher()
+# Argon2id with the library's defaults (RFC 9106 low-memory profile). The test suite may ask for
+# the cheapest parameters (PASSWORD_HASH_FAST, refused outside APP_ENV=testing): thousands of
+# hashes otherwise dominate its run time.
+_HASHERS = {False: PasswordHasher(), True: PasswordHasher.from_parameters(profiles.CHEAPEST)}
 # Verified against when no account matches, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_DUMMY_HASH = _HASHERS[False].hash(secrets.token_urlsafe(16))
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256
@@ -42,20 +45,24 @@ def password_problem(password: str) -> str | None:
     return None
 
 
+def _hasher() -> PasswordHasher:
+    return _HASHERS[bool(current_app.config.get("PASSWORD_HASH_FAST"))]
+
+
 def _hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None. Says nothing about which was wrong."""
     user = find_by_email(email)
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher().verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = _hash_password(password)
     user.last_signed_in_at = utcnow()
     return user
