@@ -82,6 +82,12 @@ class Config:
     # How many proxies (load balancers) sit in front of the app and set X-Forwarded-*.
     PROXY_COUNT = _int("PROXY_COUNT", 0)
 
+    # The deadline policy (clock lengths, day types, which clocks are on). Empty: the shipped default.
+    DEADLINE_POLICY_FILE = os.environ.get("DEADLINE_POLICY_FILE", "")
+    # The force's crime reference format, and an example shown when one does not match.
+    CRIME_REFERENCE_PATTERN = os.environ.get("CRIME_REFERENCE_PATTERN", r"[0-9]{1,4}/[0-9]{1,8}/[0-9]{2}")
+    CRIME_REFERENCE_EXAMPLE = os.environ.get("CRIME_REFERENCE_EXAMPLE", "42/18812/26")
+
     # Where `npm ci` put GOV.UK Frontend's built files.
     GOVUK_FRONTEND_DIST = Path(
         os.environ.get("GOVUK_FRONTEND_DIST", ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk")

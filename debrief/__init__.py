@@ -26,6 +26,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     check_settings(app)
+    load_deadline_policy(app)
 
     configure_templates(app)
     register_extensions(app)
@@ -63,6 +64,19 @@ def check_settings(app: Flask) -> None:
         )
 
 
+def load_deadline_policy(app: Flask) -> None:
+    """Read and check the policy once, at start: a mistake stops the app with the file's problems listed."""
+    from debrief.services import deadline_policy
+    from debrief.services.clock_calendar import BankHolidayCalendar
+
+    try:
+        policy = deadline_policy.load(app.config["DEADLINE_POLICY_FILE"] or None)
+    except deadline_policy.PolicyError as error:
+        raise ConfigurationError(str(error)) from None
+    app.extensions["deadline_policy"] = policy
+    app.extensions["bank_holidays"] = BankHolidayCalendar(policy.extra_bank_holidays)
+
+
 def configure_templates(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),
@@ -83,6 +97,9 @@ def register_extensions(app: Flask) -> None:
     import debrief.models  # noqa: F401  (registers the tables)
 
     db.init_app(app)
+    from debrief.database import configure_database
+
+    configure_database(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True,
                      render_as_batch=True)
     csrf.init_app(app)

@@ -1,6 +1,15 @@
 """The data model. Importing this package registers every table with SQLAlchemy."""
 from debrief.models.audit import AuditEvent
+from debrief.models.clocks import Clock, ClockState
+from debrief.models.debriefs import (
+    LABELS, Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, VictimSex, Weapon,
+)
+from debrief.models.reference import IncidentType
 from debrief.models.staff import ROLE_LABELS, ApiToken, Role, User, UserRole
 from debrief.models.types import UTCDateTime, utcnow
 
-__all__ = ["ROLE_LABELS", "ApiToken", "AuditEvent", "Role", "User", "UserRole", "UTCDateTime", "utcnow"]
+__all__ = [
+    "LABELS", "ROLE_LABELS", "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
+    "DebriefTheme", "IncidentType", "MeetingAttendee", "Relationship", "Role", "Theme", "User", "UserRole",
+    "UTCDateTime", "VictimSex", "Weapon", "utcnow",
+]

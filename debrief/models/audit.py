@@ -25,5 +25,7 @@ class AuditEvent(db.Model):
     entity: Mapped[str] = mapped_column(sa.String(40))
     entity_id: Mapped[int] = mapped_column()
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # The debrief the change belongs to, so its whole history is one indexed query.
+    debrief_id: Mapped[int | None] = mapped_column(sa.ForeignKey("debriefs.id"), index=True)
 
     actor: Mapped[User | None] = relationship()

@@ -10,9 +10,11 @@ SYSTEM = "system"
 
 
 def record(
-    actor: User | None, action: str, entity: str, entity_id: int, changes: dict[str, Any] | None = None
+    actor: User | None, action: str, entity: str, entity_id: int, changes: dict[str, Any] | None = None,
+    *, debrief_id: int | None = None,
 ) -> AuditEvent:
     event = AuditEvent(
+        debrief_id=debrief_id,
         actor_id=actor.id if actor else None,
         actor_label=actor.email if actor else SYSTEM,
         action=action,

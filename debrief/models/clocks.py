@@ -1,0 +1,61 @@
+"""Deadline clocks: named timers on a debrief (and later on invitations and recommendations)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from debrief.extensions import db
+from debrief.models.types import UTCDateTime
+
+
+class ClockState(StrEnum):
+    NOT_STARTED = "not_started"
+    PENDING = "pending"
+    MET = "met"
+    OVERDUE = "overdue"
+    PAUSED = "paused"
+
+
+class Clock(db.Model):
+    __tablename__ = "clocks"
+    __table_args__ = (
+        # The open clocks by due time: what the reviewer's home and the reminders look for.
+        sa.Index("ix_clocks_open_due", "due_at", postgresql_where=sa.text("met_at IS NULL"),
+                 sqlite_where=sa.text("met_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debrief_id: Mapped[int | None] = mapped_column(sa.ForeignKey("debriefs.id", ondelete="CASCADE"),
+                                                   index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    label: Mapped[str] = mapped_column(sa.String(120))
+    source: Mapped[str] = mapped_column(sa.String(255))
+    # The policy's day type and length, copied when the clock is made so the clock explains itself.
+    unit: Mapped[str] = mapped_column(sa.String(30))
+    length: Mapped[int] = mapped_column()
+    waits_for: Mapped[str | None] = mapped_column(sa.String(40))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the policy gives; `due_date` adds extensions and pauses on top.
+    base_due_date: Mapped[date | None] = mapped_column(sa.Date)
+    due_date: Mapped[date | None] = mapped_column(sa.Date)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pause_reason: Mapped[str | None] = mapped_column(sa.Text)
+    extension_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    debrief: Mapped["Debrief | None"] = relationship()  # noqa: F821  (models/debriefs.py)
+
+    def state_at(self, now: datetime) -> ClockState:
+        if self.met_at is not None:
+            return ClockState.MET
+        if self.started_at is None:
+            return ClockState.NOT_STARTED
+        if self.paused_at is not None:
+            return ClockState.PAUSED
+        if self.due_at is not None and now > self.due_at:
+            return ClockState.OVERDUE
+        return ClockState.PENDING

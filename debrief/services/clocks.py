@@ -1,0 +1,250 @@
+"""Deadline clocks: which a debrief gets, when they fall due, and meeting, extending, pausing them.
+
+The arithmetic of days is in `clock_calendar`; the lengths and day types in the policy file
+(`deadline_policy`). This module applies them to records.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import contains_eager
+
+from debrief.extensions import db
+from debrief.models import Clock, ClockState, Debrief, User, utcnow
+from debrief.services import audit
+from debrief.services import deadline_policy
+from debrief.services.clock_calendar import (
+    LONDON, BankHolidayCalendar, add_calendar_days, add_months, end_of_day, end_of_following_day, london_date,
+)
+from debrief.services.errors import Conflict, ValidationFailed
+from debrief.services.pagination import Page, paginate
+from debrief.services.validation import text
+
+DUE_SOON_DAYS = 7
+REASON_MAX = 2_000
+
+
+def policy() -> deadline_policy.DeadlinePolicy:
+    return current_app.extensions["deadline_policy"]
+
+
+def calendar() -> BankHolidayCalendar:
+    return current_app.extensions["bank_holidays"]
+
+
+def due_date_for(unit: str, length: int, start: date, cal: BankHolidayCalendar) -> date:
+    """The last day of a clock that starts on `start` (day 1 is the day after)."""
+    if unit == "calendar_days":
+        return add_calendar_days(start, length)
+    if unit == "working_days":
+        return cal.add_working_days(start, length)
+    if unit == "end_of_following_day":
+        return end_of_following_day(start)
+    if unit == "months":
+        return add_months(start, length)
+    raise ValueError(f"unknown clock unit {unit!r}")
+
+
+def _start(clock: Clock, at: datetime) -> None:
+    """Starts the clock at `at`, keeping any extension or pause already added on top of the policy."""
+    offset = (clock.due_date - clock.base_due_date).days if clock.due_date and clock.base_due_date else 0
+    clock.started_at = at
+    clock.base_due_date = due_date_for(clock.unit, clock.length, london_date(at), calendar())
+    clock.due_date = clock.base_due_date + timedelta(days=offset)
+    clock.due_at = end_of_day(clock.due_date)
+
+
+def _record(actor: User | None, action: str, clock: Clock, changes: dict | None = None) -> None:
+    audit.record(actor, action, "clock", clock.id, {"clock": clock.label, **(changes or {})},
+                 debrief_id=clock.debrief_id)
+
+
+def clocks_of(debrief: Debrief) -> list[Clock]:
+    return list(db.session.scalars(
+        sa.select(Clock).where(Clock.debrief_id == debrief.id).order_by(Clock.due_at.is_(None), Clock.due_at,
+                                                                         Clock.id)))
+
+
+def sync_debrief_clocks(debrief: Debrief, actor: User | None) -> None:
+    """Gives the debrief every clock the policy says applies, and withdraws unmet ones that no longer do
+    (for example when the victim's age is corrected). Clocks already met are never removed."""
+    existing = {clock.kind: clock for clock in clocks_of(debrief)}
+    for rule in policy().rules:
+        clock = existing.get(rule.kind)
+        applies = rule.applies_to(debrief)
+        if applies and clock is None:
+            clock = Clock(debrief_id=debrief.id, kind=rule.kind, label=rule.label, source=rule.source,
+                          unit=rule.unit, length=rule.length, waits_for=rule.waits_for)
+            if rule.waits_for is None:
+                _start(clock, debrief.reported_at)
+            elif (dependency := existing.get(rule.waits_for)) is not None and dependency.met_at is not None:
+                _start(clock, dependency.met_at)
+            db.session.add(clock)
+            db.session.flush()
+            existing[rule.kind] = clock
+            _record(actor, "clock_added", clock, {"due_date": _iso(clock.due_date)})
+        elif not applies and clock is not None and clock.met_at is None:
+            _record(actor, "clock_withdrawn", clock, {"reason": "no longer applies to this incident"})
+            db.session.delete(clock)
+
+
+def move_with_reported_at(debrief: Debrief, actor: User | None) -> None:
+    """The incident's report time changed: every clock that runs from it and is not yet met moves."""
+    for clock in clocks_of(debrief):
+        if clock.met_at is None and clock.waits_for is None:
+            before = clock.due_date
+            _start(clock, debrief.reported_at)
+            if clock.due_date != before:
+                _record(actor, "clock_moved", clock, {"due_date": {"from": _iso(before), "to": _iso(clock.due_date)}})
+
+
+def mark_met(clock: Clock, *, at: datetime | None, actor: User | None) -> None:
+    now = utcnow()
+    at = at or now
+    if clock.met_at is not None:
+        raise Conflict("invalid_transition", f"{clock.label} was already met on {_show(clock.met_at)}.")
+    if clock.started_at is None:
+        raise Conflict("invalid_transition",
+                       f"{clock.label} has not started: it starts when its earlier step is met.")
+    if at > now + timedelta(minutes=5):
+        raise ValidationFailed({"at": "The time it was met must be now or in the past"})
+    if at < clock.started_at:
+        raise ValidationFailed({"at": f"The time it was met must be after the clock started ({_show(clock.started_at)})"})
+    clock.met_at = at
+    clock.paused_at = None
+    _record(actor, "clock_met", clock, {"met_at": at.isoformat()})
+    waiting = db.session.scalars(sa.select(Clock).where(
+        Clock.debrief_id == clock.debrief_id, Clock.waits_for == clock.kind, Clock.started_at.is_(None)))
+    for dependant in waiting:
+        _start(dependant, at)
+        _record(actor, "clock_started", dependant, {"due_date": _iso(dependant.due_date),
+                                                    "because": f"{clock.label} was met"})
+
+
+def _reason(reason: str | None) -> str:
+    errors: dict[str, str] = {}
+    value = text(reason, "reason", errors, label="a reason", required=True, max_length=REASON_MAX)
+    if errors:
+        raise ValidationFailed(errors)
+    return value
+
+
+def _must_be_running(clock: Clock, action: str) -> None:
+    if clock.met_at is not None:
+        raise Conflict("invalid_transition", f"{clock.label} is already met; it cannot be {action}.")
+    if clock.started_at is None:
+        raise Conflict("invalid_transition", f"{clock.label} has not started yet; it cannot be {action}.")
+
+
+def extend(clock: Clock, *, due_date: date | None, reason: str | None, actor: User | None) -> None:
+    _must_be_running(clock, "extended")
+    errors: dict[str, str] = {}
+    if due_date is None:
+        errors["due_date"] = "Enter the new due date"
+    elif clock.due_date is not None and due_date <= clock.due_date:
+        errors["due_date"] = f"The new due date must be after the current one ({clock.due_date:%-d %B %Y})"
+    try:
+        reason = _reason(reason)
+    except ValidationFailed as problem:
+        errors.update(problem.fields)
+    if errors:
+        raise ValidationFailed(errors)
+    before = clock.due_date
+    clock.due_date = due_date
+    clock.due_at = end_of_day(due_date)
+    clock.extension_reason = reason
+    _record(actor, "clock_extended", clock, {"due_date": {"from": _iso(before), "to": _iso(due_date)},
+                                             "reason": reason})
+
+
+def pause(clock: Clock, *, reason: str | None, actor: User | None) -> None:
+    _must_be_running(clock, "paused")
+    if clock.paused_at is not None:
+        raise Conflict("invalid_transition", f"{clock.label} is already paused.")
+    reason = _reason(reason)
+    clock.paused_at = utcnow()
+    clock.pause_reason = reason
+    _record(actor, "clock_paused", clock, {"reason": reason})
+
+
+def resume(clock: Clock, *, reason: str | None, actor: User | None) -> None:
+    """The clock runs again; its due date moves on by the days it was paused, in its own day type."""
+    if clock.paused_at is None:
+        raise Conflict("invalid_transition", f"{clock.label} is not paused.")
+    reason = _reason(reason)
+    paused_on, resumed_on = london_date(clock.paused_at), london_date(utcnow())
+    if clock.unit == "working_days":
+        days = calendar().working_days_in(paused_on, resumed_on)
+        new_due = calendar().add_working_days(clock.due_date, days) if days else clock.due_date
+    else:
+        new_due = clock.due_date + (resumed_on - paused_on)
+    before = clock.due_date
+    clock.due_date = new_due
+    clock.due_at = end_of_day(new_due)
+    clock.paused_at = None
+    clock.pause_reason = None
+    _record(actor, "clock_resumed", clock, {"reason": reason,
+                                            "due_date": {"from": _iso(before), "to": _iso(new_due)}})
+
+
+def get(clock_id: int) -> Clock | None:
+    return db.session.get(Clock, clock_id)
+
+
+# What is due ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """A clock as a person reads it at a moment: its state and how many days are left or overdue."""
+
+    clock: Clock
+    state: ClockState
+    days_left: int | None  # negative when overdue; None when met or not started
+
+    @property
+    def due_soon(self) -> bool:
+        return self.state is ClockState.PENDING and self.days_left is not None and self.days_left <= 2
+
+
+def view(clock: Clock, now: datetime | None = None) -> ClockView:
+    now = now or utcnow()
+    state = clock.state_at(now)
+    days_left = None
+    if state in (ClockState.PENDING, ClockState.OVERDUE, ClockState.PAUSED) and clock.due_date:
+        days_left = (clock.due_date - london_date(now)).days
+    return ClockView(clock, state, days_left)
+
+
+def _running():
+    return sa.and_(Clock.met_at.is_(None), Clock.paused_at.is_(None), Clock.due_at.is_not(None))
+
+
+def due_soon(page: int, per_page: int, now: datetime | None = None) -> Page:
+    """Running clocks due from now to the end of the 7th day ahead, soonest first, across all debriefs."""
+    now = now or utcnow()
+    horizon = end_of_day(london_date(now) + timedelta(days=DUE_SOON_DAYS))
+    query = (sa.select(Clock).join(Clock.debrief).options(contains_eager(Clock.debrief))
+             .where(_running(), Clock.due_at >= now, Clock.due_at <= horizon)
+             .order_by(Clock.due_at, Clock.id))
+    return paginate(query, page, per_page)
+
+
+def overdue(page: int, per_page: int, now: datetime | None = None) -> Page:
+    """Running clocks past their end, the longest overdue first, across all debriefs."""
+    now = now or utcnow()
+    query = (sa.select(Clock).join(Clock.debrief).options(contains_eager(Clock.debrief))
+             .where(_running(), Clock.due_at < now)
+             .order_by(Clock.due_at, Clock.id))
+    return paginate(query, page, per_page)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _show(at: datetime) -> str:
+    return at.astimezone(LONDON).strftime("%-d %B %Y at %H:%M")

@@ -1,0 +1,276 @@
+"""Debriefs: opening, changing and listing them, their references, and the rapid debrief meeting."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from debrief.extensions import db
+from debrief.models import (
+    AuditEvent, Clock, Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, User,
+    VictimSex, Weapon, utcnow,
+)
+from debrief.services import audit, clocks, reference_data
+from debrief.services.clock_calendar import london_date
+from debrief.services.errors import Conflict, ValidationFailed
+from debrief.services.pagination import Page, paginate
+from debrief.services import validation as check
+
+REFERENCE_ATTEMPTS = 20
+MAX_ATTENDEES = 100
+
+
+@dataclass
+class DebriefDetails:
+    """What a reviewer records about an incident; the same for the form, the API and the seed."""
+
+    incident_type: str | None = None
+    crime_reference: str | None = None
+    operation_name: str | None = None
+    occurred_at: datetime | None = None
+    reported_at: datetime | None = None
+    area: str | None = None
+    summary: str | None = None
+    partner_briefing: str | None = None
+    themes: list[str] = field(default_factory=list)
+    victim_age: int | None = None
+    victim_sex: str | None = None
+    relationship_to_suspect: str | None = None
+    domestic: bool = False
+    weapon: str | None = None
+    prior_police_contact: bool = False
+
+    @classmethod
+    def of(cls, debrief: Debrief) -> DebriefDetails:
+        values = {f.name: getattr(debrief, f.name) for f in fields(cls) if f.name != "incident_type"}
+        return cls(incident_type=debrief.incident_type_code, **values)
+
+
+def _crime_reference_rule() -> tuple[re.Pattern, str]:
+    config = current_app.config
+    return re.compile(config["CRIME_REFERENCE_PATTERN"]), config["CRIME_REFERENCE_EXAMPLE"]
+
+
+def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief | None) -> DebriefDetails:
+    """The details cleaned, with a message in `errors` for every rule broken."""
+    now = utcnow()
+    kind = reference_data.incident_type(details.incident_type) if details.incident_type else None
+    if not details.incident_type:
+        errors.setdefault("incident_type", "Select the type of incident")
+    elif kind is None or (not kind.active and (existing is None or existing.incident_type_code != kind.code)):
+        errors.setdefault("incident_type", "Select the type of incident from the list")
+
+    crime_reference = check.text(details.crime_reference, "crime_reference", errors,
+                                 label="the crime reference", required=True, max_length=40)
+    if crime_reference and "crime_reference" not in errors:
+        crime_reference = re.sub(r"\s+", "", crime_reference).upper()
+        pattern, example = _crime_reference_rule()
+        if not pattern.fullmatch(crime_reference):
+            errors["crime_reference"] = f"Enter the crime reference in the right format, like {example}"
+
+    if details.occurred_at is None:
+        errors.setdefault("occurred_at", "Enter when the incident happened")
+    if details.reported_at is None:
+        errors.setdefault("reported_at", "Enter when the incident was reported to police")
+    check.not_in_future(details.occurred_at, "occurred_at", errors, label="the date it happened", now=now)
+    check.not_in_future(details.reported_at, "reported_at", errors, label="the date it was reported", now=now)
+    if details.occurred_at and details.reported_at and details.reported_at < details.occurred_at:
+        errors.setdefault("reported_at", "The time it was reported must be the same as or after the time it happened")
+
+    themes = []
+    for theme in details.themes or []:
+        if check.choice(theme, "themes", errors, Theme, label="themes") and theme not in themes:
+            themes.append(theme)
+
+    if details.victim_age is not None and not 0 <= details.victim_age <= 120:
+        errors.setdefault("victim_age", "The victim's age must be a whole number from 0 to 120")
+
+    return DebriefDetails(
+        incident_type=details.incident_type,
+        crime_reference=crime_reference,
+        operation_name=check.text(details.operation_name, "operation_name", errors,
+                                  label="the operation name", max_length=120, single_line=True),
+        occurred_at=details.occurred_at,
+        reported_at=details.reported_at,
+        area=check.text(details.area, "area", errors, label="the area", max_length=120, single_line=True),
+        summary=check.text(details.summary, "summary", errors, label="a summary of the incident",
+                           required=True),
+        partner_briefing=check.text(details.partner_briefing, "partner_briefing", errors,
+                                    label="the partner briefing"),
+        themes=sorted(themes),
+        victim_age=details.victim_age,
+        victim_sex=check.choice(details.victim_sex, "victim_sex", errors, VictimSex, label="the victim's sex"),
+        relationship_to_suspect=check.choice(details.relationship_to_suspect, "relationship_to_suspect",
+                                             errors, Relationship,
+                                  label="the victim's relationship to the suspect"),
+        domestic=bool(details.domestic),
+        weapon=check.choice(details.weapon, "weapon", errors, Weapon, label="the weapon"),
+        prior_police_contact=bool(details.prior_police_contact),
+    )
+
+
+def _refuse_duplicate_crime_reference(crime_reference: str | None, existing: Debrief | None) -> None:
+    if not crime_reference:
+        return
+    other = db.session.scalar(sa.select(Debrief).where(Debrief.crime_reference == crime_reference))
+    if other is not None and other is not existing:
+        raise Conflict("duplicate", f"Crime reference {crime_reference} already has a debrief: {other.reference}.",
+                       {"crime_reference": f"Crime reference {crime_reference} already has a debrief, "
+                                           f"{other.reference}"})
+
+
+def _validated(details: DebriefDetails, existing: Debrief | None,
+               format_errors: dict[str, str] | None) -> DebriefDetails:
+    errors = dict(format_errors or {})
+    clean = _checked(details, errors, existing)
+    if errors:
+        raise ValidationFailed(errors)
+    _refuse_duplicate_crime_reference(clean.crime_reference, existing)
+    return clean
+
+
+def _apply(debrief: Debrief, details: DebriefDetails) -> None:
+    for name, value in asdict(details).items():
+        if name == "incident_type":
+            debrief.incident_type_code = value
+            debrief.incident_type = reference_data.incident_type(value)
+        elif name == "themes":
+            kept = {row.theme: row for row in debrief.theme_rows}
+            debrief.theme_rows = [kept.get(t) or DebriefTheme(theme=t) for t in value]
+        else:
+            setattr(debrief, name, value)
+
+
+def _snapshot(debrief: Debrief) -> dict:
+    values = asdict(DebriefDetails.of(debrief))
+    for name, value in values.items():
+        if isinstance(value, datetime):
+            values[name] = value.isoformat()
+    return values
+
+
+def _insert_with_new_reference(debrief: Debrief) -> None:
+    """Numbers the debrief DB-<year>-<n>, one more than the year's highest. Two reviewers saving at
+    the same moment both try the same number; the unique constraint refuses one, which tries again."""
+    year = london_date(utcnow()).year
+    for _ in range(REFERENCE_ATTEMPTS):
+        highest = db.session.scalar(sa.select(sa.func.max(Debrief.reference_number))
+                                    .where(Debrief.reference_year == year))
+        debrief.reference_year, debrief.reference_number = year, (highest or 0) + 1
+        try:
+            with db.session.begin_nested():
+                db.session.add(debrief)
+        except IntegrityError as error:
+            if "crime_reference" in str(error.orig):
+                _refuse_duplicate_crime_reference(debrief.crime_reference, None)
+            continue
+        return
+    raise Conflict("busy", "Many debriefs are being opened at once. Try saving again.")
+
+
+def create(details: DebriefDetails, *, actor: User, format_errors: dict[str, str] | None = None) -> Debrief:
+    clean = _validated(details, None, format_errors)
+    debrief = Debrief(reviewer_id=actor.id)
+    _apply(debrief, clean)
+    _insert_with_new_reference(debrief)
+    audit.record(actor, "created", "debrief", debrief.id, {"reference": debrief.reference, **_snapshot(debrief)},
+                 debrief_id=debrief.id)
+    clocks.sync_debrief_clocks(debrief, actor)
+    return debrief
+
+
+def update(debrief: Debrief, details: DebriefDetails, *, actor: User,
+           format_errors: dict[str, str] | None = None) -> Debrief:
+    clean = _validated(details, debrief, format_errors)
+    before = _snapshot(debrief)
+    reported_before = debrief.reported_at
+    _apply(debrief, clean)
+    db.session.flush()
+    changes = audit.changed(before, _snapshot(debrief))
+    if not changes:
+        return debrief
+    audit.record(actor, "updated", "debrief", debrief.id, changes, debrief_id=debrief.id)
+    if debrief.reported_at != reported_before:
+        clocks.move_with_reported_at(debrief, actor)
+    clocks.sync_debrief_clocks(debrief, actor)
+    return debrief
+
+
+def get(debrief_id: int) -> Debrief | None:
+    return db.session.get(Debrief, debrief_id)
+
+
+def _status_condition(status: DebriefStatus):
+    # Derived, not stored: later stages arrive with the report and recommendations.
+    if status is DebriefStatus.OPEN:
+        return Debrief.meeting_held_at.is_(None)
+    if status is DebriefStatus.MEETING_HELD:
+        return Debrief.meeting_held_at.is_not(None)
+    return sa.false()
+
+
+def search(*, status: str | None = None, reviewer: User | None = None, page: int = 1,
+           per_page: int = 25) -> Page:
+    """Debriefs, the most recently reported first."""
+    query = sa.select(Debrief).order_by(Debrief.reported_at.desc(), Debrief.id.desc())
+    if status:
+        try:
+            query = query.where(_status_condition(DebriefStatus(status)))
+        except ValueError:
+            raise ValidationFailed({"status": f"status must be one of {', '.join(s.value for s in DebriefStatus)}"}) from None
+    if reviewer is not None:
+        query = query.where(Debrief.reviewer_id == reviewer.id)
+    return paginate(query, page, per_page)
+
+
+def history(debrief: Debrief) -> list[AuditEvent]:
+    """Every change to the debrief and its clocks and meeting, oldest first."""
+    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.debrief_id == debrief.id)
+                                   .order_by(AuditEvent.at, AuditEvent.id)))
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str | None
+    agency: str | None
+
+
+def record_meeting(debrief: Debrief, *, held_at: datetime | None, attendees: list[Attendee], actor: User,
+                   format_errors: dict[str, str] | None = None) -> None:
+    """The rapid debrief meeting was held: when, and who was there. This meets the meeting clock."""
+    errors = dict(format_errors or {})
+    if held_at is None:
+        errors.setdefault("held_at", "Enter when the meeting was held")
+    else:
+        check.not_in_future(held_at, "held_at", errors, label="the meeting date", now=utcnow())
+        if held_at < debrief.reported_at:
+            errors.setdefault("held_at", "The meeting must be after the incident was reported")
+    people: list[MeetingAttendee] = []
+    for n, attendee in enumerate(attendees, start=1):
+        name = check.text(attendee.name, "attendees", errors, label=f"the name of attendee {n}",
+                          required=True, max_length=120, single_line=True)
+        agency = check.text(attendee.agency, "attendees", errors, label=f"the agency of attendee {n}",
+                            required=True, max_length=120, single_line=True)
+        people.append(MeetingAttendee(position=n, name=name, agency=agency))
+    if not attendees:
+        errors.setdefault("attendees", "Enter at least one person who attended")
+    elif len(attendees) > MAX_ATTENDEES:
+        errors["attendees"] = f"Enter at most {MAX_ATTENDEES} attendees"
+    if errors:
+        raise ValidationFailed(errors)
+
+    before = {"held_at": debrief.meeting_held_at.isoformat() if debrief.meeting_held_at else None,
+              "attendees": [f"{a.name} ({a.agency})" for a in debrief.attendees]}
+    debrief.meeting_held_at = held_at
+    debrief.attendees = people
+    after = {"held_at": held_at.isoformat(), "attendees": [f"{a.name} ({a.agency})" for a in people]}
+    audit.record(actor, "meeting_recorded", "debrief", debrief.id, audit.changed(before, after),
+                 debrief_id=debrief.id)
+    meeting_clock = db.session.scalar(sa.select(Clock).where(Clock.debrief_id == debrief.id,
+                                                             Clock.kind == "debrief_meeting"))
+    if meeting_clock is not None and meeting_clock.met_at is None:
+        clocks.mark_met(meeting_clock, at=held_at, actor=actor)

@@ -1,0 +1,58 @@
+"""Reference data an administrator can extend: the incident classes (the defaults from product.md
+are loaded by migration 0002)."""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from debrief.extensions import db
+from debrief.models import IncidentType, User
+from debrief.services import audit
+from debrief.services.errors import ValidationFailed
+from debrief.services.validation import text
+
+def incident_types(*, include_inactive: bool = False) -> list[IncidentType]:
+    query = sa.select(IncidentType).order_by(IncidentType.is_homicide.desc(), IncidentType.position,
+                                             IncidentType.label)
+    if not include_inactive:
+        query = query.where(IncidentType.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def incident_type(code: str) -> IncidentType | None:
+    return db.session.scalar(sa.select(IncidentType).where(IncidentType.code == code))
+
+
+def _code_from(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40]
+
+
+def add_incident_type(*, label: str | None, is_homicide: bool | None, actor: User) -> IncidentType:
+    errors: dict[str, str] = {}
+    label = text(label, "label", errors, label="the name of the incident class", required=True,
+                 max_length=120, single_line=True)
+    if is_homicide is None:
+        errors["is_homicide"] = "Select whether this is a homicide or a near-miss"
+    code = _code_from(label or "")
+    if label and not code:
+        errors["label"] = "The name must contain letters or numbers"
+    elif code and incident_type(code) is not None:
+        errors["label"] = "An incident class with this name already exists"
+    if errors:
+        raise ValidationFailed(errors)
+    position = (db.session.scalar(sa.select(sa.func.max(IncidentType.position))) or 0) + 10
+    kind = IncidentType(code=code, label=label, is_homicide=is_homicide, active=True, position=position)
+    db.session.add(kind)
+    db.session.flush()
+    audit.record(actor, "created", "incident_type", kind.id, {"code": code, "label": label,
+                                                         "is_homicide": is_homicide})
+    return kind
+
+
+def set_incident_type_active(kind: IncidentType, active: bool, *, actor: User) -> None:
+    """Withdrawn classes stay on the debriefs that use them; new debriefs cannot choose them."""
+    if kind.active != active:
+        kind.active = active
+        audit.record(actor, "updated", "incident_type", kind.id, {"code": kind.code,
+                                                             "active": {"from": not active, "to": active}})

@@ -1,0 +1,57 @@
+"""Checks every service applies to what people type, so that each field's rule is written once."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+
+from debrief.services.clock_calendar import london_date
+
+MAX_TEXT = 20_000
+# Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belong in prose.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text(value: str | None, field: str, errors: dict[str, str], *, label: str, required: bool = False,
+         max_length: int = MAX_TEXT, single_line: bool = False) -> str | None:
+    """Trimmed text, or None when empty; records a message in `errors` when the rule is broken.
+
+    Markup is kept as typed: it is escaped wherever it is shown, never interpreted.
+    """
+    value = (value or "").strip()
+    if single_line:
+        value = " ".join(value.split())
+    if not value:
+        if required:
+            errors[field] = f"Enter {label}"
+        return None
+    if _CONTROL.search(value):
+        errors[field] = f"{label[0].upper()}{label[1:]} contains characters that cannot be stored; remove them"
+    elif len(value) > max_length:
+        errors[field] = f"{label[0].upper()}{label[1:]} must be {max_length:,} characters or fewer"
+    return value
+
+
+def choice(value: str | None, field: str, errors: dict[str, str], options: type[StrEnum] | set[str], *,
+           label: str, required: bool = False) -> str | None:
+    if value in (None, ""):
+        if required:
+            errors[field] = f"Select {label}"
+        return None
+    allowed = {o.value for o in options} if isinstance(options, type) else options
+    if value not in allowed:
+        errors[field] = f"Select {label} from the list"
+        return None
+    return value
+
+
+def not_in_future(value: datetime | None, field: str, errors: dict[str, str], *, label: str,
+                  now: datetime) -> None:
+    """A past event may be today, never a later day (Europe/London)."""
+    if value is not None and london_date(value) > london_date(now):
+        errors.setdefault(field, f"{label[0].upper()}{label[1:]} must be today or in the past")
+
+
+def date_not_before(value: date | None, earliest: date, field: str, errors: dict[str, str], message: str):
+    if value is not None and value < earliest:
+        errors.setdefault(field, message)
