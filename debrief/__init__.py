@@ -125,14 +125,17 @@ def register_blueprints(app: Flask) -> None:
     from debrief.web.admin import admin
     from debrief.web.assets import assets
     from debrief.web.auth import auth
+    from debrief.web.clocks import clocks_bp
+    from debrief.web.debriefs import debriefs_bp
+    from debrief.web.formatting import register_formatting
     from debrief.web.home import home
-
-    for blueprint in (assets, auth, home, admin, api):
-        app.register_blueprint(blueprint)
-
     from debrief.web.navigation import register_navigation
+    from debrief.web.reference_data import reference_bp
 
+    for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, admin, reference_bp, api):
+        app.register_blueprint(blueprint)
     register_navigation(app)
+    register_formatting(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

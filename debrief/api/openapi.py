@@ -1,61 +1,203 @@
-"""The API's own OpenAPI 3 document, kept beside the code it describes."""
+"""The API's own OpenAPI 3 document, kept beside the code it describes (a test checks every route is
+in it and nothing else is)."""
 from __future__ import annotations
 
 from flask import current_app
 
 from debrief.api import api
+from debrief.models import Relationship, Role, Theme, VictimSex, Weapon
+from debrief.services.deadline_policy import DEBRIEF_CLOCK_KINDS
+from debrief.services.pagination import MAX_PER_PAGE
 
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {"error": {
-        "type": "object",
-        "required": ["code", "message"],
-        "properties": {
-            "code": {"type": "string"},
-            "message": {"type": "string"},
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+STRING = {"type": "string"}
+NULLABLE_STRING = {"type": "string", "nullable": True}
+DATE_TIME = {"type": "string", "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_content(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def answer(description: str, schema: dict | None = None) -> dict:
+    body = {"description": description}
+    if schema is not None:
+        body["content"] = json_content(schema)
+    return body
+
+
+def error(description: str) -> dict:
+    return answer(description, ref("Error"))
+
+
+def listing(item: str) -> dict:
+    return {"type": "object", "required": ["items", "total", "page", "per_page"], "properties": {
+        "items": {"type": "array", "items": ref(item)}, "total": {"type": "integer"},
+        "page": {"type": "integer"}, "per_page": {"type": "integer", "maximum": MAX_PER_PAGE}}}
+
+
+def enum(values) -> dict:
+    return {"type": "string", "enum": [v.value if hasattr(v, "value") else v for v in values]}
+
+
+PAGE_PARAMETERS = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                                                   "default": 25}},
+]
+
+
+def path_id(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+COMMON = {"401": error("No token, or the token is unknown, revoked or its user deactivated"),
+          "403": error("The token's user does not have a role that allows this")}
+
+
+def operation(operation_id: str, summary: str, responses: dict, *, body: str | None = None,
+              parameters: list | None = None, optional_body: bool = False) -> dict:
+    op = {"operationId": operation_id, "summary": summary, "responses": {**responses, **COMMON}}
+    if body:
+        op["requestBody"] = {"required": not optional_body, "content": json_content(ref(body))}
+        op["responses"].setdefault("400", error("The body is not a JSON object"))
+    if parameters:
+        op["parameters"] = parameters
+    return op
+
+
+def schemas() -> dict:
+    debrief_fields = {
+        "incident_type": {**STRING, "description": "An incident class code, e.g. murder or attempted_murder"},
+        "crime_reference": {**STRING, "example": current_app.config["CRIME_REFERENCE_EXAMPLE"]},
+        "operation_name": NULLABLE_STRING,
+        "occurred_at": DATE_TIME,
+        "reported_at": DATE_TIME,
+        "area": NULLABLE_STRING,
+        "summary": {**STRING, "description": "Internal; never shown to partners", "maxLength": 20000},
+        "partner_briefing": {**NULLABLE_STRING, "maxLength": 20000},
+        "themes": {"type": "array", "items": enum(Theme)},
+        "victim_age": {"type": "integer", "minimum": 0, "maximum": 120, "nullable": True},
+        "victim_sex": {**enum(VictimSex), "nullable": True},
+        "relationship_to_suspect": {**enum(Relationship), "nullable": True},
+        "domestic": {"type": "boolean"},
+        "weapon": {**enum(Weapon), "nullable": True},
+        "prior_police_contact": {"type": "boolean"},
+    }
+    return {
+        "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+            "type": "object", "required": ["code", "message"], "properties": {
+                "code": STRING, "message": STRING,
+                "fields": {"type": "object", "additionalProperties": STRING}}}}},
+        "Me": {"type": "object", "required": ["email", "name", "roles"], "properties": {
+            "email": {"type": "string", "format": "email"}, "name": STRING,
+            "roles": {"type": "array", "items": enum(Role)}}},
+        "Person": {"type": "object", "properties": {"email": STRING, "name": STRING}},
+        "Deadline": {"type": "object", "required": ["id", "kind", "label", "due_date", "due_at", "state",
+                                                    "met_at", "source"], "properties": {
+            "id": {"type": "integer"}, "kind": enum(DEBRIEF_CLOCK_KINDS), "label": STRING,
+            "due_date": {**DATE, "nullable": True}, "due_at": {**DATE_TIME, "nullable": True},
+            "state": enum(["not_started", "pending", "met", "overdue", "paused"]),
+            "met_at": {**DATE_TIME, "nullable": True}, "source": STRING}},
+        "DebriefInput": {"type": "object", "additionalProperties": False,
+                         "required": ["incident_type", "crime_reference", "occurred_at", "reported_at", "summary"],
+                         "properties": debrief_fields},
+        "DebriefChange": {"type": "object", "additionalProperties": False, "properties": debrief_fields,
+                          "description": "Any of the debrief's fields; changing reported_at moves the clocks not yet met"},
+        "Debrief": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "reference": {**STRING, "example": "DB-2026-0007"},
+            "status": enum(["open", "meeting_held", "report_issued", "monitoring", "closed"]),
+            "is_homicide": {"type": "boolean"}, **debrief_fields,
+            "reviewer": ref("Person"),
+            "meeting": {"type": "object", "nullable": True, "properties": {
+                "held_at": DATE_TIME, "attendees": {"type": "array", "items": ref("Attendee")}}},
+            "created_at": DATE_TIME, "updated_at": DATE_TIME,
+            "deadlines": {"type": "array", "items": ref("Deadline"),
+                          "description": "On single debriefs, not in lists"}}},
+        "Attendee": {"type": "object", "required": ["name", "agency"], "properties": {"name": STRING, "agency": STRING}},
+        "Meeting": {"type": "object", "required": ["held_at", "attendees"], "additionalProperties": False,
+                    "properties": {"held_at": DATE_TIME, "attendees": {"type": "array", "items": ref("Attendee"),
+                                                                       "minItems": 1}}},
+        "HistoryEvent": {"type": "object", "properties": {
+            "at": DATE_TIME, "actor": STRING, "action": STRING, "entity": STRING, "entity_id": {"type": "integer"},
+            "changes": {"type": "object"}}},
+        "Met": {"type": "object", "additionalProperties": False, "properties": {"at": DATE_TIME}},
+        "Extension": {"type": "object", "required": ["due_date", "reason"], "additionalProperties": False,
+                      "properties": {"due_date": DATE, "reason": STRING}},
+        "Reason": {"type": "object", "required": ["reason"], "additionalProperties": False,
+                   "properties": {"reason": STRING}},
+        "DebriefList": listing("Debrief"),
+        "History": {"type": "object", "properties": {"items": {"type": "array", "items": ref("HistoryEvent")}}},
+    }
+
+
+def paths() -> dict:
+    debrief_id = [path_id("debrief_id")]
+    clock_id = [path_id("clock_id")]
+    not_found = error("No such record")
+    invalid = error("validation_error: a field is wrong; `fields` says which and why")
+    refused = error("invalid_transition: the deadline's state does not allow this")
+
+    def clock_action(operation_id: str, summary: str, body: str, optional_body: bool = False) -> dict:
+        return {"post": operation(operation_id, summary, {
+            "200": answer("The deadline", ref("Deadline")), "404": not_found, "409": refused, "422": invalid,
+        }, body=body, parameters=clock_id, optional_body=optional_body)}
+
+    return {
+        "/me": {"get": operation("getMe", "The user the token belongs to", {"200": answer("The user", ref("Me"))})},
+        "/debriefs": {
+            "post": operation("createDebrief", "Open a debrief (reviewer); its clocks start", {
+                "201": answer("The debrief, with its deadlines", ref("Debrief")),
+                "409": error("duplicate: the crime reference already has a debrief"), "422": invalid,
+            }, body="DebriefInput"),
+            "get": operation("listDebriefs", "Debriefs, the most recently reported first", {
+                "200": answer("A page of debriefs", ref("DebriefList")), "422": invalid,
+            }, parameters=[{"name": "status", "in": "query", "schema": enum(["open", "meeting_held", "report_issued",
+                                                                             "monitoring", "closed"])},
+                           *PAGE_PARAMETERS]),
         },
-    }},
-}
-
-
-def _error(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        "/debriefs/{debrief_id}": {
+            "get": operation("getDebrief", "One debrief with its deadlines", {
+                "200": answer("The debrief", ref("Debrief")), "404": not_found}, parameters=debrief_id),
+            "patch": operation("updateDebrief", "Change a debrief (reviewer)", {
+                "200": answer("The debrief", ref("Debrief")), "404": not_found,
+                "409": error("duplicate: the crime reference already has a debrief"), "422": invalid,
+            }, body="DebriefChange", parameters=debrief_id),
+        },
+        "/debriefs/{debrief_id}/meeting": {"post": operation(
+            "recordMeeting", "Record the rapid debrief meeting (reviewer); meets the meeting clock", {
+                "200": answer("The debrief", ref("Debrief")), "404": not_found, "422": invalid,
+            }, body="Meeting", parameters=debrief_id)},
+        "/debriefs/{debrief_id}/history": {"get": operation(
+            "debriefHistory", "Every change to the debrief, oldest first", {
+                "200": answer("The history", ref("History")), "404": not_found}, parameters=debrief_id)},
+        "/deadlines/{clock_id}/met": clock_action("meetDeadline", "Mark a deadline met (default now)", "Met", True),
+        "/deadlines/{clock_id}/extend": clock_action("extendDeadline", "Extend a deadline; reason required", "Extension"),
+        "/deadlines/{clock_id}/pause": clock_action("pauseDeadline", "Pause a deadline; reason required", "Reason"),
+        "/deadlines/{clock_id}/resume": clock_action(
+            "resumeDeadline", "Resume a paused deadline; reason required. The due date moves on by the days paused",
+            "Reason"),
+    }
 
 
 def document() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Rapid Debrief API", "version": "1",
-                 "description": f"Rapid Debrief for {current_app.config['FORCE_NAME']}."},
+                 "description": f"Rapid Debrief for {current_app.config['FORCE_NAME']}. Date-times are ISO 8601 "
+                                "with an offset; local time is Europe/London."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "A token from `flask --app wsgi users token EMAIL`."}},
-            "schemas": {
-                "Error": ERROR,
-                "Me": {"type": "object", "required": ["email", "name", "roles"], "properties": {
-                    "email": {"type": "string", "format": "email"},
-                    "name": {"type": "string"},
-                    "roles": {"type": "array", "items": {"type": "string", "enum": [
-                        "reviewer", "owner", "learning", "board", "analyst", "admin"]}},
-                }},
-            },
+            "schemas": schemas(),
         },
-        "paths": {
-            "/me": {"get": {
-                "summary": "The user the token belongs to",
-                "operationId": "getMe",
-                "responses": {
-                    "200": {"description": "The user",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
-                    "401": _error("No token, or the token is unknown, revoked or its user deactivated"),
-                },
-            }},
-        },
+        "paths": paths(),
     }
 
 

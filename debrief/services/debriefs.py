@@ -125,8 +125,9 @@ def _refuse_duplicate_crime_reference(crime_reference: str | None, existing: Deb
 
 def _validated(details: DebriefDetails, existing: Debrief | None,
                format_errors: dict[str, str] | None) -> DebriefDetails:
-    errors = dict(format_errors or {})
+    errors: dict[str, str] = {}
     clean = _checked(details, errors, existing)
+    errors.update(format_errors or {})  # "not a date" says more than the "enter a date" it caused
     if errors:
         raise ValidationFailed(errors)
     _refuse_duplicate_crime_reference(clean.crime_reference, existing)

@@ -18,7 +18,10 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("Home", "home.index"),
+    NavItem("Debriefs", "debriefs.index", Rule.READ_EVERYTHING),
     NavItem("Users", "admin.users", Rule.MANAGE_USERS),
+    NavItem("Incident classes", "reference.incident_types", Rule.MANAGE_REFERENCE_DATA),
+    NavItem("Deadline policy", "reference.deadline_policy", Rule.MANAGE_REFERENCE_DATA),
 )
 
 

@@ -1,0 +1,96 @@
+"""Reading a JSON request body into typed values, collecting a message for every field that is wrong
+(returned together as one 422, as api.md asks)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import request
+
+from debrief.services.errors import ValidationFailed
+from debrief.services.pagination import MAX_PER_PAGE
+
+
+class BodyReader:
+    def __init__(self, data: dict[str, Any], allowed: set[str]):
+        self.data = data
+        self.errors: dict[str, str] = {
+            name: "is not a field this endpoint accepts" for name in data if name not in allowed
+        }
+
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def text(self, name: str) -> str | None:
+        value = self.data.get(name)
+        if value is None or isinstance(value, str):
+            return value
+        self.errors[name] = "must be a string"
+        return None
+
+    def integer(self, name: str) -> int | None:
+        value = self.data.get(name)
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return value
+        self.errors[name] = "must be a whole number"
+        return None
+
+    def boolean(self, name: str, default: bool = False) -> bool:
+        value = self.data.get(name, default)
+        if isinstance(value, bool):
+            return value
+        self.errors[name] = "must be true or false"
+        return default
+
+    def strings(self, name: str) -> list[str]:
+        value = self.data.get(name, [])
+        if value is None:
+            return []
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        self.errors[name] = "must be a list of strings"
+        return []
+
+    def datetime(self, name: str) -> datetime | None:
+        value = self.data.get(name)
+        if value is None:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.errors[name] = "must be an ISO 8601 date-time, like 2026-11-02T23:40:00+00:00"
+        elif parsed.tzinfo is None:
+            self.errors[name] = "must include a UTC offset, like 2026-11-02T23:40:00+00:00"
+            parsed = None
+        return parsed
+
+    def date(self, name: str) -> date | None:
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.errors[name] = "must be a date, like 2026-12-21"
+        return None
+
+
+def page_arguments() -> tuple[int, int]:
+    """?page= and ?per_page= (at most 200), or a 422 naming the one that is wrong."""
+    errors = {}
+    values = {}
+    for name, default in (("page", 1), ("per_page", 25)):
+        raw = request.args.get(name, str(default))
+        if not raw.isdigit() or int(raw) < 1:
+            errors[name] = "must be a whole number, 1 or more"
+        else:
+            values[name] = int(raw)
+    if values.get("per_page", 0) > MAX_PER_PAGE:
+        errors["per_page"] = f"must be {MAX_PER_PAGE} or fewer"
+    if errors:
+        raise ValidationFailed(errors)
+    return values["page"], values["per_page"]

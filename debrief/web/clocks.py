@@ -1,0 +1,102 @@
+"""Acting on a deadline clock: mark it met, extend it, pause or resume it."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from debrief.extensions import db
+from debrief.models import Clock, utcnow
+from debrief.permissions import Rule, permission_required
+from debrief.services import clocks
+from debrief.services.errors import RuleBroken, ValidationFailed
+from debrief.web.debrief_forms import ExtendForm, MetForm, ReasonForm
+from debrief.web.fields import read_date_and_time, show_date_and_time
+from debrief.web.forms import show_rule_errors
+
+clocks_bp = Blueprint("clocks", __name__, url_prefix="/deadlines")
+
+
+def _clock_or_404(clock_id: int) -> Clock:
+    clock = clocks.get(clock_id)
+    if clock is None or clock.debrief_id is None:
+        abort(404)
+    return clock
+
+
+def _back_to(clock: Clock):
+    return redirect(url_for("debriefs.show", debrief_id=clock.debrief_id, _anchor="deadlines"))
+
+
+def _act(clock: Clock, form, template: str, title: str, action, done: str, fields: dict | None = None):
+    """Shows the form; on a post runs `action`, then returns to the debrief or shows what is wrong."""
+    if request.method == "POST":
+        try:
+            action()
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_errors(form, error, fields)
+        else:
+            db.session.commit()
+            flash(done.format(label=clock.label), "success")
+            return _back_to(clock)
+    view = clocks.view(clock)
+    return render_template(template, title=title, form=form, clock=view,
+                           debrief=clock.debrief), 400 if form.errors else 200
+
+
+@clocks_bp.route("/<int:clock_id>/met", methods=["GET", "POST"])
+@permission_required(Rule.RUN_DEBRIEFS)
+def met(clock_id: int):
+    clock = _clock_or_404(clock_id)
+    form = MetForm()
+    if request.method == "GET":
+        show_date_and_time(utcnow(), form.met_on, form.met_time)
+
+    def action():
+        errors: dict[str, str] = {}
+        at = read_date_and_time(form.met_on, form.met_time, "at", errors, what="it was met")
+        if errors:
+            raise ValidationFailed(errors)
+        clocks.mark_met(clock, at=at, actor=current_user)
+
+    return _act(clock, form, "clocks/met.html", f"Mark {clock.label} as met", action,
+                "{label}: marked as met.", MetForm.ERROR_FIELDS)
+
+
+@clocks_bp.route("/<int:clock_id>/extend", methods=["GET", "POST"])
+@permission_required(Rule.RUN_DEBRIEFS)
+def extend(clock_id: int):
+    clock = _clock_or_404(clock_id)
+    form = ExtendForm()
+
+    def action():
+        if form.due_date.data is None and any(p.strip() for p in form.due_date.raw_data or []):
+            raise ValidationFailed({"due_date": "The new due date must be a real date, like 30 12 2026"})
+        clocks.extend(clock, due_date=form.due_date.data, reason=form.reason.data, actor=current_user)
+
+    return _act(clock, form, "clocks/extend.html", f"Extend {clock.label}", action,
+                "{label}: deadline extended.")
+
+
+@clocks_bp.route("/<int:clock_id>/pause", methods=["GET", "POST"])
+@permission_required(Rule.RUN_DEBRIEFS)
+def pause(clock_id: int):
+    clock = _clock_or_404(clock_id)
+    form = ReasonForm()
+    form.reason.label.text = "Why is this deadline paused?"
+    form.submit.label.text = "Pause deadline"
+    return _act(clock, form, "clocks/reason.html", f"Pause {clock.label}",
+                lambda: clocks.pause(clock, reason=form.reason.data, actor=current_user),
+                "{label}: paused. It will not become overdue while paused.")
+
+
+@clocks_bp.route("/<int:clock_id>/resume", methods=["GET", "POST"])
+@permission_required(Rule.RUN_DEBRIEFS)
+def resume(clock_id: int):
+    clock = _clock_or_404(clock_id)
+    form = ReasonForm()
+    form.reason.label.text = "Why is this deadline running again?"
+    form.submit.label.text = "Resume deadline"
+    return _act(clock, form, "clocks/reason.html", f"Resume {clock.label}",
+                lambda: clocks.resume(clock, reason=form.reason.data, actor=current_user),
+                "{label}: running again. Its due date moved on by the days it was paused.")

@@ -1,0 +1,168 @@
+"""Debrief pages: the list, opening and editing a debrief, its page, and the meeting record."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from debrief.extensions import db
+from debrief.models import LABELS, Debrief, DebriefStatus
+from debrief.permissions import Rule, can, permission_required
+from debrief.services import clocks, debriefs, reference_data
+from debrief.services.debriefs import Attendee, DebriefDetails
+from debrief.services.errors import RuleBroken
+from debrief.web.debrief_forms import DebriefForm, MeetingForm
+from debrief.web.fields import read_date_and_time, show_date_and_time
+from debrief.web.forms import show_rule_errors
+from debrief.web.paging import page_number
+
+debriefs_bp = Blueprint("debriefs", __name__, url_prefix="/debriefs")
+
+PER_PAGE = 25
+
+
+def debrief_or_404(debrief_id: int) -> Debrief:
+    debrief = debriefs.get(debrief_id)
+    if debrief is None:
+        abort(404)
+    return debrief
+
+
+def _with_incident_types(form: DebriefForm, current: str | None = None) -> DebriefForm:
+    kinds = reference_data.incident_types(include_inactive=True)
+    form.incident_type.choices = [(k.code, k.label) for k in kinds if k.active or k.code == current]
+    form.incident_type_hints = {k.code: "Homicide" if k.is_homicide else "Near-miss" for k in kinds}
+    return form
+
+
+def _details_from(form: DebriefForm) -> tuple[DebriefDetails, dict[str, str]]:
+    """What the form says, as the service's details, and the messages for anything unreadable."""
+    errors: dict[str, str] = {}
+    occurred_at = read_date_and_time(form.occurred_on, form.occurred_time, "occurred_at", errors,
+                                     what="the incident happened")
+    reported_at = read_date_and_time(form.reported_on, form.reported_time, "reported_at", errors,
+                                     what="the incident was reported")
+    victim_age = None
+    raw_age = (form.victim_age.data or "").strip()
+    if raw_age:
+        if raw_age.isdigit() and len(raw_age) <= 3:
+            victim_age = int(raw_age)
+        else:
+            errors["victim_age"] = "The victim's age must be a whole number, like 19"
+    details = DebriefDetails(
+        incident_type=form.incident_type.data, crime_reference=form.crime_reference.data,
+        operation_name=form.operation_name.data, occurred_at=occurred_at, reported_at=reported_at,
+        area=form.area.data, summary=form.summary.data, partner_briefing=form.partner_briefing.data,
+        themes=form.themes.data or [], victim_age=victim_age, victim_sex=form.victim_sex.data or None,
+        relationship_to_suspect=form.relationship_to_suspect.data or None, domestic=form.domestic.data,
+        weapon=form.weapon.data or None, prior_police_contact=form.prior_police_contact.data,
+    )
+    return details, errors
+
+
+def _fill(form: DebriefForm, debrief: Debrief) -> None:
+    details = DebriefDetails.of(debrief)
+    for name in ("incident_type", "crime_reference", "operation_name", "area", "summary", "partner_briefing",
+                 "themes", "victim_sex", "relationship_to_suspect", "domestic", "weapon",
+                 "prior_police_contact"):
+        getattr(form, name).data = getattr(details, name)
+    form.victim_age.data = "" if details.victim_age is None else str(details.victim_age)
+    show_date_and_time(details.occurred_at, form.occurred_on, form.occurred_time)
+    show_date_and_time(details.reported_at, form.reported_on, form.reported_time)
+
+
+@debriefs_bp.route("")
+@permission_required(Rule.READ_EVERYTHING)
+def index():
+    status = request.args.get("status") or None
+    if status not in (None, *[s.value for s in DebriefStatus]):
+        status = None
+    result = debriefs.search(status=status, page=page_number(), per_page=PER_PAGE)
+    return render_template("debriefs/index.html", title="Debriefs", result=result, status=status,
+                           statuses=list(DebriefStatus), labels=LABELS)
+
+
+@debriefs_bp.route("/new", methods=["GET", "POST"])
+@permission_required(Rule.RUN_DEBRIEFS)
+def new():
+    form = _with_incident_types(DebriefForm())
+    if request.method == "POST":
+        details, format_errors = _details_from(form)
+        try:
+            debrief = debriefs.create(details, actor=current_user, format_errors=format_errors)
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_errors(form, error, DebriefForm.ERROR_FIELDS)
+        else:
+            db.session.commit()
+            flash(f"Debrief {debrief.reference} opened. Its deadline clocks have started.", "success")
+            return redirect(url_for("debriefs.show", debrief_id=debrief.id))
+    return render_template("debriefs/form.html", title="Open a debrief", form=form,
+                           debrief=None), 400 if form.errors else 200
+
+
+@debriefs_bp.route("/<int:debrief_id>/edit", methods=["GET", "POST"])
+@permission_required(Rule.RUN_DEBRIEFS)
+def edit(debrief_id: int):
+    debrief = debrief_or_404(debrief_id)
+    form = _with_incident_types(DebriefForm(), debrief.incident_type_code)
+    if request.method == "POST":
+        details, format_errors = _details_from(form)
+        try:
+            debriefs.update(debrief, details, actor=current_user, format_errors=format_errors)
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_errors(form, error, DebriefForm.ERROR_FIELDS)
+        else:
+            db.session.commit()
+            flash(f"Changes to {debrief.reference} saved.", "success")
+            return redirect(url_for("debriefs.show", debrief_id=debrief.id))
+    else:
+        _fill(form, debrief)
+    return render_template("debriefs/form.html", title=f"Edit {debrief.reference}", form=form,
+                           debrief=debrief), 400 if form.errors else 200
+
+
+@debriefs_bp.route("/<int:debrief_id>")
+@permission_required(Rule.READ_EVERYTHING)
+def show(debrief_id: int):
+    debrief = debrief_or_404(debrief_id)
+    return render_template(
+        "debriefs/show.html", title=f"{debrief.reference}", debrief=debrief, labels=LABELS,
+        clocks=[clocks.view(c) for c in clocks.clocks_of(debrief)],
+        history=list(reversed(debriefs.history(debrief))),
+        may_act=can(current_user, Rule.RUN_DEBRIEFS),
+    )
+
+
+def _attendees_from(text: str | None) -> list[Attendee]:
+    people = []
+    for line in (text or "").splitlines():
+        if line.strip():
+            name, _, agency = line.partition(",")
+            people.append(Attendee(name=name.strip() or None, agency=agency.strip() or None))
+    return people
+
+
+@debriefs_bp.route("/<int:debrief_id>/meeting", methods=["GET", "POST"])
+@permission_required(Rule.RUN_DEBRIEFS)
+def meeting(debrief_id: int):
+    debrief = debrief_or_404(debrief_id)
+    form = MeetingForm()
+    if request.method == "POST":
+        errors: dict[str, str] = {}
+        held_at = read_date_and_time(form.held_on, form.held_time, "held_at", errors, what="of the meeting")
+        try:
+            debriefs.record_meeting(debrief, held_at=held_at, attendees=_attendees_from(form.attendees.data),
+                                    actor=current_user, format_errors=errors)
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_errors(form, error, MeetingForm.ERROR_FIELDS)
+        else:
+            db.session.commit()
+            flash("Meeting recorded. The rapid debrief meeting deadline is met.", "success")
+            return redirect(url_for("debriefs.show", debrief_id=debrief.id))
+    elif debrief.meeting_held_at:
+        show_date_and_time(debrief.meeting_held_at, form.held_on, form.held_time)
+        form.attendees.data = "\n".join(f"{a.name}, {a.agency}" for a in debrief.attendees)
+    return render_template("debriefs/meeting.html", title=f"Record the meeting for {debrief.reference}",
+                           form=form, debrief=debrief), 400 if form.errors else 200

@@ -1,0 +1,58 @@
+"""GOV.UK form fields the service's forms share: a date with a time, read as Europe/London."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
+from wtforms import DateField, StringField
+
+from debrief.services.clock_calendar import LONDON
+
+_TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
+
+
+def date_field(label: str, hint: str = "For example, 2 11 2026") -> DateField:
+    # govuk-frontend-wtf posts the day, month and year under one name; they arrive as "d m Y".
+    return DateField(label, format="%d %m %Y", widget=GovDateInput(), description=hint)
+
+
+def time_field(label: str) -> StringField:
+    return StringField(label, widget=GovTextInput(), description="Use the 24-hour clock, for example 23:40")
+
+
+def parse_time(raw: str | None) -> time | None:
+    match = _TIME.match(raw or "")
+    return time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def london_datetime(day: date | None, clock_time: time | None) -> datetime | None:
+    if day is None or clock_time is None:
+        return None
+    return datetime.combine(day, clock_time, tzinfo=LONDON)
+
+
+def read_date_and_time(day_field, time_field_, name: str, errors: dict[str, str], *,
+                       what: str) -> datetime | None:
+    """The moment a date field and a time field describe (Europe/London), or None with a message in
+    `errors[name]`. `what` finishes the sentence "Enter the date ...", e.g. "the incident happened"."""
+    typed_a_date = any(part.strip() for part in (day_field.raw_data or []))
+    if day_field.data is None:
+        errors[name] = (f"The date {what} must be a real date, like 2 11 2026" if typed_a_date
+                        else f"Enter the date {what}")
+        return None
+    raw_time = (time_field_.data or "").strip()
+    parsed = parse_time(raw_time)
+    if parsed is None:
+        errors[name] = (f"The time {what} must be on the 24-hour clock, like 23:40" if raw_time
+                        else f"Enter the time {what}, for example 23:40")
+        return None
+    return london_datetime(day_field.data, parsed)
+
+
+def show_date_and_time(at: datetime | None, day_field, time_field_) -> None:
+    """Fills a date field and a time field from a moment, in Europe/London time."""
+    if at is not None:
+        local = at.astimezone(LONDON)
+        day_field.data = local.date()
+        time_field_.data = local.strftime("%H:%M")
