@@ -26,6 +26,8 @@ from debrief.services import accounts
 
 TEST_SECRET_KEY = "test-" + "x" * 40
 PASSWORD = "correct-horse-battery"
+#: Tables whose rows come from the migrations, not from the tests.
+REFERENCE_TABLES = ("incident_types",)
 
 
 @contextmanager
@@ -78,6 +80,12 @@ def app(database_url: str) -> Iterator[Flask]:
     app = make_app(database_url)
     with app.app_context():
         upgrade()
+        # Reference data the migrations load, put back after every test (see _clean_state).
+        with _db.engine.connect() as conn:
+            app.extensions["test_reference_rows"] = {
+                name: [dict(row._mapping) for row in conn.execute(_db.metadata.tables[name].select())]
+                for name in REFERENCE_TABLES
+            }
     yield app
     with app.app_context():
         _db.engine.dispose()
@@ -85,7 +93,7 @@ def app(database_url: str) -> Iterator[Flask]:
 
 @pytest.fixture(autouse=True)
 def _clean_state(request) -> Iterator[None]:
-    """Every test starts with empty tables and fresh rate limits."""
+    """Every test starts with empty tables (but the migrations' reference data) and fresh rate limits."""
     yield
     if "app" not in request.fixturenames:
         return
@@ -95,6 +103,8 @@ def _clean_state(request) -> Iterator[None]:
         with _db.engine.begin() as conn:
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
+            for name, rows in app.extensions["test_reference_rows"].items():
+                conn.execute(_db.metadata.tables[name].insert(), rows)
         limiter.reset()
 
 
