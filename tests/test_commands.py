@@ -1,8 +1,8 @@
 """The command line, exactly as api.md names it: users create, users token, demo."""
 import sqlalchemy as sa
 
-from debrief.models import ApiToken, User
-from debrief.services.demo import DEMO_USERS, demo_password
+from debrief.models import ApiToken, Debrief, User
+from debrief.services.demo import DEMO_DEBRIEFS, DEMO_USERS, demo_password
 from tests.conftest import make_app
 
 
@@ -69,6 +69,8 @@ def test_demo_creates_one_user_per_role_and_is_safe_to_run_twice(runner, read_db
     assert second.exit_code == 0, second.output
     assert first.output == second.output
 
+    debriefs = read_db(lambda s: s.scalars(sa.select(Debrief)).all())
+    assert len(debriefs) == len(DEMO_DEBRIEFS) == 3  # not doubled by the second run
     users = read_db(lambda s: s.scalars(sa.select(User)).all())
     assert len(users) == len(DEMO_USERS) == 6
     assert set().union(*(u.role_set for u in users)) == {

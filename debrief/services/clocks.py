@@ -5,7 +5,7 @@ The arithmetic of days is in `clock_calendar`; the lengths and day types in the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -223,23 +223,28 @@ def _running():
     return sa.and_(Clock.met_at.is_(None), Clock.paused_at.is_(None), Clock.due_at.is_not(None))
 
 
+def _viewed(result: Page, now: datetime) -> Page:
+    return replace(result, items=[view(clock, now) for clock in result.items])
+
+
 def due_soon(page: int, per_page: int, now: datetime | None = None) -> Page:
-    """Running clocks due from now to the end of the 7th day ahead, soonest first, across all debriefs."""
+    """Running clocks due from now to the end of the 7th day ahead, soonest first, across all debriefs,
+    as ClockViews."""
     now = now or utcnow()
     horizon = end_of_day(london_date(now) + timedelta(days=DUE_SOON_DAYS))
     query = (sa.select(Clock).join(Clock.debrief).options(contains_eager(Clock.debrief))
              .where(_running(), Clock.due_at >= now, Clock.due_at <= horizon)
              .order_by(Clock.due_at, Clock.id))
-    return paginate(query, page, per_page)
+    return _viewed(paginate(query, page, per_page), now)
 
 
 def overdue(page: int, per_page: int, now: datetime | None = None) -> Page:
-    """Running clocks past their end, the longest overdue first, across all debriefs."""
+    """Running clocks past their end, the longest overdue first, across all debriefs, as ClockViews."""
     now = now or utcnow()
     query = (sa.select(Clock).join(Clock.debrief).options(contains_eager(Clock.debrief))
              .where(_running(), Clock.due_at < now)
              .order_by(Clock.due_at, Clock.id))
-    return paginate(query, page, per_page)
+    return _viewed(paginate(query, page, per_page), now)
 
 
 def _iso(value: date | None) -> str | None:

@@ -1,8 +1,15 @@
-"""Demonstration data: one user for each role, with known passwords. Loading twice changes nothing."""
+"""Demonstration data: one user for each role, with known passwords, and a few debriefs whose clocks
+are due soon, overdue and met. Loading twice changes nothing."""
 from __future__ import annotations
 
-from debrief.models import Role
-from debrief.services import accounts
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from debrief.extensions import db
+from debrief.models import Debrief, Role, utcnow
+from debrief.services import accounts, debriefs
+from debrief.services.debriefs import Attendee, DebriefDetails
 
 DEMO_USERS = (
     ("reviewer@demo.police.uk", "Riya Reviewer", (Role.REVIEWER,)),
@@ -11,6 +18,24 @@ DEMO_USERS = (
     ("board@demo.police.uk", "Bea Board", (Role.BOARD,)),
     ("analyst@demo.police.uk", "Ana Analyst", (Role.ANALYST,)),
     ("admin@demo.police.uk", "Adam Admin", (Role.ADMIN,)),
+)
+
+# (crime reference, days since reported, details, meeting held days after the report)
+DEMO_DEBRIEFS = (
+    ("42/31001/26", 2, dict(incident_type="murder", operation_name="Op Larch", area="Southend", victim_age=19,
+                            weapon="knife", themes=["serious_violence", "drugs"],
+                            summary="Stabbing outside a takeaway; victim known to the youth offending team.",
+                            partner_briefing="A 19-year-old man died after a stabbing in Southend."), None),
+    ("42/31002/26", 6, dict(incident_type="non_fatal_strangulation", area="Basildon", victim_age=16,
+                            weapon="none", domestic=True, relationship_to_suspect="partner",
+                            themes=["domestic_abuse", "vulnerability"], prior_police_contact=True,
+                            summary="Non-fatal strangulation of a 16-year-old by her partner; two earlier calls.",
+                            partner_briefing="A 16-year-old girl was strangled by her partner and survived."), None),
+    ("42/30877/26", 12, dict(incident_type="manslaughter", operation_name="Op Birch", area="Colchester",
+                             victim_age=54, weapon="blunt", domestic=True, relationship_to_suspect="family",
+                             themes=["domestic_abuse"],
+                             summary="Man died after an assault by his son during a mental health crisis.",
+                             partner_briefing="A 54-year-old man died after an assault at home."), 5),
 )
 
 
@@ -27,4 +52,21 @@ def load() -> list[tuple[str, str, str]]:
                                  password=demo_password(email), actor=None,
                                  is_board_chair=Role.BOARD in roles)
         sign_ins.append((email, demo_password(email), ", ".join(r.value for r in roles)))
+    _load_debriefs(accounts.find_by_email(DEMO_USERS[0][0]))
     return sign_ins
+
+
+def _load_debriefs(reviewer) -> None:
+    now = utcnow()
+    for crime_reference, days_ago, facts, meeting_after in DEMO_DEBRIEFS:
+        if db.session.scalar(sa.select(Debrief.id).where(Debrief.crime_reference == crime_reference)):
+            continue
+        reported = now - timedelta(days=days_ago)
+        details = DebriefDetails(crime_reference=crime_reference, occurred_at=reported - timedelta(minutes=40),
+                                 reported_at=reported, **facts)
+        debrief = debriefs.create(details, actor=reviewer)
+        if meeting_after is not None:
+            debriefs.record_meeting(debrief, held_at=reported + timedelta(days=meeting_after), actor=reviewer,
+                                    attendees=[Attendee("DS Priya Shah", "Essex Police"),
+                                               Attendee("Dr Sam Jones", "Mid and South Essex NHS"),
+                                               Attendee("Kim Patel", "Essex County Council children's services")])
