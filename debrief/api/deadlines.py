@@ -1,6 +1,8 @@
 """Acting on deadline clocks (api.md "Deadlines")."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, g, request
 
 from debrief.api import api, shapes
@@ -13,67 +15,49 @@ from debrief.services import clocks
 from debrief.services.errors import ValidationFailed
 
 
-def _clock_or_404(clock_id: int) -> Clock:
+def _act(clock_id: int, fields: set[str], action: Callable[[Clock, BodyReader], None], *,
+         body_optional: bool = False):
+    """Finds the clock, reads the body, and runs the service's action on them; the clock is the answer."""
     clock = clocks.get(clock_id)
     if clock is None:
         abort(404, "There is no deadline with that id.")
-    return clock
+    data = {} if body_optional and not request.get_data() else json_body()
+    reader = BodyReader(data, fields)
+    action(clock, reader)
+    db.session.commit()
+    return shapes.clock(clock)
 
 
-def _body(allowed: set[str], *, optional: bool = False) -> BodyReader:
-    if optional and not request.get_data():
-        return BodyReader({}, allowed)
-    return BodyReader(json_body(), allowed)
-
-
-def _refuse_bad_format(reader: BodyReader) -> None:
+def _read(reader: BodyReader, **readers):
+    values = {name: read(name) for name, read in readers.items()}
     if reader.errors:
         raise ValidationFailed(reader.errors)
+    return values
 
 
 @api.post("/deadlines/<int:clock_id>/met")
 @api_permission(Rule.RUN_DEBRIEFS)
 def meet_deadline(clock_id: int):
-    clock = _clock_or_404(clock_id)
-    reader = _body({"at"}, optional=True)
-    at = reader.datetime("at")
-    _refuse_bad_format(reader)
-    clocks.mark_met(clock, at=at, actor=g.actor)
-    db.session.commit()
-    return shapes.clock(clock)
+    return _act(clock_id, {"at"}, body_optional=True, action=lambda clock, reader: clocks.mark_met(
+        clock, actor=g.actor, **_read(reader, at=reader.datetime)))
 
 
 @api.post("/deadlines/<int:clock_id>/extend")
 @api_permission(Rule.RUN_DEBRIEFS)
 def extend_deadline(clock_id: int):
-    clock = _clock_or_404(clock_id)
-    reader = _body({"due_date", "reason"})
-    due_date, reason = reader.date("due_date"), reader.text("reason")
-    _refuse_bad_format(reader)
-    clocks.extend(clock, due_date=due_date, reason=reason, actor=g.actor)
-    db.session.commit()
-    return shapes.clock(clock)
+    return _act(clock_id, {"due_date", "reason"}, lambda clock, reader: clocks.extend(
+        clock, actor=g.actor, **_read(reader, due_date=reader.date, reason=reader.text)))
 
 
 @api.post("/deadlines/<int:clock_id>/pause")
 @api_permission(Rule.RUN_DEBRIEFS)
 def pause_deadline(clock_id: int):
-    clock = _clock_or_404(clock_id)
-    reader = _body({"reason"})
-    reason = reader.text("reason")
-    _refuse_bad_format(reader)
-    clocks.pause(clock, reason=reason, actor=g.actor)
-    db.session.commit()
-    return shapes.clock(clock)
+    return _act(clock_id, {"reason"}, lambda clock, reader: clocks.pause(
+        clock, actor=g.actor, **_read(reader, reason=reader.text)))
 
 
 @api.post("/deadlines/<int:clock_id>/resume")
 @api_permission(Rule.RUN_DEBRIEFS)
 def resume_deadline(clock_id: int):
-    clock = _clock_or_404(clock_id)
-    reader = _body({"reason"})
-    reason = reader.text("reason")
-    _refuse_bad_format(reader)
-    clocks.resume(clock, reason=reason, actor=g.actor)
-    db.session.commit()
-    return shapes.clock(clock)
+    return _act(clock_id, {"reason"}, lambda clock, reader: clocks.resume(
+        clock, actor=g.actor, **_read(reader, reason=reader.text)))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from debrief.services.clock_calendar import london_date
@@ -50,8 +50,3 @@ def not_in_future(value: datetime | None, field: str, errors: dict[str, str], *,
     """A past event may be today, never a later day (Europe/London)."""
     if value is not None and london_date(value) > london_date(now):
         errors.setdefault(field, f"{label[0].upper()}{label[1:]} must be today or in the past")
-
-
-def date_not_before(value: date | None, earliest: date, field: str, errors: dict[str, str], message: str):
-    if value is not None and value < earliest:
-        errors.setdefault(field, message)
