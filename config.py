@@ -88,6 +88,10 @@ class Config:
     CRIME_REFERENCE_PATTERN = os.environ.get("CRIME_REFERENCE_PATTERN", r"[0-9]{1,4}/[0-9]{1,8}/[0-9]{2}")
     CRIME_REFERENCE_EXAMPLE = os.environ.get("CRIME_REFERENCE_EXAMPLE", "42/18812/26")
 
+    # Partner invitation links: how long they work, and how many wrong links one address may try.
+    INVITATION_EXPIRY_DAYS = _int("INVITATION_EXPIRY_DAYS", 14)
+    INVITE_WRONG_LINK_LIMIT = os.environ.get("INVITE_WRONG_LINK_LIMIT", "10 per minute;50 per day")
+
     # Where `npm ci` put GOV.UK Frontend's built files.
     GOVUK_FRONTEND_DIST = Path(
         os.environ.get("GOVUK_FRONTEND_DIST", ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk")

@@ -27,6 +27,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(overrides)
     check_settings(app)
     load_deadline_policy(app)
+    from debrief import log_redaction
+
+    log_redaction.install()
 
     configure_templates(app)
     register_extensions(app)
@@ -130,12 +133,20 @@ def register_blueprints(app: Flask) -> None:
     from debrief.web.formatting import register_formatting
     from debrief.web.home import home
     from debrief.web.navigation import register_navigation
+    from debrief.web.partner import partner
     from debrief.web.reference_data import reference_bp
 
-    for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, admin, reference_bp, api):
+    for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, admin, reference_bp, partner, api):
         app.register_blueprint(blueprint)
     register_navigation(app)
     register_formatting(app)
+
+    from debrief.services.notifications import deliver_queued_in_this_request
+
+    @app.after_request
+    def send_what_this_request_queued(response):
+        deliver_queued_in_this_request()
+        return response
 
 
 def register_errorhandlers(app: Flask) -> None:

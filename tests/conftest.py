@@ -8,8 +8,12 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 
 import pytest
@@ -73,11 +77,53 @@ def make_app(database_url: str, **overrides) -> Flask:
     return create_app(settings)
 
 
+class MailServer:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[EmailMessage] = []
+        self.port = _free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
+def mail_server() -> Iterator[MailServer]:
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(mail_server: MailServer) -> Iterator[list[EmailMessage]]:
+    """What the mail server received during this test."""
+    mail_server.messages.clear()
+    yield mail_server.messages
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, mail_server: MailServer) -> Iterator[Flask]:
     from flask_migrate import upgrade
 
-    app = make_app(database_url)
+    app = make_app(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=mail_server.port)
     with app.app_context():
         upgrade()
         # Reference data the migrations load, put back after every test (see _clean_state).

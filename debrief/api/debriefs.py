@@ -14,7 +14,7 @@ from debrief.services.debriefs import Attendee, DebriefDetails
 
 TEXT_FIELDS = ("incident_type", "crime_reference", "operation_name", "area", "summary", "partner_briefing",
                "victim_sex", "relationship_to_suspect", "weapon")
-DATETIME_FIELDS = ("occurred_at", "reported_at")
+DATETIME_FIELDS = ("occurred_at", "reported_at", "meeting_scheduled_for")
 BOOLEAN_FIELDS = ("domestic", "prior_police_contact")
 FIELDS = {*TEXT_FIELDS, *DATETIME_FIELDS, *BOOLEAN_FIELDS, "themes", "victim_age"}
 
@@ -37,7 +37,7 @@ def _details(reader: BodyReader, start: DebriefDetails) -> DebriefDetails:
     return start
 
 
-def _debrief_or_404(debrief_id: int) -> Debrief:
+def debrief_or_404(debrief_id: int) -> Debrief:
     debrief = debriefs.get(debrief_id)
     if debrief is None:
         abort(404, "There is no debrief with that id.")
@@ -69,13 +69,13 @@ def list_debriefs():
 @api.get("/debriefs/<int:debrief_id>")
 @api_permission(Rule.READ_EVERYTHING)
 def get_debrief(debrief_id: int):
-    return _full(_debrief_or_404(debrief_id))
+    return _full(debrief_or_404(debrief_id))
 
 
 @api.patch("/debriefs/<int:debrief_id>")
 @api_permission(Rule.RUN_DEBRIEFS)
 def update_debrief(debrief_id: int):
-    debrief = _debrief_or_404(debrief_id)
+    debrief = debrief_or_404(debrief_id)
     reader = BodyReader(json_body(), FIELDS)
     details = _details(reader, DebriefDetails.of(debrief))
     debriefs.update(debrief, details, actor=g.actor, format_errors=reader.errors)
@@ -86,7 +86,7 @@ def update_debrief(debrief_id: int):
 @api.post("/debriefs/<int:debrief_id>/meeting")
 @api_permission(Rule.RUN_DEBRIEFS)
 def record_meeting(debrief_id: int):
-    debrief = _debrief_or_404(debrief_id)
+    debrief = debrief_or_404(debrief_id)
     reader = BodyReader(json_body(), {"held_at", "attendees"})
     held_at = reader.datetime("held_at")
     raw = reader.data.get("attendees", [])
@@ -109,5 +109,5 @@ def record_meeting(debrief_id: int):
 @api.get("/debriefs/<int:debrief_id>/history")
 @api_permission(Rule.READ_EVERYTHING)
 def debrief_history(debrief_id: int):
-    debrief = _debrief_or_404(debrief_id)
+    debrief = debrief_or_404(debrief_id)
     return {"items": [shapes.history_event(e) for e in debriefs.history(debrief)]}

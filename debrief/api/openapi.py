@@ -6,7 +6,7 @@ from flask import current_app
 
 from debrief.api import api
 from debrief.models import Relationship, Role, Theme, VictimSex, Weapon
-from debrief.services.deadline_policy import DEBRIEF_CLOCK_KINDS
+from debrief.services.deadline_policy import DEBRIEF_CLOCK_KINDS, PARTNER_CLOCK
 from debrief.services.pagination import MAX_PER_PAGE
 
 STRING = {"type": "string"}
@@ -87,6 +87,8 @@ def schemas() -> dict:
         "domestic": {"type": "boolean"},
         "weapon": {**enum(Weapon), "nullable": True},
         "prior_police_contact": {"type": "boolean"},
+        "meeting_scheduled_for": {**DATE_TIME, "nullable": True,
+                                  "description": "When the rapid debrief meeting is planned; partners see it"},
     }
     return {
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {
@@ -99,7 +101,7 @@ def schemas() -> dict:
         "Person": {"type": "object", "properties": {"email": STRING, "name": STRING}},
         "Deadline": {"type": "object", "required": ["id", "kind", "label", "due_date", "due_at", "state",
                                                     "met_at", "source"], "properties": {
-            "id": {"type": "integer"}, "kind": enum(DEBRIEF_CLOCK_KINDS), "label": STRING,
+            "id": {"type": "integer"}, "kind": enum([*DEBRIEF_CLOCK_KINDS, PARTNER_CLOCK]), "label": STRING,
             "due_date": {**DATE, "nullable": True}, "due_at": {**DATE_TIME, "nullable": True},
             "state": enum(["not_started", "pending", "met", "overdue", "paused"]),
             "met_at": {**DATE_TIME, "nullable": True}, "source": STRING}},
@@ -130,6 +132,25 @@ def schemas() -> dict:
                       "properties": {"due_date": DATE, "reason": STRING}},
         "Reason": {"type": "object", "required": ["reason"], "additionalProperties": False,
                    "properties": {"reason": STRING}},
+        "InvitationInput": {"type": "object", "required": ["agency", "email"], "additionalProperties": False,
+                            "properties": {"agency": {"oneOf": [STRING, {"type": "integer"}],
+                                                      "description": "The agency's name or id"},
+                                           "email": {"type": "string", "format": "email"}, "name": STRING}},
+        "Invitation": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "debrief_id": {"type": "integer"}, "agency": STRING,
+            "email": STRING, "name": NULLABLE_STRING,
+            "state": enum(["sent", "opened", "responded", "expired", "revoked"]),
+            "sent_at": DATE_TIME, "opened_at": {**DATE_TIME, "nullable": True},
+            "responded_at": {**DATE_TIME, "nullable": True}, "expires_at": DATE_TIME,
+            "revoked_at": {**DATE_TIME, "nullable": True},
+            "url": {**STRING, "description": "The partner's secret link: only in the answer to creating it"}}},
+        "Contribution": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "invitation_id": {"type": "integer"}, "agency": STRING,
+            "version": {"type": "integer"}, "submitted_at": DATE_TIME, "attending": {"type": "boolean"},
+            "prior_contact": enum(["yes", "no", "unknown"]), "contact_summary": NULLABLE_STRING,
+            "learning": NULLABLE_STRING}},
+        "InvitationList": listing("Invitation"),
+        "ContributionList": listing("Contribution"),
         "DebriefList": listing("Debrief"),
         "History": {"type": "object", "properties": {"items": {"type": "array", "items": ref("HistoryEvent")}}},
     }
@@ -175,6 +196,22 @@ def paths() -> dict:
         "/debriefs/{debrief_id}/history": {"get": operation(
             "debriefHistory", "Every change to the debrief, oldest first", {
                 "200": answer("The history", ref("History")), "404": not_found}, parameters=debrief_id)},
+        "/debriefs/{debrief_id}/invitations": {
+            "post": operation("invitePartner", "Invite a partner agency's contact (reviewer); emails them the link", {
+                "201": answer("The invitation, with its link (shown only here)", ref("Invitation")),
+                "404": not_found, "422": invalid}, body="InvitationInput", parameters=debrief_id),
+            "get": operation("listInvitations", "The debrief's invitations (without links)", {
+                "200": answer("A page of invitations", ref("InvitationList")), "404": not_found, "422": invalid},
+                parameters=[*debrief_id, *PAGE_PARAMETERS]),
+        },
+        "/invitations/{invitation_id}/revoke": {"post": operation(
+            "revokeInvitation", "Withdraw an invitation (reviewer): its link stops working", {
+                "200": answer("The invitation", ref("Invitation")), "404": not_found,
+                "409": error("invalid_transition: already revoked")}, parameters=[path_id("invitation_id")])},
+        "/debriefs/{debrief_id}/contributions": {"get": operation(
+            "listContributions", "Every version of every partner contribution, oldest first", {
+                "200": answer("A page of contributions", ref("ContributionList")), "404": not_found,
+                "422": invalid}, parameters=[*debrief_id, *PAGE_PARAMETERS])},
         "/deadlines/{clock_id}/met": clock_action("meetDeadline", "Mark a deadline met (default now)", "Met", True),
         "/deadlines/{clock_id}/extend": clock_action("extendDeadline", "Extend a deadline; reason required", "Extension"),
         "/deadlines/{clock_id}/pause": clock_action("pauseDeadline", "Pause a deadline; reason required", "Reason"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from debrief.models import AuditEvent, Clock, Debrief, User
-from debrief.services import clocks
+from debrief.models import AuditEvent, Clock, Contribution, Debrief, Invitation, User
+from debrief.services import clocks, invitations
 from debrief.services.clock_calendar import LONDON
 from debrief.services.pagination import Page
 
@@ -55,6 +55,7 @@ def debrief(record: Debrief, deadlines: list[Clock] | None = None) -> dict[str, 
         "weapon": record.weapon,
         "prior_police_contact": record.prior_police_contact,
         "reviewer": person(record.reviewer),
+        "meeting_scheduled_for": when(record.meeting_scheduled_for),
         "meeting": {
             "held_at": when(record.meeting_held_at),
             "attendees": [{"name": a.name, "agency": a.agency} for a in record.attendees],
@@ -65,6 +66,36 @@ def debrief(record: Debrief, deadlines: list[Clock] | None = None) -> dict[str, 
     if deadlines is not None:
         body["deadlines"] = [clock(c) for c in deadlines]
     return body
+
+
+def invitation(record: Invitation) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "debrief_id": record.debrief_id,
+        "agency": record.agency.name,
+        "email": record.contact_email,
+        "name": record.contact_name,
+        "state": invitations.state(record).value,
+        "sent_at": when(record.created_at),
+        "opened_at": when(record.opened_at),
+        "responded_at": when(record.responded_at),
+        "expires_at": when(record.expires_at),
+        "revoked_at": when(record.revoked_at),
+    }
+
+
+def contribution(record: Contribution) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "invitation_id": record.invitation_id,
+        "agency": record.invitation.agency.name,
+        "version": record.version,
+        "submitted_at": when(record.submitted_at),
+        "attending": record.attending,
+        "prior_contact": record.prior_contact,
+        "contact_summary": record.contact_summary,
+        "learning": record.learning,
+    }
 
 
 def history_event(event: AuditEvent) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 from flask import Flask
 
 from debrief.cli.demo import demo_command
+from debrief.cli.seed import seed_command
 from debrief.cli.users import users_group
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(seed_command)

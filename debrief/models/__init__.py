@@ -4,11 +4,16 @@ from debrief.models.clocks import Clock, ClockState
 from debrief.models.debriefs import (
     LABELS, Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, VictimSex, Weapon,
 )
+from debrief.models.outbox import OutboxEmail
+from debrief.models.partners import (
+    AGENCY_TYPE_LABELS, Agency, AgencyType, Contribution, Invitation, InvitationState,
+)
 from debrief.models.reference import IncidentType
 from debrief.models.staff import ROLE_LABELS, ApiToken, Role, User, UserRole
 from debrief.models.types import UTCDateTime, utcnow
 
 __all__ = [
+    "AGENCY_TYPE_LABELS", "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
     "LABELS", "ROLE_LABELS", "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
     "DebriefTheme", "IncidentType", "MeetingAttendee", "Relationship", "Role", "Theme", "User", "UserRole",
     "UTCDateTime", "VictimSex", "Weapon", "utcnow",

@@ -19,7 +19,9 @@ class AuditEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    # Who acted, as shown in the history: a user's email, "system", or later an invitation.
+    # A partner acting through their invitation link (they have no account).
+    invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitations.id"), index=True)
+    # Who acted, as shown in the history: a user's email, a partner's agency, or "system".
     actor_label: Mapped[str] = mapped_column(sa.String(254))
     action: Mapped[str] = mapped_column(sa.String(40))
     entity: Mapped[str] = mapped_column(sa.String(40))

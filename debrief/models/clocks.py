@@ -30,6 +30,9 @@ class Clock(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     debrief_id: Mapped[int | None] = mapped_column(sa.ForeignKey("debriefs.id", ondelete="CASCADE"),
                                                    index=True)
+    # A partner contribution clock belongs to one invitation as well as to its debrief.
+    invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitations.id", ondelete="CASCADE"),
+                                                      index=True)
     kind: Mapped[str] = mapped_column(sa.String(40))
     label: Mapped[str] = mapped_column(sa.String(120))
     source: Mapped[str] = mapped_column(sa.String(255))
@@ -37,6 +40,7 @@ class Clock(db.Model):
     unit: Mapped[str] = mapped_column(sa.String(30))
     length: Mapped[int] = mapped_column()
     waits_for: Mapped[str | None] = mapped_column(sa.String(40))
+    days_before_meeting: Mapped[int | None] = mapped_column()
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What the policy gives; `due_date` adds extensions and pauses on top.
     base_due_date: Mapped[date | None] = mapped_column(sa.Date)

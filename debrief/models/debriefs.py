@@ -112,6 +112,8 @@ class Debrief(db.Model):
     weapon: Mapped[str | None] = mapped_column(sa.String(10))
     prior_police_contact: Mapped[bool] = mapped_column(default=False)
     reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # When the rapid debrief meeting is planned (shown to partners), and when it was held.
+    meeting_scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     meeting_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -4,19 +4,25 @@ from __future__ import annotations
 from typing import Any
 
 from debrief.extensions import db
-from debrief.models import AuditEvent, User
+from debrief.models import AuditEvent, Invitation, User
 
 SYSTEM = "system"
 
 
 def record(
     actor: User | None, action: str, entity: str, entity_id: int, changes: dict[str, Any] | None = None,
-    *, debrief_id: int | None = None,
+    *, debrief_id: int | None = None, invitation: Invitation | None = None,
 ) -> AuditEvent:
+    """Adds an event to the history. The actor is a staff user, a partner's invitation, or the system."""
+    if invitation is not None:
+        label = f"{invitation.agency.name} (partner invitation {invitation.id})"
+    else:
+        label = actor.email if actor else SYSTEM
     event = AuditEvent(
         debrief_id=debrief_id,
         actor_id=actor.id if actor else None,
-        actor_label=actor.email if actor else SYSTEM,
+        invitation_id=invitation.id if invitation else None,
+        actor_label=label,
         action=action,
         entity=entity,
         entity_id=entity_id,

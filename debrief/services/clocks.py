@@ -25,6 +25,8 @@ from debrief.services.validation import text
 
 DUE_SOON_DAYS = 7
 REASON_MAX = 2_000
+#: An extension further than this from today is a typing mistake, not a plan.
+LONGEST_EXTENSION = timedelta(days=366)
 
 
 def policy() -> deadline_policy.DeadlinePolicy:
@@ -48,11 +50,22 @@ def due_date_for(unit: str, length: int, start: date, cal: BankHolidayCalendar) 
     raise ValueError(f"unknown clock unit {unit!r}")
 
 
+def _policy_due_date(clock: Clock, start: date) -> date:
+    """A partner contribution is due some days before the planned meeting; with no meeting planned,
+    or one too soon to leave any time, it runs its own length like any other clock."""
+    meeting = clock.debrief.meeting_scheduled_for if clock.debrief else None
+    if clock.days_before_meeting is not None and meeting is not None:
+        before_meeting = london_date(meeting) - timedelta(days=clock.days_before_meeting)
+        if before_meeting > start:
+            return before_meeting
+    return due_date_for(clock.unit, clock.length, start, calendar())
+
+
 def _start(clock: Clock, at: datetime) -> None:
     """Starts the clock at `at`, keeping any extension or pause already added on top of the policy."""
     offset = (clock.due_date - clock.base_due_date).days if clock.due_date and clock.base_due_date else 0
     clock.started_at = at
-    clock.base_due_date = due_date_for(clock.unit, clock.length, london_date(at), calendar())
+    clock.base_due_date = _policy_due_date(clock, london_date(at))
     clock.due_date = clock.base_due_date + timedelta(days=offset)
     clock.due_at = end_of_day(clock.due_date)
 
@@ -62,21 +75,22 @@ def _record(actor: User | None, action: str, clock: Clock, changes: dict | None 
                  debrief_id=clock.debrief_id)
 
 
-def clocks_of(debrief: Debrief) -> list[Clock]:
-    return list(db.session.scalars(
-        sa.select(Clock).where(Clock.debrief_id == debrief.id).order_by(Clock.due_at.is_(None), Clock.due_at,
-                                                                         Clock.id)))
+def clocks_of(debrief: Debrief, *, with_partner_clocks: bool = True) -> list[Clock]:
+    query = sa.select(Clock).where(Clock.debrief_id == debrief.id)
+    if not with_partner_clocks:
+        query = query.where(Clock.invitation_id.is_(None))
+    return list(db.session.scalars(query.order_by(Clock.due_at.is_(None), Clock.due_at, Clock.id)))
 
 
 def sync_debrief_clocks(debrief: Debrief, actor: User | None) -> None:
     """Gives the debrief every clock the policy says applies, and withdraws unmet ones that no longer do
     (for example when the victim's age is corrected). Clocks already met are never removed."""
-    existing = {clock.kind: clock for clock in clocks_of(debrief)}
-    for rule in policy().rules:
+    existing = {clock.kind: clock for clock in clocks_of(debrief, with_partner_clocks=False)}
+    for rule in policy().debrief_rules:
         clock = existing.get(rule.kind)
         applies = rule.applies_to(debrief)
         if applies and clock is None:
-            clock = Clock(debrief_id=debrief.id, kind=rule.kind, label=rule.label, source=rule.source,
+            clock = Clock(debrief=debrief, kind=rule.kind, label=rule.label, source=rule.source,
                           unit=rule.unit, length=rule.length, waits_for=rule.waits_for)
             if rule.waits_for is None:
                 _start(clock, debrief.reported_at)
@@ -93,12 +107,42 @@ def sync_debrief_clocks(debrief: Debrief, actor: User | None) -> None:
 
 def move_with_reported_at(debrief: Debrief, actor: User | None) -> None:
     """The incident's report time changed: every clock that runs from it and is not yet met moves."""
-    for clock in clocks_of(debrief):
+    for clock in clocks_of(debrief, with_partner_clocks=False):
         if clock.met_at is None and clock.waits_for is None:
-            before = clock.due_date
-            _start(clock, debrief.reported_at)
-            if clock.due_date != before:
-                _record(actor, "clock_moved", clock, {"due_date": {"from": _iso(before), "to": _iso(clock.due_date)}})
+            _restart(clock, debrief.reported_at, actor)
+
+
+def move_with_meeting(debrief: Debrief, actor: User | None) -> None:
+    """The meeting was planned or moved: partner contributions not yet in move with it."""
+    for clock in clocks_of(debrief):
+        if clock.invitation_id is not None and clock.met_at is None and clock.started_at is not None:
+            _restart(clock, clock.started_at, actor)
+
+
+def _restart(clock: Clock, at: datetime, actor: User | None) -> None:
+    before = clock.due_date
+    _start(clock, at)
+    if clock.due_date != before:
+        _record(actor, "clock_moved", clock, {"due_date": {"from": _iso(before), "to": _iso(clock.due_date)}})
+
+
+def start_partner_clock(invitation, debrief: Debrief, actor: User | None) -> Clock | None:
+    """The contribution deadline for a new invitation, if the policy has one."""
+    rule = policy().rule(deadline_policy.PARTNER_CLOCK)
+    if rule is None:
+        return None
+    clock = Clock(debrief=debrief, invitation_id=invitation.id, kind=rule.kind,
+                  label=f"{rule.label}: {invitation.agency.name}", source=rule.source, unit=rule.unit,
+                  length=rule.length, days_before_meeting=rule.days_before_meeting)
+    _start(clock, invitation.created_at)
+    db.session.add(clock)
+    db.session.flush()
+    _record(actor, "clock_added", clock, {"due_date": _iso(clock.due_date)})
+    return clock
+
+
+def partner_clock(invitation_id: int) -> Clock | None:
+    return db.session.scalar(sa.select(Clock).where(Clock.invitation_id == invitation_id))
 
 
 def mark_met(clock: Clock, *, at: datetime | None, actor: User | None) -> None:
@@ -146,6 +190,8 @@ def extend(clock: Clock, *, due_date: date | None, reason: str | None, actor: Us
         errors["due_date"] = "Enter the new due date"
     elif clock.due_date is not None and due_date <= clock.due_date:
         errors["due_date"] = f"The new due date must be after the current one ({clock.due_date:%-d %B %Y})"
+    elif due_date > london_date(utcnow()) + LONGEST_EXTENSION:
+        errors["due_date"] = "The new due date must be within a year from today"
     try:
         reason = _reason(reason)
     except ValidationFailed as problem:

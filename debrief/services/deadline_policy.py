@@ -38,8 +38,13 @@ DEBRIEF_CLOCK_KINDS = (
     "debrief_meeting", "debrief_report", "homicide_index_return", "iopc_referral",
     "child_safeguarding_notification", "child_rapid_review", "dhr_referral", "owhr_notification",
 )
+#: One for each partner invitation: starts when the invitation is sent, and ends a number of days
+#: before the meeting when one is planned, else after its length.
+PARTNER_CLOCK = "partner_contribution"
+EACH_INVITATION = "each_invitation"
+INVITATION_SENT = "invitation_sent"
 
-SETTINGS = {"label", "applies_when", "starts", "unit", "length", "source", "enabled"}
+SETTINGS = {"label", "applies_when", "starts", "unit", "length", "source", "enabled", "days_before_meeting"}
 
 
 class PolicyError(ValueError):
@@ -55,6 +60,7 @@ class ClockRule:
     unit: str
     length: int
     source: str
+    days_before_meeting: int | None = None
 
     @property
     def waits_for(self) -> str | None:
@@ -62,7 +68,7 @@ class ClockRule:
         return self.starts.removeprefix("met:") if self.starts.startswith("met:") else None
 
     def applies_to(self, debrief: Debrief) -> bool:
-        return CONDITIONS[self.applies_when](debrief)
+        return self.applies_when in CONDITIONS and CONDITIONS[self.applies_when](debrief)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,10 @@ class DeadlinePolicy:
 
     def rule(self, kind: str) -> ClockRule | None:
         return next((r for r in self.rules if r.kind == kind), None)
+
+    @property
+    def debrief_rules(self) -> tuple[ClockRule, ...]:
+        return tuple(r for r in self.rules if r.kind != PARTNER_CLOCK)
 
 
 def load(path: Path | str | None = None) -> DeadlinePolicy:
@@ -106,8 +116,9 @@ def parse(raw: dict, path: Path) -> DeadlinePolicy:
     rules: list[ClockRule] = []
     for kind, settings in clocks.items():
         where = f"clock '{kind}'"
-        if kind not in DEBRIEF_CLOCK_KINDS:
-            problems.append(f"{where}: not a known clock (known: {', '.join(DEBRIEF_CLOCK_KINDS)})")
+        known = (*DEBRIEF_CLOCK_KINDS, PARTNER_CLOCK)
+        if kind not in known:
+            problems.append(f"{where}: not a known clock (known: {', '.join(known)})")
             continue
         if not isinstance(settings, dict):
             problems.append(f"{where}: must be a table of settings")
@@ -121,21 +132,33 @@ def parse(raw: dict, path: Path) -> DeadlinePolicy:
             if not isinstance(settings.get(text), str) or not settings[text].strip():
                 problems.append(f"{where}: {text} must be some text")
         applies_when = settings.get("applies_when")
-        if applies_when not in CONDITIONS:
-            problems.append(f"{where}: applies_when must be one of {', '.join(CONDITIONS)}")
+        starts = settings.get("starts")
+        days_before_meeting = settings.get("days_before_meeting")
+        if kind == PARTNER_CLOCK:
+            if applies_when != EACH_INVITATION:
+                problems.append(f"{where}: applies_when must be '{EACH_INVITATION}'")
+            if starts != INVITATION_SENT:
+                problems.append(f"{where}: starts must be '{INVITATION_SENT}'")
+            if days_before_meeting is not None and (isinstance(days_before_meeting, bool) or not isinstance(
+                    days_before_meeting, int) or not 0 <= days_before_meeting <= 60):
+                problems.append(f"{where}: days_before_meeting must be a whole number from 0 to 60")
+        else:
+            if applies_when not in CONDITIONS:
+                problems.append(f"{where}: applies_when must be one of {', '.join(CONDITIONS)}")
+            if not isinstance(starts, str) or not (starts == "reported" or starts.startswith("met:")):
+                problems.append(f"{where}: starts must be 'reported' or 'met:<clock>'")
+            if days_before_meeting is not None:
+                problems.append(f"{where}: days_before_meeting is only for the partner_contribution clock")
         unit = settings.get("unit")
         if unit not in UNITS:
             problems.append(f"{where}: unit must be one of {', '.join(UNITS)}")
         length = settings.get("length")
         if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= 366:
             problems.append(f"{where}: length must be a whole number from 1 to 366")
-        starts = settings.get("starts")
-        if not isinstance(starts, str) or not (starts == "reported" or starts.startswith("met:")):
-            problems.append(f"{where}: starts must be 'reported' or 'met:<clock>'")
         if enabled is True and not any(p.startswith(where) for p in problems):
             rules.append(ClockRule(kind=kind, label=settings["label"].strip(), applies_when=applies_when,
                                    starts=starts, unit=unit, length=length,
-                                   source=settings["source"].strip()))
+                                   source=settings["source"].strip(), days_before_meeting=days_before_meeting))
 
     kinds = {r.kind for r in rules}
     for rule in rules:

@@ -43,6 +43,7 @@ class DebriefDetails:
     domestic: bool = False
     weapon: str | None = None
     prior_police_contact: bool = False
+    meeting_scheduled_for: datetime | None = None
 
     @classmethod
     def of(cls, debrief: Debrief) -> DebriefDetails:
@@ -80,6 +81,8 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
     check.not_in_future(details.reported_at, "reported_at", errors, label="the date it was reported", now=now)
     if details.occurred_at and details.reported_at and details.reported_at < details.occurred_at:
         errors.setdefault("reported_at", "The time it was reported must be the same as or after the time it happened")
+    if details.meeting_scheduled_for and details.reported_at and details.meeting_scheduled_for < details.reported_at:
+        errors.setdefault("meeting_scheduled_for", "The planned meeting must be after the incident was reported")
 
     themes = []
     for theme in details.themes or []:
@@ -110,6 +113,7 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
         domestic=bool(details.domestic),
         weapon=check.choice(details.weapon, "weapon", errors, Weapon, label="the weapon"),
         prior_police_contact=bool(details.prior_police_contact),
+        meeting_scheduled_for=details.meeting_scheduled_for,
     )
 
 
@@ -188,7 +192,7 @@ def update(debrief: Debrief, details: DebriefDetails, *, actor: User,
            format_errors: dict[str, str] | None = None) -> Debrief:
     clean = _validated(details, debrief, format_errors)
     before = _snapshot(debrief)
-    reported_before = debrief.reported_at
+    reported_before, meeting_before = debrief.reported_at, debrief.meeting_scheduled_for
     _apply(debrief, clean)
     db.session.flush()
     changes = audit.changed(before, _snapshot(debrief))
@@ -197,6 +201,8 @@ def update(debrief: Debrief, details: DebriefDetails, *, actor: User,
     audit.record(actor, "updated", "debrief", debrief.id, changes, debrief_id=debrief.id)
     if debrief.reported_at != reported_before:
         clocks.move_with_reported_at(debrief, actor)
+    if debrief.meeting_scheduled_for != meeting_before:
+        clocks.move_with_meeting(debrief, actor)
     clocks.sync_debrief_clocks(debrief, actor)
     return debrief
 

@@ -41,3 +41,10 @@ class NotFound(RuleBroken):
 class NotAllowed(RuleBroken):
     code = "forbidden"
     status = 403
+
+
+class Gone(RuleBroken):
+    """410: the link was real but has expired or been withdrawn."""
+
+    code = "gone"
+    status = 410

@@ -1,7 +1,7 @@
 """Security headers on every response (Flask-Talisman)."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 from debrief.extensions import talisman
 
@@ -20,8 +20,21 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+#: Pages whose address carries a secret (a partner's invitation link).
+SECRET_LINK_BLUEPRINTS = {"partner"}
+
+
 def configure_security_headers(app: Flask) -> None:
     production = app.config["APP_ENV"] == "production"
+
+    # Registered before Talisman's own, so it runs after it (Flask runs them in reverse) and wins.
+    @app.after_request
+    def keep_secret_links_private(response):
+        if request.blueprint in SECRET_LINK_BLUEPRINTS:
+            response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
     talisman.init_app(
         app,
         # TLS ends at the load balancer; redirecting here would loop behind it.

@@ -1,0 +1,112 @@
+"""Partner agencies, their invitations to a debrief, and what they contribute."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from debrief.extensions import db
+from debrief.models.staff import User
+from debrief.models.types import UTCDateTime, utcnow
+
+
+class AgencyType(StrEnum):
+    HEALTH = "health"
+    MENTAL_HEALTH = "mental_health"
+    LOCAL_AUTHORITY = "local_authority"
+    CHILDRENS_SERVICES = "childrens_services"
+    EDUCATION = "education"
+    PROBATION = "probation"
+    YOUTH_JUSTICE = "youth_justice"
+    HOUSING = "housing"
+    VIOLENCE_REDUCTION_UNIT = "violence_reduction_unit"
+    OTHER = "other"
+
+
+AGENCY_TYPE_LABELS = {
+    AgencyType.HEALTH: "Health",
+    AgencyType.MENTAL_HEALTH: "Mental health",
+    AgencyType.LOCAL_AUTHORITY: "Local authority",
+    AgencyType.CHILDRENS_SERVICES: "Children's services",
+    AgencyType.EDUCATION: "Education",
+    AgencyType.PROBATION: "Probation",
+    AgencyType.YOUTH_JUSTICE: "Youth justice",
+    AgencyType.HOUSING: "Housing",
+    AgencyType.VIOLENCE_REDUCTION_UNIT: "Violence reduction unit",
+    AgencyType.OTHER: "Other",
+}
+
+
+class InvitationState(StrEnum):
+    SENT = "sent"
+    OPENED = "opened"
+    RESPONDED = "responded"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+class Agency(db.Model):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Invitation(db.Model):
+    """One named contact at one agency, asked to contribute to one debrief, through one secret link."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (sa.Index("ix_invitations_agency_created", "agency_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debrief_id: Mapped[int] = mapped_column(sa.ForeignKey("debriefs.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    contact_email: Mapped[str] = mapped_column(sa.String(254))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(120))
+    # SHA-256 of the secret in the link. The secret itself is never stored.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the first response
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    debrief: Mapped["Debrief"] = relationship()  # noqa: F821  (models/debriefs.py)
+    invited_by: Mapped[User] = relationship()
+    contributions: Mapped[list[Contribution]] = relationship(
+        back_populates="invitation", order_by="Contribution.version", cascade="all, delete-orphan")
+
+    def state_at(self, now: datetime) -> InvitationState:
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if self.responded_at is not None:
+            return InvitationState.RESPONDED
+        if now >= self.expires_at:
+            return InvitationState.EXPIRED
+        if self.opened_at is not None:
+            return InvitationState.OPENED
+        return InvitationState.SENT
+
+
+class Contribution(db.Model):
+    """One submission from a partner. A resubmission is a new version; every version is kept."""
+
+    __tablename__ = "contributions"
+    __table_args__ = (sa.UniqueConstraint("invitation_id", "version", name="uq_contributions_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(sa.ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column()
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attending: Mapped[bool] = mapped_column()
+    prior_contact: Mapped[str] = mapped_column(sa.String(10))  # yes / no / unknown
+    contact_summary: Mapped[str | None] = mapped_column(sa.Text)
+    learning: Mapped[str | None] = mapped_column(sa.Text)
+
+    invitation: Mapped[Invitation] = relationship(back_populates="contributions")

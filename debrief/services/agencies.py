@@ -1,0 +1,49 @@
+"""Partner agencies: reference data an administrator manages."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from debrief.extensions import db
+from debrief.models import Agency, AgencyType, User
+from debrief.services import audit
+from debrief.services import validation as check
+from debrief.services.errors import ValidationFailed
+
+
+def agencies(*, include_inactive: bool = False) -> list[Agency]:
+    query = sa.select(Agency).order_by(Agency.name)
+    if not include_inactive:
+        query = query.where(Agency.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def find(name_or_id: str | int | None) -> Agency | None:
+    """An agency by id, or by its name whatever the case (the API takes either)."""
+    if isinstance(name_or_id, int) and not isinstance(name_or_id, bool):
+        return db.session.get(Agency, name_or_id)
+    if isinstance(name_or_id, str) and name_or_id.strip():
+        return db.session.scalar(sa.select(Agency).where(sa.func.lower(Agency.name) == name_or_id.strip().lower()))
+    return None
+
+
+def add(*, name: str | None, kind: str | None, actor: User | None) -> Agency:
+    errors: dict[str, str] = {}
+    name = check.text(name, "name", errors, label="the agency's name", required=True, max_length=160,
+                      single_line=True)
+    kind = check.choice(kind, "kind", errors, AgencyType, label="the type of agency", required=True)
+    if name and "name" not in errors and find(name) is not None:
+        errors["name"] = "An agency with this name already exists"
+    if errors:
+        raise ValidationFailed(errors)
+    agency = Agency(name=name, kind=kind, active=True)
+    db.session.add(agency)
+    db.session.flush()
+    audit.record(actor, "created", "agency", agency.id, {"name": name, "kind": kind})
+    return agency
+
+
+def set_active(agency: Agency, active: bool, *, actor: User | None) -> None:
+    """A withdrawn agency can no longer be invited; its past invitations stay."""
+    if agency.active != active:
+        agency.active = active
+        audit.record(actor, "updated", "agency", agency.id, {"active": {"from": not active, "to": active}})

@@ -1,0 +1,226 @@
+"""Partner invitations: the secret link, what a partner may see and send, and the engagement report.
+
+A partner has no account. Their link carries 32 random bytes; only its SHA-256 is stored. The link
+works for one invitation to one debrief until it expires or is revoked, and for nothing else.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+
+from debrief.extensions import db
+from debrief.models import Agency, Clock, Contribution, Debrief, Invitation, InvitationState, User, utcnow
+from debrief.services import agencies, audit, clocks, notifications
+from debrief.services import validation as check
+from debrief.services.clock_calendar import LONDON, end_of_day, start_of_day
+from debrief.services.errors import Conflict, Gone, NotFound, ValidationFailed
+from debrief.services.pagination import MAX_PER_PAGE, Page, paginate
+
+PRIOR_CONTACT = {"yes", "no", "unknown"}
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link(token: str) -> str:
+    return f"{current_app.config['BASE_URL']}/invite/{token}"
+
+
+def state(invitation: Invitation, now: datetime | None = None) -> InvitationState:
+    return invitation.state_at(now or utcnow())
+
+
+def invite(debrief: Debrief, *, agency: str | int | None, email: str | None, name: str | None,
+           actor: User) -> tuple[Invitation, str]:
+    """Invites an agency's named contact; emails them the link. Returns the invitation and its link,
+    which is shown once to the reviewer and is never stored."""
+    errors: dict[str, str] = {}
+    chosen = agencies.find(agency)
+    if chosen is None or not chosen.active:
+        errors["agency"] = "Select an agency from the list" if agency not in (None, "") else "Select the agency"
+    address = (email or "").strip().lower()
+    if not address:
+        errors["email"] = "Enter the contact's email address"
+    else:
+        try:
+            address = validate_email(address, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            errors["email"] = "Enter an email address in the correct format, like name@nhs.net"
+    name = check.text(name, "name", errors, label="the contact's name", max_length=120, single_line=True)
+    if errors:
+        raise ValidationFailed(errors)
+
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    invitation = Invitation(
+        debrief_id=debrief.id, agency=chosen, contact_email=address, contact_name=name,
+        token_hash=_digest(token), invited_by_id=actor.id, created_at=now,
+        expires_at=now + timedelta(days=current_app.config["INVITATION_EXPIRY_DAYS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    clock = clocks.start_partner_clock(invitation, debrief, actor)
+    audit.record(actor, "invitation_sent", "invitation", invitation.id,
+                 {"agency": chosen.name, "email": address}, debrief_id=debrief.id)
+    notifications.queue(key=f"invitation:{invitation.id}", to=address, secret_link=link(token),
+                        subject=f"Rapid debrief {debrief.reference}: please share what your agency knows",
+                        body=_invitation_email(invitation, debrief, clock, actor))
+    return invitation, link(token)
+
+
+def _invitation_email(invitation: Invitation, debrief: Debrief, clock: Clock | None, reviewer: User) -> str:
+    """Plain and short, and nothing about the incident beyond its reference: email is not secure."""
+    force = current_app.config["FORCE_NAME"]
+    deadline = f"Please respond by {_day(clock.due_date)}.\n\n" if clock and clock.due_date else ""
+    return (
+        f"Hello{' ' + invitation.contact_name if invitation.contact_name else ''},\n\n"
+        f"{force} is holding a rapid debrief after a serious incident (reference {debrief.reference}). "
+        f"We are asking {invitation.agency.name} to tell us about any contact you had with the people "
+        "involved, and what could be learned.\n\n"
+        f"{deadline}"
+        f"Open this link to read the briefing and respond (no account is needed):\n{notifications.LINK_PLACEHOLDER}\n\n"
+        f"The link is for you only: please do not forward it. It works until "
+        f"{_day(invitation.expires_at.astimezone(LONDON).date())}.\n\n"
+        f"Questions: {reviewer.name}, {reviewer.email}\n"
+    )
+
+
+def _day(value: date) -> str:
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def for_partner(token: str) -> Invitation:
+    """The invitation behind a link, if it may still be used. Unknown or tampered: NotFound (404).
+    Expired or revoked: Gone (410), naming who to contact."""
+    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == _digest(token)))
+    if invitation is None:
+        raise NotFound("This link is not recognised. Check it was copied in full from your email.")
+    current = state(invitation)
+    if current is InvitationState.REVOKED or utcnow() >= invitation.expires_at:
+        reviewer = invitation.invited_by
+        why = "has been withdrawn" if current is InvitationState.REVOKED else "has expired"
+        raise Gone(f"This invitation {why}. If you still have information to share, contact "
+                   f"{reviewer.name} at {reviewer.email}.", {"contact_name": reviewer.name,
+                                                             "contact_email": reviewer.email})
+    return invitation
+
+
+def record_opened(invitation: Invitation) -> None:
+    """Every use of a link is in the history; the first opening changes its state."""
+    now = utcnow()
+    first = invitation.opened_at is None
+    if first:
+        invitation.opened_at = now
+    audit.record(None, "invitation_opened", "invitation", invitation.id, {"first": first},
+                 debrief_id=invitation.debrief_id, invitation=invitation)
+
+
+@dataclass
+class ContributionDetails:
+    attending: str | None = None
+    prior_contact: str | None = None
+    contact_summary: str | None = None
+    learning: str | None = None
+
+
+def contribute(invitation: Invitation, details: ContributionDetails) -> Contribution:
+    """A partner's submission; a resubmission is kept as a new version. The first one meets the
+    invitation's contribution deadline."""
+    errors: dict[str, str] = {}
+    attending = check.choice(details.attending, "attending", errors, {"yes", "no"},
+                             label="whether someone from your agency will attend the meeting", required=True)
+    prior = check.choice(details.prior_contact, "prior_contact", errors, PRIOR_CONTACT,
+                         label="whether your agency had contact with the people involved", required=True)
+    summary = check.text(details.contact_summary, "contact_summary", errors,
+                         label="a summary of the contact your agency had", required=prior == "yes")
+    learning = check.text(details.learning, "learning", errors, label="what could be learned")
+    if errors:
+        raise ValidationFailed(errors)
+    now = utcnow()
+    version = (db.session.scalar(sa.select(sa.func.max(Contribution.version))
+                                 .where(Contribution.invitation_id == invitation.id)) or 0) + 1
+    contribution = Contribution(invitation_id=invitation.id, version=version, submitted_at=now,
+                                attending=attending == "yes", prior_contact=prior,
+                                contact_summary=summary if prior == "yes" else None, learning=learning)
+    db.session.add(contribution)
+    if invitation.responded_at is None:
+        invitation.responded_at = now
+        deadline = clocks.partner_clock(invitation.id)
+        if deadline is not None and deadline.met_at is None:
+            deadline.met_at = now
+            deadline.paused_at = None
+    db.session.flush()
+    audit.record(None, "contribution_submitted", "invitation", invitation.id, {"version": version},
+                 debrief_id=invitation.debrief_id, invitation=invitation)
+    return contribution
+
+
+def revoke(invitation: Invitation, *, actor: User) -> None:
+    if invitation.revoked_at is not None:
+        raise Conflict("invalid_transition", "This invitation is already revoked.")
+    invitation.revoked_at = utcnow()
+    audit.record(actor, "invitation_revoked", "invitation", invitation.id, {"agency": invitation.agency.name},
+                 debrief_id=invitation.debrief_id)
+
+
+def get(invitation_id: int) -> Invitation | None:
+    return db.session.get(Invitation, invitation_id)
+
+
+def of_debrief(debrief: Debrief, page: int = 1, per_page: int = MAX_PER_PAGE) -> Page:
+    """The debrief's invitations, oldest first."""
+    return paginate(sa.select(Invitation).where(Invitation.debrief_id == debrief.id)
+                    .order_by(Invitation.created_at, Invitation.id), page, per_page)
+
+
+def contributions_of(debrief: Debrief, page: int = 1, per_page: int = MAX_PER_PAGE) -> Page:
+    """Every version of every contribution to the debrief, oldest first."""
+    return paginate(sa.select(Contribution).join(Contribution.invitation)
+                    .options(contains_eager(Contribution.invitation))
+                    .where(Invitation.debrief_id == debrief.id)
+                    .order_by(Contribution.submitted_at, Contribution.id), page, per_page)
+
+
+# The partner engagement report ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyEngagement:
+    agency: str
+    sent: int
+    opened: int
+    responded: int
+    late: int
+    never_answered: int
+
+
+def engagement(start: date, end: date, now: datetime | None = None) -> list[AgencyEngagement]:
+    """Per agency, for invitations sent from `start` to `end` (London dates, inclusive): how many
+    were sent, opened, answered, answered after their deadline, and never answered although their
+    deadline (or the link) has run out. Revoked invitations count as sent, never as unanswered."""
+    now = now or utcnow()
+    if end < start:
+        raise ValidationFailed({"end": "The end of the period must be on or after its start"})
+    deadline = sa.func.coalesce(Clock.due_at, Invitation.expires_at)
+    unanswered = sa.and_(Invitation.responded_at.is_(None), Invitation.revoked_at.is_(None),
+                         sa.or_(deadline < now, Invitation.expires_at <= now))
+    count = lambda condition: sa.func.count(sa.case((condition, 1)))  # noqa: E731
+    rows = db.session.execute(
+        sa.select(Agency.name, sa.func.count(Invitation.id), count(Invitation.opened_at.is_not(None)),
+                  count(Invitation.responded_at.is_not(None)),
+                  count(sa.and_(Invitation.responded_at.is_not(None), Clock.due_at.is_not(None),
+                                Invitation.responded_at > Clock.due_at)),
+                  count(unanswered))
+        .join(Invitation, Invitation.agency_id == Agency.id)
+        .outerjoin(Clock, Clock.invitation_id == Invitation.id)
+        .where(Invitation.created_at >= start_of_day(start), Invitation.created_at <= end_of_day(end))
+        .group_by(Agency.name).order_by(Agency.name))
+    return [AgencyEngagement(*row) for row in rows]

@@ -1,0 +1,141 @@
+"""Email through the outbox: a service queues a row in the same transaction as the change it reports;
+delivery over SMTP happens after the commit and again later for whatever failed. A mail server that
+is down loses nothing."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import smtplib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate
+
+import sqlalchemy as sa
+from cryptography.fernet import Fernet, InvalidToken
+from flask import current_app, g
+
+from debrief.extensions import db
+from debrief.models import OutboxEmail, utcnow
+
+log = logging.getLogger(__name__)
+
+LINK_PLACEHOLDER = "{link}"
+#: Seconds to wait after the nth failure before trying again; the last repeats.
+BACKOFF = (60, 300, 900, 3600, 6 * 3600)
+MAX_ATTEMPTS = 8
+SMTP_TIMEOUT = 10
+
+
+def _fernet() -> Fernet:
+    digest = hashlib.sha256(b"rapid-debrief outbox link\0" + current_app.config["SECRET_KEY"].encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def queue(*, key: str, to: str, subject: str, body: str, secret_link: str | None = None) -> OutboxEmail:
+    """An email to send once the current transaction commits. `key` says what it is about; a key
+    already queued is not queued again. `secret_link` replaces {link} in the body when it is sent."""
+    existing = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.idempotency_key == key))
+    if existing is not None:
+        return existing
+    email = OutboxEmail(
+        idempotency_key=key, to_address=to, subject=subject, body=body,
+        sealed_link=_fernet().encrypt(secret_link.encode()).decode() if secret_link else None,
+    )
+    db.session.add(email)
+    db.session.flush()
+    g.setdefault("outbox_queued", []).append(email.id)
+    return email
+
+
+def message_id(email: OutboxEmail) -> str:
+    """The same for every attempt at one email, so a mail server or client can drop duplicates."""
+    return f"<{hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:32]}@rapid-debrief.invalid>"
+
+
+def _message(email: OutboxEmail) -> EmailMessage:
+    body = email.body
+    if email.sealed_link:
+        body = body.replace(LINK_PLACEHOLDER, _fernet().decrypt(email.sealed_link.encode()).decode())
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = email.to_address
+    message["Subject"] = email.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = message_id(email)
+    message.set_content(body)
+    return message
+
+
+def _smtp() -> smtplib.SMTP:
+    config = current_app.config
+    server = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT)
+    if config["MAIL_USE_TLS"]:
+        server.starttls()
+    if config["MAIL_USERNAME"]:
+        server.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    return server
+
+
+def _failed(email: OutboxEmail, error: str, now: datetime) -> None:
+    email.attempts += 1
+    email.last_error = error[:500]
+    if email.attempts >= MAX_ATTEMPTS:
+        email.status = "failed"
+    else:
+        email.next_attempt_at = now + timedelta(seconds=BACKOFF[min(email.attempts, len(BACKOFF)) - 1])
+
+
+def deliver(emails: list[OutboxEmail], now: datetime | None = None) -> int:
+    """Sends the given pending emails over one SMTP connection; returns how many went. Each row is
+    marked sent, or keeps waiting with its error and a later next attempt. The caller commits."""
+    now = now or utcnow()
+    emails = [e for e in emails if e.status == "pending"]
+    if not emails:
+        return 0
+    try:
+        server = _smtp()
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("Mail server %s:%s unavailable: %s", current_app.config["MAIL_SERVER"],
+                    current_app.config["MAIL_PORT"], type(error).__name__)
+        for email in emails:
+            _failed(email, f"Mail server unavailable: {error}", now)
+        return 0
+    sent = 0
+    with server:
+        for email in emails:
+            try:
+                server.send_message(_message(email))
+            except InvalidToken:
+                email.status = "failed"
+                email.last_error = "Its link could not be decrypted (SECRET_KEY changed); send a new invitation."
+            except (OSError, smtplib.SMTPException) as error:
+                _failed(email, str(error), now)
+            else:
+                email.status, email.sent_at, email.sealed_link = "sent", now, None
+                email.attempts += 1
+                sent += 1
+    return sent
+
+
+def deliver_queued_in_this_request() -> None:
+    """After a request has committed: try at once to send what it queued."""
+    ids = g.pop("outbox_queued", None)
+    if not ids:
+        return
+    try:
+        emails = list(db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.id.in_(ids))))
+        deliver(emails)
+        db.session.commit()
+    except Exception:  # never let email break the answer to a request that already succeeded
+        db.session.rollback()
+        log.exception("Delivering the outbox after a request failed; the rows stay pending")
+
+
+def deliver_due(now: datetime | None = None, limit: int = 200) -> int:
+    """Sends every pending email whose next attempt is due (the scheduler, and `jobs tick`)."""
+    now = now or utcnow()
+    emails = list(db.session.scalars(
+        sa.select(OutboxEmail).where(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now)
+        .order_by(OutboxEmail.id).limit(limit)))
+    return deliver(emails, now)

@@ -1,0 +1,75 @@
+"""The partner's page: no account, one secret link, one debrief.
+
+Nothing here trusts a session or grants staff access; the link's secret is the only key, and it is
+kept out of logs (debrief/log_redaction.py), out of other sites' Referer headers and out of caches
+(debrief/web/security.py).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import RadioField, SubmitField, TextAreaField
+
+from debrief.extensions import db, limiter
+from debrief.services import clocks, invitations
+from debrief.services.errors import Gone, NotFound, RuleBroken
+from debrief.web.forms import show_rule_errors
+
+partner = Blueprint("partner", __name__)
+
+
+class ContributionForm(FlaskForm):
+    attending = RadioField("Will someone from your agency attend the rapid debrief meeting?",
+                           choices=[("yes", "Yes"), ("no", "No")], widget=GovRadioInput(), validate_choice=False)
+    prior_contact = RadioField("Did your agency have contact with the victim or the suspect before the incident?",
+                               choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Not known")],
+                               widget=GovRadioInput(), validate_choice=False)
+    contact_summary = TextAreaField("Summary of that contact", widget=GovTextArea(),
+                                    description="When, who, and what happened. Do not include documents.")
+    learning = TextAreaField("What could be learned? (optional)", widget=GovTextArea(),
+                             description="Anything your agency, the police or others could do differently.")
+    submit = SubmitField("Send to the review team", widget=GovSubmitInput())
+
+
+def _wrong_link(response) -> bool:
+    return response.status_code == 404
+
+
+@partner.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["INVITE_WRONG_LINK_LIMIT"], deduct_when=_wrong_link)
+def contribute(token: str):
+    try:
+        invitation = invitations.for_partner(token)
+    except NotFound as error:
+        return render_template("partner/unknown.html", title="Link not recognised", message=error.message), 404
+    except Gone as error:
+        return render_template("partner/gone.html", title="This invitation is no longer open",
+                               message=error.message, contact=error.fields), 410
+    debrief = invitation.debrief
+    form = ContributionForm()
+    latest = invitation.contributions[-1] if invitation.contributions else None
+    if request.method == "POST":
+        details = invitations.ContributionDetails(
+            attending=form.attending.data, prior_contact=form.prior_contact.data,
+            contact_summary=form.contact_summary.data, learning=form.learning.data)
+        try:
+            contribution = invitations.contribute(invitation, details)
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_errors(form, error)
+        else:
+            db.session.commit()
+            return render_template("partner/thanks.html", title="Contribution sent", invitation=invitation,
+                                   debrief=debrief, contribution=contribution)
+    else:
+        invitations.record_opened(invitation)
+        db.session.commit()
+        if latest is not None:
+            form.attending.data = "yes" if latest.attending else "no"
+            form.prior_contact.data = latest.prior_contact
+            form.contact_summary.data = latest.contact_summary
+            form.learning.data = latest.learning
+    return render_template("partner/contribute.html", title=f"Rapid debrief {debrief.reference}", form=form,
+                           invitation=invitation, debrief=debrief, latest=latest,
+                           deadline=clocks.partner_clock(invitation.id)), 400 if form.errors else 200
