@@ -90,7 +90,8 @@ class Debrief(db.Model):
     __tablename__ = "debriefs"
     __table_args__ = (
         sa.UniqueConstraint("reference_year", "reference_number", name="uq_debriefs_reference"),
-        sa.Index("ix_debriefs_reported_at", "reported_at"),
+        # Lists run newest report first, with the id to break ties: one index serves every page.
+        sa.Index("ix_debriefs_reported_at_id", "reported_at", "id"),
         sa.Index("ix_debriefs_reviewer_open", "reviewer_id", "meeting_held_at"),
     )
 

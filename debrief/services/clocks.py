@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import joinedload
 
 from debrief.extensions import db
 from debrief.models import Clock, ClockState, Debrief, User, utcnow
@@ -278,7 +278,7 @@ def due_soon(page: int, per_page: int, now: datetime | None = None) -> Page:
     as ClockViews."""
     now = now or utcnow()
     horizon = end_of_day(london_date(now) + timedelta(days=DUE_SOON_DAYS))
-    query = (sa.select(Clock).join(Clock.debrief).options(contains_eager(Clock.debrief))
+    query = (sa.select(Clock).options(joinedload(Clock.debrief).noload("*"))
              .where(_running(), Clock.due_at >= now, Clock.due_at <= horizon)
              .order_by(Clock.due_at, Clock.id))
     return _viewed(paginate(query, page, per_page), now)
@@ -287,7 +287,7 @@ def due_soon(page: int, per_page: int, now: datetime | None = None) -> Page:
 def overdue(page: int, per_page: int, now: datetime | None = None) -> Page:
     """Running clocks past their end, the longest overdue first, across all debriefs, as ClockViews."""
     now = now or utcnow()
-    query = (sa.select(Clock).join(Clock.debrief).options(contains_eager(Clock.debrief))
+    query = (sa.select(Clock).options(joinedload(Clock.debrief).noload("*"))
              .where(_running(), Clock.due_at < now)
              .order_by(Clock.due_at, Clock.id))
     return _viewed(paginate(query, page, per_page), now)

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import noload
 
 from debrief.extensions import db
 from debrief.models import (
@@ -222,8 +223,10 @@ def _status_condition(status: DebriefStatus):
 
 def search(*, status: str | None = None, reviewer: User | None = None, page: int = 1,
            per_page: int = 25) -> Page:
-    """Debriefs, the most recently reported first."""
-    query = sa.select(Debrief).order_by(Debrief.reported_at.desc(), Debrief.id.desc())
+    """Debriefs, the most recently reported first. Lists show neither themes nor attendees, so those
+    are not loaded."""
+    query = (sa.select(Debrief).options(noload(Debrief.theme_rows), noload(Debrief.attendees))
+             .order_by(Debrief.reported_at.desc(), Debrief.id.desc()))
     if status:
         try:
             query = query.where(_status_condition(DebriefStatus(status)))
@@ -231,7 +234,7 @@ def search(*, status: str | None = None, reviewer: User | None = None, page: int
             raise ValidationFailed({"status": f"status must be one of {', '.join(s.value for s in DebriefStatus)}"}) from None
     if reviewer is not None:
         query = query.where(Debrief.reviewer_id == reviewer.id)
-    return paginate(query, page, per_page)
+    return paginate(query, page, per_page, key=Debrief.id)
 
 
 def history(debrief: Debrief) -> list[AuditEvent]:

@@ -224,3 +224,28 @@ def engagement(start: date, end: date, now: datetime | None = None) -> list[Agen
         .where(Invitation.created_at >= start_of_day(start), Invitation.created_at <= end_of_day(end))
         .group_by(Agency.name).order_by(Agency.name))
     return [AgencyEngagement(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """One invitation on the debrief page: its state beside its deadline and every contribution."""
+
+    invitation: Invitation
+    state: InvitationState
+    deadline: Clock | None
+    contributions: list[Contribution]
+
+
+def partners_of(debrief: Debrief, now: datetime | None = None) -> list[PartnerView]:
+    """Every invitation of the debrief with what belongs to it, in three queries whatever their number."""
+    now = now or utcnow()
+    invited = of_debrief(debrief).items
+    ids = [i.id for i in invited]
+    versions: dict[int, list[Contribution]] = {i: [] for i in ids}
+    deadlines: dict[int, Clock] = {}
+    if ids:
+        for contribution in db.session.scalars(sa.select(Contribution).where(Contribution.invitation_id.in_(ids))
+                                               .order_by(Contribution.version)):
+            versions[contribution.invitation_id].append(contribution)
+        deadlines = {c.invitation_id: c for c in db.session.scalars(sa.select(Clock).where(Clock.invitation_id.in_(ids)))}
+    return [PartnerView(i, i.state_at(now), deadlines.get(i.id), versions[i.id]) for i in invited]

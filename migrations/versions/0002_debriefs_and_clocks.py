@@ -56,7 +56,7 @@ def upgrade():
     sa.UniqueConstraint('reference_year', 'reference_number', name='uq_debriefs_reference')
     )
     with op.batch_alter_table('debriefs', schema=None) as batch_op:
-        batch_op.create_index('ix_debriefs_reported_at', ['reported_at'], unique=False)
+        batch_op.create_index('ix_debriefs_reported_at_id', ['reported_at', 'id'], unique=False)
         batch_op.create_index('ix_debriefs_reviewer_open', ['reviewer_id', 'meeting_held_at'], unique=False)
 
     op.create_table('clocks',
@@ -153,7 +153,7 @@ def downgrade():
     op.drop_table('clocks')
     with op.batch_alter_table('debriefs', schema=None) as batch_op:
         batch_op.drop_index('ix_debriefs_reviewer_open')
-        batch_op.drop_index('ix_debriefs_reported_at')
+        batch_op.drop_index('ix_debriefs_reported_at_id')
 
     op.drop_table('debriefs')
     op.drop_table('incident_types')
