@@ -10,7 +10,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ROOT, Config, PLACEHOLDER_SECRET_KEY
-from debrief.extensions import csrf, db, limiter, login_manager, migrate, talisman
+from debrief.extensions import csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +132,15 @@ def register_blueprints(app: Flask) -> None:
     from debrief.web.debriefs import debriefs_bp
     from debrief.web.formatting import register_formatting
     from debrief.web.home import home
+    from debrief.web.agencies import agencies_bp
+    from debrief.web.invitations import invitations_bp
     from debrief.web.navigation import register_navigation
     from debrief.web.partner import partner
     from debrief.web.reference_data import reference_bp
+    from debrief.web.reports import reports_bp
 
-    for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, admin, reference_bp, partner, api):
+    for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, invitations_bp, reports_bp, admin, reference_bp,
+                      agencies_bp, partner, api):
         app.register_blueprint(blueprint)
     register_navigation(app)
     register_formatting(app)

@@ -88,6 +88,7 @@ def test_a_duplicate_crime_reference_is_a_409_naming_the_existing_debrief(client
     ({"occurred_at": "2099-01-01T10:00:00+00:00", "reported_at": "2099-01-01T11:00:00+00:00"}, "occurred_at",
      "today or in the past"),
     ({"occurred_at": "2026-11-02T23:10:00"}, "occurred_at", "UTC offset"),
+    ({"occurred_at": "0026-11-02T23:10:00+00:00"}, "occurred_at", "1900 or later"),
     ({"occurred_at": "yesterday"}, "occurred_at", "ISO 8601"),
     ({"incident_type": "jaywalking"}, "incident_type", "from the list"),
     ({"themes": ["knife_crime"]}, "themes", "from the list"),

@@ -168,6 +168,15 @@ def mark_met(clock: Clock, *, at: datetime | None, actor: User | None) -> None:
                                                     "because": f"{clock.label} was met"})
 
 
+def correct_met_time(clock: Clock, *, at: datetime, actor: User | None) -> None:
+    """The step was met, but at another time than first recorded (a corrected meeting record)."""
+    if clock.met_at == at:
+        return
+    before = clock.met_at
+    clock.met_at = at
+    _record(actor, "clock_met_corrected", clock, {"met_at": {"from": before.isoformat(), "to": at.isoformat()}})
+
+
 def _reason(reason: str | None) -> str:
     errors: dict[str, str] = {}
     value = text(reason, "reason", errors, label="a reason", required=True, max_length=REASON_MAX)

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import joinedload, noload
 
 from debrief.extensions import db
 from debrief.models import (
@@ -78,8 +78,8 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
         errors.setdefault("occurred_at", "Enter when the incident happened")
     if details.reported_at is None:
         errors.setdefault("reported_at", "Enter when the incident was reported to police")
-    check.not_in_future(details.occurred_at, "occurred_at", errors, label="the date it happened", now=now)
-    check.not_in_future(details.reported_at, "reported_at", errors, label="the date it was reported", now=now)
+    check.in_the_past(details.occurred_at, "occurred_at", errors, what="it happened", now=now)
+    check.in_the_past(details.reported_at, "reported_at", errors, what="it was reported", now=now)
     if details.occurred_at and details.reported_at and details.reported_at < details.occurred_at:
         errors.setdefault("reported_at", "The time it was reported must be the same as or after the time it happened")
     if details.meeting_scheduled_for and details.reported_at and details.meeting_scheduled_for < details.reported_at:
@@ -239,7 +239,8 @@ def search(*, status: str | None = None, reviewer: User | None = None, page: int
 
 def history(debrief: Debrief) -> list[AuditEvent]:
     """Every change to the debrief and its clocks and meeting, oldest first."""
-    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.debrief_id == debrief.id)
+    return list(db.session.scalars(sa.select(AuditEvent).options(joinedload(AuditEvent.actor).noload("*"))
+                                   .where(AuditEvent.debrief_id == debrief.id)
                                    .order_by(AuditEvent.at, AuditEvent.id)))
 
 
@@ -256,7 +257,7 @@ def record_meeting(debrief: Debrief, *, held_at: datetime | None, attendees: lis
     if held_at is None:
         errors.setdefault("held_at", "Enter when the meeting was held")
     else:
-        check.not_in_future(held_at, "held_at", errors, label="the meeting date", now=utcnow())
+        check.in_the_past(held_at, "held_at", errors, what="of the meeting", now=utcnow())
         if held_at < debrief.reported_at:
             errors.setdefault("held_at", "The meeting must be after the incident was reported")
     people: list[MeetingAttendee] = []
@@ -282,5 +283,9 @@ def record_meeting(debrief: Debrief, *, held_at: datetime | None, attendees: lis
                  debrief_id=debrief.id)
     meeting_clock = db.session.scalar(sa.select(Clock).where(Clock.debrief_id == debrief.id,
                                                              Clock.kind == "debrief_meeting"))
-    if meeting_clock is not None and meeting_clock.met_at is None:
+    if meeting_clock is None:
+        return
+    if meeting_clock.met_at is None:
         clocks.mark_met(meeting_clock, at=held_at, actor=actor)
+    elif before["held_at"] is not None and meeting_clock.met_at.isoformat() == before["held_at"]:
+        clocks.correct_met_time(meeting_clock, at=held_at, actor=actor)  # the record was corrected

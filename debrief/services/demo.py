@@ -1,5 +1,5 @@
-"""Demonstration data: one user for each role, with known passwords, and a few debriefs whose clocks
-are due soon, overdue and met. Loading twice changes nothing."""
+"""Demonstration data: one user for each role, with known passwords, partner agencies, and a few
+debriefs whose clocks are due soon, overdue and met. Loading twice changes nothing."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import Debrief, Role, utcnow
-from debrief.services import accounts, debriefs
+from debrief.services import accounts, agencies, debriefs
 from debrief.services.debriefs import Attendee, DebriefDetails
 
 DEMO_USERS = (
@@ -39,6 +39,16 @@ DEMO_DEBRIEFS = (
 )
 
 
+DEMO_AGENCIES = (
+    ("Mid and South Essex NHS Foundation Trust", "health"),
+    ("Essex Partnership University NHS Trust", "mental_health"),
+    ("Essex County Council children's services", "childrens_services"),
+    ("Probation Service, East of England", "probation"),
+    ("Southend Borough Council housing", "housing"),
+    ("Essex Violence and Vulnerability Unit", "violence_reduction_unit"),
+)
+
+
 def demo_password(email: str) -> str:
     return f"demo-{email.split('@')[0]}-password"
 
@@ -52,6 +62,9 @@ def load() -> list[tuple[str, str, str]]:
                                  password=demo_password(email), actor=None,
                                  is_board_chair=Role.BOARD in roles)
         sign_ins.append((email, demo_password(email), ", ".join(r.value for r in roles)))
+    for name, kind in DEMO_AGENCIES:
+        if agencies.find(name) is None:
+            agencies.add(name=name, kind=kind, actor=None)
     _load_debriefs(accounts.find_by_email(DEMO_USERS[0][0]))
     return sign_ins
 

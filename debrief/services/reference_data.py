@@ -28,6 +28,20 @@ def _code_from(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40]
 
 
+def _plain(label: str) -> str:
+    """A name without case, spaces or punctuation: "Murder!" and "murder" are the same class."""
+    return re.sub(r"[^a-z0-9]+", "", label.lower())
+
+
+def _unused(code: str) -> str:
+    """The code, or the code with a number, so that two long names that begin alike both fit."""
+    candidate, n = code, 1
+    while incident_type(candidate) is not None:
+        n += 1
+        candidate = f"{code[:36]}_{n}"
+    return candidate
+
+
 def add_incident_type(*, label: str | None, is_homicide: bool | None, actor: User) -> IncidentType:
     errors: dict[str, str] = {}
     label = text(label, "label", errors, label="the name of the incident class", required=True,
@@ -37,10 +51,11 @@ def add_incident_type(*, label: str | None, is_homicide: bool | None, actor: Use
     code = _code_from(label or "")
     if label and not code:
         errors["label"] = "The name must contain letters or numbers"
-    elif code and incident_type(code) is not None:
+    elif label and any(_plain(k.label) == _plain(label) for k in incident_types(include_inactive=True)):
         errors["label"] = "An incident class with this name already exists"
     if errors:
         raise ValidationFailed(errors)
+    code = _unused(code)
     position = (db.session.scalar(sa.select(sa.func.max(IncidentType.position))) or 0) + 10
     kind = IncidentType(code=code, label=label, is_homicide=is_homicide, active=True, position=position)
     db.session.add(kind)

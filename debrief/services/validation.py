@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
 from debrief.services.clock_calendar import london_date
@@ -45,8 +45,20 @@ def choice(value: str | None, field: str, errors: dict[str, str], options: type[
     return value
 
 
-def not_in_future(value: datetime | None, field: str, errors: dict[str, str], *, label: str,
-                  now: datetime) -> None:
-    """A past event may be today, never a later day (Europe/London)."""
-    if value is not None and london_date(value) > london_date(now):
-        errors.setdefault(field, f"{label[0].upper()}{label[1:]} must be today or in the past")
+#: Older than this is a typing mistake (a year of 0026), not an incident to review.
+EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+#: Clocks on people's computers drift; a few minutes ahead is not "the future".
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def in_the_past(value: datetime | None, field: str, errors: dict[str, str], *, what: str, now: datetime) -> None:
+    """An event that has happened: not on a later day, not later today, not before 1900. `what`
+    finishes "The date ...", e.g. "it happened"."""
+    if value is None:
+        return
+    if london_date(value) > london_date(now):
+        errors.setdefault(field, f"The date {what} must be today or in the past")
+    elif value > now + CLOCK_SKEW:
+        errors.setdefault(field, f"The time {what} must be in the past")
+    elif value < EARLIEST:
+        errors.setdefault(field, f"The date {what} must be in 1900 or later")

@@ -14,7 +14,7 @@ from debrief.models import ROLE_LABELS, User
 from debrief.permissions import Rule, permission_required
 from debrief.services import accounts
 from debrief.services.errors import RuleBroken
-from debrief.web.forms import show_rule_errors
+from debrief.web.forms import save
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -49,6 +49,12 @@ def _user_or_404(user_id: int) -> User:
     return db.get_or_404(User, user_id)
 
 
+@admin.route("")
+@permission_required(Rule.MANAGE_USERS)
+def index():
+    return render_template("admin/index.html", title="Administration")
+
+
 @admin.route("/users")
 @permission_required(Rule.MANAGE_USERS)
 def users():
@@ -61,17 +67,10 @@ def users():
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                email=form.email.data or "", name=form.name.data or "", roles=form.roles.data or [],
-                password=form.password.data or "", is_board_chair=form.is_board_chair.data,
-                actor=current_user,
-            )
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_errors(form, error)
-        else:
-            db.session.commit()
+        saved, user = save(form, lambda: accounts.create_user(
+            email=form.email.data or "", name=form.name.data or "", roles=form.roles.data or [],
+            password=form.password.data or "", is_board_chair=form.is_board_chair.data, actor=current_user))
+        if saved:
             flash(f"{user.name} can now sign in as {user.email}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", title="Add a user", form=form,
@@ -86,16 +85,10 @@ def edit_user(user_id: int):
     if not form.is_submitted():
         form.roles.data = sorted(r.value for r in user.role_set)
     if form.validate_on_submit():
-        try:
-            accounts.update_user(
-                user, email=form.email.data or "", name=form.name.data or "",
-                roles=form.roles.data or [], is_board_chair=form.is_board_chair.data, actor=current_user,
-            )
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_errors(form, error)
-        else:
-            db.session.commit()
+        saved, _ = save(form, lambda: accounts.update_user(
+            user, email=form.email.data or "", name=form.name.data or "", roles=form.roles.data or [],
+            is_board_chair=form.is_board_chair.data, actor=current_user))
+        if saved:
             flash(f"Changes to {user.name} saved.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", title=f"Edit {user.name}", form=form, user=user,
@@ -108,13 +101,8 @@ def reset_password(user_id: int):
     user = _user_or_404(user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            accounts.set_password(user, form.password.data or "", actor=current_user)
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_errors(form, error)
-        else:
-            db.session.commit()
+        saved, _ = save(form, lambda: accounts.set_password(user, form.password.data or "", actor=current_user))
+        if saved:
             flash(f"Password for {user.name} changed. They have been signed out everywhere.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/password.html", title=f"Set a password for {user.name}", form=form,

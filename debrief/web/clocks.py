@@ -4,14 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from debrief.extensions import db
-from debrief.models import Clock, utcnow
+from debrief.models import Clock, ClockState, utcnow
 from debrief.permissions import Rule, permission_required
 from debrief.services import clocks
-from debrief.services.errors import RuleBroken, ValidationFailed
+from debrief.services.errors import ValidationFailed
 from debrief.web.debrief_forms import ExtendForm, MetForm, ReasonForm
 from debrief.web.fields import read_date_and_time, show_date_and_time
-from debrief.web.forms import show_rule_errors
+from debrief.web.forms import save
 
 clocks_bp = Blueprint("clocks", __name__, url_prefix="/deadlines")
 
@@ -27,19 +26,29 @@ def _back_to(clock: Clock):
     return redirect(url_for("debriefs.show", debrief_id=clock.debrief_id, _anchor="deadlines"))
 
 
+#: Which actions make sense in which states; a form opened from a stale page says so at once.
+OFFERED = {
+    "met": {ClockState.PENDING, ClockState.OVERDUE, ClockState.PAUSED},
+    "extend": {ClockState.PENDING, ClockState.OVERDUE},
+    "pause": {ClockState.PENDING, ClockState.OVERDUE},
+    "resume": {ClockState.PAUSED},
+}
+STATE_WORDS = {ClockState.MET: "is already met", ClockState.NOT_STARTED: "has not started yet",
+               ClockState.PAUSED: "is paused", ClockState.PENDING: "is running", ClockState.OVERDUE: "is running"}
+
+
 def _act(clock: Clock, form, template: str, title: str, action, done: str, fields: dict | None = None):
     """Shows the form; on a post runs `action`, then returns to the debrief or shows what is wrong."""
+    view = clocks.view(clock)
+    if request.method == "GET" and view.state not in OFFERED[request.endpoint.rsplit(".", 1)[1]]:
+        flash(f"{clock.label} {STATE_WORDS[view.state]}, so that cannot be done now.", "info")
+        return _back_to(clock)
     if request.method == "POST":
-        try:
-            action()
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_errors(form, error, fields)
-        else:
-            db.session.commit()
+        saved, _ = save(form, action, fields)
+        if saved:
             flash(done.format(label=clock.label), "success")
             return _back_to(clock)
-    view = clocks.view(clock)
+        view = clocks.view(clock)
     return render_template(template, title=title, form=form, clock=view,
                            debrief=clock.debrief), 400 if form.errors else 200
 
@@ -52,15 +61,17 @@ def met(clock_id: int):
     if request.method == "GET":
         show_date_and_time(utcnow(), form.met_on, form.met_time)
 
+    places = dict(MetForm.ERROR_FIELDS)
+
     def action():
         errors: dict[str, str] = {}
-        at = read_date_and_time(form.met_on, form.met_time, "at", errors, what="it was met")
+        at = read_date_and_time(form.met_on, form.met_time, "at", errors, what="it was met", places=places)
         if errors:
             raise ValidationFailed(errors)
         clocks.mark_met(clock, at=at, actor=current_user)
 
     return _act(clock, form, "clocks/met.html", f"Mark {clock.label} as met", action,
-                "{label}: marked as met.", MetForm.ERROR_FIELDS)
+                "{label}: marked as met.", places)
 
 
 @clocks_bp.route("/<int:clock_id>/extend", methods=["GET", "POST"])
@@ -70,9 +81,13 @@ def extend(clock_id: int):
     form = ExtendForm()
 
     def action():
-        if form.due_date.data is None and any(p.strip() for p in form.due_date.raw_data or []):
-            raise ValidationFailed({"due_date": "The new due date must be a real date, like 30 12 2026"})
-        clocks.extend(clock, due_date=form.due_date.data, reason=form.reason.data, actor=current_user)
+        try:
+            clocks.extend(clock, due_date=form.due_date.data, reason=form.reason.data, actor=current_user)
+        except ValidationFailed as problem:
+            # The service saw no date; say why, and keep its other messages (a missing reason).
+            if form.due_date.data is None and any(p.strip() for p in form.due_date.raw_data or []):
+                problem.fields["due_date"] = "The new due date must be a real date, like 30 12 2026"
+            raise
 
     return _act(clock, form, "clocks/extend.html", f"Extend {clock.label}", action,
                 "{label}: deadline extended.")

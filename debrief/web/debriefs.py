@@ -1,19 +1,19 @@
 """Debrief pages: the list, opening and editing a debrief, its page, and the meeting record."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from debrief.extensions import db
 from debrief.models import LABELS, Debrief, DebriefStatus
 from debrief.permissions import Rule, can, permission_required
-from debrief.services import clocks, debriefs, reference_data
+from debrief.services import clocks, debriefs, invitations, reference_data
 from debrief.services.debriefs import Attendee, DebriefDetails
-from debrief.services.errors import RuleBroken
 from debrief.web.debrief_forms import DebriefForm, MeetingForm
 from debrief.web.fields import read_date_and_time, show_date_and_time
-from debrief.web.forms import show_rule_errors
-from debrief.web.paging import page_number
+from debrief.web.forms import save
+from debrief.web.paging import page_number, within_pages
 
 debriefs_bp = Blueprint("debriefs", __name__, url_prefix="/debriefs")
 
@@ -34,17 +34,19 @@ def _with_incident_types(form: DebriefForm, current: str | None = None) -> Debri
     return form
 
 
-def _details_from(form: DebriefForm) -> tuple[DebriefDetails, dict[str, str]]:
-    """What the form says, as the service's details, and the messages for anything unreadable."""
+def _details_from(form: DebriefForm) -> tuple[DebriefDetails, dict[str, str], dict[str, str]]:
+    """What the form says, as the service's details, the messages for anything unreadable, and
+    which form field each service field's message belongs on."""
     errors: dict[str, str] = {}
+    places = dict(DebriefForm.ERROR_FIELDS)
     occurred_at = read_date_and_time(form.occurred_on, form.occurred_time, "occurred_at", errors,
-                                     what="the incident happened")
+                                     what="the incident happened", places=places)
     reported_at = read_date_and_time(form.reported_on, form.reported_time, "reported_at", errors,
-                                     what="the incident was reported")
+                                     what="the incident was reported", places=places)
     victim_age = None
     raw_age = (form.victim_age.data or "").strip()
     if raw_age:
-        if raw_age.isdigit() and len(raw_age) <= 3:
+        if re.fullmatch(r"[0-9]{1,3}", raw_age):  # not str.isdigit(): "²" is a digit to it
             victim_age = int(raw_age)
         else:
             errors["victim_age"] = "The victim's age must be a whole number, like 19"
@@ -56,7 +58,7 @@ def _details_from(form: DebriefForm) -> tuple[DebriefDetails, dict[str, str]]:
         relationship_to_suspect=form.relationship_to_suspect.data or None, domestic=form.domestic.data,
         weapon=form.weapon.data or None, prior_police_contact=form.prior_police_contact.data,
     )
-    return details, errors
+    return details, errors, places
 
 
 def _fill(form: DebriefForm, debrief: Debrief) -> None:
@@ -76,7 +78,8 @@ def index():
     status = request.args.get("status") or None
     if status not in (None, *[s.value for s in DebriefStatus]):
         status = None
-    result = debriefs.search(status=status, page=page_number(), per_page=PER_PAGE)
+    result = within_pages(lambda page: debriefs.search(status=status, page=page, per_page=PER_PAGE),
+                          page_number())
     return render_template("debriefs/index.html", title="Debriefs", result=result, status=status,
                            statuses=list(DebriefStatus), labels=LABELS)
 
@@ -86,14 +89,10 @@ def index():
 def new():
     form = _with_incident_types(DebriefForm())
     if request.method == "POST":
-        details, format_errors = _details_from(form)
-        try:
-            debrief = debriefs.create(details, actor=current_user, format_errors=format_errors)
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_errors(form, error, DebriefForm.ERROR_FIELDS)
-        else:
-            db.session.commit()
+        details, format_errors, places = _details_from(form)
+        saved, debrief = save(form, lambda: debriefs.create(details, actor=current_user, format_errors=format_errors),
+                              places)
+        if saved:
             flash(f"Debrief {debrief.reference} opened. Its deadline clocks have started.", "success")
             return redirect(url_for("debriefs.show", debrief_id=debrief.id))
     return render_template("debriefs/form.html", title="Open a debrief", form=form,
@@ -106,14 +105,10 @@ def edit(debrief_id: int):
     debrief = debrief_or_404(debrief_id)
     form = _with_incident_types(DebriefForm(), debrief.incident_type_code)
     if request.method == "POST":
-        details, format_errors = _details_from(form)
-        try:
-            debriefs.update(debrief, details, actor=current_user, format_errors=format_errors)
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_errors(form, error, DebriefForm.ERROR_FIELDS)
-        else:
-            db.session.commit()
+        details, format_errors, places = _details_from(form)
+        saved, _ = save(form, lambda: debriefs.update(debrief, details, actor=current_user,
+                                                      format_errors=format_errors), places)
+        if saved:
             flash(f"Changes to {debrief.reference} saved.", "success")
             return redirect(url_for("debriefs.show", debrief_id=debrief.id))
     else:
@@ -130,6 +125,7 @@ def show(debrief_id: int):
         "debriefs/show.html", title=f"{debrief.reference}", debrief=debrief, labels=LABELS,
         clocks=[clocks.view(c) for c in clocks.clocks_of(debrief)],
         history=list(reversed(debriefs.history(debrief))),
+        partners=invitations.partners_of(debrief),
         may_act=can(current_user, Rule.RUN_DEBRIEFS),
     )
 
@@ -138,7 +134,10 @@ def _attendees_from(text: str | None) -> list[Attendee]:
     people = []
     for line in (text or "").splitlines():
         if line.strip():
-            name, _, agency = line.partition(",")
+            # The agency is after the last comma: "Shah, Priya, Essex Police" is Shah, Priya of Essex Police.
+            name, comma, agency = line.rpartition(",")
+            if not comma:
+                name, agency = line, ""
             people.append(Attendee(name=name.strip() or None, agency=agency.strip() or None))
     return people
 
@@ -150,15 +149,13 @@ def meeting(debrief_id: int):
     form = MeetingForm()
     if request.method == "POST":
         errors: dict[str, str] = {}
-        held_at = read_date_and_time(form.held_on, form.held_time, "held_at", errors, what="of the meeting")
-        try:
-            debriefs.record_meeting(debrief, held_at=held_at, attendees=_attendees_from(form.attendees.data),
-                                    actor=current_user, format_errors=errors)
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_errors(form, error, MeetingForm.ERROR_FIELDS)
-        else:
-            db.session.commit()
+        places = dict(MeetingForm.ERROR_FIELDS)
+        held_at = read_date_and_time(form.held_on, form.held_time, "held_at", errors, what="of the meeting",
+                                     places=places)
+        saved, _ = save(form, lambda: debriefs.record_meeting(
+            debrief, held_at=held_at, attendees=_attendees_from(form.attendees.data), actor=current_user,
+            format_errors=errors), places)
+        if saved:
             flash("Meeting recorded. The rapid debrief meeting deadline is met.", "success")
             return redirect(url_for("debriefs.show", debrief_id=debrief.id))
     elif debrief.meeting_held_at:

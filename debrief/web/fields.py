@@ -12,9 +12,27 @@ from debrief.services.clock_calendar import LONDON
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 
 
+class GovDateField(DateField):
+    """A GOV.UK date input: the day, month and year boxes are posted under one name, as "d m Y".
+
+    The widget re-shows exactly three boxes, so a post with a part missing (or extra parts, from a
+    hand-made request) is kept as three boxes and read as "not a real date" rather than breaking
+    the page."""
+
+    def process_formdata(self, valuelist):
+        parts = [str(part) for part in valuelist]
+        if len(parts) == 3:
+            super().process_formdata(parts)
+            return
+        self.raw_data = (parts + ["", "", ""])[:3]
+        self.data = None
+        if any(part.strip() for part in parts):
+            raise ValueError("Not a valid date value.")
+
+
 def date_field(label: str, hint: str = "For example, 2 11 2026") -> DateField:
     # govuk-frontend-wtf posts the day, month and year under one name; they arrive as "d m Y".
-    return DateField(label, format="%d %m %Y", widget=GovDateInput(), description=hint)
+    return GovDateField(label, format="%d %m %Y", widget=GovDateInput(), description=hint)
 
 
 def time_field(label: str) -> StringField:
@@ -33,9 +51,12 @@ def london_datetime(day: date | None, clock_time: time | None) -> datetime | Non
 
 
 def read_date_and_time(day_field, time_field_, name: str, errors: dict[str, str], *,
-                       what: str) -> datetime | None:
+                       what: str, places: dict[str, str] | None = None) -> datetime | None:
     """The moment a date field and a time field describe (Europe/London), or None with a message in
-    `errors[name]`. `what` finishes the sentence "Enter the date ...", e.g. "the incident happened"."""
+    `errors[name]`. `what` finishes the sentence "Enter the date ...", e.g. "the incident happened".
+
+    When the time is what is wrong, `places[name]` names the time field, so the error summary links
+    to the box that needs changing rather than to the date."""
     typed_a_date = any(part.strip() for part in (day_field.raw_data or []))
     if day_field.data is None:
         errors[name] = (f"The date {what} must be a real date, like 2 11 2026" if typed_a_date
@@ -46,6 +67,8 @@ def read_date_and_time(day_field, time_field_, name: str, errors: dict[str, str]
     if parsed is None:
         errors[name] = (f"The time {what} must be on the 24-hour clock, like 23:40" if raw_time
                         else f"Enter the time {what}, for example 23:40")
+        if places is not None:
+            places[name] = time_field_.name
         return None
     return london_datetime(day_field.data, parsed)
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask import Flask
 
 from debrief.models import LABELS, Relationship, Theme, VictimSex, Weapon
+from debrief.services import reference_data
 from debrief.services.clock_calendar import LONDON
 
 
@@ -43,20 +44,42 @@ FIELD_NAMES = {
     "summary": "internal summary", "partner_briefing": "partner briefing", "themes": "themes",
     "victim_age": "victim's age", "victim_sex": "victim's sex", "relationship_to_suspect": "relationship",
     "domestic": "domestic", "weapon": "weapon", "prior_police_contact": "prior police contact",
-    "held_at": "meeting time", "attendees": "attendees",
+    "held_at": "meeting time", "attendees": "attendees", "meeting_scheduled_for": "planned meeting time",
 }
 
 
-def _short(value) -> str:
+_MOMENTS = {"occurred_at", "reported_at", "held_at", "meeting_scheduled_for"}
+_CHOICE_FIELDS = {"themes": "theme", "weapon": "weapon", "victim_sex": "victim_sex",
+                  "relationship_to_suspect": "relationship"}
+
+
+def _in_words(field: str, value):
+    """A recorded value as the reviewer chose it on the form: words for choices, London time for
+    moments. Only the fields that hold such values are converted; typed text stays as typed."""
+    if (field in _MOMENTS or field.endswith("_at")) and isinstance(value, str):
+        try:
+            return date_and_time(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if field in _CHOICE_FIELDS:
+        kind = _CHOICE_FIELDS[field]
+        if isinstance(value, list):
+            return [choice_label(v, kind) for v in value]
+        return choice_label(value, kind)
+    if field == "incident_type" and isinstance(value, str):
+        kind = reference_data.incident_type(value)
+        return kind.label if kind is not None else value
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value
+
+
+def _short(field: str, value) -> str:
     if value is None or value == "" or value == []:
         return "nothing"
+    value = _in_words(field, value)
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    if isinstance(value, str):
-        try:
-            value = date_and_time(datetime.fromisoformat(value))
-        except ValueError:
-            pass
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 
@@ -76,7 +99,7 @@ def describe_event(event) -> str:
     if event.action == "created" and event.entity == "debrief":
         return "Opened the debrief"
     if event.action in ("updated", "meeting_recorded"):
-        parts = [f"{FIELD_NAMES.get(k, k)} from {_short(v.get('from'))} to {_short(v.get('to'))}"
+        parts = [f"{FIELD_NAMES.get(k, k)} from {_short(k, v.get('from'))} to {_short(k, v.get('to'))}"
                  for k, v in changes.items() if isinstance(v, dict)]
         prefix = "Recorded the meeting" if event.action == "meeting_recorded" else "Changed"
         return f"{prefix}: " + "; ".join(parts) if parts else prefix
@@ -86,6 +109,11 @@ def describe_event(event) -> str:
         "clock_moved": lambda: f"Deadline moved: {clock} now due {due()}",
         "clock_started": lambda: f"Deadline started: {clock}, due {due()}",
         "clock_met": lambda: f"Deadline met: {clock}",
+        "clock_met_corrected": lambda: f"Deadline's met time corrected: {clock}",
+        "invitation_sent": lambda: f"Invited {changes.get('agency')} ({changes.get('email')})",
+        "invitation_opened": lambda: "Partner opened the invitation link",
+        "contribution_submitted": lambda: f"Partner sent a contribution (version {changes.get('version')})",
+        "invitation_revoked": lambda: f"Withdrew the invitation to {changes.get('agency')}",
         "clock_extended": lambda: f"Deadline extended: {clock} now due {due()}.{reason}",
         "clock_paused": lambda: f"Deadline paused: {clock}.{reason}",
         "clock_resumed": lambda: f"Deadline resumed: {clock} now due {due()}.{reason}",

@@ -1,9 +1,15 @@
 """Shared pieces for GOV.UK forms."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask_wtf import FlaskForm
 
+from debrief.extensions import db
 from debrief.services.errors import RuleBroken
+
+T = TypeVar("T")
 
 
 def show_rule_errors(form: FlaskForm, error: RuleBroken, fields: dict[str, str] | None = None) -> None:
@@ -18,3 +24,16 @@ def show_rule_errors(form: FlaskForm, error: RuleBroken, fields: dict[str, str] 
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+def save(form: FlaskForm, action: Callable[[], T], fields: dict[str, str] | None = None) -> tuple[bool, T | None]:
+    """Runs a form's service call as the request's transaction. Commits and returns (True, result);
+    when a rule says no, rolls back, shows why on the form and returns (False, None)."""
+    try:
+        result = action()
+    except RuleBroken as error:
+        db.session.rollback()
+        show_rule_errors(form, error, fields)
+        return False, None
+    db.session.commit()
+    return True, result

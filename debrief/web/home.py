@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from debrief.models import Role
 from debrief.services import clocks, debriefs
-from debrief.web.paging import page_number
+from debrief.web.paging import page_number, within_pages
 
 home = Blueprint("home", __name__)
 
@@ -22,9 +22,10 @@ def index():
     reviewer = None
     if Role.REVIEWER in sections:
         reviewer = {
-            "mine": debriefs.search(status="open", reviewer=current_user, page=page_number("mine_page"),
-                                    per_page=LIST_SIZE),
-            "overdue": clocks.overdue(page_number("overdue_page"), LIST_SIZE),
-            "due_soon": clocks.due_soon(page_number("due_page"), LIST_SIZE),
+            "mine": within_pages(lambda page: debriefs.search(status="open", reviewer=current_user, page=page,
+                                                              per_page=LIST_SIZE), page_number("mine_page")),
+            "overdue": within_pages(lambda page: clocks.overdue(page, LIST_SIZE),
+                                    page_number("overdue_page")),
+            "due_soon": within_pages(lambda page: clocks.due_soon(page, LIST_SIZE), page_number("due_page")),
         }
     return render_template("home/index.html", title="Home", sections=sections, reviewer=reviewer)

@@ -19,9 +19,8 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("Home", "home.index"),
     NavItem("Debriefs", "debriefs.index", Rule.READ_EVERYTHING),
-    NavItem("Users", "admin.users", Rule.MANAGE_USERS),
-    NavItem("Incident classes", "reference.incident_types", Rule.MANAGE_REFERENCE_DATA),
-    NavItem("Deadline policy", "reference.deadline_policy", Rule.MANAGE_REFERENCE_DATA),
+    NavItem("Partner engagement", "reports.partner_engagement", Rule.ANALYSE),
+    NavItem("Administration", "admin.index", Rule.MANAGE_USERS),
 )
 
 

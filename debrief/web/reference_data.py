@@ -11,8 +11,7 @@ from debrief.extensions import db
 from debrief.models import IncidentType
 from debrief.permissions import Rule, permission_required
 from debrief.services import clocks, reference_data
-from debrief.services.errors import RuleBroken
-from debrief.web.forms import show_rule_errors
+from debrief.web.forms import save
 
 reference_bp = Blueprint("reference", __name__, url_prefix="/admin")
 
@@ -34,13 +33,9 @@ def incident_types():
     form = IncidentTypeForm()
     if request.method == "POST":
         choice = {"yes": True, "no": False}.get(form.is_homicide.data or "")
-        try:
-            kind = reference_data.add_incident_type(label=form.label.data, is_homicide=choice, actor=current_user)
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_errors(form, error)
-        else:
-            db.session.commit()
+        saved, kind = save(form, lambda: reference_data.add_incident_type(
+            label=form.label.data, is_homicide=choice, actor=current_user))
+        if saved:
             flash(f"{kind.label} can now be chosen for new debriefs.", "success")
             return redirect(url_for("reference.incident_types"))
     return render_template("admin/incident_types.html", title="Incident classes", form=form,

@@ -70,7 +70,8 @@ def test_each_role_signs_in_sees_their_home_page_and_signs_out(site: Site, make_
 
     navigation = service_navigation(site)
     expect(navigation.get_by_role("link", name="Home", exact=True)).to_be_visible()
-    expect(navigation.get_by_role("link", name="Users", exact=True)).to_have_count(1 if role == "admin" else 0)
+    expect(navigation.get_by_role("link", name="Administration", exact=True)).to_have_count(
+        1 if role == "admin" else 0)
 
     site.click_to_next_page(navigation.get_by_role("button", name=f"Sign out ({name})"))
     expect(page).to_have_url(SIGN_IN_PAGE)
@@ -120,9 +121,11 @@ def test_admin_adds_a_user_through_the_form_edits_and_deactivates_them(site: Sit
     site.sign_in("adam@police.uk")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Adam Admin")
 
-    site.click_to_next_page(service_navigation(site).get_by_role("link", name="Users", exact=True))
+    site.click_to_next_page(service_navigation(site).get_by_role("link", name="Administration", exact=True))
+    expect_gov_uk_page(site, "Administration")
+    site.click_to_next_page(page.get_by_role("link", name="Users and roles"))
     expect_gov_uk_page(site, "Users")
-    expect(service_navigation(site).get_by_role("link", name="Users", exact=True)).to_have_attribute(
+    expect(service_navigation(site).get_by_role("link", name="Administration", exact=True)).to_have_attribute(
         "aria-current", "true")
 
     site.click_to_next_page(page.get_by_role("button", name="Add a user"))

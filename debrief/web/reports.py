@@ -1,0 +1,73 @@
+"""Reports for the governance board and the police and crime commissioner."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, render_template, request
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import SubmitField
+
+from debrief.models import utcnow
+from debrief.permissions import Rule, permission_required
+from debrief.services import invitations
+from debrief.services.clock_calendar import london_date
+from debrief.services.errors import RuleBroken, ValidationFailed
+from debrief.services.exports import csv_text
+from debrief.web.fields import date_field
+from debrief.web.forms import show_rule_errors
+
+reports_bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+ENGAGEMENT_COLUMNS = ("Agency", "Invitations sent", "Opened", "Responded", "Responded late", "Never answered")
+
+
+class PeriodForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    start = date_field("From", hint="For example, 1 4 2026")
+    end = date_field("To", hint="For example, 31 3 2027")
+    submit = SubmitField("Show report", widget=GovSubmitInput())
+
+
+def _period(form: PeriodForm) -> tuple[date, date]:
+    """The period asked for; a box left empty means the last year up to today. A date that is not a
+    real one is refused rather than quietly replaced, so a report never covers a period nobody chose."""
+    errors = {}
+    for field, which, example in ((form.start, "start", "1 4 2026"), (form.end, "end", "31 3 2027")):
+        if field.data is None and any(part.strip() for part in field.raw_data or []):
+            errors[field.name] = f"The {which} of the period must be a real date, like {example}"
+    if errors:
+        raise ValidationFailed(errors)
+    today = london_date(utcnow())
+    start = form.start.data or today - timedelta(days=365)
+    end = form.end.data or today
+    return start, end
+
+
+@reports_bp.route("/partner-engagement")
+@permission_required(Rule.ANALYSE)
+def partner_engagement():
+    form = PeriodForm(request.args)
+    try:
+        start, end = _period(form)
+        rows = invitations.engagement(start, end)
+    except RuleBroken as error:
+        show_rule_errors(form, error)
+        return render_template("reports/partner_engagement.html", title="Partner engagement", form=form,
+                               rows=[], start=None, end=None), 400
+    return render_template("reports/partner_engagement.html", title="Partner engagement", form=form,
+                           rows=rows, start=start, end=end)
+
+
+@reports_bp.route("/partner-engagement.csv")
+@permission_required(Rule.ANALYSE)
+def partner_engagement_csv():
+    start, end = _period(PeriodForm(request.args))
+    rows = invitations.engagement(start, end)
+    body = csv_text(ENGAGEMENT_COLUMNS, ((r.agency, r.sent, r.opened, r.responded, r.late, r.never_answered)
+                                         for r in rows))
+    filename = f"partner-engagement-{start.isoformat()}-to-{end.isoformat()}.csv"
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,17 @@
+"""gunicorn settings for deployment: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Every value can be overridden on the command line or through GUNICORN_CMD_ARGS.
+"""
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# About two workers per core; each is a separate process with its own database connection pool.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+threads = 1
+timeout = 30
+graceful_timeout = 20
+# Access log to stdout; the app's filter replaces partners' secret links with [redacted].
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
