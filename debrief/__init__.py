@@ -1,7 +1,6 @@
 """Rapid Debrief: learning quickly from homicides and near-misses."""
 from __future__ import annotations
 
-import logging
 import secrets
 from typing import Any
 
@@ -10,9 +9,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ROOT, Config, PLACEHOLDER_SECRET_KEY
+from debrief import log_redaction
 from debrief.extensions import csrf, db, limiter, login_manager, migrate
-
-log = logging.getLogger(__name__)
 
 
 class ConfigurationError(RuntimeError):
@@ -27,8 +25,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(overrides)
     check_settings(app)
     load_deadline_policy(app)
-    from debrief import log_redaction
-
     log_redaction.install()
 
     configure_templates(app)

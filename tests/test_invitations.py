@@ -53,6 +53,7 @@ def test_the_contact_gets_an_email_with_a_working_link(client, reviewer, debrief
     assert len(mailbox) == 1
     email = mailbox[0]
     assert email["To"] == "dr.jones@nhs.net"
+    assert email["Reply-To"] == "riya@police.uk"  # a reply reaches the reviewer, not a mailbox nobody reads
     assert debrief["reference"] in email["Subject"]
     assert email["Message-ID"].startswith("<") and email["Message-ID"].endswith("@rapid-debrief.invalid>")
     text = email.get_content()
@@ -263,6 +264,19 @@ def test_a_revoked_link_stops_working_at_once(app, client, reviewer, debrief, ma
     assert client.post(f"/api/v1/invitations/{created['id']}/revoke", headers=reviewer).status_code == 409
 
 
+def test_a_partner_whose_session_was_lost_gets_their_answers_back(app, client, reviewer, debrief, mailbox, read_db):
+    url = invite(client, reviewer, debrief).get_json()["url"]
+    partner = app.test_client()
+    partner.get(path_of(url))
+    response = app.test_client().post(path_of(url), data={  # a new browser: no session, no token
+        "attending": "yes", "prior_contact": "yes", "contact_summary": "Seen at the GP on 3 May"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "your answers were not sent yet" in html
+    assert "Seen at the GP on 3 May" in html  # nothing typed is lost
+    assert read_db(lambda s: s.scalar(sa.select(sa.func.count(Contribution.id)))) == 0
+
+
 @pytest.mark.parametrize("tamper", [
     lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # one character changed
     lambda t: t[:20],  # cut short
@@ -311,9 +325,13 @@ def test_every_use_of_a_link_is_audited(app, client, reviewer, debrief, mailbox,
     created = invite(client, reviewer, debrief).get_json()
     partner = app.test_client()
     partner_post(partner, path_of(created["url"]), attending="yes", prior_contact="no")
+    client.post(f"/api/v1/invitations/{created['id']}/revoke", headers=reviewer)
+    assert partner.get(path_of(created["url"])).status_code == 410
     events = read_db(lambda s: s.scalars(sa.select(AuditEvent).where(AuditEvent.entity == "invitation")
                                          .order_by(AuditEvent.id)).all())
-    assert [e.action for e in events] == ["invitation_sent", "invitation_opened", "contribution_submitted"]
+    assert [e.action for e in events] == ["invitation_sent", "invitation_opened", "contribution_submitted",
+                                          "invitation_revoked", "invitation_refused"]
+    assert events[4].changes == {"because": "revoked"}
     assert events[1].invitation_id == created["id"] and events[1].actor_id is None
     assert events[2].actor_label == f"Mid and South Essex NHS (partner invitation {created['id']})"
 

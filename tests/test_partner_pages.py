@@ -484,10 +484,12 @@ def test_an_expired_or_withdrawn_link_says_so_in_the_services_design_and_names_t
         assert 'class="govuk-template' in page and "govuk-service-navigation" in page and "OFFICIAL-SENSITIVE" in page
         main = main_of(page)
         assert re.search(r'<h1 class="govuk-heading-l">\s*This invitation is no longer open\s*</h1>', main)
-        assert (f"This invitation {why}. If you still have information to share, contact Riya Reviewer at "
-                "riya@police.uk.") in text_of(main)
-        assert '<a class="govuk-link" href="mailto:riya@police.uk">Email Riya Reviewer</a>' in main
-        assert "<form" not in main and BRIEFING not in page and debrief["reference"] not in page
+        assert (f"This invitation to rapid debrief {debrief['reference']} {why}. If you still have information "
+                "to share, contact Riya Reviewer at riya@police.uk.") in text_of(main)
+        # The reference (nothing about the incident) lets their email say which debrief it is about.
+        assert (f'href="mailto:riya@police.uk?subject=Rapid%20debrief%20{debrief["reference"]}">'
+                "Email Riya Reviewer</a>") in main
+        assert "<form" not in main and BRIEFING not in page
 
 
 def test_an_unknown_link_is_a_404_page_in_the_services_design(app, link):

@@ -19,6 +19,7 @@ class OutboxEmail(db.Model):
     # What the email is about, e.g. "invitation:42"; the same key is never sent twice.
     idempotency_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     to_address: Mapped[str] = mapped_column(sa.String(254))
+    reply_to: Mapped[str | None] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
     # A secret link the body needs (a partner's invitation), encrypted with a key derived from

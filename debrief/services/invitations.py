@@ -70,7 +70,7 @@ def invite(debrief: Debrief, *, agency: str | int | None, email: str | None, nam
     clock = clocks.start_partner_clock(invitation, debrief, actor)
     audit.record(actor, "invitation_sent", "invitation", invitation.id,
                  {"agency": chosen.name, "email": address}, debrief_id=debrief.id)
-    notifications.queue(key=f"invitation:{invitation.id}", to=address, secret_link=link(token),
+    notifications.queue(key=f"invitation:{invitation.id}", to=address, secret_link=link(token), reply_to=actor.email,
                         subject=f"Rapid debrief {debrief.reference}: please share what your agency knows",
                         body=_invitation_email(invitation, debrief, clock, actor))
     return invitation, link(token)
@@ -99,7 +99,7 @@ def _day(value: date) -> str:
 
 def for_partner(token: str) -> Invitation:
     """The invitation behind a link, if it may still be used. Unknown or tampered: NotFound (404).
-    Expired or revoked: Gone (410), naming who to contact."""
+    Expired or revoked: Gone (410), naming who to contact, with the refusal added to the history."""
     invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == _digest(token)))
     if invitation is None:
         raise NotFound("This link is not recognised. Check it was copied in full from your email.")
@@ -107,9 +107,13 @@ def for_partner(token: str) -> Invitation:
     if current is InvitationState.REVOKED or utcnow() >= invitation.expires_at:
         reviewer = invitation.invited_by
         why = "has been withdrawn" if current is InvitationState.REVOKED else "has expired"
-        raise Gone(f"This invitation {why}. If you still have information to share, contact "
-                   f"{reviewer.name} at {reviewer.email}.", {"contact_name": reviewer.name,
-                                                             "contact_email": reviewer.email})
+        # A use of a dead link is still a use: the caller commits this before answering 410.
+        audit.record(None, "invitation_refused", "invitation", invitation.id, {"because": current.value},
+                     debrief_id=invitation.debrief_id, invitation=invitation)
+        reference = invitation.debrief.reference
+        raise Gone(f"This invitation to rapid debrief {reference} {why}. If you still have information to "
+                   f"share, contact {reviewer.name} at {reviewer.email}.",
+                   {"contact_name": reviewer.name, "contact_email": reviewer.email, "reference": reference})
     return invitation
 
 

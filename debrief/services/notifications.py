@@ -32,14 +32,15 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
-def queue(*, key: str, to: str, subject: str, body: str, secret_link: str | None = None) -> OutboxEmail:
+def queue(*, key: str, to: str, subject: str, body: str, secret_link: str | None = None,
+          reply_to: str | None = None) -> OutboxEmail:
     """An email to send once the current transaction commits. `key` says what it is about; a key
     already queued is not queued again. `secret_link` replaces {link} in the body when it is sent."""
     existing = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.idempotency_key == key))
     if existing is not None:
         return existing
     email = OutboxEmail(
-        idempotency_key=key, to_address=to, subject=subject, body=body,
+        idempotency_key=key, to_address=to, reply_to=reply_to, subject=subject, body=body,
         sealed_link=_fernet().encrypt(secret_link.encode()).decode() if secret_link else None,
     )
     db.session.add(email)
@@ -60,6 +61,8 @@ def _message(email: OutboxEmail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = email.to_address
+    if email.reply_to:
+        message["Reply-To"] = email.reply_to
     message["Subject"] = email.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(email)

@@ -114,6 +114,7 @@ def describe_event(event) -> str:
         "invitation_opened": lambda: "Partner opened the invitation link",
         "contribution_submitted": lambda: f"Partner sent a contribution (version {changes.get('version')})",
         "invitation_revoked": lambda: f"Withdrew the invitation to {changes.get('agency')}",
+        "invitation_refused": lambda: f"Refused a use of a {changes.get('because')} invitation link",
         "clock_extended": lambda: f"Deadline extended: {clock} now due {due()}.{reason}",
         "clock_paused": lambda: f"Deadline paused: {clock}.{reason}",
         "clock_resumed": lambda: f"Deadline resumed: {clock} now due {due()}.{reason}",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import validate_csrf
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.validators import ValidationError
 
-from debrief.extensions import db, limiter
+from debrief.extensions import csrf, db, limiter
 from debrief.services import clocks, invitations
 from debrief.services.errors import Gone, NotFound, RuleBroken
 from debrief.web.forms import show_rule_errors
@@ -36,7 +38,18 @@ def _wrong_link(response) -> bool:
     return response.status_code == 404
 
 
+def _came_from_this_page() -> bool:
+    """The CSRF check, made here rather than before the view: a partner whose phone dropped the session
+    gets their answers back with a note, instead of an error page that loses what they typed."""
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
+
+
 @partner.route("/invite/<token>", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(lambda: current_app.config["INVITE_WRONG_LINK_LIMIT"], deduct_when=_wrong_link)
 def contribute(token: str):
     try:
@@ -44,12 +57,16 @@ def contribute(token: str):
     except NotFound as error:
         return render_template("partner/unknown.html", title="Link not recognised", message=error.message), 404
     except Gone as error:
+        db.session.commit()  # the refused use, in the history
         return render_template("partner/gone.html", title="This invitation is no longer open",
                                message=error.message, contact=error.fields), 410
     debrief = invitation.debrief
     form = ContributionForm()
     latest = invitation.contributions[-1] if invitation.contributions else None
-    if request.method == "POST":
+    if request.method == "POST" and not _came_from_this_page():
+        form.form_errors.append("This page was open for a long time, so your answers were not sent yet. "
+                                "Check them and press the button again.")
+    elif request.method == "POST":
         details = invitations.ContributionDetails(
             attending=form.attending.data, prior_contact=form.prior_contact.data,
             contact_summary=form.contact_summary.data, learning=form.learning.data)

@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('idempotency_key', sa.String(length=200), nullable=False),
     sa.Column('to_address', sa.String(length=254), nullable=False),
+    sa.Column('reply_to', sa.String(length=254), nullable=True),
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('sealed_link', sa.Text(), nullable=True),
