@@ -13,7 +13,8 @@ SHIPPED = deadline_policy.DEFAULT_POLICY_FILE.read_text()
 
 def test_the_shipped_policy_has_every_debrief_clock_with_a_source():
     policy = deadline_policy.load()
-    assert {rule.kind for rule in policy.rules} == {*deadline_policy.DEBRIEF_CLOCK_KINDS, "partner_contribution"}
+    assert {rule.kind for rule in policy.rules} == {*deadline_policy.DEBRIEF_CLOCK_KINDS, "partner_contribution",
+                                                    "recommendation_response", "recommendation_due"}
     assert policy.rule("partner_contribution").days_before_meeting == 2
     assert all(rule.source and rule.label for rule in policy.rules)
     assert policy.rule("child_rapid_review").waits_for == "child_safeguarding_notification"

@@ -4,6 +4,10 @@ from debrief.models.clocks import Clock, ClockState
 from debrief.models.debriefs import (
     LABELS, Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, VictimSex, Weapon,
 )
+from debrief.models.learning import (
+    BoardDecision, LearningProduct, Lesson, LessonCategory, Priority, Recommendation, RecommendationSource,
+    RecommendationUpdate, recommendation_lessons,
+)
 from debrief.models.outbox import OutboxEmail
 from debrief.models.partners import (
     AGENCY_TYPE_LABELS, Agency, AgencyType, Contribution, Invitation, InvitationState,
@@ -13,6 +17,8 @@ from debrief.models.staff import ROLE_LABELS, ApiToken, Role, User, UserRole
 from debrief.models.types import UTCDateTime, utcnow
 
 __all__ = [
+    "BoardDecision", "LearningProduct", "Lesson", "LessonCategory", "Priority", "Recommendation",
+    "RecommendationSource", "RecommendationUpdate", "recommendation_lessons",
     "AGENCY_TYPE_LABELS", "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
     "LABELS", "ROLE_LABELS", "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
     "DebriefTheme", "IncidentType", "MeetingAttendee", "Relationship", "Role", "Theme", "User", "UserRole",

@@ -33,6 +33,9 @@ class Clock(db.Model):
     # A partner contribution clock belongs to one invitation as well as to its debrief.
     invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitations.id", ondelete="CASCADE"),
                                                       index=True)
+    # A recommendation's clocks (its response and its due date) belong to it instead of a debrief.
+    recommendation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(40))
     label: Mapped[str] = mapped_column(sa.String(120))
     source: Mapped[str] = mapped_column(sa.String(255))

@@ -31,7 +31,7 @@ CONDITIONS: dict[str, Callable[[Debrief], bool]] = {
     "prior_police_contact": lambda d: d.prior_police_contact,
 }
 
-UNITS = ("calendar_days", "working_days", "end_of_following_day", "months")
+UNITS = ("calendar_days", "working_days", "end_of_following_day", "months", "due_date")
 
 #: The clock kinds a debrief can carry (api.md "Deadlines").
 DEBRIEF_CLOCK_KINDS = (
@@ -43,6 +43,14 @@ DEBRIEF_CLOCK_KINDS = (
 PARTNER_CLOCK = "partner_contribution"
 EACH_INVITATION = "each_invitation"
 INVITATION_SENT = "invitation_sent"
+#: Each recommendation's clocks: from when it is allocated to its owner until the owner responds,
+#: and until its due date (unit `due_date`: the date the reviewer set).
+RECOMMENDATION_CLOCKS = ("recommendation_response", "recommendation_due")
+EACH_RECOMMENDATION = "each_recommendation"
+ALLOCATED = "allocated"
+#: The clocks that do not hang from a debrief's facts: their kind fixes when they apply and start.
+RECORD_CLOCKS = {PARTNER_CLOCK: (EACH_INVITATION, INVITATION_SENT),
+                 **{kind: (EACH_RECOMMENDATION, ALLOCATED) for kind in RECOMMENDATION_CLOCKS}}
 
 SETTINGS = {"label", "applies_when", "starts", "unit", "length", "source", "enabled", "days_before_meeting"}
 
@@ -82,7 +90,7 @@ class DeadlinePolicy:
 
     @property
     def debrief_rules(self) -> tuple[ClockRule, ...]:
-        return tuple(r for r in self.rules if r.kind != PARTNER_CLOCK)
+        return tuple(r for r in self.rules if r.kind not in RECORD_CLOCKS)
 
 
 def load(path: Path | str | None = None) -> DeadlinePolicy:
@@ -116,7 +124,7 @@ def parse(raw: dict, path: Path) -> DeadlinePolicy:
     rules: list[ClockRule] = []
     for kind, settings in clocks.items():
         where = f"clock '{kind}'"
-        known = (*DEBRIEF_CLOCK_KINDS, PARTNER_CLOCK)
+        known = (*DEBRIEF_CLOCK_KINDS, *RECORD_CLOCKS)
         if kind not in known:
             problems.append(f"{where}: not a known clock (known: {', '.join(known)})")
             continue
@@ -134,14 +142,17 @@ def parse(raw: dict, path: Path) -> DeadlinePolicy:
         applies_when = settings.get("applies_when")
         starts = settings.get("starts")
         days_before_meeting = settings.get("days_before_meeting")
-        if kind == PARTNER_CLOCK:
-            if applies_when != EACH_INVITATION:
-                problems.append(f"{where}: applies_when must be '{EACH_INVITATION}'")
-            if starts != INVITATION_SENT:
-                problems.append(f"{where}: starts must be '{INVITATION_SENT}'")
-            if days_before_meeting is not None and (isinstance(days_before_meeting, bool) or not isinstance(
-                    days_before_meeting, int) or not 0 <= days_before_meeting <= 60):
-                problems.append(f"{where}: days_before_meeting must be a whole number from 0 to 60")
+        if kind in RECORD_CLOCKS:
+            expected_applies, expected_start = RECORD_CLOCKS[kind]
+            if applies_when != expected_applies:
+                problems.append(f"{where}: applies_when must be '{expected_applies}'")
+            if starts != expected_start:
+                problems.append(f"{where}: starts must be '{expected_start}'")
+            if days_before_meeting is not None and (kind != PARTNER_CLOCK or isinstance(days_before_meeting, bool)
+                                                    or not isinstance(days_before_meeting, int)
+                                                    or not 0 <= days_before_meeting <= 60):
+                problems.append(f"{where}: days_before_meeting must be a whole number from 0 to 60 "
+                                "(partner_contribution only)")
         else:
             if applies_when not in CONDITIONS:
                 problems.append(f"{where}: applies_when must be one of {', '.join(CONDITIONS)}")
@@ -152,6 +163,8 @@ def parse(raw: dict, path: Path) -> DeadlinePolicy:
         unit = settings.get("unit")
         if unit not in UNITS:
             problems.append(f"{where}: unit must be one of {', '.join(UNITS)}")
+        elif (unit == "due_date") != (kind == "recommendation_due"):
+            problems.append(f"{where}: unit 'due_date' is for recommendation_due, and it needs that unit")
         length = settings.get("length")
         if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= 366:
             problems.append(f"{where}: length must be a whole number from 1 to 366")

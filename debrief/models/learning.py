@@ -1,0 +1,179 @@
+"""From lesson to closed recommendation: lessons, recommendations, learning products and the
+governance board's decisions. The lifecycle rules are in services/recommendation_lifecycle.py."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from debrief.extensions import db
+from debrief.models.partners import Contribution
+from debrief.models.staff import User
+from debrief.models.types import UTCDateTime, utcnow
+
+
+class LessonCategory(StrEnum):
+    RISK_ASSESSMENT = "risk_assessment"
+    INFORMATION_SHARING = "information_sharing"
+    SUPERVISION = "supervision"
+    TRAINING = "training"
+    POLICY = "policy"
+    PARTNERSHIP = "partnership"
+    NOTABLE_PRACTICE = "notable_practice"
+    OTHER = "other"
+
+
+class Priority(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class RecommendationSource(StrEnum):
+    DEBRIEF = "debrief"
+    PARTNER = "partner"
+    DHR = "dhr"
+    CHILD_PRACTICE_REVIEW = "child_practice_review"
+    IOPC = "iopc"
+    CORONER_PFD = "coroner_pfd"
+    SAR = "sar"
+    INSPECTION = "inspection"
+    OTHER_FORCE = "other_force"
+
+
+recommendation_lessons = sa.Table(
+    "recommendation_lessons", db.metadata,
+    sa.Column("recommendation_id", sa.ForeignKey("recommendations.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("lesson_id", sa.ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Lesson(db.Model):
+    __tablename__ = "lessons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debrief_id: Mapped[int] = mapped_column(sa.ForeignKey("debriefs.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    category: Mapped[str] = mapped_column(sa.String(30))
+    themes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # From the police's own review, or from a partner's contribution (kept linked).
+    contribution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contributions.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contribution: Mapped[Contribution | None] = relationship()
+    created_by: Mapped[User] = relationship()
+
+    @property
+    def source(self) -> str:
+        return "partner" if self.contribution_id else "police"
+
+
+class Recommendation(db.Model):
+    __tablename__ = "recommendations"
+    __table_args__ = (
+        sa.UniqueConstraint("reference_year", "reference_number", name="uq_recommendations_reference"),
+        sa.Index("ix_recommendations_owner_status", "owner_id", "status", "due_date"),
+        sa.Index("ix_recommendations_status_due", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference_year: Mapped[int] = mapped_column()
+    reference_number: Mapped[int] = mapped_column()
+    debrief_id: Mapped[int | None] = mapped_column(sa.ForeignKey("debriefs.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    due_date: Mapped[date | None] = mapped_column(sa.Date)
+    priority: Mapped[str] = mapped_column(sa.String(10), default=Priority.MEDIUM.value)
+    source: Mapped[str] = mapped_column(sa.String(30), default=RecommendationSource.DEBRIEF.value)
+    status: Mapped[str] = mapped_column(sa.String(20), default="open")
+    closure_code: Mapped[str | None] = mapped_column(sa.String(30))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Every change adds one; an edit made from an older version is refused (no lost updates).
+    version: Mapped[int] = mapped_column(default=1)
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], lazy="joined")
+    debrief: Mapped["Debrief | None"] = relationship()  # noqa: F821  (models/debriefs.py)
+    lessons: Mapped[list[Lesson]] = relationship(secondary=recommendation_lessons, order_by=Lesson.id)
+    products: Mapped[list[LearningProduct]] = relationship(
+        back_populates="recommendation", order_by="LearningProduct.id", cascade="all, delete-orphan")
+    updates: Mapped[list[RecommendationUpdate]] = relationship(
+        order_by="RecommendationUpdate.id", cascade="all, delete-orphan")
+    decisions: Mapped[list[BoardDecision]] = relationship(
+        order_by="BoardDecision.id", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def reference(self) -> str:
+        return f"REC-{self.reference_year}-{self.reference_number:04d}"
+
+
+class RecommendationUpdate(db.Model):
+    """What the owner (or the board) wrote: the response, progress, what was done, evidence."""
+
+    __tablename__ = "recommendation_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id", ondelete="CASCADE"),
+                                                   index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # response, progress, completion, evidence
+    text: Mapped[str] = mapped_column(sa.Text)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+class LearningProduct(db.Model):
+    """How the learning reaches people: training, a briefing, a guidance change, ..."""
+
+    __tablename__ = "learning_products"
+    __table_args__ = (sa.Index("ix_learning_products_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id", ondelete="CASCADE"),
+                                                   index=True)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    audience: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    target_count: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(sa.String(20), default="planned")
+    delivered_on: Mapped[date | None] = mapped_column(sa.Date)
+    reached_count: Mapped[int | None] = mapped_column()
+    evidence: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="products")
+
+    @property
+    def reach_percent(self) -> int | None:
+        if not self.target_count or self.reached_count is None:
+            return None
+        return round(100 * self.reached_count / self.target_count)
+
+
+class BoardDecision(db.Model):
+    """A governance board decision on a recommendation, with its rationale and who decided."""
+
+    __tablename__ = "board_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id", ondelete="CASCADE"),
+                                                   index=True)
+    decision: Mapped[str] = mapped_column(sa.String(20))  # close, reject_closure, extend, escalate
+    closure_code: Mapped[str | None] = mapped_column(sa.String(30))
+    rationale: Mapped[str | None] = mapped_column(sa.Text)
+    new_due_date: Mapped[date | None] = mapped_column(sa.Date)
+    decided_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    decided_by: Mapped[User] = relationship(lazy="joined")
