@@ -24,6 +24,7 @@ class Rule(Enum):
     MANAGE_LEARNING_PRODUCTS = frozenset({Role.LEARNING})
     DECIDE_AS_BOARD = frozenset({Role.BOARD})
     ANALYSE = frozenset({Role.ANALYST, Role.BOARD})
+    READ_RECOMMENDATIONS = frozenset({Role.REVIEWER, Role.BOARD, Role.ANALYST, Role.ADMIN, Role.LEARNING})
     USE_STAFF_API = frozenset(Role)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import current_app
 
 from debrief.api import api
-from debrief.models import Relationship, Role, Theme, VictimSex, Weapon
-from debrief.services.deadline_policy import DEBRIEF_CLOCK_KINDS, PARTNER_CLOCK
+from debrief.models import LessonCategory, Priority, RecommendationSource, Relationship, Role, Theme, VictimSex, Weapon
+from debrief.services import recommendation_lifecycle as lifecycle
+from debrief.services.learning_products import AUDIENCES
+from debrief.services.deadline_policy import DEBRIEF_CLOCK_KINDS, RECORD_CLOCKS
 from debrief.services.pagination import MAX_PER_PAGE
 
 STRING = {"type": "string"}
@@ -101,7 +103,7 @@ def schemas() -> dict:
         "Person": {"type": "object", "properties": {"email": STRING, "name": STRING}},
         "Deadline": {"type": "object", "required": ["id", "kind", "label", "due_date", "due_at", "state",
                                                     "met_at", "source"], "properties": {
-            "id": {"type": "integer"}, "kind": enum([*DEBRIEF_CLOCK_KINDS, PARTNER_CLOCK]), "label": STRING,
+            "id": {"type": "integer"}, "kind": enum([*DEBRIEF_CLOCK_KINDS, *RECORD_CLOCKS]), "label": STRING,
             "due_date": {**DATE, "nullable": True}, "due_at": {**DATE_TIME, "nullable": True},
             "state": enum(["not_started", "pending", "met", "overdue", "paused"]),
             "met_at": {**DATE_TIME, "nullable": True}, "source": STRING}},
@@ -151,6 +153,64 @@ def schemas() -> dict:
             "learning": NULLABLE_STRING}},
         "InvitationList": listing("Invitation"),
         "ContributionList": listing("Contribution"),
+        "LessonInput": {"type": "object", "required": ["category"], "additionalProperties": False, "properties": {
+            "text": {**STRING, "description": "Required unless taken from a partner's contribution"},
+            "category": enum(LessonCategory), "themes": {"type": "array", "items": enum(Theme)},
+            "contribution_id": {"type": "integer", "description": "A partner contribution to this debrief"}}},
+        "Lesson": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "debrief_id": {"type": "integer"}, "text": STRING, "category": STRING,
+            "themes": {"type": "array", "items": STRING}, "source": enum(["police", "partner"]),
+            "contribution_id": {"type": "integer", "nullable": True}, "created_at": DATE_TIME}},
+        "LessonList": listing("Lesson"),
+        "RecommendationInput": {"type": "object", "required": ["text", "owner_email", "due_date"],
+                                "additionalProperties": False, "properties": {
+            "text": STRING, "owner_email": {"type": "string", "format": "email"}, "due_date": DATE,
+            "priority": enum(Priority), "lesson_ids": {"type": "array", "items": {"type": "integer"}},
+            "source": enum(RecommendationSource)}},
+        "RecommendationChange": {"type": "object", "required": ["version"], "additionalProperties": False,
+                                 "properties": {
+            "version": {"type": "integer", "description": "The version last read; an older one is refused (stale)"},
+            "text": STRING, "owner_email": STRING, "due_date": DATE, "priority": enum(Priority),
+            "lesson_ids": {"type": "array", "items": {"type": "integer"}}}},
+        "Transition": {"type": "object", "required": ["to"], "additionalProperties": False, "properties": {
+            "to": enum(lifecycle.Status), "note": STRING, "closure_code": enum(lifecycle.ClosureCode),
+            "rationale": STRING}},
+        "RecommendationUpdate": {"type": "object", "required": ["kind", "text"], "additionalProperties": False,
+                                 "properties": {"kind": enum(["progress", "evidence"]), "text": STRING}},
+        "BoardDecisionInput": {"type": "object", "required": ["decision", "rationale"], "additionalProperties": False,
+                               "properties": {"decision": enum(["extend", "escalate"]), "rationale": STRING,
+                                              "new_due_date": DATE}},
+        "Recommendation": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "reference": {**STRING, "example": "REC-2026-0012"},
+            "debrief_id": {"type": "integer", "nullable": True}, "text": STRING, "status": enum(lifecycle.Status),
+            "closure_code": {**enum(lifecycle.ClosureCode), "nullable": True}, "owner": ref("Person"),
+            "due_date": DATE, "priority": enum(Priority), "source": enum(RecommendationSource),
+            "lesson_ids": {"type": "array", "items": {"type": "integer"}}, "version": {"type": "integer"},
+            "possible_repeats": {"type": "array", "items": {"type": "object"}},
+            "repeat_of": {"type": "object", "nullable": True},
+            "deadlines": {"type": "array", "items": ref("Deadline"), "description": "On single recommendations"},
+            "products": {"type": "array", "items": ref("Product")},
+            "updates": {"type": "array", "items": {"type": "object"}},
+            "decisions": {"type": "array", "items": {"type": "object"}}}},
+        "RecommendationList": listing("Recommendation"),
+        "ProductInput": {"type": "object", "required": ["kind", "title", "audience"], "additionalProperties": False,
+                         "properties": {"kind": enum(lifecycle.PRODUCT_KINDS), "title": STRING,
+                                        "audience": {"type": "array", "items": enum(AUDIENCES)},
+                                        "target_count": {"type": "integer", "minimum": 0}}},
+        "ProductChange": {"type": "object", "additionalProperties": False, "properties": {
+            "status": enum(["planned", "in_development", "delivered", "evaluated"]),
+            "delivered_on": {**DATE, "description": "Required to mark it delivered"},
+            "reached_count": {"type": "integer", "minimum": 0}, "evidence": STRING}},
+        "Product": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "recommendation_id": {"type": "integer"}, "kind": enum(lifecycle.PRODUCT_KINDS),
+            "title": STRING, "audience": {"type": "array", "items": STRING}, "target_count": {"type": "integer"},
+            "status": STRING, "delivered_on": {**DATE, "nullable": True}, "reached_count": {"type": "integer"},
+            "reach_percent": {"type": "integer", "nullable": True}, "evidence": NULLABLE_STRING}},
+        "BoardSummary": {"type": "object", "properties": {
+            **{name: {"type": "integer"} for name in ("open", "overdue", "awaiting_closure", "repeats",
+                                                     "repeats_of_implemented", "unanswered_invitations")},
+            "by_owner": {"type": "array", "items": {"type": "object", "properties": {
+                "email": STRING, "name": STRING, "open": {"type": "integer"}, "overdue": {"type": "integer"}}}}}},
         "DebriefList": listing("Debrief"),
         "History": {"type": "object", "properties": {"items": {"type": "array", "items": ref("HistoryEvent")}}},
     }
@@ -212,6 +272,61 @@ def paths() -> dict:
             "listContributions", "Every version of every partner contribution, oldest first", {
                 "200": answer("A page of contributions", ref("ContributionList")), "404": not_found,
                 "422": invalid}, parameters=[*debrief_id, *PAGE_PARAMETERS])},
+        "/debriefs/{debrief_id}/lessons": {
+            "post": operation("addLesson", "Add a lesson (reviewer), from police or a partner's contribution", {
+                "201": answer("The lesson", ref("Lesson")), "404": not_found, "422": invalid},
+                body="LessonInput", parameters=debrief_id),
+            "get": operation("listLessons", "The debrief's lessons", {
+                "200": answer("A page of lessons", ref("LessonList")), "404": not_found, "422": invalid},
+                parameters=[*debrief_id, *PAGE_PARAMETERS]),
+        },
+        "/debriefs/{debrief_id}/recommendations": {"post": operation(
+            "addRecommendation", "Allocate a recommendation to an owner (reviewer); the owner is emailed", {
+                "201": answer("The recommendation", ref("Recommendation")), "404": not_found, "422": invalid},
+            body="RecommendationInput", parameters=debrief_id)},
+        "/recommendations": {"get": operation("listRecommendations", "Recommendations, the soonest due first", {
+            "200": answer("A page of recommendations", ref("RecommendationList")), "422": invalid},
+            parameters=[{"name": "status", "in": "query", "schema": enum(lifecycle.Status)},
+                        {"name": "owner", "in": "query", "schema": {"type": "string", "format": "email"}},
+                        {"name": "overdue", "in": "query", "schema": enum(["true"])},
+                        {"name": "repeat", "in": "query", "schema": enum(["true"])}, *PAGE_PARAMETERS])},
+        "/recommendations/{recommendation_id}": {
+            "get": operation("getRecommendation", "One recommendation with its clocks, products and decisions", {
+                "200": answer("The recommendation", ref("Recommendation")), "404": not_found},
+                parameters=[path_id("recommendation_id")]),
+            "patch": operation("updateRecommendation", "Change a recommendation (reviewer or board)", {
+                "200": answer("The recommendation", ref("Recommendation")), "404": not_found,
+                "409": error("stale: it changed since the version sent"), "422": invalid},
+                body="RecommendationChange", parameters=[path_id("recommendation_id")]),
+        },
+        "/recommendations/{recommendation_id}/transition": {"post": operation(
+            "transitionRecommendation", "Move it through the lifecycle (owner or board; closing: board)", {
+                "200": answer("The recommendation", ref("Recommendation")), "404": not_found,
+                "409": error("invalid_transition, or closure_gate: no delivered learning product that is not "
+                             "awareness-only, and no rationale"), "422": invalid},
+            body="Transition", parameters=[path_id("recommendation_id")])},
+        "/recommendations/{recommendation_id}/updates": {"post": operation(
+            "addRecommendationUpdate", "Progress or evidence from the owner (their own) or the board", {
+                "201": answer("The recommendation", ref("Recommendation")), "404": not_found,
+                "409": error("invalid_transition: it is closed"), "422": invalid},
+            body="RecommendationUpdate", parameters=[path_id("recommendation_id")])},
+        "/recommendations/{recommendation_id}/decisions": {"post": operation(
+            "boardDecision", "The board extends the due date or escalates, with a rationale", {
+                "201": answer("The recommendation", ref("Recommendation")), "404": not_found,
+                "409": error("invalid_transition: it is closed"), "422": invalid},
+            body="BoardDecisionInput", parameters=[path_id("recommendation_id")])},
+        "/recommendations/{recommendation_id}/products": {"post": operation(
+            "addProduct", "Add a learning product (learning team, reviewer, or the owner)", {
+                "201": answer("The product", ref("Product")), "404": not_found,
+                "409": error("invalid_transition: the recommendation is closed"), "422": invalid},
+            body="ProductInput", parameters=[path_id("recommendation_id")])},
+        "/products/{product_id}": {"patch": operation(
+            "updateProduct", "Move a product forward (delivered needs delivered_on), record reach and evidence", {
+                "200": answer("The product", ref("Product")), "404": not_found,
+                "409": error("invalid_transition: products only move forward"), "422": invalid},
+            body="ProductChange", parameters=[path_id("product_id")])},
+        "/board/summary": {"get": operation("boardSummary", "The governance board's headline figures", {
+            "200": answer("The summary", ref("BoardSummary"))})},
         "/deadlines/{clock_id}/met": clock_action("meetDeadline", "Mark a deadline met (default now)", "Met", True),
         "/deadlines/{clock_id}/extend": clock_action("extendDeadline", "Extend a deadline; reason required", "Extension"),
         "/deadlines/{clock_id}/pause": clock_action("pauseDeadline", "Pause a deadline; reason required", "Reason"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from debrief.models import AuditEvent, Clock, Contribution, Debrief, Invitation, User
+from debrief.models import (
+    AuditEvent, Clock, Contribution, Debrief, Invitation, LearningProduct, Lesson, Recommendation, User,
+)
 from debrief.services import clocks, invitations
 from debrief.services.clock_calendar import LONDON
 from debrief.services.pagination import Page
@@ -106,3 +108,47 @@ def history_event(event: AuditEvent) -> dict[str, Any]:
 def page(result: Page, shape) -> dict[str, Any]:
     return {"items": [shape(item) for item in result.items], "total": result.total,
             "page": result.page, "per_page": result.per_page}
+
+
+def lesson(record: Lesson) -> dict[str, Any]:
+    return {"id": record.id, "debrief_id": record.debrief_id, "text": record.text, "category": record.category,
+            "themes": record.themes or [], "source": record.source, "contribution_id": record.contribution_id,
+            "created_at": when(record.created_at)}
+
+
+def product(record: LearningProduct) -> dict[str, Any]:
+    return {"id": record.id, "recommendation_id": record.recommendation_id, "kind": record.kind,
+            "title": record.title, "audience": record.audience or [], "target_count": record.target_count,
+            "status": record.status, "delivered_on": record.delivered_on.isoformat() if record.delivered_on else None,
+            "reached_count": record.reached_count, "reach_percent": record.reach_percent, "evidence": record.evidence}
+
+
+def recommendation(record: Recommendation, *, full: bool = False) -> dict[str, Any]:
+    body = {
+        "id": record.id,
+        "reference": record.reference,
+        "debrief_id": record.debrief_id,
+        "text": record.text,
+        "status": record.status,
+        "closure_code": record.closure_code,
+        "owner": person(record.owner),
+        "due_date": record.due_date.isoformat() if record.due_date else None,
+        "priority": record.priority,
+        "source": record.source,
+        "lesson_ids": [item.id for item in record.lessons],
+        "version": record.version,
+        "possible_repeats": [],
+        "repeat_of": None,
+        "created_at": when(record.created_at),
+        "updated_at": when(record.updated_at),
+    }
+    if full:
+        body["deadlines"] = [clock(c) for c in clocks.recommendation_clocks(record)]
+        body["products"] = [product(p) for p in record.products]
+        body["updates"] = [{"kind": u.kind, "text": u.text, "author": u.author.email, "at": when(u.at)}
+                           for u in record.updates]
+        body["decisions"] = [{"decision": d.decision, "closure_code": d.closure_code, "rationale": d.rationale,
+                              "new_due_date": d.new_due_date.isoformat() if d.new_due_date else None,
+                              "decided_by": d.decided_by.email, "decided_at": when(d.decided_at)}
+                             for d in record.decisions]
+    return body

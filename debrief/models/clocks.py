@@ -55,6 +55,7 @@ class Clock(db.Model):
     extension_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     debrief: Mapped["Debrief | None"] = relationship()  # noqa: F821  (models/debriefs.py)
+    recommendation: Mapped["Recommendation | None"] = relationship()  # noqa: F821  (models/learning.py)
 
     def state_at(self, now: datetime) -> ClockState:
         if self.met_at is not None:

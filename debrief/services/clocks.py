@@ -52,7 +52,10 @@ def due_date_for(unit: str, length: int, start: date, cal: BankHolidayCalendar) 
 
 def _policy_due_date(clock: Clock, start: date) -> date:
     """A partner contribution is due some days before the planned meeting; with no meeting planned,
-    or one too soon to leave any time, it runs its own length like any other clock."""
+    or one too soon to leave any time, it runs its own length like any other clock. A recommendation
+    is due on the date the reviewer set."""
+    if clock.unit == "due_date":
+        return clock.recommendation.due_date
     meeting = clock.debrief.meeting_scheduled_for if clock.debrief else None
     if clock.days_before_meeting is not None and meeting is not None:
         before_meeting = london_date(meeting) - timedelta(days=clock.days_before_meeting)
@@ -71,8 +74,8 @@ def _start(clock: Clock, at: datetime) -> None:
 
 
 def _record(actor: User | None, action: str, clock: Clock, changes: dict | None = None) -> None:
-    audit.record(actor, action, "clock", clock.id, {"clock": clock.label, **(changes or {})},
-                 debrief_id=clock.debrief_id)
+    debrief_id = clock.debrief_id if clock.recommendation is None else clock.recommendation.debrief_id
+    audit.record(actor, action, "clock", clock.id, {"clock": clock.label, **(changes or {})}, debrief_id=debrief_id)
 
 
 def clocks_of(debrief: Debrief, *, with_partner_clocks: bool = True) -> list[Clock]:
@@ -139,6 +142,48 @@ def start_partner_clock(invitation, debrief: Debrief, actor: User | None) -> Clo
     db.session.flush()
     _record(actor, "clock_added", clock, {"due_date": _iso(clock.due_date)})
     return clock
+
+
+def start_recommendation_clocks(recommendation, actor: User | None) -> None:
+    """The owner's response and the due date, from the moment the recommendation is allocated."""
+    now = utcnow()
+    for kind in deadline_policy.RECOMMENDATION_CLOCKS:
+        rule = policy().rule(kind)
+        if rule is None:
+            continue
+        clock = Clock(recommendation=recommendation, kind=rule.kind, label=rule.label, source=rule.source,
+                      unit=rule.unit, length=rule.length)
+        _start(clock, now)
+        db.session.add(clock)
+        db.session.flush()
+        audit.record(actor, "clock_added", "clock", clock.id, {"clock": clock.label, "due_date": _iso(clock.due_date)},
+                     debrief_id=recommendation.debrief_id)
+
+
+def recommendation_clocks(recommendation) -> list[Clock]:
+    return list(db.session.scalars(sa.select(Clock).where(Clock.recommendation_id == recommendation.id)
+                                   .order_by(Clock.id)))
+
+
+def move_with_due_date(recommendation, actor: User | None) -> None:
+    for clock in recommendation_clocks(recommendation):
+        if clock.unit == "due_date" and clock.met_at is None:
+            _restart(clock, clock.started_at, actor)
+
+
+def follow_recommendation(recommendation, before: str, after: str, *, at: datetime, actor: User | None) -> None:
+    """A lifecycle move meets or reopens its clocks: the owner's response is met when they respond;
+    the due date is met when they say it is done, and runs again if the board rejects the closure."""
+    for clock in recommendation_clocks(recommendation):
+        if clock.kind == "recommendation_response" and after == "in_progress" and clock.met_at is None:
+            clock.met_at = at
+            _record(actor, "clock_met", clock, {"met_at": at.isoformat()})
+        elif clock.kind == "recommendation_due" and after in ("awaiting_closure", "closed") and clock.met_at is None:
+            clock.met_at = at
+            _record(actor, "clock_met", clock, {"met_at": at.isoformat()})
+        elif clock.kind == "recommendation_due" and before == "awaiting_closure" and after == "in_progress":
+            clock.met_at = None
+            _record(actor, "clock_reopened", clock, {"because": "the board rejected the closure"})
 
 
 def partner_clock(invitation_id: int) -> Clock | None:
@@ -275,7 +320,9 @@ def view(clock: Clock, now: datetime | None = None) -> ClockView:
 
 
 def _running():
-    return sa.and_(Clock.met_at.is_(None), Clock.paused_at.is_(None), Clock.due_at.is_not(None))
+    """Running clocks on debriefs (a recommendation's clocks are its owner's, in My actions)."""
+    return sa.and_(Clock.met_at.is_(None), Clock.paused_at.is_(None), Clock.due_at.is_not(None),
+                   Clock.debrief_id.is_not(None))
 
 
 def _viewed(result: Page, now: datetime) -> Page:

@@ -15,13 +15,11 @@ from debrief.models import (
     AuditEvent, Clock, Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, User,
     VictimSex, Weapon, utcnow,
 )
-from debrief.services import audit, clocks, reference_data
-from debrief.services.clock_calendar import london_date
+from debrief.services import audit, clocks, reference_data, references
 from debrief.services.errors import Conflict, ValidationFailed
 from debrief.services.pagination import Page, paginate
 from debrief.services import validation as check
 
-REFERENCE_ATTEMPTS = 20
 MAX_ATTENDEES = 100
 
 
@@ -159,30 +157,16 @@ def _snapshot(debrief: Debrief) -> dict:
     return values
 
 
-def _insert_with_new_reference(debrief: Debrief) -> None:
-    """Numbers the debrief DB-<year>-<n>, one more than the year's highest. Two reviewers saving at
-    the same moment both try the same number; the unique constraint refuses one, which tries again."""
-    year = london_date(utcnow()).year
-    for _ in range(REFERENCE_ATTEMPTS):
-        highest = db.session.scalar(sa.select(sa.func.max(Debrief.reference_number))
-                                    .where(Debrief.reference_year == year))
-        debrief.reference_year, debrief.reference_number = year, (highest or 0) + 1
-        try:
-            with db.session.begin_nested():
-                db.session.add(debrief)
-        except IntegrityError as error:
-            if "crime_reference" in str(error.orig):
-                _refuse_duplicate_crime_reference(debrief.crime_reference, None)
-            continue
-        return
-    raise Conflict("busy", "Many debriefs are being opened at once. Try saving again.")
-
-
 def create(details: DebriefDetails, *, actor: User, format_errors: dict[str, str] | None = None) -> Debrief:
     clean = _validated(details, None, format_errors)
     debrief = Debrief(reviewer_id=actor.id)
     _apply(debrief, clean)
-    _insert_with_new_reference(debrief)
+
+    def duplicate_crime_reference(error: IntegrityError) -> None:
+        if "crime_reference" in str(error.orig):  # saved by someone else a moment ago
+            _refuse_duplicate_crime_reference(debrief.crime_reference, None)
+
+    references.insert_with_next_reference(debrief, on_clash=duplicate_crime_reference)
     audit.record(actor, "created", "debrief", debrief.id, {"reference": debrief.reference, **_snapshot(debrief)},
                  debrief_id=debrief.id)
     clocks.sync_debrief_clocks(debrief, actor)

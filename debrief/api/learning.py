@@ -1,0 +1,177 @@
+"""Lessons, recommendations, learning products and the governance board in the API (api.md)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import abort, g, request
+
+from debrief.api import api, shapes
+from debrief.api.auth import api_permission, json_body
+from debrief.api.debriefs import debrief_or_404
+from debrief.api.reading import BodyReader, page_arguments
+from debrief.extensions import db
+from debrief.models import Recommendation
+from debrief.permissions import Rule
+from debrief.services import learning_products, lessons, recommendations
+from debrief.services.errors import ValidationFailed
+
+
+def _recommendation_or_404(recommendation_id: int, *, reading: bool = True) -> Recommendation:
+    record = recommendations.get(recommendation_id)
+    if record is None or (reading and not recommendations.may_read(g.actor, record)):
+        abort(404, "There is no recommendation with that id.")
+    return record
+
+
+def _refuse(reader: BodyReader) -> None:
+    if reader.errors:
+        raise ValidationFailed(reader.errors)
+
+
+def _ids(reader: BodyReader, name: str) -> list[int] | None:
+    value = reader.data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        reader.errors[name] = "must be a list of ids"
+        return None
+    return value
+
+
+@api.post("/debriefs/<int:debrief_id>/lessons")
+@api_permission(Rule.RUN_DEBRIEFS)
+def add_lesson(debrief_id: int):
+    debrief = debrief_or_404(debrief_id)
+    reader = BodyReader(json_body(), {"text", "category", "themes", "contribution_id"})
+    values = {"text": reader.text("text"), "category": reader.text("category"), "themes": reader.strings("themes"),
+              "contribution_id": reader.integer("contribution_id")}
+    _refuse(reader)
+    lesson = lessons.add(debrief, actor=g.actor, **values)
+    db.session.commit()
+    return shapes.lesson(lesson), 201
+
+
+@api.get("/debriefs/<int:debrief_id>/lessons")
+@api_permission(Rule.READ_EVERYTHING)
+def list_lessons(debrief_id: int):
+    return shapes.page(lessons.of_debrief(debrief_or_404(debrief_id), *page_arguments()), shapes.lesson)
+
+
+@api.post("/debriefs/<int:debrief_id>/recommendations")
+@api_permission(Rule.RUN_DEBRIEFS)
+def add_recommendation(debrief_id: int):
+    debrief = debrief_or_404(debrief_id)
+    reader = BodyReader(json_body(), {"text", "owner_email", "due_date", "priority", "lesson_ids", "source"})
+    values = {"text": reader.text("text"), "owner_email": reader.text("owner_email"),
+              "due_date": reader.date("due_date"), "priority": reader.text("priority"),
+              "lesson_ids": _ids(reader, "lesson_ids"), "source": reader.text("source")}
+    record = recommendations.create(debrief, actor=g.actor, format_errors=reader.errors, **values)
+    db.session.commit()
+    return shapes.recommendation(record, full=True), 201
+
+
+@api.get("/recommendations")
+@api_permission(Rule.READ_RECOMMENDATIONS)
+def list_recommendations():
+    page, per_page = page_arguments()
+    args = request.args
+    result = recommendations.search(status=args.get("status") or None, owner_email=args.get("owner") or None,
+                                    overdue=args.get("overdue") == "true", repeat=args.get("repeat") == "true",
+                                    page=page, per_page=per_page)
+    return shapes.page(result, shapes.recommendation)
+
+
+@api.get("/recommendations/<int:recommendation_id>")
+@api_permission(Rule.USE_STAFF_API)
+def get_recommendation(recommendation_id: int):
+    return shapes.recommendation(_recommendation_or_404(recommendation_id), full=True)
+
+
+@api.patch("/recommendations/<int:recommendation_id>")
+@api_permission(Rule.USE_STAFF_API)
+def update_recommendation(recommendation_id: int):
+    record = _recommendation_or_404(recommendation_id)
+    reader = BodyReader(json_body(), {"version", *recommendations.EDITABLE})
+    changes = {}
+    for name, read in (("text", reader.text), ("owner_email", reader.text), ("due_date", reader.date),
+                       ("priority", reader.text)):
+        if reader.has(name):
+            changes[name] = read(name)
+    if reader.has("lesson_ids"):
+        changes["lesson_ids"] = _ids(reader, "lesson_ids") or []
+    if "version" not in reader.data:
+        reader.errors["version"] = "Send the version you last read"
+    _refuse(reader)
+    recommendations.update(record, version=reader.data["version"], actor=g.actor, **changes)
+    db.session.commit()
+    return shapes.recommendation(record, full=True)
+
+
+@api.post("/recommendations/<int:recommendation_id>/transition")
+@api_permission(Rule.USE_STAFF_API)
+def transition_recommendation(recommendation_id: int):
+    record = _recommendation_or_404(recommendation_id)
+    reader = BodyReader(json_body(), {"to", "note", "closure_code", "rationale"})
+    values = {name: reader.text(name) for name in ("to", "note", "closure_code", "rationale")}
+    _refuse(reader)
+    recommendations.transition(record, actor=g.actor, **values)
+    db.session.commit()
+    return shapes.recommendation(record, full=True)
+
+
+@api.post("/recommendations/<int:recommendation_id>/updates")
+@api_permission(Rule.USE_STAFF_API)
+def add_recommendation_update(recommendation_id: int):
+    record = _recommendation_or_404(recommendation_id)
+    reader = BodyReader(json_body(), {"kind", "text"})
+    values = {"kind": reader.text("kind"), "text": reader.text("text")}
+    _refuse(reader)
+    recommendations.add_update(record, actor=g.actor, **values)
+    db.session.commit()
+    return shapes.recommendation(record, full=True), 201
+
+
+@api.post("/recommendations/<int:recommendation_id>/decisions")
+@api_permission(Rule.DECIDE_AS_BOARD)
+def board_decision(recommendation_id: int):
+    record = _recommendation_or_404(recommendation_id)
+    reader = BodyReader(json_body(), {"decision", "rationale", "new_due_date"})
+    values = {"decision": reader.text("decision"), "rationale": reader.text("rationale"),
+              "new_due_date": reader.date("new_due_date")}
+    _refuse(reader)
+    recommendations.decide(record, actor=g.actor, **values)
+    db.session.commit()
+    return shapes.recommendation(record, full=True), 201
+
+
+@api.post("/recommendations/<int:recommendation_id>/products")
+@api_permission(Rule.USE_STAFF_API)
+def add_product(recommendation_id: int):
+    record = _recommendation_or_404(recommendation_id)
+    reader = BodyReader(json_body(), {"kind", "title", "audience", "target_count"})
+    values = {"kind": reader.text("kind"), "title": reader.text("title"), "audience": reader.strings("audience"),
+              "target_count": reader.integer("target_count")}
+    _refuse(reader)
+    product = learning_products.add(record, actor=g.actor, **values)
+    db.session.commit()
+    return shapes.product(product), 201
+
+
+@api.patch("/products/<int:product_id>")
+@api_permission(Rule.USE_STAFF_API)
+def update_product(product_id: int):
+    product = learning_products.get(product_id)
+    if product is None or not recommendations.may_read(g.actor, product.recommendation):
+        abort(404, "There is no learning product with that id.")
+    reader = BodyReader(json_body(), {"status", "delivered_on", "reached_count", "evidence"})
+    values = {"status": reader.text("status"), "delivered_on": reader.date("delivered_on"),
+              "reached_count": reader.integer("reached_count"), "evidence": reader.text("evidence")}
+    learning_products.update(product, actor=g.actor, format_errors=reader.errors, **values)
+    db.session.commit()
+    return shapes.product(product)
+
+
+@api.get("/board/summary")
+@api_permission(Rule.ANALYSE)
+def board_summary():
+    return asdict(recommendations.board_summary())

@@ -1,0 +1,101 @@
+"""Learning products: how a recommendation's learning reaches people (training, briefings, guidance)."""
+from __future__ import annotations
+
+from datetime import date
+
+from debrief.extensions import db
+from debrief.models import LearningProduct, Recommendation, Role, User
+from debrief.services import audit
+from debrief.services import recommendation_lifecycle as lifecycle
+from debrief.services import validation as check
+from debrief.services.errors import Conflict, NotAllowed, ValidationFailed
+from debrief.services.recommendations import today
+
+AUDIENCES = ("response", "neighbourhood", "public_protection", "call_handling", "investigation", "custody",
+             "supervisors", "partners")
+STATUSES = ("planned", "in_development", "delivered", "evaluated")
+
+
+def may_manage(user: User, recommendation: Recommendation) -> bool:
+    """The learning team and reviewers on any recommendation; the owner on their own."""
+    return user.has_role(Role.LEARNING, Role.REVIEWER) or recommendation.owner_id == user.id
+
+
+def _count(value, field: str, errors: dict[str, str], label: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
+        errors[field] = f"{label} must be a whole number from 0 to 1,000,000"
+        return None
+    return value
+
+
+def add(recommendation: Recommendation, *, kind: str | None, title: str | None, audience: list[str] | None,
+        target_count: int | None = None, actor: User) -> LearningProduct:
+    if not may_manage(actor, recommendation):
+        raise NotAllowed("Only the learning team, a reviewer or this recommendation's owner can add products.")
+    if recommendation.status == lifecycle.Status.CLOSED:
+        raise Conflict("invalid_transition", f"{recommendation.reference} is closed.")
+    errors: dict[str, str] = {}
+    kind = check.choice(kind, "kind", errors, set(lifecycle.PRODUCT_KINDS), label="the kind of product", required=True)
+    title = check.text(title, "title", errors, label="a title", required=True, max_length=200, single_line=True)
+    chosen = []
+    for group in audience or []:
+        if check.choice(group, "audience", errors, set(AUDIENCES), label="the audience") and group not in chosen:
+            chosen.append(group)
+    if not chosen and "audience" not in errors:
+        errors["audience"] = "Select who the product is for"
+    target = _count(target_count, "target_count", errors, "The number of people to reach")
+    if errors:
+        raise ValidationFailed(errors)
+    product = LearningProduct(recommendation=recommendation, kind=kind, title=title, audience=chosen,
+                              target_count=target, status="planned", created_by_id=actor.id)
+    db.session.add(product)
+    db.session.flush()
+    audit.record(actor, "product_added", "learning_product", product.id,
+                 {"recommendation": recommendation.reference, "kind": kind, "title": title},
+                 debrief_id=recommendation.debrief_id)
+    return product
+
+
+def update(product: LearningProduct, *, status: str | None = None, delivered_on: date | None = None,
+           reached_count: int | None = None, evidence: str | None = None, actor: User,
+           format_errors: dict[str, str] | None = None) -> LearningProduct:
+    recommendation = product.recommendation
+    if not may_manage(actor, recommendation):
+        raise NotAllowed("Only the learning team, a reviewer or this recommendation's owner can change products.")
+    errors: dict[str, str] = dict(format_errors or {})
+    before = {"status": product.status, "delivered_on": product.delivered_on.isoformat() if product.delivered_on else None,
+              "reached_count": product.reached_count, "evidence": product.evidence}
+    if status is not None and status != product.status:
+        if status not in STATUSES:
+            errors["status"] = f"The status must be one of {', '.join(STATUSES)}"
+        elif not lifecycle.product_can_move(product.status, status):
+            raise Conflict("invalid_transition",
+                           f"A product cannot go from {product.status.replace('_', ' ')} to {status.replace('_', ' ')}.")
+    target_status = status or product.status
+    if delivered_on is not None and delivered_on > today():
+        errors["delivered_on"] = "The delivery date must be today or in the past"
+    if target_status in ("delivered", "evaluated") and (delivered_on or product.delivered_on) is None:
+        errors.setdefault("delivered_on", "Enter the date it was delivered")
+    reached = _count(reached_count, "reached_count", errors, "The number of people reached")
+    evidence = check.text(evidence, "evidence", errors, label="the evidence") if evidence is not None else None
+    if errors:
+        raise ValidationFailed(errors)
+    product.status = target_status
+    if delivered_on is not None:
+        product.delivered_on = delivered_on
+    if reached_count is not None:
+        product.reached_count = reached
+    if evidence is not None:
+        product.evidence = evidence
+    after = {"status": product.status, "delivered_on": product.delivered_on.isoformat() if product.delivered_on else None,
+             "reached_count": product.reached_count, "evidence": product.evidence}
+    if changes := audit.changed(before, after):
+        audit.record(actor, "product_updated", "learning_product", product.id,
+                     {"recommendation": recommendation.reference, **changes}, debrief_id=recommendation.debrief_id)
+    return product
+
+
+def get(product_id: int) -> LearningProduct | None:
+    return db.session.get(LearningProduct, product_id)

@@ -1,0 +1,393 @@
+"""Recommendations: allocating them to owners, changing them without lost updates, moving them
+through the lifecycle (whose rules are in recommendation_lifecycle), and the workspaces that list them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from debrief.extensions import db
+from debrief.models import (
+    AuditEvent, BoardDecision, Clock, Debrief, Invitation, LearningProduct, Lesson, Priority, Recommendation,
+    RecommendationSource, RecommendationUpdate, Role, User, utcnow,
+)
+from debrief.services import accounts, audit, clocks, notifications, references
+from debrief.services import recommendation_lifecycle as lifecycle
+from debrief.services import validation as check
+from debrief.services.clock_calendar import london_date
+from debrief.services.errors import Conflict, NotAllowed, ValidationFailed
+from debrief.services.pagination import Page, paginate
+
+LONGEST_DUE = timedelta(days=5 * 366)
+EDITABLE = ("text", "owner_email", "due_date", "priority", "lesson_ids")
+OWNER_UPDATES = ("progress", "evidence")
+
+
+def today() -> date:
+    return london_date(utcnow())
+
+
+def _owner(email: str | None, errors: dict[str, str]) -> User | None:
+    if not (email or "").strip():
+        errors["owner_email"] = "Enter the owner's email address"
+        return None
+    owner = accounts.find_by_email(email)
+    if owner is None or not owner.active:
+        errors["owner_email"] = "The owner must be an active member of staff with an account"
+        return None
+    return owner
+
+
+def _due(due_date: date | None, errors: dict[str, str], field: str = "due_date") -> date | None:
+    if due_date is None:
+        errors.setdefault(field, "Enter the due date")
+    elif due_date < today():
+        errors.setdefault(field, "The due date must be today or later")
+    elif due_date > today() + LONGEST_DUE:
+        errors.setdefault(field, "The due date must be within five years")
+    return due_date
+
+
+def _lessons(debrief: Debrief | None, lesson_ids, errors: dict[str, str]) -> list[Lesson]:
+    ids = list(dict.fromkeys(lesson_ids or []))
+    if not ids:
+        return []
+    if debrief is None or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        errors["lesson_ids"] = "Link lessons from this recommendation's debrief"
+        return []
+    found = list(db.session.scalars(sa.select(Lesson).where(Lesson.id.in_(ids), Lesson.debrief_id == debrief.id)))
+    if len(found) != len(ids):
+        errors["lesson_ids"] = "Link lessons from this recommendation's debrief"
+    return found
+
+
+def _tell_owner(recommendation: Recommendation) -> None:
+    owner = recommendation.owner
+    link = f"{current_app.config['BASE_URL']}/recommendations/{recommendation.id}"
+    notifications.queue(
+        key=f"recommendation-allocated:{recommendation.id}:{owner.id}", to=owner.email,
+        subject=f"{recommendation.reference} is allocated to you",
+        body=(f"Hello {owner.name},\n\nRecommendation {recommendation.reference} has been allocated to you. "
+              f"It is due on {recommendation.due_date:%-d %B %Y}. Please respond with your plan within 14 days.\n\n"
+              f"Open it here: {link}\n"))
+
+
+def create(debrief: Debrief, *, text: str | None, owner_email: str | None, due_date: date | None,
+           priority: str | None = None, lesson_ids=None, source: str | None = None, actor: User,
+           format_errors: dict[str, str] | None = None) -> Recommendation:
+    errors: dict[str, str] = {}
+    text = check.text(text, "text", errors, label="the recommendation", required=True)
+    owner = _owner(owner_email, errors)
+    _due(due_date, errors)
+    priority = check.choice(priority or Priority.MEDIUM.value, "priority", errors, Priority, label="a priority")
+    source = check.choice(source or RecommendationSource.DEBRIEF.value, "source", errors, RecommendationSource,
+                          label="a source")
+    lessons = _lessons(debrief, lesson_ids, errors)
+    errors.update(format_errors or {})
+    if errors:
+        raise ValidationFailed(errors)
+    recommendation = Recommendation(debrief_id=debrief.id, text=text, owner=owner, due_date=due_date,
+                                    priority=priority, source=source, status=lifecycle.Status.OPEN.value,
+                                    created_by_id=actor.id, lessons=lessons)
+    references.insert_with_next_reference(recommendation)
+    audit.record(actor, "recommendation_added", "recommendation", recommendation.id, {
+        "reference": recommendation.reference, "text": text, "owner": owner.email,
+        "due_date": due_date.isoformat(), "priority": priority, "lessons": [lesson.id for lesson in lessons]},
+        debrief_id=debrief.id)
+    clocks.start_recommendation_clocks(recommendation, actor)
+    _tell_owner(recommendation)
+    return recommendation
+
+
+def get(recommendation_id: int) -> Recommendation | None:
+    return db.session.get(Recommendation, recommendation_id)
+
+
+def may_read(user: User, recommendation: Recommendation) -> bool:
+    """Staff who read everything, the learning team, and the owner of this one."""
+    return user.has_role(Role.REVIEWER, Role.BOARD, Role.ANALYST, Role.ADMIN, Role.LEARNING) or (
+        recommendation.owner_id == user.id)
+
+
+def _snapshot(recommendation: Recommendation) -> dict:
+    return {"text": recommendation.text, "owner": recommendation.owner.email if recommendation.owner else None,
+            "due_date": recommendation.due_date.isoformat() if recommendation.due_date else None,
+            "priority": recommendation.priority, "lessons": [lesson.id for lesson in recommendation.lessons]}
+
+
+def changes_since(recommendation: Recommendation, version: int) -> dict[str, dict]:
+    """What others changed after `version`: for the message that refuses a stale edit."""
+    events = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.entity == "recommendation", AuditEvent.entity_id == recommendation.id)
+        .order_by(AuditEvent.id))
+    changed: dict[str, dict] = {}
+    for event in events:
+        if (event.changes or {}).get("version", {}).get("to", 0) > version:
+            for field, change in event.changes.items():
+                if field != "version" and isinstance(change, dict):
+                    changed.setdefault(field, {"from": change.get("from")})["to"] = change.get("to")
+    return changed
+
+
+def _refuse_if_stale(recommendation: Recommendation, version) -> None:
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValidationFailed({"version": "Send the version you last read, a whole number"})
+    if version != recommendation.version:
+        changed = changes_since(recommendation, version)
+        names = ", ".join(changed) or "its status"
+        raise Conflict("stale", f"Someone else changed {recommendation.reference} since you opened it "
+                                f"(they changed {names}). Nothing you sent was saved.",
+                       {field: f"now {change.get('to')!r}" for field, change in changed.items()})
+
+
+def update(recommendation: Recommendation, *, version, actor: User, format_errors: dict[str, str] | None = None,
+           **changes) -> Recommendation:
+    """Changes text, owner, due date, priority or linked lessons (reviewer or board), refusing an edit
+    made from an older version than the one stored."""
+    if not actor.has_role(Role.REVIEWER, Role.BOARD):
+        raise NotAllowed("Only a reviewer or the governance board can change a recommendation.")
+    _refuse_if_stale(recommendation, version)
+    errors: dict[str, str] = dict(format_errors or {})
+    for field in set(changes) - set(EDITABLE):
+        errors[field] = "is not a field that can be changed here"
+    before = _snapshot(recommendation)
+    owner = recommendation.owner
+    if "text" in changes:
+        recommendation.text = check.text(changes["text"], "text", errors, label="the recommendation", required=True)
+    if "owner_email" in changes:
+        owner = _owner(changes["owner_email"], errors)
+    if "due_date" in changes and changes["due_date"] != recommendation.due_date:
+        recommendation.due_date = _due(changes["due_date"], errors)
+    if "priority" in changes:
+        recommendation.priority = check.choice(changes["priority"], "priority", errors, Priority, label="a priority",
+                                               required=True)
+    if "lesson_ids" in changes:
+        recommendation.lessons = _lessons(recommendation.debrief, changes["lesson_ids"], errors)
+    if errors:
+        raise ValidationFailed(errors)
+    new_owner = owner is not None and owner.id != recommendation.owner_id
+    recommendation.owner = owner
+    _save(recommendation, actor, "updated", audit.changed(before, _snapshot(recommendation)))
+    if before["due_date"] != _snapshot(recommendation)["due_date"]:
+        clocks.move_with_due_date(recommendation, actor)
+    if new_owner:
+        _tell_owner(recommendation)
+    return recommendation
+
+
+def _save(recommendation: Recommendation, actor: User | None, action: str, changes: dict) -> None:
+    """Writes the change; the version column makes a concurrent writer's flush fail instead of
+    silently overwriting."""
+    if not changes and action == "updated":
+        return
+    old_version = recommendation.version
+    recommendation.updated_at = utcnow()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict("stale", "Someone else changed this recommendation at the same moment. Nothing was saved; "
+                                "open it again and repeat your change.") from None
+    audit.record(actor, action, "recommendation", recommendation.id,
+                 {**changes, "version": {"from": old_version, "to": recommendation.version}},
+                 debrief_id=recommendation.debrief_id)
+
+
+def _facts(recommendation: Recommendation) -> list[lifecycle.ProductFacts]:
+    return [lifecycle.ProductFacts(kind=p.kind, status=p.status) for p in recommendation.products]
+
+
+def actor_for(user: User, recommendation: Recommendation) -> lifecycle.Actor:
+    return lifecycle.Actor(roles=frozenset(r.value for r in user.role_set), is_owner=recommendation.owner_id == user.id)
+
+
+def allowed_moves(user: User, recommendation: Recommendation) -> list[lifecycle.Status]:
+    return lifecycle.allowed_moves(recommendation.status, actor_for(user, recommendation), _facts(recommendation))
+
+
+def closure_gate_problem(recommendation: Recommendation) -> str | None:
+    return lifecycle.closure_gate_problem(_facts(recommendation))
+
+
+UPDATE_KIND = {lifecycle.Status.IN_PROGRESS: "response", lifecycle.Status.AWAITING_CLOSURE: "completion"}
+
+
+def transition(recommendation: Recommendation, *, to: str | None, note: str | None = None,
+               closure_code: str | None = None, rationale: str | None = None, actor: User) -> Recommendation:
+    """One move of the lifecycle, if the rules allow it; refusals carry api.md's codes."""
+    move = lifecycle.Move(to=to, note=note, closure_code=closure_code or None, rationale=rationale)
+    current = lifecycle.Status(recommendation.status)
+    lifecycle.check(current, move, actor_for(actor, recommendation), _facts(recommendation))
+    target = lifecycle.Status(to)
+    now = utcnow()
+    changes = {"status": {"from": current.value, "to": target.value}}
+    recommendation.status = target.value
+    if (note or "").strip() and target in UPDATE_KIND and current is not lifecycle.Status.AWAITING_CLOSURE:
+        recommendation.updates.append(RecommendationUpdate(kind=UPDATE_KIND[target], text=note.strip(),
+                                                           author_id=actor.id, at=now))
+    if target is lifecycle.Status.CLOSED:
+        recommendation.closure_code = closure_code
+        recommendation.closed_at = now
+        changes["closure_code"] = {"from": None, "to": closure_code}
+        recommendation.decisions.append(BoardDecision(decision="close", closure_code=closure_code,
+                                                      rationale=(rationale or "").strip() or None,
+                                                      decided_by_id=actor.id, decided_at=now))
+    elif current is lifecycle.Status.AWAITING_CLOSURE and target is lifecycle.Status.IN_PROGRESS:
+        recommendation.decisions.append(BoardDecision(decision="reject_closure", rationale=rationale.strip(),
+                                                      decided_by_id=actor.id, decided_at=now))
+    if rationale and rationale.strip():
+        changes["rationale"] = rationale.strip()
+    _save(recommendation, actor, "status_changed", changes)
+    clocks.follow_recommendation(recommendation, current.value, target.value, at=now, actor=actor)
+    return recommendation
+
+
+def add_update(recommendation: Recommendation, *, kind: str | None, text: str | None, actor: User) -> None:
+    """Progress or evidence from the owner (their own) or the board, while the recommendation is open."""
+    if not (recommendation.owner_id == actor.id or actor.has_role(Role.BOARD)):
+        raise NotAllowed("Only the owner or the governance board can add progress or evidence.")
+    if recommendation.status == lifecycle.Status.CLOSED:
+        raise Conflict("invalid_transition", f"{recommendation.reference} is closed.")
+    errors: dict[str, str] = {}
+    kind = check.choice(kind, "kind", errors, set(OWNER_UPDATES), label="progress or evidence", required=True)
+    text = check.text(text, "text", errors, label="the update", required=True)
+    if errors:
+        raise ValidationFailed(errors)
+    recommendation.updates.append(RecommendationUpdate(kind=kind, text=text, author_id=actor.id, at=utcnow()))
+    _save(recommendation, actor, f"{kind}_added", {kind: text})
+
+
+def decide(recommendation: Recommendation, *, decision: str | None, rationale: str | None,
+           new_due_date: date | None = None, actor: User) -> BoardDecision:
+    """The board extends the due date or escalates, with a rationale. (Closing and rejecting a
+    closure are lifecycle moves: `transition`.)"""
+    if not actor.has_role(Role.BOARD):
+        raise NotAllowed("Only the governance board can extend or escalate a recommendation.")
+    if recommendation.status == lifecycle.Status.CLOSED:
+        raise Conflict("invalid_transition", f"{recommendation.reference} is closed.")
+    errors: dict[str, str] = {}
+    decision = check.choice(decision, "decision", errors, {"extend", "escalate"}, label="extend or escalate",
+                            required=True)
+    rationale = check.text(rationale, "rationale", errors, label="the board's rationale", required=True)
+    if decision == "extend":
+        _due(new_due_date, errors, "new_due_date")
+        if new_due_date and recommendation.due_date and new_due_date <= recommendation.due_date:
+            errors["new_due_date"] = "The new due date must be after the current one"
+    if errors:
+        raise ValidationFailed(errors)
+    record = BoardDecision(decision=decision, rationale=rationale, decided_by_id=actor.id, decided_at=utcnow(),
+                           new_due_date=new_due_date if decision == "extend" else None)
+    recommendation.decisions.append(record)
+    changes: dict = {"decision": decision, "rationale": rationale}
+    if decision == "extend":
+        changes["due_date"] = {"from": recommendation.due_date.isoformat(), "to": new_due_date.isoformat()}
+        recommendation.due_date = new_due_date
+    _save(recommendation, actor, f"board_{decision}", changes)
+    if decision == "extend":
+        clocks.move_with_due_date(recommendation, actor)
+    return record
+
+
+# Lists and workspaces ------------------------------------------------------------------------------
+
+
+def search(*, status: str | None = None, owner_email: str | None = None, overdue: bool = False,
+           page: int = 1, per_page: int = 25, repeat: bool = False) -> Page:
+    errors: dict[str, str] = {}
+    query = sa.select(Recommendation).options(selectinload(Recommendation.lessons))
+    if status:
+        check.choice(status, "status", errors, lifecycle.Status, label="a status")
+        query = query.where(Recommendation.status == status)
+    if owner_email:
+        owner = accounts.find_by_email(owner_email)
+        query = query.where(Recommendation.owner_id == (owner.id if owner else -1))
+    if overdue:
+        query = query.where(Recommendation.status != lifecycle.Status.CLOSED.value, Recommendation.due_date < today())
+    if repeat:
+        query = query.where(sa.false())  # repeat detection arrives with issue 6
+    if errors:
+        raise ValidationFailed(errors)
+    return paginate(query.order_by(Recommendation.due_date, Recommendation.id), page, per_page, key=Recommendation.id)
+
+
+def of_debrief(debrief: Debrief) -> list[Recommendation]:
+    return list(db.session.scalars(sa.select(Recommendation).where(Recommendation.debrief_id == debrief.id)
+                                   .options(selectinload(Recommendation.lessons)).order_by(Recommendation.id)))
+
+
+def my_actions(user: User, page: int = 1, per_page: int = 25) -> Page:
+    """The owner's open recommendations, the most urgent first."""
+    query = (sa.select(Recommendation).where(Recommendation.owner_id == user.id,
+                                             Recommendation.status != lifecycle.Status.CLOSED.value)
+             .order_by(Recommendation.due_date, Recommendation.id))
+    return paginate(query, page, per_page, key=Recommendation.id)
+
+
+def needing_a_product(page: int = 1, per_page: int = 25) -> Page:
+    """For the learning team: open recommendations with no learning product yet."""
+    no_product = ~sa.exists().where(LearningProduct.recommendation_id == Recommendation.id)
+    query = (sa.select(Recommendation).where(Recommendation.status != lifecycle.Status.CLOSED.value, no_product)
+             .order_by(Recommendation.due_date, Recommendation.id))
+    return paginate(query, page, per_page, key=Recommendation.id)
+
+
+def products_in_development(page: int = 1, per_page: int = 25) -> Page:
+    query = (sa.select(LearningProduct).where(LearningProduct.status.in_(("planned", "in_development")))
+             .order_by(LearningProduct.created_at, LearningProduct.id))
+    return paginate(query, page, per_page, key=LearningProduct.id)
+
+
+def awaiting_closure(page: int = 1, per_page: int = 25) -> Page:
+    """For the board: what owners say is done, oldest first, with products and evidence loaded."""
+    query = (sa.select(Recommendation).where(Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value)
+             .options(selectinload(Recommendation.products), selectinload(Recommendation.updates))
+             .order_by(Recommendation.updated_at, Recommendation.id))
+    return paginate(query, page, per_page, key=Recommendation.id)
+
+
+@dataclass(frozen=True)
+class OwnerLoad:
+    email: str
+    name: str
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    open: int
+    overdue: int
+    awaiting_closure: int
+    repeats: int
+    repeats_of_implemented: int
+    unanswered_invitations: int
+    by_owner: list[OwnerLoad]
+
+
+def board_summary() -> BoardSummary:
+    """The headline figures, counted in SQL."""
+    not_closed = Recommendation.status != lifecycle.Status.CLOSED.value
+    is_overdue = sa.and_(not_closed, Recommendation.due_date < today())
+    count = lambda condition: sa.func.count(sa.case((condition, 1)))  # noqa: E731
+    open_, overdue, awaiting = db.session.execute(sa.select(
+        count(not_closed), count(is_overdue),
+        count(Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value))).one()
+    now = utcnow()
+    unanswered = db.session.scalar(
+        sa.select(sa.func.count(Invitation.id)).outerjoin(Clock, Clock.invitation_id == Invitation.id)
+        .where(Invitation.responded_at.is_(None), Invitation.revoked_at.is_(None),
+               sa.or_(Invitation.expires_at <= now, Clock.due_at < now)))
+    rows = db.session.execute(
+        sa.select(User.email, User.name, count(not_closed), count(is_overdue))
+        .join(Recommendation, Recommendation.owner_id == User.id)
+        .group_by(User.id, User.email, User.name)
+        .having(count(not_closed) > 0)
+        .order_by(count(is_overdue).desc(), count(not_closed).desc(), User.name))
+    return BoardSummary(open=open_, overdue=overdue, awaiting_closure=awaiting, repeats=0, repeats_of_implemented=0,
+                        unanswered_invitations=unanswered or 0,
+                        by_owner=[OwnerLoad(*row) for row in rows])
