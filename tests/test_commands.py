@@ -1,7 +1,7 @@
 """The command line, exactly as api.md names it: users create, users token, demo."""
 import sqlalchemy as sa
 
-from debrief.models import ApiToken, Debrief, User
+from debrief.models import ApiToken, Debrief, Recommendation, User
 from debrief.services.demo import DEMO_DEBRIEFS, DEMO_USERS, demo_password
 from tests.conftest import make_app
 
@@ -71,6 +71,8 @@ def test_demo_creates_one_user_per_role_and_is_safe_to_run_twice(runner, read_db
 
     debriefs = read_db(lambda s: s.scalars(sa.select(Debrief)).all())
     assert len(debriefs) == len(DEMO_DEBRIEFS) == 3  # not doubled by the second run
+    statuses = read_db(lambda s: sorted(s.scalars(sa.select(Recommendation.status)).all()))
+    assert statuses == ["awaiting_closure", "open"]  # something for the owner and for the board
     users = read_db(lambda s: s.scalars(sa.select(User)).all())
     assert len(users) == len(DEMO_USERS) == 6
     assert set().union(*(u.role_set for u in users)) == {

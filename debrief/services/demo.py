@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import Debrief, Role, utcnow
-from debrief.services import accounts, agencies, debriefs
+from debrief.services import accounts, agencies, debriefs, learning_products, lessons, recommendations
 from debrief.services.debriefs import Attendee, DebriefDetails
 
 DEMO_USERS = (
@@ -83,3 +83,28 @@ def _load_debriefs(reviewer) -> None:
                                     attendees=[Attendee("DS Priya Shah", "Essex Police"),
                                                Attendee("Dr Sam Jones", "Mid and South Essex NHS"),
                                                Attendee("Kim Patel", "Essex County Council children's services")])
+            _load_learning(debrief, reviewer)
+
+
+def _load_learning(debrief, reviewer) -> None:
+    """A lesson and two recommendations: one the owner must respond to, one waiting for the board."""
+    owner = accounts.find_by_email("owner@demo.police.uk")
+    lesson = lessons.add(debrief, text="Two earlier calls about the son's mental health were not shared with "
+                                       "the mental health trust.", category="information_sharing",
+                         themes=["domestic_abuse"], actor=reviewer)
+    today = recommendations.today()
+    recommendations.create(debrief, text="Call handlers should refer repeat mental health calls to the "
+                                         "mental health trust's triage line.",
+                           owner_email=owner.email, due_date=today + timedelta(days=45), priority="high",
+                           lesson_ids=[lesson.id], actor=reviewer)
+    done = recommendations.create(debrief, text="Brief response officers on recording family members' "
+                                                "concerns during domestic incidents.",
+                                  owner_email=owner.email, due_date=today + timedelta(days=20), lesson_ids=[lesson.id],
+                                  actor=reviewer)
+    recommendations.transition(done, to="in_progress", note="Briefing to be written with the learning team.",
+                               actor=owner)
+    product = learning_products.add(done, kind="briefing", title="Listening to families at domestic incidents",
+                                    audience=["response", "supervisors"], target_count=400, actor=owner)
+    learning_products.update(product, status="delivered", delivered_on=today, reached_count=312, actor=owner)
+    recommendations.transition(done, to="awaiting_closure", note="Briefing delivered at all shift briefings.",
+                               actor=owner)
