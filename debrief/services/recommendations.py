@@ -129,9 +129,18 @@ def changes_since(recommendation: Recommendation, version: int) -> dict[str, dic
     for event in events:
         if (event.changes or {}).get("version", {}).get("to", 0) > version:
             for field, change in event.changes.items():
-                if field != "version" and isinstance(change, dict):
+                if field == "version":
+                    continue
+                if isinstance(change, dict):
                     changed.setdefault(field, {"from": change.get("from")})["to"] = change.get("to")
+                else:  # evidence, progress, a board escalation: what was added
+                    changed.setdefault(field, {"from": None})["to"] = change
     return changed
+
+
+def _refuse_if_closed(recommendation: Recommendation) -> None:
+    if recommendation.status == lifecycle.Status.CLOSED:
+        raise Conflict("invalid_transition", f"{recommendation.reference} is closed.")
 
 
 def _refuse_if_stale(recommendation: Recommendation, version) -> None:
@@ -151,28 +160,20 @@ def update(recommendation: Recommendation, *, version, actor: User, format_error
     made from an older version than the one stored."""
     if not actor.has_role(Role.REVIEWER, Role.BOARD):
         raise NotAllowed("Only a reviewer or the governance board can change a recommendation.")
+    _refuse_if_closed(recommendation)
     _refuse_if_stale(recommendation, version)
     errors: dict[str, str] = dict(format_errors or {})
     for field in set(changes) - set(EDITABLE):
         errors[field] = "is not a field that can be changed here"
     before = _snapshot(recommendation)
-    owner = recommendation.owner
-    if "text" in changes:
-        recommendation.text = check.text(changes["text"], "text", errors, label="the recommendation", required=True)
-    if "owner_email" in changes:
-        owner = _owner(changes["owner_email"], errors)
-    if "due_date" in changes and changes["due_date"] != recommendation.due_date:
-        recommendation.due_date = _due(changes["due_date"], errors)
-    if "priority" in changes:
-        recommendation.priority = check.choice(changes["priority"], "priority", errors, Priority, label="a priority",
-                                               required=True)
-    if "lesson_ids" in changes:
-        recommendation.lessons = _lessons(recommendation.debrief, changes["lesson_ids"], errors)
+    owner = _owner(changes["owner_email"], errors) if "owner_email" in changes else recommendation.owner
+    with db.session.no_autoflush:
+        _apply_edits(recommendation, changes, errors)
     if errors:
         raise ValidationFailed(errors)
     new_owner = owner is not None and owner.id != recommendation.owner_id
     recommendation.owner = owner
-    _save(recommendation, actor, "updated", audit.changed(before, _snapshot(recommendation)))
+    _save(recommendation, actor, "updated", audit.changed(before, _snapshot(recommendation)), version)
     if before["due_date"] != _snapshot(recommendation)["due_date"]:
         clocks.move_with_due_date(recommendation, actor)
     if new_owner:
@@ -180,12 +181,24 @@ def update(recommendation: Recommendation, *, version, actor: User, format_error
     return recommendation
 
 
-def _save(recommendation: Recommendation, actor: User | None, action: str, changes: dict) -> None:
-    """Writes the change; the version column makes a concurrent writer's flush fail instead of
+def _apply_edits(recommendation: Recommendation, changes: dict, errors: dict[str, str]) -> None:
+    if "text" in changes:
+        recommendation.text = check.text(changes["text"], "text", errors, label="the recommendation", required=True)
+    if "due_date" in changes and changes["due_date"] != recommendation.due_date:
+        recommendation.due_date = _due(changes["due_date"], errors)
+    if "priority" in changes:
+        recommendation.priority = check.choice(changes["priority"], "priority", errors, Priority, label="a priority",
+                                               required=True)
+    if "lesson_ids" in changes:
+        recommendation.lessons = _lessons(recommendation.debrief, changes["lesson_ids"], errors)
+
+
+def _save(recommendation: Recommendation, actor: User | None, action: str, changes: dict, old_version: int) -> None:
+    """Writes the change as one new version (the caller changed it inside `no_autoflush`, so nothing
+    was written before); the version column makes a concurrent writer's flush fail instead of
     silently overwriting."""
     if not changes and action == "updated":
         return
-    old_version = recommendation.version
     recommendation.updated_at = utcnow()
     try:
         db.session.flush()
@@ -225,24 +238,29 @@ def transition(recommendation: Recommendation, *, to: str | None, note: str | No
     lifecycle.check(current, move, actor_for(actor, recommendation), _facts(recommendation))
     target = lifecycle.Status(to)
     now = utcnow()
-    changes = {"status": {"from": current.value, "to": target.value}}
-    recommendation.status = target.value
-    if (note or "").strip() and target in UPDATE_KIND and current is not lifecycle.Status.AWAITING_CLOSURE:
-        recommendation.updates.append(RecommendationUpdate(kind=UPDATE_KIND[target], text=note.strip(),
-                                                           author_id=actor.id, at=now))
-    if target is lifecycle.Status.CLOSED:
-        recommendation.closure_code = closure_code
-        recommendation.closed_at = now
-        changes["closure_code"] = {"from": None, "to": closure_code}
-        recommendation.decisions.append(BoardDecision(decision="close", closure_code=closure_code,
-                                                      rationale=(rationale or "").strip() or None,
-                                                      decided_by_id=actor.id, decided_at=now))
-    elif current is lifecycle.Status.AWAITING_CLOSURE and target is lifecycle.Status.IN_PROGRESS:
-        recommendation.decisions.append(BoardDecision(decision="reject_closure", rationale=rationale.strip(),
-                                                      decided_by_id=actor.id, decided_at=now))
-    if rationale and rationale.strip():
-        changes["rationale"] = rationale.strip()
-    _save(recommendation, actor, "status_changed", changes)
+    version = recommendation.version
+    note = (note or "").strip() or None
+    rationale = (rationale or "").strip() or None
+    changes: dict = {"status": {"from": current.value, "to": target.value}}
+    board_move = current is lifecycle.Status.AWAITING_CLOSURE
+    with db.session.no_autoflush:
+        recommendation.status = target.value
+        if note and not board_move:
+            recommendation.updates.append(RecommendationUpdate(kind=UPDATE_KIND[target], text=note,
+                                                               author_id=actor.id, at=now))
+        if board_move:  # the board closes, or rejects the closure: a decision with its rationale and note
+            decision = "close" if target is lifecycle.Status.CLOSED else "reject_closure"
+            recommendation.decisions.append(BoardDecision(
+                decision=decision, closure_code=closure_code if decision == "close" else None, rationale=rationale,
+                decided_by_id=actor.id, decided_at=now, details={"note": note} if note else {}))
+        if target is lifecycle.Status.CLOSED:
+            recommendation.closure_code = closure_code
+            recommendation.closed_at = now
+            changes["closure_code"] = {"from": None, "to": closure_code}
+    for name, value in (("note", note), ("rationale", rationale)):
+        if value:
+            changes[name] = value
+    _save(recommendation, actor, "status_changed", changes, version)
     clocks.follow_recommendation(recommendation, current.value, target.value, at=now, actor=actor)
     return recommendation
 
@@ -251,15 +269,16 @@ def add_update(recommendation: Recommendation, *, kind: str | None, text: str | 
     """Progress or evidence from the owner (their own) or the board, while the recommendation is open."""
     if not (recommendation.owner_id == actor.id or actor.has_role(Role.BOARD)):
         raise NotAllowed("Only the owner or the governance board can add progress or evidence.")
-    if recommendation.status == lifecycle.Status.CLOSED:
-        raise Conflict("invalid_transition", f"{recommendation.reference} is closed.")
+    _refuse_if_closed(recommendation)
     errors: dict[str, str] = {}
     kind = check.choice(kind, "kind", errors, set(OWNER_UPDATES), label="progress or evidence", required=True)
     text = check.text(text, "text", errors, label="the update", required=True)
     if errors:
         raise ValidationFailed(errors)
-    recommendation.updates.append(RecommendationUpdate(kind=kind, text=text, author_id=actor.id, at=utcnow()))
-    _save(recommendation, actor, f"{kind}_added", {kind: text})
+    version = recommendation.version
+    with db.session.no_autoflush:
+        recommendation.updates.append(RecommendationUpdate(kind=kind, text=text, author_id=actor.id, at=utcnow()))
+    _save(recommendation, actor, f"{kind}_added", {kind: text}, version)
 
 
 def decide(recommendation: Recommendation, *, decision: str | None, rationale: str | None,
@@ -268,8 +287,7 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
     closure are lifecycle moves: `transition`.)"""
     if not actor.has_role(Role.BOARD):
         raise NotAllowed("Only the governance board can extend or escalate a recommendation.")
-    if recommendation.status == lifecycle.Status.CLOSED:
-        raise Conflict("invalid_transition", f"{recommendation.reference} is closed.")
+    _refuse_if_closed(recommendation)
     errors: dict[str, str] = {}
     decision = check.choice(decision, "decision", errors, {"extend", "escalate"}, label="extend or escalate",
                             required=True)
@@ -282,12 +300,14 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
         raise ValidationFailed(errors)
     record = BoardDecision(decision=decision, rationale=rationale, decided_by_id=actor.id, decided_at=utcnow(),
                            new_due_date=new_due_date if decision == "extend" else None)
-    recommendation.decisions.append(record)
+    version = recommendation.version
     changes: dict = {"decision": decision, "rationale": rationale}
-    if decision == "extend":
-        changes["due_date"] = {"from": recommendation.due_date.isoformat(), "to": new_due_date.isoformat()}
-        recommendation.due_date = new_due_date
-    _save(recommendation, actor, f"board_{decision}", changes)
+    with db.session.no_autoflush:
+        recommendation.decisions.append(record)
+        if decision == "extend":
+            changes["due_date"] = {"from": recommendation.due_date.isoformat(), "to": new_due_date.isoformat()}
+            recommendation.due_date = new_due_date
+    _save(recommendation, actor, f"board_{decision}", changes, version)
     if decision == "extend":
         clocks.move_with_due_date(recommendation, actor)
     return record
@@ -307,7 +327,7 @@ def search(*, status: str | None = None, owner_email: str | None = None, overdue
         owner = accounts.find_by_email(owner_email)
         query = query.where(Recommendation.owner_id == (owner.id if owner else -1))
     if overdue:
-        query = query.where(Recommendation.status != lifecycle.Status.CLOSED.value, Recommendation.due_date < today())
+        query = query.where(_overdue())
     if repeat:
         query = query.where(sa.false())  # repeat detection arrives with issue 6
     if errors:
@@ -369,10 +389,17 @@ class BoardSummary:
     by_owner: list[OwnerLoad]
 
 
+def _overdue():
+    """Past its due date and still the owner's to do: once they say it is done (awaiting closure) it
+    waits on the board, not on them, as its due clock says."""
+    still_to_do = (lifecycle.Status.OPEN.value, lifecycle.Status.IN_PROGRESS.value)
+    return sa.and_(Recommendation.status.in_(still_to_do), Recommendation.due_date < today())
+
+
 def board_summary() -> BoardSummary:
     """The headline figures, counted in SQL."""
     not_closed = Recommendation.status != lifecycle.Status.CLOSED.value
-    is_overdue = sa.and_(not_closed, Recommendation.due_date < today())
+    is_overdue = _overdue()
     count = lambda condition: sa.func.count(sa.case((condition, 1)))  # noqa: E731
     open_, overdue, awaiting = db.session.execute(sa.select(
         count(not_closed), count(is_overdue),
