@@ -171,6 +171,13 @@ def move_with_due_date(recommendation, actor: User | None) -> None:
             _restart(clock, clock.started_at, actor)
 
 
+def restart_response_clock(recommendation, actor: User | None) -> None:
+    """A new owner who has not yet responded gets the full response time from now."""
+    for clock in recommendation_clocks(recommendation):
+        if clock.kind == "recommendation_response" and clock.met_at is None:
+            _restart(clock, utcnow(), actor)
+
+
 def follow_recommendation(recommendation, before: str, after: str, *, at: datetime, actor: User | None) -> None:
     """A lifecycle move meets or reopens its clocks: the owner's response is met when they respond;
     the due date is met when they say it is done, and runs again if the board rejects the closure."""

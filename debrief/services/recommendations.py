@@ -70,7 +70,7 @@ def _tell_owner(recommendation: Recommendation) -> None:
     owner = recommendation.owner
     link = f"{current_app.config['BASE_URL']}/recommendations/{recommendation.id}"
     notifications.queue(
-        key=f"recommendation-allocated:{recommendation.id}:{owner.id}", to=owner.email,
+        key=f"recommendation-allocated:{recommendation.id}:{owner.id}:v{recommendation.version}", to=owner.email,
         subject=f"{recommendation.reference} is allocated to you",
         body=(f"Hello {owner.name},\n\nRecommendation {recommendation.reference} has been allocated to you. "
               f"It is due on {recommendation.due_date:%-d %B %Y}. Please respond with your plan within 14 days.\n\n"
@@ -146,6 +146,8 @@ def _refuse_if_closed(recommendation: Recommendation) -> None:
 def _refuse_if_stale(recommendation: Recommendation, version) -> None:
     if isinstance(version, bool) or not isinstance(version, int):
         raise ValidationFailed({"version": "Send the version you last read, a whole number"})
+    if version > recommendation.version:
+        raise ValidationFailed({"version": f"{recommendation.reference} has no version {version} yet"})
     if version != recommendation.version:
         changed = changes_since(recommendation, version)
         names = ", ".join(changed) or "its status"
@@ -177,6 +179,7 @@ def update(recommendation: Recommendation, *, version, actor: User, format_error
     if before["due_date"] != _snapshot(recommendation)["due_date"]:
         clocks.move_with_due_date(recommendation, actor)
     if new_owner:
+        clocks.restart_response_clock(recommendation, actor)  # the new owner has their own 14 days
         _tell_owner(recommendation)
     return recommendation
 

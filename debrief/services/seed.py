@@ -1,28 +1,43 @@
 """Synthetic debriefs at scale: realistic records for benchmarks and for trying the service with a
-national amount of data (`flask --app wsgi seed --debriefs N [--seed S]`).
+national amount of data (`flask --app wsgi seed --debriefs N [--seed S]`): 100,000 debriefs bring
+about 200,000 lessons and 500,000 recommendations with their clocks, owners' notes, learning
+products and board decisions.
 
 - **Realistic**: ten years of incidents up to today, about one homicide to ten near-misses
   (product.md), victims' ages, domestic abuse, weapons and prior police contact in plausible
   proportions, themes, a meeting and its attendees for most debriefs, and clocks met, late, still
-  running or overdue according to their age, so the reviewer's home has real content.
+  running or overdue according to their age, so the reviewer's home has real content. Debriefs whose
+  meeting was held have 0–4 lessons and about five recommendations (more for homicides), each
+  allocated to a seeded owner and moved through the lifecycle as far as its age allows: old ones
+  mostly closed by the board, recent ones open, in progress or awaiting closure, some overdue.
 - **The app's own rules**: which clocks a debrief gets is the policy's `rule.applies_to`, and when
-  they fall due is `clocks.due_date_for` and `end_of_day`. Only when each clock was met is invented.
-- **Deterministic**: one `random.Random(seed)`, dates counted back from the start of today in
-  London, so the same seed and size give the same rows on an empty database (on the same day).
+  they fall due is `clocks.due_date_for` and `end_of_day`; a recommendation's clocks are the
+  policy's `recommendation_response` and `recommendation_due` rules. Only when each clock was met is
+  invented. A recommendation closed as implemented or alternative action passes the closure gate
+  (`recommendation_lifecycle`): a delivered learning product that is not awareness-only, or, for
+  some, only an intranet article or bulletin and the board's rationale for accepting it.
+- **Deterministic**: one `random.Random(seed)` for the debriefs and another for what follows from
+  them (so adding learning left the debriefs as they were), dates counted back from the start of today
+  in London, so the same seed and size give the same rows on an empty database (on the same day).
 - **Fast**: SQLAlchemy 2.0 bulk inserts in batches, one commit per batch; due dates are computed
   once per (day type, length, start day), and 100,000 debriefs start on only ~3,650 days.
 
-It adds to what is there: references continue after the highest of each year, and the seeded
-reviewers (`reviewer-001@seed.police.uk` ...) are reused when seeding again. All seeded users share
-one known password, so seeding is refused in production.
+It adds to what is there: DB- and REC- references continue after the highest of each year, and the
+seeded users (`reviewer-001@seed.police.uk`, `owner-001@...`, `learning-001@...`, `board-001@...`)
+are reused when seeding again. All seeded users share one known password (hashed once, by the
+accounts service, and that hash given to every seeded user: 200 hashes would take a minute), so
+seeding is refused in production.
 """
 from __future__ import annotations
 
 import random
+import secrets
 import time
+from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from itertools import accumulate, combinations
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,12 +45,17 @@ from flask import current_app
 
 from debrief.extensions import db
 from debrief.models import (
-    AuditEvent, Clock, Debrief, DebriefTheme, IncidentType, MeetingAttendee, Relationship, Role, Theme,
-    VictimSex, Weapon, utcnow,
+    AuditEvent, BoardDecision, Clock, Debrief, DebriefTheme, IncidentType, LearningProduct, Lesson, LessonCategory,
+    MeetingAttendee, Priority, Recommendation, RecommendationSource, RecommendationUpdate, Relationship, Role,
+    Theme, User, UserRole, VictimSex, Weapon, recommendation_lessons, utcnow,
 )
-from debrief.services import accounts, clocks, reference_data
-from debrief.services.clock_calendar import BankHolidayCalendar, end_of_day, london_date, start_of_day
-from debrief.services.deadline_policy import ClockRule
+from debrief.services import accounts, audit, clocks, reference_data
+from debrief.services import recommendation_lifecycle as lifecycle
+from debrief.services.clock_calendar import (
+    BankHolidayCalendar, add_months, end_of_day, london_date, start_of_day,
+)
+from debrief.services.deadline_policy import RECOMMENDATION_CLOCKS, ClockRule
+from debrief.services.learning_products import AUDIENCES
 from debrief.services.errors import NotAllowed, ValidationFailed
 
 SEED_PASSWORD = "seed-reviewer-password"
@@ -98,16 +118,188 @@ EXTENSION_REASONS = ("Awaiting the post-mortem report.", "Key partner unavailabl
 PAUSE_REASONS = ("Paused at the request of the senior investigating officer: charging decision pending.",
                  "Paused while the statutory review decides its terms of reference.")
 
+# Learning: lessons, recommendations and what follows them -------------------------------------------
+# Who: ~200 owners at 100,000 debriefs (heads of department, each with a few hundred open at once),
+# and a few in the learning team and on the governance board.
+MIN_OWNERS, MAX_OWNERS, DEBRIEFS_PER_OWNER = 3, 200, 500
+LEARNING_TEAM, BOARD_MEMBERS = 3, 3
+# Lessons are written at the meeting; recommendations follow it. About five a debrief in all
+# (97% have had their meeting): more for a homicide.
+LESSON_COUNTS = {0: 10, 1: 25, 2: 30, 3: 20, 4: 15}
+RECOMMENDATION_COUNTS = {
+    True: {3: 6, 4: 10, 5: 14, 6: 18, 7: 18, 8: 14, 9: 10, 10: 6, 11: 4},  # homicide: 6.7 on average
+    False: {1: 5, 2: 9, 3: 13, 4: 16, 5: 17, 6: 15, 7: 11, 8: 8, 9: 4, 10: 2},  # near-miss: 5.0
+}
+LINKED_LESSONS = {1: 75, 2: 15, 0: 10}
+LESSON_CATEGORIES = {LessonCategory.RISK_ASSESSMENT: 20, LessonCategory.INFORMATION_SHARING: 20,
+                     LessonCategory.SUPERVISION: 12, LessonCategory.TRAINING: 15, LessonCategory.POLICY: 12,
+                     LessonCategory.PARTNERSHIP: 11, LessonCategory.NOTABLE_PRACTICE: 6, LessonCategory.OTHER: 4}
+PRIORITIES = {Priority.HIGH: 25, Priority.MEDIUM: 55, Priority.LOW: 20}
+DUE_IN_MONTHS = {Priority.HIGH: (1, 2, 3), Priority.MEDIUM: (3, 4, 6), Priority.LOW: (6, 9, 12)}
+SOURCES = {RecommendationSource.DEBRIEF: 78, RecommendationSource.PARTNER: 10, RecommendationSource.DHR: 4,
+           RecommendationSource.CHILD_PRACTICE_REVIEW: 2, RecommendationSource.IOPC: 2,
+           RecommendationSource.CORONER_PFD: 2, RecommendationSource.SAR: 1, RecommendationSource.INSPECTION: 1}
+# How owners and the board behave.
+RESPONDED_ON_TIME = 0.80      # within the response clock; the rest late, by days or weeks
+STALLED_SHARE = 0.02          # never delivered: open or in progress and overdue until the board
+STALLED_UNANSWERED = 0.30     #   closes it as not implemented about three years after its due date
+COMPLETED_ON_TIME = 0.70      # asked for closure by the due date; the rest late
+EXTENDED_SHARE = 0.40         # of the late ones, given more time by the board before the due date
+REJECTED_SHARE = 0.06         # closure refused once by the board, asked for again later
+PROGRESS_NOTES = {0: 55, 1: 35, 2: 10}
+EVIDENCE_SHARE = 0.30
+CLOSURE_CODES = {lifecycle.ClosureCode.IMPLEMENTED: 78, lifecycle.ClosureCode.ALTERNATIVE_ACTION: 8,
+                 lifecycle.ClosureCode.NOT_IMPLEMENTED: 4, lifecycle.ClosureCode.NO_LONGER_APPLICABLE: 6,
+                 lifecycle.ClosureCode.SUPERSEDED: 4}
+# Of those closed as implemented or alternative action: only an intranet article or bulletin was
+# delivered, and the board recorded why that was enough (the inspectorate's finding, kept visible).
+AWARENESS_ONLY_SHARE = 0.12
+EXTRA_AWARENESS_SHARE, SECOND_PRODUCT_SHARE, EVALUATED_SHARE = 0.25, 0.10, 0.35
+# A product planned and never delivered, when the recommendation was not implemented after all.
+NEVER_DELIVERED = {lifecycle.ClosureCode.NOT_IMPLEMENTED: 0.10, None: 0.05}
+# Which kinds count is the lifecycle module's: these are only how often each is chosen.
+_KIND_WEIGHTS = {"briefing": 30, "e_learning": 20, "guidance_update": 20, "classroom_training": 15,
+                 "system_change": 10, "toolkit": 5, "intranet_article": 75, "email_bulletin": 25}
+PRODUCT_KINDS = {k: _KIND_WEIGHTS.get(k, 5) for k in lifecycle.PRODUCT_KINDS if k not in lifecycle.AWARENESS_ONLY}
+AWARENESS_KINDS = {k: _KIND_WEIGHTS.get(k, 5) for k in lifecycle.PRODUCT_KINDS if k in lifecycle.AWARENESS_ONLY}
+TARGET_COUNTS = {"classroom_training": (20, 400), "e_learning": (300, 6_000), "briefing": (30, 800),
+                 "guidance_update": (100, 4_000), "toolkit": (50, 1_500), "system_change": (200, 6_000),
+                 "intranet_article": (500, 8_000), "email_bulletin": (500, 8_000)}
+KIND_TITLES = {"classroom_training": "Classroom training", "e_learning": "E-learning module", "briefing": "Briefing",
+               "guidance_update": "Guidance update", "toolkit": "Toolkit", "system_change": "System change",
+               "intranet_article": "Intranet article", "email_bulletin": "Email bulletin"}
+TOPICS = {
+    LessonCategory.RISK_ASSESSMENT: "risk assessment of repeat victims",
+    LessonCategory.INFORMATION_SHARING: "sharing information with partner agencies",
+    LessonCategory.SUPERVISION: "supervisory review of safeguarding decisions",
+    LessonCategory.TRAINING: "recognising non-fatal strangulation and coercive control",
+    LessonCategory.POLICY: "the force policy on repeat and vulnerable victims",
+    LessonCategory.PARTNERSHIP: "multi-agency risk meetings",
+    LessonCategory.NOTABLE_PRACTICE: "early evidence capture",
+    LessonCategory.OTHER: "custody and interview timeliness",
+}
+LESSON_TEXTS = {
+    LessonCategory.RISK_ASSESSMENT: (
+        "The DASH risk assessment was completed without the victim's previous reports being checked.",
+        "Escalating risk (threats to kill, a recent separation) was not recognised when the risk was graded.",
+        "The risk assessment was not revisited after the suspect was released from custody."),
+    LessonCategory.INFORMATION_SHARING: (
+        "{agency} held information about the suspect that police did not receive.",
+        "A MARAC referral was not made although the threshold was met.",
+        "Intelligence about the suspect's access to a weapon was not passed to the response team."),
+    LessonCategory.SUPERVISION: (
+        "No supervisor reviewed the decision to close the earlier report.",
+        "The occurrence was closed without a supervisor checking the safeguarding actions.",
+        "Workload in the public protection unit meant reviews were weeks late."),
+    LessonCategory.TRAINING: (
+        "Call handlers did not recognise non-fatal strangulation as a high-risk indicator.",
+        "Officers were unsure of their power to enter premises to save life.",
+        "Officers did not recognise the signs of coercive and controlling behaviour."),
+    LessonCategory.POLICY: (
+        "The force policy on repeat victims does not cover reports made to other forces.",
+        "The process for applying for a stalking protection order was unclear to investigators.",
+        "The missing person policy does not say when a low-risk case must be reviewed."),
+    LessonCategory.PARTNERSHIP: (
+        "No multi-agency meeting was held although three agencies were involved with the family.",
+        "{agency} and police used different thresholds for referral.",
+        "{agency} was not invited to the strategy discussion."),
+    LessonCategory.NOTABLE_PRACTICE: (
+        "The response officer's early use of body-worn video secured key evidence.",
+        "The neighbourhood team's contact with the family was praised by partners.",
+        "The control room's quick welfare check was done well."),
+    LessonCategory.OTHER: (
+        "Delays in the custody suite lengthened the time before the suspect was interviewed.",
+        "The crime report did not record the interpreter the victim needed."),
+}
+RECOMMENDATION_TEXTS = {
+    LessonCategory.RISK_ASSESSMENT: (
+        "Review the risk assessment process so that previous reports are checked before risk is graded.",
+        "Make a review of the risk grading mandatory when a suspect is released from custody.",
+        "Add separation and threats to kill as prompts that raise the risk grading."),
+    LessonCategory.INFORMATION_SHARING: (
+        "Agree an information-sharing protocol with {agency} for people known to both.",
+        "Audit MARAC referrals over six months and report the missed referrals to the board.",
+        "Make sure intelligence about access to weapons reaches the officers attending."),
+    LessonCategory.SUPERVISION: (
+        "Require a supervisor's review before any domestic abuse report is closed.",
+        "Set a standard for how quickly supervisors review safeguarding actions, and report against it."),
+    LessonCategory.TRAINING: (
+        "Train call handlers to recognise non-fatal strangulation as a high-risk indicator.",
+        "Deliver training on the power to enter premises to save life to all response officers.",
+        "Include coercive and controlling behaviour in the next round of public protection training."),
+    LessonCategory.POLICY: (
+        "Update the repeat victim policy to include reports made to other forces.",
+        "Publish guidance on applying for stalking protection orders.",
+        "Set review periods for low-risk missing person cases in the missing person policy."),
+    LessonCategory.PARTNERSHIP: (
+        "Hold a multi-agency meeting whenever three or more agencies are involved with a family.",
+        "Agree common referral thresholds with {agency}.",
+        "Invite {agency} to strategy discussions where it is involved with the family."),
+    LessonCategory.NOTABLE_PRACTICE: (
+        "Share the response officer's use of body-worn video as an example of good practice.",),
+    LessonCategory.OTHER: (
+        "Review custody suite staffing so that interviews are not delayed.",
+        "Record interpreter needs on every crime report."),
+}
+RESPONSES = ("Accepted. I will {plan} by {due}.", "Accepted: I will {plan}, and expect to finish by {due}.",
+             "Accepted in full. My team will {plan} by {due}.")
+PLANS = ("update the procedure and brief supervisors", "work with Learning and Development on a training package",
+         "agree the change with our partners at the next strategic meeting",
+         "change the system so the check is prompted", "rewrite the guidance and publish it")
+PROGRESS = ("Draft procedure written and out for consultation.", "Training package designed; dates booked.",
+            "Partners have agreed the approach; the protocol is being drafted.",
+            "System change specified; the supplier is building it.",
+            "Delayed by staff shortages; still on track for the revised plan.")
+EVIDENCE = ("Attendance registers and feedback forms are held by Learning and Development.",
+            "The new procedure is published on the policy library, version 2.",
+            "An audit of 50 cases after the change found the check done in 47.",
+            "The signed protocol is attached to the board paper.")
+COMPLETIONS = ("Done: the change is in place and staff have been told.",
+               "Completed. The procedure has changed and the training has been delivered.",
+               "Delivered as planned; evidence attached.")
+NOT_DONE = ("Not delivered: the funding was not agreed. I am asking the board to close it.",
+            "This was overtaken by the national guidance; asking the board to close it.")
+RATIONALES = {
+    "awareness": ("The change is small and an intranet article reached the people who needed it.",
+                  "The board accepts the bulletin as enough: the process change affects a handful of staff."),
+    lifecycle.ClosureCode.NOT_IMPLEMENTED: (
+        "The board accepts the risk: the cost is out of proportion to the benefit.",
+        "Not delivered within three years; the board accepts the risk and closes it."),
+    lifecycle.ClosureCode.NO_LONGER_APPLICABLE: ("The unit this applied to has been restructured.",
+                                                  "The national guidance now covers this."),
+    lifecycle.ClosureCode.SUPERSEDED: ("Superseded by a later recommendation on the same subject.",),
+}
+REJECTIONS = ("The evidence does not show the training reached the officers named.",
+              "The procedure is in draft; come back when it is published.")
+EXTENSIONS = ("The supplier needs longer to build the system change.",
+              "Training places are booked for the next quarter.",
+              "Waiting for the partners' board to agree the protocol.")
+HOUSEKEEPING_AFTER_DAYS = (900, 1_300)
+# Who a product is for: one to three of the learning team's audiences (one choice, not a sample:
+# random.sample costs more than the rest of a product).
+AUDIENCE_GROUPS = [group for size in (1, 2, 3) for group in combinations(AUDIENCES, size)]
+
 
 @dataclass(frozen=True)
 class SeedResult:
     debriefs: int
-    clocks: int
+    clocks: int  # the debriefs' clocks
     themes: int
     attendees: int
     users_created: int
     reviewers: tuple[str, ...]
     seconds: float
+    lessons: int = 0
+    recommendations: int = 0
+    recommendation_clocks: int = 0
+    lesson_links: int = 0
+    updates: int = 0
+    products: int = 0
+    decisions: int = 0
+    owners: tuple[str, ...] = ()
+    learning_team: tuple[str, ...] = ()
+    board: tuple[str, ...] = ()
+    statuses: dict[str, int] = field(default_factory=dict)  # recommendations added, by status
 
 
 @dataclass(frozen=True)
@@ -121,18 +313,31 @@ class IncidentFacts:
     prior_police_contact: bool
 
 
+def seeded_email(kind: str, n: int) -> str:
+    return f"{kind}-{n:03d}@{SEED_EMAIL_DOMAIN}"
+
+
 def reviewer_email(n: int) -> str:
-    return f"reviewer-{n:03d}@{SEED_EMAIL_DOMAIN}"
+    return seeded_email("reviewer", n)
+
+
+def owner_email(n: int) -> str:
+    return seeded_email("owner", n)
 
 
 def reviewer_count(debriefs: int) -> int:
     return min(MAX_REVIEWERS, max(MIN_REVIEWERS, debriefs // DEBRIEFS_PER_REVIEWER))
 
 
+def owner_count(debriefs: int) -> int:
+    return min(MAX_OWNERS, max(MIN_OWNERS, debriefs // DEBRIEFS_PER_OWNER))
+
+
 def add_debriefs(debriefs: int, *, seed: int = 0, today: date | None = None, batch_size: int = BATCH_SIZE,
                  progress: Callable[[int], None] | None = None) -> SeedResult:
     """Adds `debriefs` synthetic debriefs, with their clocks, themes, meetings and a "created" audit
-    event each, and the seeded reviewers who own them. Commits after every batch: this is a bulk
+    event each, their lessons and recommendations (with clocks, owners' notes, learning products and
+    board decisions), and the seeded users who work on them. Commits after every batch: this is a bulk
     load, and a 100,000-row transaction would only hold memory and locks for nothing."""
     if current_app.config["APP_ENV"] == "production":
         raise NotAllowed("Seed data has a known password and is refused when APP_ENV=production.")
@@ -142,37 +347,86 @@ def add_debriefs(debriefs: int, *, seed: int = 0, today: date | None = None, bat
     rng = random.Random(seed)
     now = start_of_day(today or london_date(utcnow()))
 
-    reviewers, users_created = _reviewers(reviewer_count(debriefs))
+    users = _SeededUsers()
+    reviewers = users.ensure("reviewer", reviewer_count(debriefs), [Role.REVIEWER.value], _reviewer_name)
+    owners = users.ensure("owner", owner_count(debriefs), [Role.OWNER.value], _person_name)
+    learning_team = users.ensure("learning", LEARNING_TEAM, [Role.LEARNING.value], _person_name)
+    board = users.ensure("board", BOARD_MEMBERS, [Role.BOARD.value], _person_name, chair_first=True)
     db.session.commit()
-    maker = _DebriefMaker(rng, now, _incident_types(), reviewers)
-    totals = {"debriefs": 0, "clocks": 0, "themes": 0, "attendees": 0}
+    kinds = _incident_types()
+    maker = _DebriefMaker(rng, now, kinds, reviewers)
+    learner = _LearningMaker(random.Random(f"learning-{seed}"), now, kinds, owners, learning_team, board,
+                             maker.due_dates)
+    totals = {"debriefs": 0, "clocks": 0, "themes": 0, "attendees": 0, "lessons": 0, "recommendations": 0,
+              "recommendation_clocks": 0, "lesson_links": 0, "updates": 0, "products": 0, "decisions": 0}
+    statuses: dict[str, int] = {status.value: 0 for status in lifecycle.Status}
     for batch in _batches(_numbered(_report_times(rng, debriefs, now)), batch_size):
-        for name, count in _insert(maker.make(slot) for slot in batch).items():
+        drafts = [maker.make(slot) for slot in batch]
+        learning = [learner.make(draft) for draft in drafts]
+        for name, count in _insert(drafts, learning).items():
             totals[name] += count
+        for draft in learning:
+            for recommendation in draft.recommendations:
+                statuses[recommendation.row["status"]] += 1
         db.session.commit()
         if progress:
             progress(totals["debriefs"])
     _refresh_planner_statistics()
-    return SeedResult(**totals, users_created=users_created, reviewers=tuple(email for _, email in reviewers),
+    return SeedResult(**totals, users_created=users.created, reviewers=_emails(reviewers), owners=_emails(owners),
+                      learning_team=_emails(learning_team), board=_emails(board), statuses=statuses,
                       seconds=time.perf_counter() - started)
 
 
 # Who and what -----------------------------------------------------------------------------------
 
 
-def _reviewers(count: int) -> tuple[list[tuple[int, str]], int]:
-    """The seeded reviewers as (id, email), created through the accounts service when missing."""
-    found, created = [], 0
-    for n in range(1, count + 1):
-        email = reviewer_email(n)
-        user = accounts.find_by_email(email)
-        if user is None:
-            name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[(n * 7) % len(LAST_NAMES)]}"
-            user = accounts.create_user(email=email, name=name, roles=[Role.REVIEWER.value],
-                                        password=SEED_PASSWORD, actor=None)
-            created += 1
-        found.append((user.id, user.email))
-    return found, created
+def _emails(users: list[tuple[int, str]]) -> tuple[str, ...]:
+    return tuple(email for _, email in users)
+
+
+def _reviewer_name(n: int) -> str:
+    return f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[(n * 7) % len(LAST_NAMES)]}"
+
+
+def _person_name(n: int) -> str:
+    return f"{FIRST_NAMES[(n * 3) % len(FIRST_NAMES)]} {LAST_NAMES[(n * 11 + n // len(FIRST_NAMES)) % len(LAST_NAMES)]}"
+
+
+class _SeededUsers:
+    """The seeded users, found again or created. The first one created goes through the accounts
+    service, which hashes the seed password; the others get that same hash (one known password for
+    all of them), with the same roles and the same "created" audit event the service writes."""
+
+    def __init__(self) -> None:
+        self.created = 0
+        self._password_hash: str | None = None
+
+    def ensure(self, kind: str, count: int, roles: list[str], name_of: Callable[[int], str], *,
+               chair_first: bool = False) -> list[tuple[int, str]]:
+        """The seeded users `<kind>-001@...` to `<kind>-<count>@...` as (id, email)."""
+        emails = [seeded_email(kind, n) for n in range(1, count + 1)]
+        found = dict(db.session.execute(sa.select(User.email, User.id).where(User.email.in_(emails))).all())
+        users = []
+        for n, email in enumerate(emails, start=1):
+            if email not in found:
+                found[email] = self._create(email, name_of(n), roles, chair=chair_first and n == 1)
+            users.append((found[email], email))
+        return users
+
+    def _create(self, email: str, name: str, roles: list[str], *, chair: bool) -> int:
+        self.created += 1
+        if self._password_hash is None:
+            user = accounts.create_user(email=email, name=name, roles=roles, password=SEED_PASSWORD, actor=None,
+                                        is_board_chair=chair)
+            self._password_hash = user.password_hash
+            return user.id
+        user = User(email=email, name=name, password_hash=self._password_hash, session_nonce=secrets.token_hex(16),
+                    is_board_chair=chair, roles=[UserRole(role=role) for role in sorted(roles)])
+        db.session.add(user)
+        db.session.flush()
+        audit.record(None, "created", "user", user.id, {"email": email, "name": name, "roles": sorted(roles),
+                                                         "is_board_chair": chair})
+        return user.id
 
 
 def _incident_types() -> list[IncidentType]:
@@ -253,6 +507,7 @@ class _DueDates:
         self._calendar = calendar
         self._known: dict[tuple[str, int, date], date] = {}
         self._ends: dict[date, datetime] = {}
+        self._dates: dict[tuple[int, int, int, int], date] = {}
 
     def __call__(self, unit: str, length: int, start: date) -> date:
         key = (unit, length, start)
@@ -264,6 +519,16 @@ class _DueDates:
         if day not in self._ends:
             self._ends[day] = end_of_day(day)
         return self._ends[day]
+
+    def london(self, at: datetime) -> date:
+        """`london_date`, once per UTC hour: London is a whole number of hours from UTC, and its
+        clocks change on the hour."""
+        if at.tzinfo is not timezone.utc:
+            return london_date(at)
+        key = (at.year, at.month, at.day, at.hour)
+        if key not in self._dates:
+            self._dates[key] = london_date(at)
+        return self._dates[key]
 
 
 def _in_start_order(rules: Sequence[ClockRule]) -> list[ClockRule]:
@@ -279,8 +544,18 @@ def _in_start_order(rules: Sequence[ClockRule]) -> list[ClockRule]:
     return ordered
 
 
+_PICKS: dict[int, tuple[dict[Any, int], list[Any], list[int], float, int]] = {}
+
+
 def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+    """`rng.choices(list(weights), weights=list(weights.values()))[0]`: the same draw from the same
+    random number, with the weights added up once per dict instead of on every call."""
+    known = _PICKS.get(id(weights))
+    if known is None or known[0] is not weights:
+        cumulative = list(accumulate(weights.values()))
+        known = _PICKS[id(weights)] = (weights, list(weights), cumulative, cumulative[-1] + 0.0, len(cumulative) - 1)
+    _, population, cumulative, total, last = known
+    return population[bisect(cumulative, rng.random() * total, 0, last)]
 
 
 class _DebriefMaker:
@@ -457,15 +732,267 @@ def _created_changes(debrief: dict[str, Any], themes: list[str]) -> dict[str, An
     return changes
 
 
+# Lessons, recommendations and what follows them -----------------------------------------------------
+
+
+@dataclass
+class _RecommendationDraft:
+    """A recommendation's rows before it has an id."""
+
+    row: dict[str, Any]
+    lessons: list[int]  # positions in its debrief's lessons
+    clocks: list[dict[str, Any]]
+    updates: list[dict[str, Any]]
+    products: list[dict[str, Any]]
+    decisions: list[dict[str, Any]]
+
+
+@dataclass
+class _LearningDraft:
+    lessons: list[dict[str, Any]]
+    recommendations: list[_RecommendationDraft]
+
+
+def _seconds(at: datetime) -> datetime:
+    return at.replace(microsecond=0)
+
+
+def _between(rng: random.Random, start: datetime, end: datetime, low: float = 0.0, high: float = 1.0) -> datetime:
+    return _seconds(start + (end - start) * rng.uniform(low, high))
+
+
+def _days(rng: random.Random, low: float, high: float) -> timedelta:
+    return timedelta(minutes=int(rng.uniform(low, high) * 24 * 60))
+
+
+class _LearningMaker:
+    """Invents what a debrief's meeting learned and recommended, and how far each recommendation got
+    by now: the whole story is drawn first (when the owner responds, asks for closure, when the board
+    decides), then cut at `now`, so status, notes, products, decisions and clocks always agree."""
+
+    def __init__(self, rng: random.Random, now: datetime, kinds: list[IncidentType], owners: list[tuple[int, str]],
+                 learning_team: list[tuple[int, str]], board: list[tuple[int, str]], due_dates: _DueDates) -> None:
+        self.rng, self.now, self.due_dates = rng, now, due_dates
+        self.homicides = {k.code for k in kinds if k.is_homicide}
+        self.owners = [user_id for user_id, _ in owners]
+        self.learning_team = [user_id for user_id, _ in learning_team]
+        self.board = [user_id for user_id, _ in board]
+        self.rules = [rule for kind in RECOMMENDATION_CLOCKS if (rule := clocks.policy().rule(kind)) is not None]
+        self.response_rule = clocks.policy().rule("recommendation_response")
+        self.categories = {c: w for c, w in LESSON_CATEGORIES.items() if c is not LessonCategory.NOTABLE_PRACTICE}
+        # REC-<year>-<n> after the highest of each year, like the debriefs' references.
+        self.highest: dict[int, int] = dict(db.session.execute(
+            sa.select(Recommendation.reference_year, sa.func.max(Recommendation.reference_number))
+            .group_by(Recommendation.reference_year)).all())
+
+    def make(self, draft: _Draft) -> _LearningDraft:
+        held = draft.debrief["meeting_held_at"]
+        if held is None:  # no meeting yet: nothing learned or recommended yet
+            return _LearningDraft([], [])
+        rng, debrief = self.rng, draft.debrief
+        latest = self.now - timedelta(minutes=1)
+        lessons = []
+        for _ in range(_pick(rng, LESSON_COUNTS)):
+            category = _pick(rng, LESSON_CATEGORIES)
+            themes = sorted(rng.sample(draft.themes, rng.randint(1, len(draft.themes))))
+            lessons.append({"text": rng.choice(LESSON_TEXTS[category]).format(agency=rng.choice(AGENCIES)),
+                            "category": category.value, "themes": themes, "contribution_id": None,
+                            "created_by_id": debrief["reviewer_id"],
+                            "created_at": max(held, min(_seconds(held + timedelta(minutes=rng.randint(10, 180))),
+                                                        latest))})
+        # Recommendations are allocated within days of the meeting (sooner if the meeting was just now).
+        first = held + timedelta(minutes=rng.randint(120, 10 * 24 * 60))
+        if first > latest:
+            first = held + (self.now - held) * rng.uniform(0.2, 0.8)
+        count = _pick(rng, RECOMMENDATION_COUNTS[debrief["incident_type_code"] in self.homicides])
+        recommendations = []
+        for n in range(count):
+            created = max(held, min(_seconds(first + timedelta(minutes=n * rng.randint(2, 15))), latest))
+            linked = rng.sample(range(len(lessons)), min(len(lessons), _pick(rng, LINKED_LESSONS))) if lessons else []
+            category = (LessonCategory(lessons[linked[0]]["category"]) if linked else _pick(rng, self.categories))
+            recommendations.append(self._recommendation(created, category, linked, debrief))
+        return _LearningDraft(lessons, recommendations)
+
+    def _recommendation(self, created: datetime, category: LessonCategory, linked: list[int],
+                        debrief: dict[str, Any]) -> _RecommendationDraft:
+        rng, now = self.rng, self.now
+        priority = _pick(rng, PRIORITIES)
+        created_on = self.due_dates.london(created)
+        due = add_months(created_on, rng.choice(DUE_IN_MONTHS[priority]))
+        year = created_on.year
+        self.highest[year] = self.highest.get(year, 0) + 1
+        row = {"reference_year": year, "reference_number": self.highest[year], "debrief_id": None,
+               "text": rng.choice(RECOMMENDATION_TEXTS[category]).format(agency=rng.choice(AGENCIES)),
+               "owner_id": rng.choice(self.owners), "due_date": due, "priority": priority.value,
+               "source": _pick(rng, SOURCES).value, "status": lifecycle.Status.OPEN.value, "closure_code": None,
+               "created_by_id": debrief["reviewer_id"], "created_at": created, "updated_at": created,
+               "closed_at": None, "version": 1}
+        owner = row["owner_id"]
+
+        # The story, start to finish. --------------------------------------------------------------
+        response_due = (self._due(self.response_rule, created, due)[2] if self.response_rule
+                        else self.due_dates.end_of(due))
+        responded: datetime | None = (_between(rng, created, response_due, 0.05, 0.95)
+                                      if rng.random() < RESPONDED_ON_TIME
+                                      else _seconds(response_due + _days(rng, 0.5, 40)))
+        due_at = self.due_dates.end_of(due)
+        stalled = rng.random() < STALLED_SHARE
+        code = _pick(rng, CLOSURE_CODES)
+        extended: tuple[datetime, date] | None = None
+        if stalled:
+            # Never delivered; years later the owner gives up and the board closes it.
+            if rng.random() < STALLED_UNANSWERED:
+                responded = None
+            completions = [_seconds(due_at + _days(rng, *HOUSEKEEPING_AFTER_DAYS))]
+            responded = responded or completions[0] - timedelta(days=1)
+            code = lifecycle.ClosureCode.NOT_IMPLEMENTED
+        elif rng.random() < COMPLETED_ON_TIME:
+            completions = [_between(rng, created, due_at, 0.35, 0.97)]
+        else:
+            completions = [_seconds(due_at + timedelta(minutes=int(min(rng.expovariate(1 / 45), 365) * 24 * 60)))]
+            if rng.random() < EXTENDED_SHARE:  # the board gave more time before the due date
+                extended = (_seconds(max(created, due_at - _days(rng, 1, 28))),
+                            add_months(due, rng.choice((1, 2, 3))))
+        if completions[0] <= responded:
+            completions[0] = _seconds(responded + _days(rng, 1, 30))
+        rejected = None
+        if not stalled and rng.random() < REJECTED_SHARE:
+            rejected = _seconds(completions[0] + _days(rng, 7, 45))
+            completions.append(_seconds(rejected + _days(rng, 7, 60)))
+        closed = _seconds(completions[-1] + _days(rng, 3, 45))
+        awareness_only = code in (lifecycle.ClosureCode.IMPLEMENTED, lifecycle.ClosureCode.ALTERNATIVE_ACTION) \
+            and not stalled and rng.random() < AWARENESS_ONLY_SHARE
+        rationale = self._rationale(code, awareness_only)
+
+        # Cut at now. --------------------------------------------------------------------------------
+        board_member = rng.choice(self.board)
+        events: list[tuple[datetime, str]] = []  # the changes that each added a version
+        updates, decisions = [], []
+
+        def update(kind: str, text: str, at: datetime) -> None:
+            if at < now:
+                updates.append({"kind": kind, "text": text, "author_id": owner, "at": at})
+                events.append((at, kind))
+
+        def decide(decision: str, at: datetime, **values: Any) -> None:
+            if at < now:
+                decisions.append({"decision": decision, "closure_code": None, "rationale": None,
+                                  "new_due_date": None, "decided_by_id": board_member, "decided_at": at,
+                                  "details": {}, **values})
+                events.append((at, decision))
+
+        update("response", rng.choice(RESPONSES).format(plan=rng.choice(PLANS), due=f"{due:%-d %B %Y}"), responded)
+        if extended and extended[0] < now:
+            decide("extend", extended[0], rationale=rng.choice(EXTENSIONS), new_due_date=extended[1])
+            row["due_date"] = due = extended[1]
+        progress_until = completions[0] if not stalled else min(completions[0], responded + timedelta(days=365))
+        for at in sorted(_between(rng, responded, progress_until, 0.1, 0.9)
+                         for _ in range(_pick(rng, PROGRESS_NOTES))):
+            update("progress", rng.choice(PROGRESS), at)
+        if not stalled and rng.random() < EVIDENCE_SHARE:
+            update("evidence", rng.choice(EVIDENCE), _between(rng, responded, completions[0], 0.9, 0.99))
+        done = NOT_DONE if code is lifecycle.ClosureCode.NOT_IMPLEMENTED else COMPLETIONS
+        update("completion", rng.choice(done), completions[0])
+        if rejected:
+            decide("reject_closure", rejected, rationale=rng.choice(REJECTIONS))
+            update("completion", rng.choice(done), completions[1])
+        decide("close", closed, closure_code=code.value, rationale=rationale)
+
+        status = lifecycle.Status.OPEN
+        if responded < now:
+            status = lifecycle.Status.IN_PROGRESS
+        if completions[0] < now:
+            status = lifecycle.Status.AWAITING_CLOSURE
+        if rejected and rejected < now:
+            status = lifecycle.Status.IN_PROGRESS
+            if completions[1] < now:
+                status = lifecycle.Status.AWAITING_CLOSURE
+        if closed < now:
+            status = lifecycle.Status.CLOSED
+            row.update(closure_code=code.value, closed_at=closed)
+        row["status"] = status.value
+        row["version"] = 1 + len(events)
+        row["updated_at"] = max([created, *(at for at, _ in events)])
+
+        products = self._products(created, responded, completions[0], stalled, code, awareness_only)
+        met = [at for at in completions if at < now]
+        due_met = met[-1] if status in (lifecycle.Status.AWAITING_CLOSURE, lifecycle.Status.CLOSED) else None
+        clock_rows = []
+        for rule in self.rules:
+            base, due_date, due_time = self._due(rule, created, due)
+            met_at = (responded if responded < now else None) if rule.kind == "recommendation_response" else due_met
+            # Not paused or extended, and not a debrief's (its other columns are left NULL).
+            clock_rows.append({"kind": rule.kind, "label": rule.label, "source": rule.source, "unit": rule.unit,
+                               "length": rule.length, "started_at": created, "base_due_date": base,
+                               "due_date": due_date, "due_at": due_time, "met_at": met_at})
+        return _RecommendationDraft(row, linked, clock_rows, updates, products, decisions)
+
+    def _due(self, rule: ClockRule, start: datetime, due: date) -> tuple[date, date, datetime]:
+        """(base due date, due date, due time) of a recommendation's clock, by the policy's rule: the
+        date the reviewer set for `due_date` clocks, else `clocks.due_date_for`."""
+        base = due if rule.unit == "due_date" else self.due_dates(rule.unit, rule.length, self.due_dates.london(start))
+        return base, base, self.due_dates.end_of(base)
+
+    def _rationale(self, code: lifecycle.ClosureCode, awareness_only: bool) -> str | None:
+        rng = self.rng
+        if awareness_only:
+            return rng.choice(RATIONALES["awareness"])
+        if code is lifecycle.ClosureCode.NOT_IMPLEMENTED or (code in RATIONALES and rng.random() < 0.8):
+            return rng.choice(RATIONALES[code])
+        return None
+
+    def _products(self, created: datetime, responded: datetime, completed: datetime, stalled: bool,
+                  code: lifecycle.ClosureCode, awareness_only: bool) -> list[dict[str, Any]]:
+        """The learning team's products, drawn after the owner's response: delivered before the owner
+        asks for closure when the recommendation was implemented, never delivered when it was not."""
+        rng = self.rng
+        implemented = not stalled and code in (lifecycle.ClosureCode.IMPLEMENTED,
+                                               lifecycle.ClosureCode.ALTERNATIVE_ACTION)
+        plans: list[tuple[str, float]] = []  # (kind, when it is delivered: a share of the time to completion)
+        if awareness_only:
+            plans.append((_pick(rng, AWARENESS_KINDS), rng.uniform(0.4, 0.95)))
+        elif implemented:
+            plans.append((_pick(rng, PRODUCT_KINDS), rng.uniform(0.4, 0.95)))
+            if rng.random() < EXTRA_AWARENESS_SHARE:  # an article or bulletin as well, around the same time
+                plans.append((_pick(rng, AWARENESS_KINDS), rng.uniform(0.5, 1.2)))
+            if rng.random() < SECOND_PRODUCT_SHARE:  # a second product, sometimes after the closure
+                plans.append((_pick(rng, PRODUCT_KINDS), rng.uniform(0.6, 1.5)))
+        elif rng.random() < NEVER_DELIVERED.get(code, NEVER_DELIVERED[None]) or (stalled and rng.random() < 0.3):
+            plans.append((_pick(rng, PRODUCT_KINDS), 0.0))  # planned, never delivered
+        rows = []
+        for kind, delivery in plans:
+            made = _between(rng, responded, completed, 0.05, 0.4)
+            if made >= self.now:
+                continue
+            low, high = TARGET_COUNTS.get(kind, (50, 1_000))
+            target = rng.randint(low, high)
+            category = rng.choice(list(TOPICS))
+            product = {"kind": kind, "title": f"{KIND_TITLES.get(kind, kind)}: {TOPICS[category]}",
+                       "audience": list(rng.choice(AUDIENCE_GROUPS)), "target_count": target,
+                       "status": "planned", "delivered_on": None, "reached_count": None, "evidence": None,
+                       "created_by_id": rng.choice(self.learning_team), "created_at": made}
+            delivered = _seconds(made + (completed - made) * delivery) if delivery else None
+            if delivered is not None and delivered < self.now:
+                evaluated = rng.random() < EVALUATED_SHARE and delivered + timedelta(days=120) < self.now
+                product.update(status="evaluated" if evaluated else "delivered",
+                               delivered_on=self.due_dates.london(delivered),
+                               reached_count=int(target * rng.uniform(0.55, 1.0)),
+                               evidence=rng.choice(EVIDENCE) if rng.random() < 0.7 else None)
+            elif rng.random() < 0.5:
+                product["status"] = "in_development"
+            rows.append(product)
+        return rows
+
+
 # Writing ------------------------------------------------------------------------------------------
 
 
-def _insert(drafts: Iterator[_Draft]) -> dict[str, int]:
-    """One batch: the debriefs, then every row that points at them."""
-    drafts = list(drafts)
-    db.session.execute(_bulk_insert(Debrief), [d.debrief for d in drafts])
+def _insert(drafts: list[_Draft], learning: list[_LearningDraft]) -> dict[str, int]:
+    """One batch: the debriefs, then every row that points at them; the lessons, then the
+    recommendations, then every row that points at those."""
+    _execute(Debrief, [d.debrief for d in drafts])
     # Ids found again by the unique crime reference: RETURNING in parameter order makes SQLite
-    # insert one row per statement.
+    # insert one row per statement (and PostgreSQL three times slower than without RETURNING).
     crime_references = [d.debrief["crime_reference"] for d in drafts]
     id_of = dict(db.session.execute(sa.select(Debrief.crime_reference, Debrief.id)
                                     .where(Debrief.crime_reference.in_(crime_references))).all())
@@ -479,20 +1006,63 @@ def _insert(drafts: Iterator[_Draft]) -> dict[str, int]:
         audit_rows.append({**draft.audit, "entity_id": debrief_id, "debrief_id": debrief_id})
     for model, rows in ((Clock, clock_rows), (DebriefTheme, theme_rows), (MeetingAttendee, attendee_rows),
                         (AuditEvent, audit_rows)):
-        if rows:
-            db.session.execute(_bulk_insert(model), rows)
-    return {"debriefs": len(ids), "clocks": len(clock_rows), "themes": len(theme_rows),
-            "attendees": len(attendee_rows)}
+        _execute(model, rows)
+    counts = {"debriefs": len(ids), "clocks": len(clock_rows), "themes": len(theme_rows),
+              "attendees": len(attendee_rows)}
+    return counts | _insert_learning(ids, learning)
 
 
-def _bulk_insert(model: type[db.Model]) -> sa.Insert:
-    # NULLs written as NULL, so rows with and without them go in one statement, not one each.
-    return sa.insert(model).execution_options(render_nulls=True)
+def _insert_learning(debrief_ids: list[int], learning: list[_LearningDraft]) -> dict[str, int]:
+    _execute(Lesson, [{**lesson, "debrief_id": debrief_id}
+                      for debrief_id, draft in zip(debrief_ids, learning, strict=True) for lesson in draft.lessons])
+    # A debrief's lessons in the order they were inserted (this batch's debriefs are all new).
+    lesson_ids: dict[int, list[int]] = {}
+    if any(draft.lessons for draft in learning):
+        for lesson_id, debrief_id in db.session.execute(
+                sa.select(Lesson.id, Lesson.debrief_id).where(Lesson.debrief_id.in_(debrief_ids)).order_by(Lesson.id)):
+            lesson_ids.setdefault(debrief_id, []).append(lesson_id)
+    recommendations = [(debrief_id, r) for debrief_id, draft in zip(debrief_ids, learning, strict=True)
+                       for r in draft.recommendations]
+    _execute(Recommendation, [{**r.row, "debrief_id": debrief_id} for debrief_id, r in recommendations])
+    # Ids found again by the unique reference: this batch's numbers of each year are one range.
+    ranges: dict[int, tuple[int, int]] = {}
+    for _, r in recommendations:
+        year, number = r.row["reference_year"], r.row["reference_number"]
+        low, high = ranges.get(year, (number, number))
+        ranges[year] = (min(low, number), max(high, number))
+    id_of = {}
+    for year, (low, high) in ranges.items():
+        id_of.update(((year, number), id_) for number, id_ in db.session.execute(
+            sa.select(Recommendation.reference_number, Recommendation.id)
+            .where(Recommendation.reference_year == year, Recommendation.reference_number.between(low, high))))
+    clock_rows, link_rows, update_rows, product_rows, decision_rows = [], [], [], [], []
+    for debrief_id, r in recommendations:
+        rid = id_of[(r.row["reference_year"], r.row["reference_number"])]
+        clock_rows += [{**row, "recommendation_id": rid} for row in r.clocks]
+        link_rows += [{"recommendation_id": rid, "lesson_id": lesson_ids[debrief_id][n]} for n in r.lessons]
+        update_rows += [{**row, "recommendation_id": rid} for row in r.updates]
+        product_rows += [{**row, "recommendation_id": rid} for row in r.products]
+        decision_rows += [{**row, "recommendation_id": rid} for row in r.decisions]
+    for table, rows in ((Clock, clock_rows), (recommendation_lessons, link_rows), (RecommendationUpdate, update_rows),
+                        (LearningProduct, product_rows), (BoardDecision, decision_rows)):
+        _execute(table, rows)
+    return {"lessons": sum(len(d.lessons) for d in learning), "recommendations": len(recommendations),
+            "recommendation_clocks": len(clock_rows), "lesson_links": len(link_rows), "updates": len(update_rows),
+            "products": len(product_rows), "decisions": len(decision_rows)}
+
+
+def _execute(target: type[db.Model] | sa.Table, rows: list[dict[str, Any]]) -> None:
+    """A Core executemany of `sa.insert(target)`: every row has every column (NULLs as None), so one
+    statement serves them all, without the ORM's bulk path, which costs a third more per row."""
+    if rows:
+        db.session.connection().execute(sa.insert(target), rows)
 
 
 def _refresh_planner_statistics() -> None:
     """Until autovacuum catches up with a bulk load, PostgreSQL plans as if the tables were tiny and
     reads 400,000 meeting attendees to find a page's hundred; ANALYZE now (SQLite has one too)."""
-    for model in (Debrief, Clock, DebriefTheme, MeetingAttendee, AuditEvent):
-        db.session.execute(sa.text(f"ANALYZE {model.__tablename__}"))
+    for table in (Debrief.__table__, Clock.__table__, DebriefTheme.__table__, MeetingAttendee.__table__,
+                  AuditEvent.__table__, Lesson.__table__, Recommendation.__table__, recommendation_lessons,
+                  RecommendationUpdate.__table__, LearningProduct.__table__, BoardDecision.__table__, User.__table__):
+        db.session.execute(sa.text(f"ANALYZE {table.name}"))
     db.session.commit()

@@ -1,0 +1,246 @@
+"""The governance board through the JSON API (api.md "Governance board"; issue 5): the headline figures
+and the board's decisions to extend or escalate a recommendation, each with a rationale and who decided."""
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from debrief.extensions import db
+from debrief.models import Agency, BoardDecision, Clock, Invitation, utcnow
+from tests.conftest import csrf_token_from
+from tests.test_recommendations_api import (
+    EMAIL, clock, error_of, get, in_days, make_staff, move, open_debrief, recommended, set_due_date, to_awaiting_closure,
+    today,
+)
+
+
+@pytest.fixture
+def staff(make_user, api_token):
+    return make_staff(make_user, api_token)
+
+
+@pytest.fixture
+def debrief(client, staff):
+    return open_debrief(client, staff["reviewer"])
+
+
+def summary(client, headers) -> dict:
+    response = client.get("/api/v1/board/summary", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def invite(app, client, reviewer, debrief_id: int, **age) -> int:
+    """An invitation made through the API, then (optionally) aged in the database."""
+    created = client.post(f"/api/v1/debriefs/{debrief_id}/invitations", headers=reviewer,
+                          json={"agency": "Mid and South Essex NHS", "email": "contact@nhs.net"})
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    now = utcnow()
+    with app.app_context():
+        if "clock_due_days_ago" in age:
+            db.session.execute(sa.update(Clock).where(Clock.invitation_id == body["id"]).values(
+                due_at=now - timedelta(days=age["clock_due_days_ago"])))
+        if "expired_days_ago" in age:
+            db.session.execute(sa.update(Invitation).where(Invitation.id == body["id"]).values(
+                expires_at=now - timedelta(days=age["expired_days_ago"])))
+        db.session.commit()
+    return body
+
+
+@pytest.fixture
+def board_story(app, client, staff, debrief, make_user, api_token, read_db, mailbox):
+    """Known numbers. Olu: A open, B open and 3 days overdue, C in progress and 1 day overdue, D awaiting
+    closure. Oscar: E open, F closed (its date long past, but closed is never overdue). Pat: G closed
+    only. Partner invitations: one answered, one past its deadline, one in time, one expired, one
+    past its deadline but withdrawn."""
+    make_user("pat@police.uk", "owner", name="Pat Owner")
+    reviewer = staff["reviewer"]
+    rec = lambda days, owner="owner": recommended(client, reviewer, debrief["id"], due_date=in_days(days),  # noqa: E731
+                                                  owner_email=EMAIL.get(owner, owner))
+    a, b, c, d = rec(30), rec(31), rec(32), rec(10)
+    e, f, g = rec(5, "other_owner"), rec(33, "other_owner"), rec(34, "pat@police.uk")
+    assert move(client, staff["owner"], c["id"], "in_progress", note="Plan").status_code == 200
+    to_awaiting_closure(client, staff["owner"], d["id"])
+    to_awaiting_closure(client, staff["other_owner"], f["id"])
+    assert move(client, staff["board"], f["id"], "closed", closure_code="no_longer_applicable").status_code == 200
+    to_awaiting_closure(client, api_token("pat@police.uk"), g["id"])
+    assert move(client, staff["board"], g["id"], "closed", closure_code="superseded").status_code == 200
+    set_due_date(read_db, b["id"], today() - timedelta(days=3))
+    set_due_date(read_db, c["id"], today() - timedelta(days=1))
+    set_due_date(read_db, f["id"], today() - timedelta(days=10))
+
+    with app.app_context():
+        db.session.add(Agency(name="Mid and South Essex NHS", kind="health"))
+        db.session.commit()
+    answered = invite(app, client, reviewer, debrief["id"], clock_due_days_ago=1)
+    partner = app.test_client()
+    path = urlsplit(answered["url"]).path
+    token = csrf_token_from(partner.get(path).get_data(as_text=True))
+    assert partner.post(path, data={"csrf_token": token, "attending": "no", "prior_contact": "no"}).status_code == 200
+    invite(app, client, reviewer, debrief["id"], clock_due_days_ago=2)  # unanswered, past its deadline
+    invite(app, client, reviewer, debrief["id"])  # unanswered, still in time
+    invite(app, client, reviewer, debrief["id"], expired_days_ago=1)  # the link expired unanswered
+    withdrawn = invite(app, client, reviewer, debrief["id"], clock_due_days_ago=2)
+    assert client.post(f"/api/v1/invitations/{withdrawn['id']}/revoke", headers=reviewer).status_code == 200
+    return {name: r for name, r in zip("abcdefg", (a, b, c, d, e, f, g))}
+
+
+# --- the summary ---------------------------------------------------------------------------------
+
+
+def test_the_board_sees_open_overdue_awaiting_closure_and_unanswered_invitations(client, staff, board_story):
+    body = summary(client, staff["board"])
+    assert set(body) == {"open", "overdue", "awaiting_closure", "repeats", "repeats_of_implemented",
+                         "unanswered_invitations", "by_owner"}
+    assert body["open"] == 5  # A, B, C, D, E: everything not closed
+    assert body["overdue"] == 2  # B and C
+    assert body["awaiting_closure"] == 1  # D
+    assert body["unanswered_invitations"] == 2  # past its deadline, and expired
+    assert body["repeats"] == 0 and body["repeats_of_implemented"] == 0
+    loads = {row["email"]: (row["open"], row["overdue"]) for row in body["by_owner"]}
+    assert loads == {"olu@police.uk": (4, 2), "oscar@police.uk": (1, 0)}  # Pat's only one is closed
+    assert body["by_owner"][0]["email"] == "olu@police.uk"  # the most overdue first
+    assert body["by_owner"][0]["name"] == "Olu Owner"
+
+
+def test_the_analyst_sees_the_same_figures(client, staff, board_story):
+    assert summary(client, staff["analyst"]) == summary(client, staff["board"])
+
+
+def test_with_nothing_recorded_every_figure_is_zero(client, staff):
+    assert summary(client, staff["board"]) == {"open": 0, "overdue": 0, "awaiting_closure": 0, "repeats": 0,
+                                               "repeats_of_implemented": 0, "unanswered_invitations": 0,
+                                               "by_owner": []}
+
+
+@pytest.mark.parametrize("who", ["reviewer", "owner", "learning", "admin"])
+def test_only_the_board_and_analysts_see_the_summary(client, staff, who):
+    error_of(client.get("/api/v1/board/summary", headers=staff[who]), 403, "forbidden")
+
+
+def test_the_summary_needs_a_token(client):
+    assert client.get("/api/v1/board/summary").status_code == 401
+
+
+def test_a_recommendation_awaiting_the_boards_decision_is_not_overdue_against_its_owner(
+        client, staff, debrief, read_db):
+    """It used to count: 'overdue' was any recommendation not closed and past its due date, although
+    the owner had said it was done and its due clock was met (regression for 1888ef5)."""
+    rec = recommended(client, staff["reviewer"], debrief["id"], due_date=in_days(3))
+    to_awaiting_closure(client, staff["owner"], rec["id"])
+    set_due_date(read_db, rec["id"], today() - timedelta(days=1))  # the board has not met since
+    assert clock(get(client, staff["board"], rec["id"]).get_json(), "recommendation_due")["state"] == "met"
+    body = summary(client, staff["board"])
+    assert body["overdue"] == 0
+    assert body["by_owner"] == [{"email": "olu@police.uk", "name": "Olu Owner", "open": 1, "overdue": 0}]
+    listed = client.get("/api/v1/recommendations?overdue=true", headers=staff["board"]).get_json()
+    assert listed["total"] == 0
+
+
+# --- decisions: extend and escalate --------------------------------------------------------------
+
+
+def decide(client, headers, recommendation_id: int, **body):
+    return client.post(f"/api/v1/recommendations/{recommendation_id}/decisions", json=body, headers=headers)
+
+
+def decisions_in_db(read_db, recommendation_id: int) -> list[tuple]:
+    return read_db(lambda s: [(d.decision, d.rationale) for d in s.scalars(
+        sa.select(BoardDecision).where(BoardDecision.recommendation_id == recommendation_id))])
+
+
+def test_the_board_extends_an_overdue_recommendation_with_a_rationale(client, staff, debrief, board_story):
+    b = board_story["b"]
+    new_due = in_days(21)
+    response = decide(client, staff["board"], b["id"], decision="extend", new_due_date=new_due,
+                      rationale="Training places are not available until next month")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["due_date"] == new_due
+    due = clock(body, "recommendation_due")
+    assert due["due_date"] == new_due and due["state"] == "pending"
+    assert due["due_at"].startswith(f"{new_due}T23:59:59")
+    assert body["status"] == "open"
+    assert body["version"] > b["version"]
+    assert [(d["decision"], d["new_due_date"], d["rationale"], d["decided_by"]) for d in body["decisions"]] == [
+        ("extend", new_due, "Training places are not available until next month", "bea@police.uk")]
+    assert body["decisions"][0]["decided_at"]
+
+    figures = summary(client, staff["board"])
+    assert figures["overdue"] == 1
+    assert {r["email"]: r["overdue"] for r in figures["by_owner"]}["olu@police.uk"] == 1
+
+    history = client.get(f"/api/v1/debriefs/{debrief['id']}/history", headers=staff["board"]).get_json()["items"]
+    extended = [e for e in history if e["action"] == "board_extend"]
+    assert len(extended) == 1
+    assert extended[0]["actor"] == "bea@police.uk" and extended[0]["entity_id"] == b["id"]
+    assert extended[0]["changes"]["due_date"]["to"] == new_due
+    assert extended[0]["changes"]["rationale"] == "Training places are not available until next month"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"new_due_date": "+1"}, "new_due_date"),  # the current date itself
+    ({"new_due_date": "-1"}, "new_due_date"),  # earlier than the current date
+    ({"new_due_date": "past"}, "new_due_date"),
+    ({"new_due_date": None}, "new_due_date"),
+    ({"new_due_date": "31/12/2030"}, "new_due_date"),
+    ({"rationale": "  "}, "rationale"),
+    ({"rationale": None}, "rationale"),
+    ({"decision": "postpone"}, "decision"),
+    ({"decision": "close"}, "decision"),  # closing is a lifecycle move: the transition endpoint
+    ({"decision": None}, "decision"),
+])
+def test_a_bad_extension_is_refused_field_by_field_and_changes_nothing(client, staff, debrief, read_db, body, field):
+    rec = recommended(client, staff["reviewer"], debrief["id"], due_date=in_days(30))
+    values = {"decision": "extend", "new_due_date": in_days(60), "rationale": "Waiting for the new system"}
+    relative = {"+1": in_days(30), "-1": in_days(29), "past": in_days(-1)}
+    values.update({k: relative.get(v, v) if isinstance(v, str) else v for k, v in body.items()})
+    error = error_of(decide(client, staff["board"], rec["id"], **values), 422, "validation_error")
+    assert field in error["fields"]
+    after = get(client, staff["board"], rec["id"]).get_json()
+    assert after["due_date"] == in_days(30) and after["decisions"] == [] and after["version"] == rec["version"]
+    assert clock(after, "recommendation_due")["due_date"] == in_days(30)
+
+
+def test_the_board_escalates_and_the_decision_is_recorded(client, staff, debrief, read_db):
+    rec = recommended(client, staff["reviewer"], debrief["id"], due_date=in_days(30))
+    response = decide(client, staff["board"], rec["id"], decision="escalate",
+                      rationale="Refer to the chief officer group: no owner response")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "open" and body["due_date"] == in_days(30)
+    assert [(d["decision"], d["rationale"], d["decided_by"], d["new_due_date"]) for d in body["decisions"]] == [
+        ("escalate", "Refer to the chief officer group: no owner response", "bea@police.uk", None)]
+    assert decisions_in_db(read_db, rec["id"]) == [("escalate", "Refer to the chief officer group: no owner response")]
+    history = client.get(f"/api/v1/debriefs/{debrief['id']}/history", headers=staff["board"]).get_json()["items"]
+    escalated = [e for e in history if e["action"] == "board_escalate"]
+    assert [(e["actor"], e["entity_id"]) for e in escalated] == [("bea@police.uk", rec["id"])]
+
+
+@pytest.mark.parametrize("who", ["reviewer", "analyst", "owner", "learning", "admin"])
+def test_only_the_board_decides(client, staff, debrief, read_db, who):
+    rec = recommended(client, staff["reviewer"], debrief["id"], due_date=in_days(30))
+    for body in ({"decision": "extend", "new_due_date": in_days(60), "rationale": "More time"},
+                 {"decision": "escalate", "rationale": "Escalate"}):
+        error_of(decide(client, staff[who], rec["id"], **body), 403, "forbidden")
+    assert decisions_in_db(read_db, rec["id"]) == []
+    assert get(client, staff["board"], rec["id"]).get_json()["due_date"] == in_days(30)
+
+
+def test_a_closed_recommendation_takes_no_more_decisions(client, staff, debrief, read_db):
+    rec = recommended(client, staff["reviewer"], debrief["id"], due_date=in_days(30))
+    to_awaiting_closure(client, staff["owner"], rec["id"])
+    assert move(client, staff["board"], rec["id"], "closed", closure_code="no_longer_applicable").status_code == 200
+    for body in ({"decision": "extend", "new_due_date": in_days(60), "rationale": "More time"},
+                 {"decision": "escalate", "rationale": "Escalate"}):
+        error_of(decide(client, staff["board"], rec["id"], **body), 409, "invalid_transition")
+    assert decisions_in_db(read_db, rec["id"]) == [("close", None)]
+    assert get(client, staff["board"], rec["id"]).get_json()["due_date"] == in_days(30)
+
+
+def test_a_decision_on_a_recommendation_that_does_not_exist_is_a_404(client, staff):
+    error_of(decide(client, staff["board"], 999999, decision="escalate", rationale="x"), 404, "not_found")
