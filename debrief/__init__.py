@@ -132,11 +132,13 @@ def register_blueprints(app: Flask) -> None:
     from debrief.web.invitations import invitations_bp
     from debrief.web.navigation import register_navigation
     from debrief.web.partner import partner
+    from debrief.web.recommendations import recommendations_bp
     from debrief.web.reference_data import reference_bp
     from debrief.web.reports import reports_bp
+    from debrief.web.workspaces import workspaces_bp
 
-    for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, invitations_bp, reports_bp, admin, reference_bp,
-                      agencies_bp, partner, api):
+    for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, invitations_bp, recommendations_bp, workspaces_bp,
+                      reports_bp, admin, reference_bp, agencies_bp, partner, api):
         app.register_blueprint(blueprint)
     register_navigation(app)
     register_formatting(app)

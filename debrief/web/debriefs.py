@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from debrief.models import LABELS, Debrief, DebriefStatus
 from debrief.permissions import Rule, can, permission_required
-from debrief.services import clocks, debriefs, invitations, reference_data
+from debrief.services import clocks, debriefs, invitations, lessons, recommendations, reference_data
 from debrief.services.debriefs import Attendee, DebriefDetails
 from debrief.web.debrief_forms import DebriefForm, MeetingForm
 from debrief.web.fields import read_date_and_time, show_date_and_time
@@ -126,6 +126,7 @@ def show(debrief_id: int):
         clocks=[clocks.view(c) for c in clocks.clocks_of(debrief)],
         history=list(reversed(debriefs.history(debrief))),
         partners=invitations.partners_of(debrief),
+        lessons=lessons.of_debrief(debrief).items, recommendations=recommendations.of_debrief(debrief),
         may_act=can(current_user, Rule.RUN_DEBRIEFS),
     )
 

@@ -19,6 +19,9 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("Home", "home.index"),
     NavItem("Debriefs", "debriefs.index", Rule.READ_EVERYTHING),
+    NavItem("My actions", "workspaces.my_actions", Rule.WORK_ON_OWN_ACTIONS),
+    NavItem("Learning queue", "workspaces.learning_queue", Rule.MANAGE_LEARNING_PRODUCTS),
+    NavItem("Board", "workspaces.board", Rule.DECIDE_AS_BOARD),
     NavItem("Partner engagement", "reports.partner_engagement", Rule.ANALYSE),
     NavItem("Administration", "admin.index", Rule.MANAGE_USERS),
 )

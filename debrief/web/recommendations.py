@@ -1,0 +1,517 @@
+"""Lessons and recommendations in the browser: writing them on a debrief, the recommendation's page,
+its lifecycle (respond, ask for closure, close, reject, extend, escalate), its learning products, and
+editing it without losing anyone's changes.
+
+Which moves a person may make is the lifecycle's to say (`recommendations.allowed_moves`); these views
+only offer what it allows and show the services' refusals on the form."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+
+from debrief.extensions import db
+from debrief.models import AuditEvent, Debrief, LearningProduct, Recommendation, Role
+from debrief.permissions import Rule, can, permission_required
+from debrief.services import clocks, learning_products, lessons, recommendations
+from debrief.services import recommendation_lifecycle as lifecycle
+from debrief.services.errors import Conflict, RuleBroken, ValidationFailed
+from debrief.web.debriefs import debrief_or_404
+from debrief.web.forms import save, show_rule_errors
+from debrief.web.learning_words import PRODUCT_STATUS, STATUS, WORDS, describe, field_name, value_in_words
+from debrief.web.recommendation_forms import (
+    CloseForm, EditRecommendationForm, ExtendForm, LessonForm, NoteForm, ProductForm, ProductProgressForm,
+    RationaleForm, RecommendationForm, UpdateForm,
+)
+
+recommendations_bp = Blueprint("recommendations", __name__)
+
+Status = lifecycle.Status
+
+
+@recommendations_bp.app_context_processor
+def learning_words():
+    return {"words": WORDS}
+
+
+# Reading what was posted --------------------------------------------------------------------------
+
+
+def _whole_number(raw: str | None):
+    """A whole number typed in a box: None when blank, an int when it is one; anything else is passed
+    on as typed, for the service to refuse in its own words."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else raw
+
+
+def _ids(values) -> list:
+    return [_whole_number(value) for value in values or [] if (value or "").strip()]
+
+
+def _date_problem(field, message: str) -> dict[str, str]:
+    """The message for a date typed but not real (31 2 2027); the services see only "no date"."""
+    typed = any((part or "").strip() for part in field.raw_data or [])
+    return {field.name: message} if field.data is None and typed else {}
+
+
+# Finding records and saying who may do what -------------------------------------------------------
+
+
+def _readable(recommendation_id: int) -> Recommendation:
+    record = recommendations.get(recommendation_id)
+    if record is None:
+        abort(404)
+    if not recommendations.may_read(current_user, record):
+        abort(403)
+    return record
+
+
+def _page(record: Recommendation, anchor: str | None = None):
+    return redirect(url_for("recommendations.show", recommendation_id=record.id, _anchor=anchor))
+
+
+def _lessons_of(debrief: Debrief | None) -> list:
+    return lessons.of_debrief(debrief).items if debrief is not None else []
+
+
+def _lesson_choices(debrief: Debrief | None) -> list[tuple[str, str]]:
+    return [(str(lesson.id), f"Lesson {number}: {_short(lesson.text, 120)}")
+            for number, lesson in enumerate(_lessons_of(debrief), 1)]
+
+
+def _short(text: str, length: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[:length - 1] + "…"
+
+
+def _may_add_update(record: Recommendation) -> bool:
+    # recommendations.add_update's rule: the owner of this one, or the board, while it is not closed.
+    return record.status != Status.CLOSED and (record.owner_id == current_user.id or current_user.has_role(Role.BOARD))
+
+
+def _may_edit(record: Recommendation) -> bool:
+    return current_user.has_role(Role.REVIEWER, Role.BOARD)
+
+
+def actions_for(record: Recommendation) -> dict[str, bool]:
+    """The buttons this person sees on a recommendation: only what the rules will let them do."""
+    moves = recommendations.allowed_moves(current_user, record)
+    is_open = record.status != Status.CLOSED
+    return {
+        "respond": record.status == Status.OPEN and Status.IN_PROGRESS in moves,
+        "ask_for_closure": record.status == Status.IN_PROGRESS and Status.AWAITING_CLOSURE in moves,
+        "close": record.status == Status.AWAITING_CLOSURE and Status.CLOSED in moves,
+        "reject_closure": record.status == Status.AWAITING_CLOSURE and Status.IN_PROGRESS in moves,
+        "add_update": _may_add_update(record),
+        "decide": is_open and can(current_user, Rule.DECIDE_AS_BOARD),
+        "edit": is_open and _may_edit(record),
+        "add_product": is_open and learning_products.may_manage(current_user, record),
+        "manage_products": learning_products.may_manage(current_user, record),
+    }
+
+
+def _not_now(record: Recommendation, what: str):
+    flash(f"{record.reference} is {STATUS.get(record.status, record.status).lower()} now, so you cannot {what}.",
+          "info")
+    return _page(record)
+
+
+# Lessons -----------------------------------------------------------------------------------------------
+
+
+@recommendations_bp.route("/debriefs/<int:debrief_id>/lessons/new", methods=["GET", "POST"])
+@permission_required(Rule.RUN_DEBRIEFS)
+def new_lesson(debrief_id: int):
+    debrief = debrief_or_404(debrief_id)
+    form = LessonForm()
+    if request.method == "POST":
+        saved, _ = save(form, lambda: lessons.add(debrief, text=form.text.data, category=form.category.data or None,
+                                                  themes=form.themes.data or [], actor=current_user))
+        if saved:
+            flash(f"Lesson {len(_lessons_of(debrief))} saved.", "success")
+            return redirect(url_for("debriefs.show", debrief_id=debrief.id, _anchor="lessons"))
+    return render_template("recommendations/lesson_form.html", title=f"Add a lesson to {debrief.reference}",
+                           form=form, debrief=debrief), 400 if form.errors else 200
+
+
+@recommendations_bp.route("/debriefs/<int:debrief_id>/lessons/from-contribution", methods=["POST"])
+@permission_required(Rule.RUN_DEBRIEFS)
+def lesson_from_contribution(debrief_id: int):
+    """A partner's learning becomes a lesson in one step, linked to their contribution."""
+    debrief = debrief_or_404(debrief_id)
+    contribution_id = _whole_number(request.form.get("contribution_id"))
+    if not isinstance(contribution_id, int):
+        contribution_id = -1  # no such contribution: the service says so
+    try:
+        lessons.add(debrief, text=None, category=request.form.get("category") or None,
+                    contribution_id=contribution_id, actor=current_user)
+    except RuleBroken as error:
+        db.session.rollback()
+        flash(error.fields.get("contribution_id") or " ".join(error.fields.values()) or error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"The partner's learning is now lesson {len(_lessons_of(debrief))}.", "success")
+    return redirect(url_for("debriefs.show", debrief_id=debrief.id, _anchor="lessons"))
+
+
+# Writing a recommendation ----------------------------------------------------------------------------
+
+
+@recommendations_bp.route("/debriefs/<int:debrief_id>/recommendations/new", methods=["GET", "POST"])
+@permission_required(Rule.RUN_DEBRIEFS)
+def new(debrief_id: int):
+    debrief = debrief_or_404(debrief_id)
+    form = RecommendationForm()
+    form.lesson_ids.choices = _lesson_choices(debrief)
+    if request.method == "POST":
+        saved, record = save(form, lambda: recommendations.create(
+            debrief, text=form.text.data, owner_email=form.owner_email.data, due_date=form.due_date.data,
+            priority=form.priority.data or None, lesson_ids=_ids(form.lesson_ids.data),
+            source=form.source.data or None, actor=current_user,
+            format_errors=_date_problem(form.due_date, "The due date must be a real date, like 31 3 2027")))
+        if saved:
+            flash(f"Recommendation {record.reference} allocated to {record.owner.name}. "
+                  "They have been sent an email.", "success")
+            return _page(record)
+    return render_template("recommendations/form.html", title=f"Add a recommendation to {debrief.reference}",
+                           form=form, debrief=debrief, record=None), 400 if form.errors else 200
+
+
+# The recommendation's page -----------------------------------------------------------------------------
+
+
+def history_of(record: Recommendation, clock_ids: list[int], lesson_numbers: dict[int, int]) -> list[tuple]:
+    """The recommendation's own audit events with its clocks' and learning products', newest first."""
+    belongs = [sa.and_(AuditEvent.entity == "recommendation", AuditEvent.entity_id == record.id)]
+    if clock_ids:
+        belongs.append(sa.and_(AuditEvent.entity == "clock", AuditEvent.entity_id.in_(clock_ids)))
+    products = {product.id: product.title for product in record.products}
+    if products:
+        belongs.append(sa.and_(AuditEvent.entity == "learning_product", AuditEvent.entity_id.in_(list(products))))
+    events = db.session.scalars(sa.select(AuditEvent).options(joinedload(AuditEvent.actor).noload("*"))
+                                .where(sa.or_(*belongs)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    return [(event, describe(event, products=products, lesson_numbers=lesson_numbers)) for event in events]
+
+
+@recommendations_bp.route("/recommendations/<int:recommendation_id>")
+@login_required
+def show(recommendation_id: int):
+    record = _readable(recommendation_id)
+    deadlines = clocks.recommendation_clocks(record)
+    numbers = {lesson.id: n for n, lesson in enumerate(_lessons_of(record.debrief), 1)}
+    actions = actions_for(record)
+    return render_template(
+        "recommendations/show.html", title=f"{record.reference}", record=record, actions=actions,
+        clocks=[clocks.view(clock) for clock in deadlines], lesson_numbers=numbers,
+        gate_problem=recommendations.closure_gate_problem(record) if actions["close"] else None,
+        history=history_of(record, [clock.id for clock in deadlines], numbers),
+        may_read_debrief=can(current_user, Rule.READ_EVERYTHING),
+    )
+
+
+# Moving it through its lifecycle ------------------------------------------------------------------------
+
+
+def _lifecycle_page(record: Recommendation, form, *, move: tuple[Status, Status], what: str, title: str,
+                    intro: str, action: Callable[[], object], done: Callable[[], str], warning: str | None = None,
+                    show_products: bool = False):
+    """A page for one lifecycle move: offered only from `move[0]` and only to whoever the lifecycle
+    allows; on a post, runs `action` and goes back to the recommendation, or shows what is wrong."""
+    before, after = move
+    if record.status != before:
+        return _not_now(record, what)
+    if after not in recommendations.allowed_moves(current_user, record):
+        abort(403)
+    if request.method == "POST":
+        saved, _ = save(form, action)
+        if saved:
+            flash(done(), "success")
+            return _page(record)
+    return _action_page(record, form, title=title, intro=intro, warning=warning, show_products=show_products)
+
+
+def _action_page(record: Recommendation, form, *, title: str, intro: str, warning: str | None = None,
+                 show_products: bool = False):
+    return render_template("recommendations/action.html", title=f"{title} – {record.reference}", heading=title,
+                           form=form, record=record, intro=intro, warning=warning,
+                           show_products=show_products), 400 if form.errors else 200
+
+
+@recommendations_bp.route("/recommendations/<int:recommendation_id>/respond", methods=["GET", "POST"])
+@login_required
+def respond(recommendation_id: int):
+    record = _readable(recommendation_id)
+    form = NoteForm()
+    form.note.label.text = "Your response: what you will do, and by when"
+    form.submit.label.text = "Send response"
+    return _lifecycle_page(
+        record, form, move=(Status.OPEN, Status.IN_PROGRESS), what="respond to it", title="Respond",
+        intro="Say how you will carry out this recommendation. Your response puts it in progress and meets the "
+              "response deadline.",
+        action=lambda: recommendations.transition(record, to=Status.IN_PROGRESS.value, note=form.note.data,
+                                                  actor=current_user),
+        done=lambda: f"Your response is recorded. {record.reference} is in progress.")
+
+
+@recommendations_bp.route("/recommendations/<int:recommendation_id>/ask-for-closure", methods=["GET", "POST"])
+@login_required
+def ask_for_closure(recommendation_id: int):
+    record = _readable(recommendation_id)
+    form = NoteForm()
+    form.note.label.text = "What has been done"
+    form.note.description = ("Say what was done and where the evidence is. The governance board reads this "
+                             "beside the learning products when it decides.")
+    form.submit.label.text = "Ask for closure"
+    return _lifecycle_page(
+        record, form, move=(Status.IN_PROGRESS, Status.AWAITING_CLOSURE), what="ask for it to be closed",
+        title="Ask for closure", intro="The governance board decides whether it can close.",
+        action=lambda: recommendations.transition(record, to=Status.AWAITING_CLOSURE.value, note=form.note.data,
+                                                  actor=current_user),
+        done=lambda: f"{record.reference} is awaiting closure by the governance board.")
+
+
+def gate_warning(record: Recommendation) -> str | None:
+    problem = recommendations.closure_gate_problem(record)
+    if problem is None:
+        return None
+    return (f"This cannot close as implemented or alternative action: {problem[0].lower()}{problem[1:]} "
+            "Unless you record a rationale, choose another way of closing it.")
+
+
+@recommendations_bp.route("/recommendations/<int:recommendation_id>/close", methods=["GET", "POST"])
+@login_required
+def close(recommendation_id: int):
+    record = _readable(recommendation_id)
+    form = CloseForm()
+
+    def action():
+        try:
+            recommendations.transition(record, to=Status.CLOSED.value, closure_code=form.closure_code.data or None,
+                                       rationale=form.rationale.data, actor=current_user)
+        except lifecycle.TransitionRefused as refusal:
+            if refusal.code == "closure_gate":
+                # Shown against the rationale: recording one is how the board closes it anyway.
+                raise ValidationFailed({"rationale": f"{refusal.message} Record the board's rationale to close it "
+                                                     "without one, or choose another way of closing it."}) from None
+            raise
+
+    return _lifecycle_page(
+        record, form, move=(Status.AWAITING_CLOSURE, Status.CLOSED), what="close it",
+        title="Close the recommendation", show_products=True, warning=gate_warning(record),
+        intro="The board's decision is recorded with its rationale and who decided.", action=action,
+        done=lambda: f"{record.reference} is closed: {WORDS['closure_code'][record.closure_code].lower()}.")
+
+
+@recommendations_bp.route("/recommendations/<int:recommendation_id>/reject-closure", methods=["GET", "POST"])
+@login_required
+def reject_closure(recommendation_id: int):
+    record = _readable(recommendation_id)
+    form = RationaleForm()
+    form.rationale.label.text = "Why is the board not closing it?"
+    form.rationale.description = "The owner sees this. Say what more is needed."
+    form.submit.label.text = "Reject closure"
+    return _lifecycle_page(
+        record, form, move=(Status.AWAITING_CLOSURE, Status.IN_PROGRESS), what="reject its closure",
+        title="Reject closure", intro="The recommendation goes back to the owner, in progress, and its due "
+                                      "date runs again.",
+        action=lambda: recommendations.transition(record, to=Status.IN_PROGRESS.value, rationale=form.rationale.data,
+                                                  actor=current_user),
+        done=lambda: f"Closure rejected. {record.reference} is back in progress with its owner.")
+
+
+# Progress, evidence and the board's other decisions ------------------------------------------------------
+
+
+@recommendations_bp.route("/recommendations/<int:recommendation_id>/updates/new", methods=["GET", "POST"])
+@login_required
+def add_update(recommendation_id: int):
+    record = _readable(recommendation_id)
+    if record.status == Status.CLOSED:
+        return _not_now(record, "add progress or evidence")
+    if not _may_add_update(record):
+        abort(403)
+    form = UpdateForm()
+    if request.method == "POST":
+        saved, _ = save(form, lambda: recommendations.add_update(record, kind=form.kind.data or None,
+                                                                 text=form.text.data, actor=current_user))
+        if saved:
+            flash(f"{'Evidence' if form.kind.data == 'evidence' else 'Progress'} added to {record.reference}.",
+                  "success")
+            return _page(record, "updates")
+    return _action_page(record, form, title="Add progress or evidence",
+                        intro="The governance board reads this when the owner asks for closure.")
+
+
+@recommendations_bp.route("/recommendations/<int:recommendation_id>/extend", methods=["GET", "POST"])
+@permission_required(Rule.DECIDE_AS_BOARD)
+def extend(recommendation_id: int):
+    record = _readable(recommendation_id)
+    if record.status == Status.CLOSED:
+        return _not_now(record, "extend it")
+    form = ExtendForm()
+
+    def action():
+        try:
+            recommendations.decide(record, decision="extend", rationale=form.rationale.data,
+                                   new_due_date=form.new_due_date.data, actor=current_user)
+        except ValidationFailed as problem:
+            problem.fields.update(_date_problem(form.new_due_date, "The new due date must be a real date, "
+                                                                   "like 30 6 2027"))
+            raise
+
+    if request.method == "POST":
+        saved, _ = save(form, action)
+        if saved:
+            flash(f"{record.reference} is now due {value_in_words('due_date', record.due_date.isoformat())}.",
+                  "success")
+            return _page(record)
+    return _action_page(record, form, title="Extend the due date",
+                        intro="The board's decision is recorded with its rationale and who decided.")
+
+
+@recommendations_bp.route("/recommendations/<int:recommendation_id>/escalate", methods=["GET", "POST"])
+@permission_required(Rule.DECIDE_AS_BOARD)
+def escalate(recommendation_id: int):
+    record = _readable(recommendation_id)
+    if record.status == Status.CLOSED:
+        return _not_now(record, "escalate it")
+    form = RationaleForm()
+    form.rationale.label.text = "Why is the board escalating it, and to whom?"
+    form.submit.label.text = "Escalate"
+    if request.method == "POST":
+        saved, _ = save(form, lambda: recommendations.decide(record, decision="escalate",
+                                                             rationale=form.rationale.data, actor=current_user))
+        if saved:
+            flash(f"The escalation of {record.reference} is recorded.", "success")
+            return _page(record)
+    return _action_page(record, form, title="Escalate the recommendation",
+                        intro="The board's decision is recorded with its rationale and who decided.")
+
+
+# Editing, without lost updates ---------------------------------------------------------------------------
+
+
+#: What others may have added rather than changed (an owner's progress, a board decision's rationale).
+ADDITIONS = ("progress", "evidence", "note", "rationale", "decision")
+
+
+def _what_changed(since: dict[str, dict], numbers: dict[int, int]) -> list[tuple[str, str]]:
+    """(field, one line saying what it is now) for each thing someone else changed (`changes_since`)."""
+    lines = []
+    for field, change in since.items():
+        now = value_in_words(field, change.get("to"), numbers)
+        if field in ADDITIONS and change.get("from") is None:
+            lines.append((field, f"{field_name(field).capitalize()} added: {now}"))
+        else:
+            lines.append((field, f"{field_name(field).capitalize()}: now {now}"))
+    return lines
+
+
+@recommendations_bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(recommendation_id: int):
+    record = _readable(recommendation_id)
+    if not _may_edit(record):
+        abort(403)
+    if record.status == Status.CLOSED:
+        return _not_now(record, "change it")
+    form = EditRecommendationForm()
+    form.lesson_ids.choices = _lesson_choices(record.debrief)
+    numbers = {lesson.id: n for n, lesson in enumerate(_lessons_of(record.debrief), 1)}
+    changed: list[tuple[str, str]] = []
+    if request.method == "POST":
+        version = _whole_number(form.version.data)
+        try:
+            recommendations.update(
+                record, version=version, actor=current_user, text=form.text.data, owner_email=form.owner_email.data,
+                due_date=form.due_date.data, priority=form.priority.data or None,
+                lesson_ids=_ids(form.lesson_ids.data),
+                format_errors=_date_problem(form.due_date, "The due date must be a real date, like 31 3 2027"))
+        except Conflict as conflict:
+            db.session.rollback()
+            if conflict.code != "stale":
+                raise
+            since = recommendations.changes_since(record, version)
+            changed = _what_changed(since, numbers)
+            form.form_errors.append(f"Someone else changed {record.reference} after you opened this page. "
+                                    "Nothing you typed has been saved: it is still in the form.")
+            for field, change in since.items():
+                target = getattr(form, EditRecommendationForm.ERROR_FIELDS.get(field, field), None)
+                if target is not None and target.type not in ("HiddenField", "SubmitField", "CSRFTokenField"):
+                    target.errors = [f"Someone else changed the {field_name(field)} to: "
+                                     f"{value_in_words(field, change.get('to'), numbers)}"]
+            form.version.data = str(record.version)  # saving again now replaces their change, knowingly
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_errors(form, error, EditRecommendationForm.ERROR_FIELDS)
+        else:
+            db.session.commit()
+            flash(f"Changes to {record.reference} saved.", "success")
+            return _page(record)
+    else:
+        form.text.data = record.text
+        form.owner_email.data = record.owner.email if record.owner else ""
+        form.due_date.data = record.due_date
+        form.priority.data = record.priority
+        form.lesson_ids.data = [str(lesson.id) for lesson in record.lessons]
+        form.version.data = str(record.version)
+    return render_template("recommendations/form.html", title=f"Edit {record.reference}", form=form,
+                           debrief=record.debrief, record=record, changed=changed), 400 if form.errors else 200
+
+
+# Learning products ------------------------------------------------------------------------------------------
+
+
+@recommendations_bp.route("/recommendations/<int:recommendation_id>/products/new", methods=["GET", "POST"])
+@login_required
+def new_product(recommendation_id: int):
+    record = _readable(recommendation_id)
+    if not learning_products.may_manage(current_user, record):
+        abort(403)
+    if record.status == Status.CLOSED:
+        return _not_now(record, "add a learning product")
+    form = ProductForm()
+    if request.method == "POST":
+        saved, product = save(form, lambda: learning_products.add(
+            record, kind=form.kind.data or None, title=form.title.data, audience=form.audience.data or [],
+            target_count=_whole_number(form.target_count.data), actor=current_user))
+        if saved:
+            flash(f"Learning product “{product.title}” added to {record.reference}.", "success")
+            return _page(record, "products")
+    return render_template("recommendations/product_form.html", title=f"Add a learning product – {record.reference}",
+                           form=form, record=record), 400 if form.errors else 200
+
+
+@recommendations_bp.route("/products/<int:product_id>/progress", methods=["GET", "POST"])
+@login_required
+def product_progress(product_id: int):
+    product: LearningProduct | None = learning_products.get(product_id)
+    if product is None:
+        abort(404)
+    record = _readable(product.recommendation_id)
+    if not learning_products.may_manage(current_user, record):
+        abort(403)
+    form = ProductProgressForm()
+    form.status.choices = [(product.status, f"Keep as {PRODUCT_STATUS[product.status].lower()}"), *[
+        (status, PRODUCT_STATUS[status]) for status in PRODUCT_STATUS
+        if lifecycle.product_can_move(product.status, status)]]
+    if request.method == "POST":
+        saved, _ = save(form, lambda: learning_products.update(
+            product, status=form.status.data or None, delivered_on=form.delivered_on.data,
+            reached_count=_whole_number(form.reached_count.data), evidence=form.evidence.data, actor=current_user,
+            format_errors=_date_problem(form.delivered_on, "The delivery date must be a real date, like 14 1 2027")))
+        if saved:
+            flash(f"“{product.title}” is {PRODUCT_STATUS[product.status].lower()}.", "success")
+            return _page(record, "products")
+    else:
+        form.status.data = product.status
+        form.delivered_on.data = product.delivered_on
+        form.reached_count.data = "" if product.reached_count is None else str(product.reached_count)
+        form.evidence.data = product.evidence or ""
+    return render_template("recommendations/product_progress.html", title=f"Update “{product.title}”",
+                           form=form, record=record, product=product), 400 if form.errors else 200

@@ -1,0 +1,125 @@
+"""Each role's workspace: the owner's "My actions", the learning team's queue and the governance
+board's queue, with the short summaries of each on the home page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from debrief.extensions import db
+from debrief.models import Clock, Recommendation
+from debrief.permissions import Rule, permission_required
+from debrief.services import recommendations
+from debrief.services import recommendation_lifecycle as lifecycle
+from debrief.services.pagination import Page
+from debrief.web.paging import page_number, within_pages
+from debrief.web.recommendations import actions_for, gate_warning
+
+workspaces_bp = Blueprint("workspaces", __name__)
+
+PER_PAGE = 25
+DUE_SOON_DAYS = 7
+HOME_LIST_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """How pressing an owner's recommendation is today: overdue, due soon, or neither."""
+
+    days_left: int | None
+    overdue: bool
+    due_soon: bool
+
+
+def urgency(record: Recommendation, today: date) -> Urgency:
+    # Once the owner has asked for closure the wait is the board's, so the owner is not told it is overdue.
+    if record.due_date is None or record.status not in (lifecycle.Status.OPEN, lifecycle.Status.IN_PROGRESS):
+        return Urgency(None, False, False)
+    days = (record.due_date - today).days
+    return Urgency(days, days < 0, 0 <= days <= DUE_SOON_DAYS)
+
+
+def _my_actions(page: int, per_page: int) -> Page:
+    return within_pages(lambda n: recommendations.my_actions(current_user, n, per_page), page)
+
+
+def _load_products(items: list[Recommendation]) -> None:
+    """Loads the page's learning products in one query (the lifecycle asks about them for every row)."""
+    if items:
+        db.session.scalars(sa.select(Recommendation).where(Recommendation.id.in_([r.id for r in items]))
+                           .options(selectinload(Recommendation.products))).all()
+
+
+def _response_deadlines(items: list[Recommendation]) -> dict[int, Clock]:
+    """The owner's response clock of each recommendation on the page still waiting for one, in one query."""
+    waiting = [r.id for r in items if r.status == lifecycle.Status.OPEN]
+    if not waiting:
+        return {}
+    return {clock.recommendation_id: clock for clock in db.session.scalars(sa.select(Clock).where(
+        Clock.recommendation_id.in_(waiting), Clock.kind == "recommendation_response", Clock.met_at.is_(None)))}
+
+
+def _in_memory_page(items: list, page: int, per_page: int) -> Page:
+    """A page of a list the service returns whole (the board's figures by owner)."""
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(1, page), pages)
+    return Page(items=items[(page - 1) * per_page:page * per_page], total=len(items), page=page, per_page=per_page)
+
+
+@workspaces_bp.route("/my-actions")
+@permission_required(Rule.WORK_ON_OWN_ACTIONS)
+def my_actions():
+    today = recommendations.today()
+    result = _my_actions(page_number(), PER_PAGE)
+    _load_products(result.items)
+    return render_template("workspaces/my_actions.html", title="My actions", result=result,
+                           rows=[(r, urgency(r, today), actions_for(r)) for r in result.items],
+                           respond_by=_response_deadlines(result.items), today=today)
+
+
+@workspaces_bp.route("/learning-queue")
+@permission_required(Rule.MANAGE_LEARNING_PRODUCTS)
+def learning_queue():
+    needing = within_pages(lambda n: recommendations.needing_a_product(n, PER_PAGE), page_number())
+    developing = within_pages(lambda n: recommendations.products_in_development(n, PER_PAGE),
+                              page_number("products_page"))
+    return render_template("workspaces/learning_queue.html", title="Learning queue", needing=needing,
+                           developing=developing)
+
+
+@workspaces_bp.route("/board")
+@permission_required(Rule.DECIDE_AS_BOARD)
+def board():
+    summary = recommendations.board_summary()
+    awaiting = within_pages(lambda n: recommendations.awaiting_closure(n, PER_PAGE), page_number())
+    overdue = within_pages(lambda n: recommendations.search(overdue=True, page=n, per_page=PER_PAGE),
+                           page_number("overdue_page"))
+    owners = _in_memory_page(summary.by_owner, page_number("owners_page"), PER_PAGE)
+    return render_template("workspaces/board.html", title="Governance board", summary=summary, owners=owners,
+                           awaiting=[(r, gate_warning(r)) for r in awaiting.items], awaiting_page=awaiting,
+                           overdue=overdue, today=recommendations.today())
+
+
+# The home page's short summaries (home.index renders a section for each role the user holds) ----------
+
+
+def owner_summary() -> dict:
+    today = recommendations.today()
+    first = recommendations.my_actions(current_user, 1, HOME_LIST_SIZE)
+    return {"total": first.total, "items": [(r, urgency(r, today)) for r in first.items]}
+
+
+def learning_summary() -> dict:
+    return {"needing": recommendations.needing_a_product(1, 1).total,
+            "developing": recommendations.products_in_development(1, 1).total}
+
+
+@workspaces_bp.app_context_processor
+def workspace_summaries():
+    # Functions, not figures: only the home page's sections call them, and only for the roles shown.
+    return {"owner_summary": owner_summary, "learning_summary": learning_summary,
+            "board_figures": recommendations.board_summary}
