@@ -133,6 +133,10 @@ def test_a_reviewer_turns_a_partners_learning_into_a_lesson_in_one_step(app, cli
     assert [(item["id"], item["source"], item["contribution_id"]) for item in listed["items"]] == [
         (body["id"], "partner", contribution["id"])]
 
+    again = add_lesson(client, staff["reviewer"], debrief["id"], text=None, category="information_sharing",
+                       contribution_id=contribution["id"])  # a double submit, or a second reviewer
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "duplicate"
+
 
 def test_the_reviewer_may_reword_a_partners_learning_and_keep_the_link(app, client, staff, debrief, nhs, mailbox):
     contribution = partner_contribution(app, client, staff["reviewer"], debrief["id"], PARTNER_LEARNING)

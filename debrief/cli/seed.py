@@ -1,4 +1,5 @@
-"""`seed --debriefs N [--seed S]`: synthetic data at scale, for benchmarks."""
+"""`seed --debriefs N [--seed S]`: synthetic data at scale, for benchmarks: debriefs, their lessons and
+recommendations, and everything that follows."""
 from __future__ import annotations
 
 import click
@@ -16,7 +17,8 @@ from debrief.services.errors import RuleBroken
               help="The same seed and number give the same data on an empty database.")
 @with_appcontext
 def seed_command(count: int, seed_value: int) -> None:
-    """Add N synthetic debriefs with their clocks, meetings and seeded reviewers. Refused in production."""
+    """Add N synthetic debriefs with their clocks, meetings, lessons and recommendations (with owners'
+    notes, learning products and board decisions), and the seeded users. Refused in production."""
     try:
         result = seed.add_debriefs(count, seed=seed_value, progress=lambda done: click.echo(
             f"  {done:,} of {count:,} debriefs", err=True))
@@ -25,6 +27,13 @@ def seed_command(count: int, seed_value: int) -> None:
         raise click.ClickException(error.message) from None
     click.echo(f"Seeded {result.debriefs:,} debriefs, {result.clocks:,} clocks, {result.themes:,} themes, "
                f"{result.attendees:,} meeting attendees and {len(result.reviewers)} reviewers "
-               f"({result.users_created} new) in {result.seconds:.1f} seconds.")
-    click.echo(f"Reviewers: {result.reviewers[0]} ... {result.reviewers[-1]} "
+               f"({result.users_created} new users in all) in {result.seconds:.1f} seconds.")
+    statuses = ", ".join(f"{number:,} {status.replace('_', ' ')}" for status, number in result.statuses.items())
+    click.echo(f"Learning: {result.lessons:,} lessons, {result.recommendations:,} recommendations ({statuses}), "
+               f"{result.recommendation_clocks:,} recommendation clocks, {result.lesson_links:,} links to lessons, "
+               f"{result.updates:,} owners' updates, {result.products:,} learning products and "
+               f"{result.decisions:,} board decisions.")
+    click.echo(f"Reviewers: {result.reviewers[0]} ... {result.reviewers[-1]}; "
+               f"owners: {result.owners[0]} ... {result.owners[-1]} ({len(result.owners)}); "
+               f"learning team: {', '.join(result.learning_team)}; board: {', '.join(result.board)} "
                f"(password {seed.SEED_PASSWORD}).")

@@ -7,7 +7,7 @@ from debrief.extensions import db
 from debrief.models import Contribution, Debrief, Invitation, Lesson, LessonCategory, Theme, User
 from debrief.services import audit
 from debrief.services import validation as check
-from debrief.services.errors import ValidationFailed
+from debrief.services.errors import Conflict, ValidationFailed
 from debrief.services.pagination import MAX_PER_PAGE, Page, paginate
 
 
@@ -23,6 +23,9 @@ def add(debrief: Debrief, *, text: str | None, category: str | None, themes: lis
             .where(Contribution.id == contribution_id, Invitation.debrief_id == debrief.id))
         if contribution is None:
             errors["contribution_id"] = "Choose a contribution made to this debrief"
+        elif db.session.scalar(sa.select(Lesson.id).where(Lesson.contribution_id == contribution.id)):
+            raise Conflict("duplicate", "That contribution is already a lesson.",
+                           {"contribution_id": "That contribution is already a lesson"})
         elif not (text or "").strip():
             text = contribution.learning
     text = check.text(text, "text", errors, label="what was learned", required=True)

@@ -138,6 +138,18 @@ def changes_since(recommendation: Recommendation, version: int) -> dict[str, dic
     return changed
 
 
+def may_edit(user: User, recommendation: Recommendation) -> bool:
+    """Who may reword, reassign or re-date a recommendation: a reviewer or the board (and nobody,
+    once it is closed: `update` refuses that with its own message)."""
+    return user.has_role(Role.REVIEWER, Role.BOARD)
+
+
+def may_add_update(user: User, recommendation: Recommendation) -> bool:
+    """Progress and evidence: its owner or the board, while it is not closed."""
+    return recommendation.status != lifecycle.Status.CLOSED and (
+        recommendation.owner_id == user.id or user.has_role(Role.BOARD))
+
+
 def _refuse_if_closed(recommendation: Recommendation) -> None:
     if recommendation.status == lifecycle.Status.CLOSED:
         raise Conflict("invalid_transition", f"{recommendation.reference} is closed.")
@@ -160,7 +172,7 @@ def update(recommendation: Recommendation, *, version, actor: User, format_error
            **changes) -> Recommendation:
     """Changes text, owner, due date, priority or linked lessons (reviewer or board), refusing an edit
     made from an older version than the one stored."""
-    if not actor.has_role(Role.REVIEWER, Role.BOARD):
+    if not may_edit(actor, recommendation):
         raise NotAllowed("Only a reviewer or the governance board can change a recommendation.")
     _refuse_if_closed(recommendation)
     _refuse_if_stale(recommendation, version)
@@ -270,9 +282,9 @@ def transition(recommendation: Recommendation, *, to: str | None, note: str | No
 
 def add_update(recommendation: Recommendation, *, kind: str | None, text: str | None, actor: User) -> None:
     """Progress or evidence from the owner (their own) or the board, while the recommendation is open."""
-    if not (recommendation.owner_id == actor.id or actor.has_role(Role.BOARD)):
-        raise NotAllowed("Only the owner or the governance board can add progress or evidence.")
     _refuse_if_closed(recommendation)
+    if not may_add_update(actor, recommendation):
+        raise NotAllowed("Only the owner or the governance board can add progress or evidence.")
     errors: dict[str, str] = {}
     kind = check.choice(kind, "kind", errors, set(OWNER_UPDATES), label="progress or evidence", required=True)
     text = check.text(text, "text", errors, label="the update", required=True)
@@ -345,8 +357,8 @@ def of_debrief(debrief: Debrief) -> list[Recommendation]:
 
 def my_actions(user: User, page: int = 1, per_page: int = 25) -> Page:
     """The owner's open recommendations, the most urgent first."""
-    query = (sa.select(Recommendation).where(Recommendation.owner_id == user.id,
-                                             Recommendation.status != lifecycle.Status.CLOSED.value)
+    query = (sa.select(Recommendation).options(selectinload(Recommendation.products))
+             .where(Recommendation.owner_id == user.id, Recommendation.status != lifecycle.Status.CLOSED.value)
              .order_by(Recommendation.due_date, Recommendation.id))
     return paginate(query, page, per_page, key=Recommendation.id)
 

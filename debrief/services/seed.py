@@ -914,7 +914,7 @@ class _LearningMaker:
         row["version"] = 1 + len(events)
         row["updated_at"] = max([created, *(at for at, _ in events)])
 
-        products = self._products(created, responded, completions[0], stalled, code, awareness_only)
+        products = self._products(category, responded, completions[0], stalled, code, awareness_only)
         met = [at for at in completions if at < now]
         due_met = met[-1] if status in (lifecycle.Status.AWAITING_CLOSURE, lifecycle.Status.CLOSED) else None
         clock_rows = []
@@ -941,7 +941,7 @@ class _LearningMaker:
             return rng.choice(RATIONALES[code])
         return None
 
-    def _products(self, created: datetime, responded: datetime, completed: datetime, stalled: bool,
+    def _products(self, category: LessonCategory, responded: datetime, completed: datetime, stalled: bool,
                   code: lifecycle.ClosureCode, awareness_only: bool) -> list[dict[str, Any]]:
         """The learning team's products, drawn after the owner's response: delivered before the owner
         asks for closure when the recommendation was implemented, never delivered when it was not."""
@@ -966,7 +966,6 @@ class _LearningMaker:
                 continue
             low, high = TARGET_COUNTS.get(kind, (50, 1_000))
             target = rng.randint(low, high)
-            category = rng.choice(list(TOPICS))
             product = {"kind": kind, "title": f"{KIND_TITLES.get(kind, kind)}: {TOPICS[category]}",
                        "audience": list(rng.choice(AUDIENCE_GROUPS)), "target_count": target,
                        "status": "planned", "delivered_on": None, "reached_count": None, "evidence": None,

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from debrief.extensions import db
-from debrief.models import AuditEvent, Debrief, LearningProduct, Recommendation, Role
+from debrief.models import AuditEvent, Debrief, LearningProduct, Recommendation
 from debrief.permissions import Rule, can, permission_required
 from debrief.services import clocks, learning_products, lessons, recommendations
 from debrief.services import recommendation_lifecycle as lifecycle
@@ -90,12 +90,11 @@ def _short(text: str, length: int) -> str:
 
 
 def _may_add_update(record: Recommendation) -> bool:
-    # recommendations.add_update's rule: the owner of this one, or the board, while it is not closed.
-    return record.status != Status.CLOSED and (record.owner_id == current_user.id or current_user.has_role(Role.BOARD))
+    return recommendations.may_add_update(current_user, record)
 
 
 def _may_edit(record: Recommendation) -> bool:
-    return current_user.has_role(Role.REVIEWER, Role.BOARD)
+    return recommendations.may_edit(current_user, record)
 
 
 def actions_for(record: Recommendation) -> dict[str, bool]:
