@@ -100,7 +100,7 @@ def describe_event(event) -> str:
         return "Opened the debrief"
     if event.action in ("updated", "meeting_recorded"):
         parts = [f"{FIELD_NAMES.get(k, k)} from {_short(k, v.get('from'))} to {_short(k, v.get('to'))}"
-                 for k, v in changes.items() if isinstance(v, dict)]
+                 for k, v in changes.items() if isinstance(v, dict) and k != "version"]
         prefix = "Recorded the meeting" if event.action == "meeting_recorded" else "Changed"
         return f"{prefix}: " + "; ".join(parts) if parts else prefix
     phrases = {
@@ -109,6 +109,7 @@ def describe_event(event) -> str:
         "clock_moved": lambda: f"Deadline moved: {clock} now due {due()}",
         "clock_started": lambda: f"Deadline started: {clock}, due {due()}",
         "clock_met": lambda: f"Deadline met: {clock}",
+        "lesson_added": lambda: f"Lesson added: {_short('text', changes.get('text'))}",
         "clock_met_corrected": lambda: f"Deadline's met time corrected: {clock}",
         "invitation_sent": lambda: f"Invited {changes.get('agency')} ({changes.get('email')})",
         "invitation_opened": lambda: "Partner opened the invitation link",
@@ -121,7 +122,16 @@ def describe_event(event) -> str:
     }
     if event.action in phrases:
         return phrases[event.action]()
+    if event.action in RECOMMENDATION_ACTIONS:
+        from debrief.web.learning_words import describe  # imported here: it builds on this module
+
+        return describe(event)
     return event.action.replace("_", " ").capitalize()
+
+
+#: What learning_words.describe puts in words (recommendations and their learning products).
+RECOMMENDATION_ACTIONS = {"recommendation_added", "status_changed", "progress_added", "evidence_added",
+                          "board_extend", "board_escalate", "product_added", "product_updated", "clock_reopened"}
 
 
 def register_formatting(app: Flask) -> None:
