@@ -1,4 +1,5 @@
-"""Times the main pages and API lists on a database seeded with N synthetic debriefs.
+"""Times the main pages and API lists on a database seeded with N synthetic debriefs (and their ~5N
+recommendations).
 
     .venv/bin/python bench/pages.py --debriefs 100000 \\
         [--database-url postgresql://postgres@127.0.0.1:5432/postgres] [--requests 50] [--seed S] [--keep]
@@ -6,9 +7,12 @@
 Creates a throwaway database (a new PostgreSQL database on the server the URL names, or a new SQLite
 file when given sqlite:///a/new/file.sqlite3), runs the migrations, seeds it through the same service
 as `flask --app wsgi seed`, then requests each page in-process through the Flask test client, signed
-in as the seeded reviewer with the most open debriefs. For each page it prints p50, p95 and the
-slowest of --requests requests after a few warm-up ones, and how many SQL statements one request
-runs. The database is dropped at the end unless --keep is given.
+in as the seeded reviewer with the most open debriefs, the seeded owner with the most open
+recommendations, a board member and a member of the learning team. The workspaces are timed through
+their pages when the app has them (`/my-actions`, `/board`, `/learning-queue`), else through the API
+lists that show the same recommendations; their services are timed on their own too. For each row it
+prints p50, p95 and the slowest of --requests requests after a few warm-up ones, and how many SQL
+statements one request runs. The database is dropped at the end unless --keep is given.
 """
 from __future__ import annotations
 
@@ -18,8 +22,9 @@ import secrets
 import statistics
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -34,64 +39,163 @@ from flask_migrate import upgrade  # noqa: E402
 
 from debrief import create_app  # noqa: E402
 from debrief.extensions import db  # noqa: E402
-from debrief.models import Debrief, IncidentType, User  # noqa: E402
-from debrief.services import accounts, seed  # noqa: E402
+from debrief.models import Debrief, IncidentType, Recommendation, User  # noqa: E402
+from debrief.services import accounts, recommendations, seed  # noqa: E402
+from debrief.services import recommendation_lifecycle as lifecycle  # noqa: E402
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 WARM_UP = 3
 PER_PAGE = 25  # the debrief list's page size
+LABEL = 56  # the width of the first column
 
 
 def main() -> int:
     options = _arguments()
-    with throwaway_database(options.database_url, keep=options.keep) as url:
+    with (reused(options.reuse) if options.reuse else throwaway_database(options.database_url, keep=options.keep)) as url:
         app = bench_app(url)
         with app.app_context():
-            upgrade()
-            print(f"Seeding {options.debriefs:,} debriefs (seed {options.seed}) ...", flush=True)
-            result = seed.add_debriefs(options.debriefs, seed=options.seed)
-            print(f"Seeded {result.debriefs:,} debriefs, {result.clocks:,} clocks, {result.themes:,} themes, "
-                  f"{result.attendees:,} attendees, {len(result.reviewers)} reviewers "
-                  f"in {result.seconds:.1f} s on {db.engine.dialect.name}.", flush=True)
-            settled = settle()
-            reviewer, debrief_id, token = _subjects()
-        client = signed_in(app, reviewer)
+            if options.reuse:
+                result, settled = seeded_already(), 0.0
+                options.debriefs = result.debriefs
+                print(f"Timing {options.reuse}: {result.debriefs:,} debriefs, {result.recommendations:,} "
+                      "recommendations seeded earlier.", flush=True)
+            else:
+                upgrade()
+                print(f"Seeding {options.debriefs:,} debriefs (seed {options.seed}) ...", flush=True)
+                result = seed.add_debriefs(options.debriefs, seed=options.seed)
+                print(seeded(result, db.engine.dialect.name), flush=True)
+                settled = settle()
+            subjects = _subjects(result)
+        client = signed_in(app, subjects.reviewer)
+        routes = {rule.rule for rule in app.url_map.iter_rules()}
         deep = max(1, options.debriefs // PER_PAGE // 2)
-        pages = [
-            ("GET /", "/", {}),
-            ("GET /debriefs", "/debriefs", {}),
-            (f"GET /debriefs?page={deep}", f"/debriefs?page={deep}", {}),
-            ("GET /debriefs?status=open", "/debriefs?status=open", {}),
-            ("GET /debriefs/<id>", f"/debriefs/{debrief_id}", {}),
-            ("GET /api/v1/debriefs?per_page=100", "/api/v1/debriefs?per_page=100",
-             {"Authorization": f"Bearer {token}"}),
+        reviewer_api = {"Authorization": f"Bearer {subjects.reviewer_token}"}
+        board_api = {"Authorization": f"Bearer {subjects.board_token}"}
+        rows: list[tuple[str, Callable[[], tuple[list[float], int]]]] = [
+            (label, _page(app, client, path, headers, options.requests)) for label, path, headers in (
+                ("GET /", "/", {}),
+                ("GET /debriefs", "/debriefs", {}),
+                (f"GET /debriefs?page={deep}", f"/debriefs?page={deep}", {}),
+                ("GET /debriefs?status=open", "/debriefs?status=open", {}),
+                ("GET /debriefs/<id>", f"/debriefs/{subjects.debrief_id}", {}),
+                ("GET /api/v1/debriefs?per_page=100", "/api/v1/debriefs?per_page=100", reviewer_api),
+            )]
+        # My actions, as the owner with the most open recommendations: the page, or the API list of
+        # their recommendations (owners may not list recommendations: the board asks for them).
+        if "/my-actions" in routes:
+            rows.append(("GET /my-actions (My actions, as the owner)",
+                         _page(app, signed_in(app, subjects.owner), "/my-actions", {}, options.requests)))
+        else:
+            rows.append(("GET /api/v1/recommendations?owner=…&per_page=25 (My actions)",
+                         _page(app, client, f"/api/v1/recommendations?owner={subjects.owner}&per_page=25", board_api,
+                               options.requests)))
+        rows.append(("recommendations.my_actions(owner)",
+                     _call(app, lambda: recommendations.my_actions(db.session.get(User, subjects.owner_id)),
+                           options.requests)))
+        # The board's queue, as a board member.
+        board_client = signed_in(app, subjects.board)
+        if "/board" in routes:
+            rows.append(("GET /board (board queue)", _page(app, board_client, "/board", {}, options.requests)))
+        else:
+            rows.append(("GET /api/v1/recommendations?status=awaiting_closure (board queue)",
+                         _page(app, board_client, "/api/v1/recommendations?status=awaiting_closure", board_api,
+                               options.requests)))
+        rows.append(("recommendations.awaiting_closure()",
+                     _call(app, recommendations.awaiting_closure, options.requests)))
+        # The learning team's queue.
+        if "/learning-queue" in routes:
+            rows.append(("GET /learning-queue (learning queue)",
+                         _page(app, signed_in(app, subjects.learning), "/learning-queue", {}, options.requests)))
+        rows.append(("recommendations.needing_a_product()",
+                     _call(app, recommendations.needing_a_product, options.requests)))
+        rows += [
+            ("GET /api/v1/recommendations?per_page=100",
+             _page(app, board_client, "/api/v1/recommendations?per_page=100", board_api, options.requests)),
+            ("GET /api/v1/board/summary",
+             _page(app, board_client, "/api/v1/board/summary", board_api, options.requests)),
         ]
-        print(f"\n{options.debriefs:,} debriefs on {db_label(app)}, {options.requests} requests per page "
-              f"after {WARM_UP} warm-up, signed in as {reviewer}; seed {result.seconds:.1f} s, "
-              f"vacuum {settled:.1f} s\n")
-        print(f"| {'page':<38} | {'p50 ms':>7} | {'p95 ms':>7} | {'max ms':>7} | {'SQL':>4} |")
-        print(f"|{'-' * 40}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 5}:|")
-        for label, path, headers in pages:
-            times, statements = time_page(app, client, path, headers, options.requests)
-            print(f"| {label:<38} | {percentile(times, 50):7.1f} | {percentile(times, 95):7.1f} | "
+        print(f"\n{options.debriefs:,} debriefs and {result.recommendations:,} recommendations on {db_label(app)}, "
+              f"{options.requests} requests per row after {WARM_UP} warm-up; signed in as {subjects.reviewer} "
+              f"(reviewer), {subjects.owner} ({subjects.owner_open:,} open recommendations), {subjects.board} and "
+              f"{subjects.learning}; seed {result.seconds:.1f} s, vacuum {settled:.1f} s\n")
+        print(f"| {'page':<{LABEL}} | {'p50 ms':>7} | {'p95 ms':>7} | {'max ms':>7} | {'SQL':>4} |")
+        print(f"|{'-' * (LABEL + 2)}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 5}:|")
+        failed = []
+        for label, run in rows:
+            try:
+                times, statements = run()
+            except PageFailed as failure:  # say so, and time the other pages all the same
+                failed.append(label)
+                print(f"| {label:<{LABEL}} | {'failed: ' + str(failure):>35} |", flush=True)
+                continue
+            print(f"| {label:<{LABEL}} | {percentile(times, 50):7.1f} | {percentile(times, 95):7.1f} | "
                   f"{max(times):7.1f} | {statements:>4} |", flush=True)
         with app.app_context():
             db.engine.dispose()
-    return 0
+    if failed:
+        print(f"\n{len(failed)} failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+class PageFailed(Exception):
+    """A page answered something other than 200."""
+
+
+def seeded(result: seed.SeedResult, dialect: str) -> str:
+    statuses = ", ".join(f"{n:,} {status.replace('_', ' ')}" for status, n in result.statuses.items())
+    return (f"Seeded {result.debriefs:,} debriefs, {result.clocks:,} clocks, {result.themes:,} themes, "
+            f"{result.attendees:,} attendees, {len(result.reviewers)} reviewers; {result.lessons:,} lessons, "
+            f"{result.recommendations:,} recommendations ({statuses}), {result.recommendation_clocks:,} "
+            f"recommendation clocks, {result.lesson_links:,} links to lessons, {result.updates:,} owners' updates, "
+            f"{result.products:,} learning products, {result.decisions:,} board decisions, {len(result.owners)} owners "
+            f"in {result.seconds:.1f} s on {dialect}.")
+
+
+def _page(app: Flask, client: FlaskClient, path: str, headers: dict[str, str], requests: int):
+    return lambda: time_page(app, client, path, headers, requests)
+
+
+def _call(app: Flask, call: Callable[[], object], requests: int):
+    return lambda: time_call(app, call, requests)
 
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--debriefs", type=int, required=True, help="how many debriefs to seed")
+    parser.add_argument("--debriefs", type=int, help="how many debriefs to seed")
     parser.add_argument("--database-url", default=DEFAULT_SERVER,
                         help="a PostgreSQL server to create a throwaway database on, or sqlite:///a/new/file")
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", metavar="URL",
+                        help="time a database seeded earlier (kept with --keep) instead of seeding a new one")
     options = parser.parse_args()
-    if options.debriefs < 1 or options.requests < 1:
+    if options.reuse and options.keep:
+        parser.error("--reuse keeps the database it is given; --keep is for a new one")
+    if not options.reuse and options.debriefs is None:
+        parser.error("--debriefs is needed unless --reuse is given")
+    if (options.debriefs is not None and options.debriefs < 1) or options.requests < 1:
         parser.error("--debriefs and --requests must be 1 or more")
     return options
+
+
+@contextmanager
+def reused(url: str) -> Iterator[str]:
+    yield url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def seeded_already() -> seed.SeedResult:
+    """What an earlier seed made, counted again, for timing a kept database."""
+    def count(model) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+    def emails(kind: str) -> tuple[str, ...]:
+        return tuple(db.session.scalars(sa.select(User.email).where(
+            User.email.like(f"{kind}-%@{seed.SEED_EMAIL_DOMAIN}")).order_by(User.email)))
+
+    return seed.SeedResult(debriefs=count(Debrief), clocks=0, themes=0, attendees=0, users_created=0,
+                           reviewers=emails("reviewer"), seconds=0.0, recommendations=count(Recommendation),
+                           owners=emails("owner"), learning_team=emails("learning"), board=emails("board"))
 
 
 @contextmanager
@@ -157,8 +261,20 @@ def db_label(app: Flask) -> str:
     return f"{name} {version}"
 
 
-def _subjects() -> tuple[str, int, str]:
-    """The seeded reviewer with the most open debriefs, the newest homicide, and an API token."""
+@dataclass(frozen=True)
+class Subjects:
+    reviewer: str  # the seeded reviewer with the most open debriefs
+    reviewer_token: str
+    debrief_id: int  # the newest homicide
+    owner: str  # the seeded owner with the most open recommendations
+    owner_id: int
+    owner_open: int
+    board: str
+    board_token: str
+    learning: str
+
+
+def _subjects(result: seed.SeedResult) -> Subjects:
     reviewer_id = db.session.scalar(
         sa.select(Debrief.reviewer_id).where(Debrief.meeting_held_at.is_(None))
         .group_by(Debrief.reviewer_id).order_by(sa.func.count().desc(), Debrief.reviewer_id).limit(1)
@@ -167,9 +283,19 @@ def _subjects() -> tuple[str, int, str]:
     debrief_id = db.session.scalar(
         sa.select(Debrief.id).join(IncidentType, IncidentType.code == Debrief.incident_type_code)
         .order_by(IncidentType.is_homicide.desc(), Debrief.reported_at.desc()).limit(1))
-    token = accounts.issue_token(reviewer, actor=None)
+    owner_id, owner_open = db.session.execute(
+        sa.select(User.id, sa.func.count(Recommendation.id)).outerjoin(
+            Recommendation, sa.and_(Recommendation.owner_id == User.id,
+                                    Recommendation.status != lifecycle.Status.CLOSED.value))
+        .where(User.email.in_(result.owners)).group_by(User.id)
+        .order_by(sa.func.count(Recommendation.id).desc(), User.id).limit(1)).one()
+    board = accounts.find_by_email(result.board[0])
+    subjects = Subjects(reviewer=reviewer.email, reviewer_token=accounts.issue_token(reviewer, actor=None),
+                        debrief_id=debrief_id, owner=db.session.get(User, owner_id).email, owner_id=owner_id,
+                        owner_open=owner_open, board=board.email, board_token=accounts.issue_token(board, actor=None),
+                        learning=result.learning_team[0])
     db.session.commit()
-    return reviewer.email, debrief_id, token
+    return subjects
 
 
 def signed_in(app: Flask, email: str) -> FlaskClient:
@@ -209,10 +335,42 @@ def time_page(app: Flask, client: FlaskClient, path: str, headers: dict[str, str
     return times, statements
 
 
+def time_call(app: Flask, call: Callable[[], object], requests: int) -> tuple[list[float], int]:
+    """A service on its own, in a fresh app context each time as a request would have: milliseconds
+    for each timed call (its result's rows loaded), and the SQL statements the last one ran."""
+    statements = 0
+
+    def count(*_args) -> None:
+        nonlocal statements
+        statements += 1
+
+    def once() -> None:
+        with app.app_context():
+            result = call()
+            list(getattr(result, "items", ()))
+            db.session.remove()
+
+    for _ in range(WARM_UP):
+        once()
+    with app.app_context():
+        engine = db.engine
+    times = []
+    for n in range(requests):
+        last = n == requests - 1
+        if last:
+            sa.event.listen(engine, "before_cursor_execute", count)
+        started = time.perf_counter()
+        once()
+        times.append((time.perf_counter() - started) * 1000)
+        if last:
+            sa.event.remove(engine, "before_cursor_execute", count)
+    return times, statements
+
+
 def _get(client: FlaskClient, path: str, headers: dict[str, str]) -> None:
     response = client.get(path, headers=headers)
     if response.status_code != 200:
-        raise SystemExit(f"GET {path} answered {response.status_code}")
+        raise PageFailed(f"answered {response.status_code}")
 
 
 def percentile(values: list[float], p: int) -> float:
