@@ -76,8 +76,14 @@ class Recommendation(db.Model):
     __tablename__ = "recommendations"
     __table_args__ = (
         sa.UniqueConstraint("reference_year", "reference_number", name="uq_recommendations_reference"),
-        sa.Index("ix_recommendations_owner_status", "owner_id", "status", "due_date"),
         sa.Index("ix_recommendations_status_due", "status", "due_date"),
+        # Lists run soonest due first, with the id to break ties.
+        sa.Index("ix_recommendations_due_id", "due_date", "id"),
+        # Most rows are closed; the workspaces look only at the rest.
+        sa.Index("ix_recommendations_not_closed_owner", "owner_id", "due_date", "id",
+                 postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'")),
+        sa.Index("ix_recommendations_not_closed_due", "due_date", "id",
+                 postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -372,7 +372,8 @@ def needing_a_product(page: int = 1, per_page: int = 25) -> Page:
 
 
 def products_in_development(page: int = 1, per_page: int = 25) -> Page:
-    query = (sa.select(LearningProduct).where(LearningProduct.status.in_(("planned", "in_development")))
+    query = (sa.select(LearningProduct).options(selectinload(LearningProduct.recommendation))
+             .where(LearningProduct.status.in_(("planned", "in_development")))
              .order_by(LearningProduct.created_at, LearningProduct.id))
     return paginate(query, page, per_page, key=LearningProduct.id)
 
@@ -416,20 +417,21 @@ def board_summary() -> BoardSummary:
     not_closed = Recommendation.status != lifecycle.Status.CLOSED.value
     is_overdue = _overdue()
     count = lambda condition: sa.func.count(sa.case((condition, 1)))  # noqa: E731
+    # Both queries read only the rows not closed (a partial index): most recommendations are closed.
     open_, overdue, awaiting = db.session.execute(sa.select(
-        count(not_closed), count(is_overdue),
-        count(Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value))).one()
+        sa.func.count(), count(is_overdue),
+        count(Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value)).where(not_closed)).one()
     now = utcnow()
     unanswered = db.session.scalar(
         sa.select(sa.func.count(Invitation.id)).outerjoin(Clock, Clock.invitation_id == Invitation.id)
         .where(Invitation.responded_at.is_(None), Invitation.revoked_at.is_(None),
                sa.or_(Invitation.expires_at <= now, Clock.due_at < now)))
     rows = db.session.execute(
-        sa.select(User.email, User.name, count(not_closed), count(is_overdue))
+        sa.select(User.email, User.name, sa.func.count(), count(is_overdue))
         .join(Recommendation, Recommendation.owner_id == User.id)
+        .where(not_closed)
         .group_by(User.id, User.email, User.name)
-        .having(count(not_closed) > 0)
-        .order_by(count(is_overdue).desc(), count(not_closed).desc(), User.name))
+        .order_by(count(is_overdue).desc(), sa.func.count().desc(), User.name))
     return BoardSummary(open=open_, overdue=overdue, awaiting_closure=awaiting, repeats=0, repeats_of_implemented=0,
                         unanswered_invitations=unanswered or 0,
                         by_owner=[OwnerLoad(*row) for row in rows])

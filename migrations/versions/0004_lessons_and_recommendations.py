@@ -42,7 +42,11 @@ def upgrade():
     )
     with op.batch_alter_table('recommendations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recommendations_debrief_id'), ['debrief_id'], unique=False)
-        batch_op.create_index('ix_recommendations_owner_status', ['owner_id', 'status', 'due_date'], unique=False)
+        batch_op.create_index('ix_recommendations_due_id', ['due_date', 'id'], unique=False)
+        batch_op.create_index('ix_recommendations_not_closed_owner', ['owner_id', 'due_date', 'id'], unique=False,
+                              postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'"))
+        batch_op.create_index('ix_recommendations_not_closed_due', ['due_date', 'id'], unique=False,
+                              postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'"))
         batch_op.create_index('ix_recommendations_status_due', ['status', 'due_date'], unique=False)
 
     op.create_table('board_decisions',
@@ -164,7 +168,9 @@ def downgrade():
     op.drop_table('board_decisions')
     with op.batch_alter_table('recommendations', schema=None) as batch_op:
         batch_op.drop_index('ix_recommendations_status_due')
-        batch_op.drop_index('ix_recommendations_owner_status')
+        batch_op.drop_index('ix_recommendations_not_closed_due')
+        batch_op.drop_index('ix_recommendations_not_closed_owner')
+        batch_op.drop_index('ix_recommendations_due_id')
         batch_op.drop_index(batch_op.f('ix_recommendations_debrief_id'))
 
     op.drop_table('recommendations')
