@@ -11,6 +11,7 @@ from debrief.permissions import Rule, can, permission_required
 from debrief.services import clocks, debriefs, invitations, lessons, recommendations, reference_data
 from debrief.services.debriefs import Attendee, DebriefDetails
 from debrief.web.debrief_forms import DebriefForm, MeetingForm
+from debrief.web.formatting import describe_event
 from debrief.web.fields import read_date_and_time, show_date_and_time
 from debrief.web.forms import save
 from debrief.web.paging import page_number, within_pages
@@ -124,7 +125,7 @@ def show(debrief_id: int):
     return render_template(
         "debriefs/show.html", title=f"{debrief.reference}", debrief=debrief, labels=LABELS,
         clocks=[clocks.view(c) for c in clocks.clocks_of(debrief)],
-        history=list(reversed(debriefs.history(debrief))),
+        history=[(event, describe_event(event)) for event in reversed(debriefs.history(debrief))],
         partners=invitations.partners_of(debrief),
         lessons=lessons.of_debrief(debrief).items, recommendations=recommendations.of_debrief(debrief),
         may_act=can(current_user, Rule.RUN_DEBRIEFS),
