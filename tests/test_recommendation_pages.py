@@ -126,6 +126,12 @@ def add_lesson(reviewer, debrief_id: int, text: str = "The risk assessment misse
     saved(post_form(reviewer, f"/debriefs/{debrief_id}/lessons/new", {"text": text, "category": category, **more}))
 
 
+def app_lesson_id(app, debrief_id: int) -> int:
+    """The id of the debrief's only lesson (ids differ between SQLite and PostgreSQL runs)."""
+    with app.app_context():
+        return db.session.scalar(sa.select(Lesson.id).where(Lesson.debrief_id == debrief_id))
+
+
 def write_recommendation(reviewer, debrief_id: int, **changes) -> int:
     data = {"text": "Brief every response officer on repeat threats.", "owner_email": OWNER,
             "due_date": due_in(60), "priority": "high", **changes}
@@ -891,7 +897,8 @@ def test_an_unknown_recommendation_is_a_404(browsers):
 
 def test_what_people_type_is_shown_as_text_never_as_markup(app, reviewer, owner, learning, board, debrief_id):
     add_lesson(reviewer, debrief_id, text=SCRIPT)
-    recommendation_id = write_recommendation(reviewer, debrief_id, text=SCRIPT, lesson_ids=["1"])
+    lesson_id = app_lesson_id(app, debrief_id)
+    recommendation_id = write_recommendation(reviewer, debrief_id, text=SCRIPT, lesson_ids=[str(lesson_id)])
     respond(owner, recommendation_id, note=SCRIPT)
     product_id = add_product(learning, recommendation_id, title=SCRIPT, kind="intranet_article")
     saved(post_form(learning, f"/products/{product_id}/progress", {
