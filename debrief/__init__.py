@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -24,6 +25,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     check_settings(app)
+    # The default SQLite database lives in instance/, which a fresh clone does not have yet.
+    Path(app.instance_path).mkdir(exist_ok=True)
     load_deadline_policy(app)
     log_redaction.install()
 
