@@ -131,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     from debrief.web.debriefs import debriefs_bp
     from debrief.web.formatting import register_formatting
     from debrief.web.home import home
+    from debrief.web.imports import imports_bp
     from debrief.web.agencies import agencies_bp
     from debrief.web.invitations import invitations_bp
     from debrief.web.navigation import register_navigation
@@ -140,8 +141,8 @@ def register_blueprints(app: Flask) -> None:
     from debrief.web.reports import reports_bp
     from debrief.web.workspaces import workspaces_bp
 
-    for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, invitations_bp, recommendations_bp, workspaces_bp,
-                      reports_bp, admin, reference_bp, agencies_bp, partner, api):
+    for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, invitations_bp, recommendations_bp, imports_bp,
+                      workspaces_bp, reports_bp, admin, reference_bp, agencies_bp, partner, api):
         app.register_blueprint(blueprint)
     register_navigation(app)
     register_formatting(app)

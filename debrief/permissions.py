@@ -25,6 +25,7 @@ class Rule(Enum):
     DECIDE_AS_BOARD = frozenset({Role.BOARD})
     ANALYSE = frozenset({Role.ANALYST, Role.BOARD})
     READ_RECOMMENDATIONS = frozenset({Role.REVIEWER, Role.BOARD, Role.ANALYST, Role.ADMIN, Role.LEARNING})
+    IMPORT_RECOMMENDATIONS = frozenset({Role.REVIEWER, Role.ADMIN})
     USE_STAFF_API = frozenset(Role)
 
 

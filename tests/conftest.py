@@ -26,7 +26,7 @@ from debrief import create_app
 from debrief.extensions import db as _db
 from debrief.extensions import limiter
 from debrief.models import User
-from debrief.services import accounts
+from debrief.services import accounts, similarity
 
 TEST_SECRET_KEY = "test-" + "x" * 40
 PASSWORD = "correct-horse-battery"
@@ -151,6 +151,7 @@ def _clean_state(request) -> Iterator[None]:
                 conn.execute(table.delete())
             for name, rows in app.extensions["test_reference_rows"].items():
                 conn.execute(_db.metadata.tables[name].insert(), rows)
+        similarity.forget()
         limiter.reset()
 
 
@@ -244,3 +245,35 @@ def api_token(app: Flask):
         return {"Authorization": f"Bearer {token}"}
 
     return issue
+
+
+BACKGROUND = Path(__file__).resolve().parent.parent / "bench" / "data" / "repeats-background.jsonl"
+
+
+@pytest.fixture(scope="session")
+def _background_rows() -> list[tuple[dict, object]]:
+    import json
+
+    from debrief.similarity import embed
+
+    rows = [json.loads(line) for line in BACKGROUND.read_text(encoding="utf-8").splitlines()[:60]]
+    return list(zip(rows, embed([row["text"] for row in rows])))
+
+
+@pytest.fixture
+def background_recommendations(app: Flask, _background_rows) -> list[int]:
+    """Sixty recommendations on unrelated topics, imported: repeat detection judges a text against a
+    corpus, and a corpus of one or two is not one (every shared word would look rare). Their vectors
+    are computed once per run."""
+    from debrief.models import Recommendation, RecommendationVector
+
+    with app.app_context():
+        records = [Recommendation(text=row["text"], source="other_force", source_reference=row["id"], status="open")
+                   for row, _ in _background_rows]
+        _db.session.add_all(records)
+        _db.session.flush()
+        _db.session.add_all(RecommendationVector(recommendation_id=record.id, vector=embedding.vector.tobytes(),
+                                                 token_ids=embedding.token_ids.tobytes())
+                            for record, (_, embedding) in zip(records, _background_rows))
+        _db.session.commit()
+        return [record.id for record in records]

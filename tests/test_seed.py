@@ -11,18 +11,20 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from debrief.extensions import db
 from debrief.models import (
-    AuditEvent, BoardDecision, Clock, Debrief, LearningProduct, Lesson, Recommendation, RecommendationUpdate, User,
-    recommendation_lessons, utcnow,
+    AuditEvent, BoardDecision, Clock, Debrief, LearningProduct, Lesson, Recommendation, RecommendationUpdate,
+    RecommendationVector, User, recommendation_lessons, utcnow,
 )
-from debrief.services import clocks, recommendations
+from debrief.services import clocks, recommendations, similarity
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services.clock_calendar import end_of_day, london_date
-from debrief.services.seed import SEED_PASSWORD, owner_email, reviewer_email, seeded_email
+from debrief.services.seed import SEED_PASSWORD, distinct_texts, owner_email, reviewer_email, seeded_email
+from debrief.similarity import embed
 from tests.conftest import make_app, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +39,7 @@ def seed(runner, debriefs: int, seed: int = 1):
     return result
 
 
-def content(session) -> tuple[list, list, list, list]:
+def content(session) -> tuple[list, list, list, list, list]:
     """What a seed made, in a form two databases can be compared by."""
     debriefs = session.scalars(
         sa.select(Debrief).order_by(Debrief.reference_year, Debrief.reference_number)).all()
@@ -49,7 +51,11 @@ def content(session) -> tuple[list, list, list, list]:
                        for c in session.scalars(sa.select(Clock).where(Clock.debrief_id.is_not(None))))
     lessons = [(reference[lesson.debrief_id], lesson.text, lesson.category, tuple(lesson.themes), lesson.created_at)
                for lesson in session.scalars(sa.select(Lesson).order_by(Lesson.id))]
-    return rows, deadlines, lessons, learning_content(session, reference)
+    vectors = sorted(session.execute(
+        sa.select(Recommendation.reference_year, Recommendation.reference_number, RecommendationVector.vector,
+                  RecommendationVector.token_ids)
+        .join(RecommendationVector, RecommendationVector.recommendation_id == Recommendation.id)).all())
+    return rows, deadlines, lessons, learning_content(session, reference), vectors
 
 
 def learning_content(session, debrief_reference: dict[int, str]) -> list:
@@ -450,3 +456,48 @@ def test_the_page_benchmark_runs_end_to_end_at_a_small_size(tmp_path):
                  "GET /api/v1/board/summary", "My actions", "board queue", "recommendations.my_actions"):
         assert page in result.stdout
     assert "p95" in result.stdout
+
+
+def test_every_seeded_recommendation_has_its_vectors_and_is_found_as_a_repeat(app, runner, read_db):
+    seed(runner, 200, seed=4)
+    texts = dict(read_db(lambda s: s.execute(sa.select(Recommendation.id, Recommendation.text)).all()))
+    vectors = read_db(lambda s: s.execute(sa.select(
+        RecommendationVector.recommendation_id, RecommendationVector.vector, RecommendationVector.token_ids)).all())
+    assert len(texts) > 500
+    assert Counter(recommendation_id for recommendation_id, _, _ in vectors) == Counter(set(texts))  # one each
+
+    # Each the embedding of its text: the same text, the same bytes.
+    by_text = defaultdict(set)
+    for recommendation_id, vector, token_ids in vectors:
+        by_text[texts[recommendation_id]].add((vector, token_ids))
+    assert all(len(stored) == 1 for stored in by_text.values())
+    assert set(by_text) <= set(distinct_texts())
+    assert len(by_text) > 100  # varied: not a handful of vectors
+    sample = sorted(by_text)[::25]
+    for text, embedding in zip(sample, embed(sample), strict=True):
+        ((vector, token_ids),) = by_text[text]
+        assert token_ids == embedding.token_ids.tobytes()
+        assert np.allclose(np.frombuffer(vector, dtype=np.float16), embedding.vector, atol=2e-3)
+
+    # Repeat detection finds them: a seeded text's own recommendations first, scored as repeats.
+    counts = Counter(texts.values()).most_common()
+    for text, count in (counts[0], counts[-1], counts[len(counts) // 2]):
+        with app.app_context():
+            found = similarity.check(text)
+            first = [(f.recommendation.id, f.score, f.is_repeat) for f in found[:count]]
+        assert len(first) == min(count, len(found)) > 0
+        # Identical copies lead none of the others, so each scores on its coverage alone (about 0.86).
+        assert all(texts[recommendation_id] == text and score > 0.8 and is_repeat
+                   for recommendation_id, score, is_repeat in first), (text, first)
+
+
+def test_the_repeat_benchmark_runs_end_to_end_at_a_small_size(tmp_path):
+    server = os.environ.get("TEST_DATABASE_URL", "").strip() or f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "repeats_speed.py"), "--small", "--recommendations", "300",
+         "--queries", "10", "--synthetic", "2000", "--database-url", server],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for figure in ("(a) check at", "(b) full index load", "(b) add one", "(c) VmRSS", "(c) nearest search over 2,000",
+                   "p95"):
+        assert figure in result.stdout, result.stdout

@@ -12,7 +12,7 @@ from debrief.api.reading import BodyReader, page_arguments
 from debrief.extensions import db
 from debrief.models import Recommendation
 from debrief.permissions import Rule
-from debrief.services import learning_products, lessons, recommendations
+from debrief.services import learning_products, lessons, recommendations, repeats, similarity
 from debrief.services.errors import ValidationFailed
 
 
@@ -79,6 +79,27 @@ def list_recommendations():
                                     overdue=args.get("overdue") == "true", repeat=args.get("repeat") == "true",
                                     page=page, per_page=per_page)
     return shapes.page(result, shapes.recommendation)
+
+
+@api.post("/recommendations/check")
+@api_permission(Rule.USE_STAFF_API)
+def check_recommendation():
+    reader = BodyReader(json_body(), {"text", "exclude_id"})
+    text, exclude_id = reader.text("text"), reader.integer("exclude_id")
+    _refuse(reader)
+    return {"matches": [shapes.match(found) for found in similarity.check(text, exclude_id=exclude_id)]}
+
+
+@api.post("/recommendations/<int:recommendation_id>/repeat")
+@api_permission(Rule.RUN_DEBRIEFS)
+def decide_repeat(recommendation_id: int):
+    record = _recommendation_or_404(recommendation_id)
+    reader = BodyReader(json_body(), {"of", "decision"})
+    values = {"of": reader.integer("of"), "decision": reader.text("decision")}
+    _refuse(reader)
+    repeats.decide(record, actor=g.actor, **values)
+    db.session.commit()
+    return shapes.recommendation(record, full=True)
 
 
 @api.get("/recommendations/<int:recommendation_id>")

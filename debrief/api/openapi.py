@@ -7,6 +7,7 @@ from flask import current_app
 from debrief.api import api
 from debrief.models import LessonCategory, Priority, RecommendationSource, Relationship, Role, Theme, VictimSex, Weapon
 from debrief.services import recommendation_lifecycle as lifecycle
+from debrief.services.imports import IMPORT_SOURCES, IMPORT_STATUSES
 from debrief.services.learning_products import AUDIENCES
 from debrief.services.deadline_policy import DEBRIEF_CLOCK_KINDS, RECORD_CLOCKS
 from debrief.services.pagination import MAX_PER_PAGE
@@ -186,13 +187,42 @@ def schemas() -> dict:
             "closure_code": {**enum(lifecycle.ClosureCode), "nullable": True}, "owner": ref("Person"),
             "due_date": DATE, "priority": enum(Priority), "source": enum(RecommendationSource),
             "lesson_ids": {"type": "array", "items": {"type": "integer"}}, "version": {"type": "integer"},
-            "possible_repeats": {"type": "array", "items": {"type": "object"}},
-            "repeat_of": {"type": "object", "nullable": True},
+            "source_reference": {**NULLABLE_STRING, "description": "Imported: the issuer's own reference"},
+            "issued_on": {**DATE, "nullable": True},
+            "possible_repeats": {"type": "array", "items": ref("EarlierRecommendation"),
+                                 "description": "On single recommendations: flagged, waiting for a reviewer"},
+            "repeat_of": {**ref("EarlierRecommendation"), "nullable": True,
+                          "description": "On single recommendations: the confirmed earlier one"},
+            "repeated_by": {"type": "array", "items": ref("EarlierRecommendation"),
+                            "description": "On single recommendations: later ones confirmed as its repeats"},
             "deadlines": {"type": "array", "items": ref("Deadline"), "description": "On single recommendations"},
             "products": {"type": "array", "items": ref("Product")},
             "updates": {"type": "array", "items": {"type": "object"}},
             "decisions": {"type": "array", "items": {"type": "object"}}}},
         "RecommendationList": listing("Recommendation"),
+        "EarlierRecommendation": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "reference": STRING, "text": STRING, "status": enum(lifecycle.Status),
+            "closure_code": {**enum(lifecycle.ClosureCode), "nullable": True}, "source": enum(RecommendationSource),
+            "score": {"type": "number", "minimum": 0, "maximum": 1}}},
+        "RepeatCheck": {"type": "object", "required": ["text"], "additionalProperties": False, "properties": {
+            "text": STRING, "exclude_id": {"type": "integer", "description": "A recommendation to leave out (itself)"}}},
+        "RepeatMatches": {"type": "object", "properties": {"matches": {"type": "array", "maxItems": 5, "items": {
+            "allOf": [ref("EarlierRecommendation")],
+            "properties": {"is_repeat": {"type": "boolean", "description": "The system would flag it as a repeat"}}}}}},
+        "RepeatDecisionInput": {"type": "object", "required": ["of", "decision"], "additionalProperties": False,
+                                "properties": {"of": {"type": "integer", "description": "The earlier recommendation"},
+                                               "decision": enum(["confirm", "dismiss"])}},
+        "ImportInput": {"type": "object", "required": ["items"], "additionalProperties": False, "properties": {
+            "items": {"type": "array", "maxItems": 1000, "items": {
+                "type": "object", "required": ["text", "source", "source_reference", "issued_on"], "properties": {
+                    "text": STRING, "source": enum(IMPORT_SOURCES), "source_reference": STRING, "issued_on": DATE,
+                    "status": {**enum(IMPORT_STATUSES),
+                               "description": "open, closed, or a closure code (closed with that code); default open"}}}}}},
+        "ImportResult": {"type": "object", "properties": {
+            "imported": {"type": "array", "items": {"type": "object", "properties": {
+                "line": {"type": "integer"}, "id": {"type": "integer"}, "reference": STRING}}},
+            "rejected": {"type": "array", "items": {"type": "object", "properties": {
+                "line": {"type": "integer"}, "fields": {"type": "object", "additionalProperties": STRING}}}}}},
         "ProductInput": {"type": "object", "required": ["kind", "title", "audience"], "additionalProperties": False,
                          "properties": {"kind": enum(lifecycle.PRODUCT_KINDS), "title": STRING,
                                         "audience": {"type": "array", "items": enum(AUDIENCES)},
@@ -290,6 +320,22 @@ def paths() -> dict:
                         {"name": "owner", "in": "query", "schema": {"type": "string", "format": "email"}},
                         {"name": "overdue", "in": "query", "schema": enum(["true"])},
                         {"name": "repeat", "in": "query", "schema": enum(["true"])}, *PAGE_PARAMETERS])},
+        "/recommendations/check": {"post": operation(
+            "checkRecommendation", "Earlier recommendations like this text, best first, and whether it repeats them", {
+                "200": answer("At most five matches", ref("RepeatMatches")), "422": invalid},
+            body="RepeatCheck")},
+        "/recommendations/import": {"post": operation(
+            "importRecommendations", "Recommendations from elsewhere join the corpus repeat detection searches "
+                                     "(reviewer, admin). Good items are kept; bad ones are reported by line (1 = first)", {
+                "201": answer("What was imported and what was refused", ref("ImportResult")),
+                "422": error("validation_error: no item could be imported (fields name each line)")},
+            body="ImportInput")},
+        "/recommendations/{recommendation_id}/repeat": {"post": operation(
+            "decideRepeat", "A reviewer confirms or dismisses that it repeats an earlier recommendation", {
+                "200": answer("The recommendation", ref("Recommendation")), "404": not_found,
+                "409": error("duplicate: already confirmed as a repeat of another, or the other repeats this one"),
+                "422": invalid},
+            body="RepeatDecisionInput", parameters=[path_id("recommendation_id")])},
         "/recommendations/{recommendation_id}": {
             "get": operation("getRecommendation", "One recommendation with its clocks, products and decisions", {
                 "200": answer("The recommendation", ref("Recommendation")), "404": not_found},

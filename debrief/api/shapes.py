@@ -7,7 +7,7 @@ from typing import Any
 from debrief.models import (
     AuditEvent, Clock, Contribution, Debrief, Invitation, LearningProduct, Lesson, Recommendation, User,
 )
-from debrief.services import clocks, invitations
+from debrief.services import clocks, invitations, repeats
 from debrief.services.clock_calendar import LONDON
 from debrief.services.pagination import Page
 
@@ -123,6 +123,19 @@ def product(record: LearningProduct) -> dict[str, Any]:
             "reached_count": record.reached_count, "reach_percent": record.reach_percent, "evidence": record.evidence}
 
 
+def earlier(record: Recommendation, score: float | None = None) -> dict[str, Any]:
+    """Another recommendation as a repeat link or a match shows it."""
+    body = {"id": record.id, "reference": record.reference, "text": record.text, "status": record.status,
+            "closure_code": record.closure_code, "source": record.source}
+    if score is not None:
+        body["score"] = score
+    return body
+
+
+def match(found) -> dict[str, Any]:
+    return {**earlier(found.recommendation, found.score), "is_repeat": found.is_repeat}
+
+
 def recommendation(record: Recommendation, *, full: bool = False) -> dict[str, Any]:
     body = {
         "id": record.id,
@@ -135,14 +148,18 @@ def recommendation(record: Recommendation, *, full: bool = False) -> dict[str, A
         "due_date": record.due_date.isoformat() if record.due_date else None,
         "priority": record.priority,
         "source": record.source,
+        "source_reference": record.source_reference,
+        "issued_on": record.issued_on.isoformat() if record.issued_on else None,
         "lesson_ids": [item.id for item in record.lessons],
         "version": record.version,
-        "possible_repeats": [],
-        "repeat_of": None,
         "created_at": when(record.created_at),
         "updated_at": when(record.updated_at),
     }
     if full:
+        links = repeats.of(record)
+        body["possible_repeats"] = [earlier(link.earlier, link.score) for link in links.possible]
+        body["repeat_of"] = earlier(links.repeat_of.earlier) if links.repeat_of else None
+        body["repeated_by"] = [earlier(link.recommendation) for link in links.repeated_by]
         body["deadlines"] = [clock(c) for c in clocks.recommendation_clocks(record)]
         body["products"] = [product(p) for p in record.products]
         body["updates"] = [{"kind": u.kind, "text": u.text, "author": u.author.email, "at": when(u.at)}

@@ -13,12 +13,14 @@ from debrief.models.partners import (
     AGENCY_TYPE_LABELS, Agency, AgencyType, Contribution, Invitation, InvitationState,
 )
 from debrief.models.reference import IncidentType
+from debrief.models.repeats import RecommendationVector, RepeatDecision, RepeatLink
 from debrief.models.staff import ROLE_LABELS, ApiToken, Role, User, UserRole
 from debrief.models.types import UTCDateTime, utcnow
 
 __all__ = [
     "BoardDecision", "LearningProduct", "Lesson", "LessonCategory", "Priority", "Recommendation",
     "RecommendationSource", "RecommendationUpdate", "recommendation_lessons",
+    "RecommendationVector", "RepeatDecision", "RepeatLink",
     "AGENCY_TYPE_LABELS", "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
     "LABELS", "ROLE_LABELS", "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
     "DebriefTheme", "IncidentType", "MeetingAttendee", "Relationship", "Role", "Theme", "User", "UserRole",

@@ -76,6 +76,8 @@ class Recommendation(db.Model):
     __tablename__ = "recommendations"
     __table_args__ = (
         sa.UniqueConstraint("reference_year", "reference_number", name="uq_recommendations_reference"),
+        # An import run twice does not add the same recommendation twice.
+        sa.UniqueConstraint("source", "source_reference", name="uq_recommendations_source_reference"),
         sa.Index("ix_recommendations_status_due", "status", "due_date"),
         # Lists run soonest due first, with the id to break ties.
         sa.Index("ix_recommendations_due_id", "due_date", "id"),
@@ -87,14 +89,18 @@ class Recommendation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference_year: Mapped[int] = mapped_column()
-    reference_number: Mapped[int] = mapped_column()
+    # This force's own recommendations are numbered REC-<year>-<nnnn>; imported ones keep the
+    # reference their issuer gave them (source_reference) and have no debrief, owner or due date.
+    reference_year: Mapped[int | None] = mapped_column()
+    reference_number: Mapped[int | None] = mapped_column()
     debrief_id: Mapped[int | None] = mapped_column(sa.ForeignKey("debriefs.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(sa.Text)
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     due_date: Mapped[date | None] = mapped_column(sa.Date)
     priority: Mapped[str] = mapped_column(sa.String(10), default=Priority.MEDIUM.value)
     source: Mapped[str] = mapped_column(sa.String(30), default=RecommendationSource.DEBRIEF.value)
+    source_reference: Mapped[str | None] = mapped_column(sa.String(100))
+    issued_on: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(20), default="open")
     closure_code: Mapped[str | None] = mapped_column(sa.String(30))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -117,7 +123,13 @@ class Recommendation(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
+    def imported(self) -> bool:
+        return self.debrief_id is None
+
+    @property
     def reference(self) -> str:
+        if self.reference_number is None:
+            return self.source_reference or f"imported #{self.id}"
         return f"REC-{self.reference_year}-{self.reference_number:04d}"
 
 

@@ -9,7 +9,7 @@ from debrief.services import audit
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services import validation as check
 from debrief.services.errors import Conflict, NotAllowed, ValidationFailed
-from debrief.services.recommendations import today
+from debrief.services.recommendations import refuse_unless_open_here, today
 
 AUDIENCES = ("response", "neighbourhood", "public_protection", "call_handling", "investigation", "custody",
              "supervisors", "partners")
@@ -34,8 +34,7 @@ def add(recommendation: Recommendation, *, kind: str | None, title: str | None, 
         target_count: int | None = None, actor: User) -> LearningProduct:
     if not may_manage(actor, recommendation):
         raise NotAllowed("Only the learning team, a reviewer or this recommendation's owner can add products.")
-    if recommendation.status == lifecycle.Status.CLOSED:
-        raise Conflict("invalid_transition", f"{recommendation.reference} is closed.")
+    refuse_unless_open_here(recommendation)
     errors: dict[str, str] = {}
     kind = check.choice(kind, "kind", errors, set(lifecycle.PRODUCT_KINDS), label="the kind of product", required=True)
     title = check.text(title, "title", errors, label="a title", required=True, max_length=200, single_line=True)

@@ -16,7 +16,7 @@ from debrief.models import (
     AuditEvent, BoardDecision, Clock, Debrief, Invitation, LearningProduct, Lesson, Priority, Recommendation,
     RecommendationSource, RecommendationUpdate, Role, User, utcnow,
 )
-from debrief.services import accounts, audit, clocks, notifications, references
+from debrief.services import accounts, audit, clocks, notifications, references, repeats
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services import validation as check
 from debrief.services.clock_calendar import london_date
@@ -100,6 +100,7 @@ def create(debrief: Debrief, *, text: str | None, owner_email: str | None, due_d
         "due_date": due_date.isoformat(), "priority": priority, "lessons": [lesson.id for lesson in lessons]},
         debrief_id=debrief.id)
     clocks.start_recommendation_clocks(recommendation, actor)
+    repeats.flag(recommendation)
     _tell_owner(recommendation)
     return recommendation
 
@@ -150,7 +151,12 @@ def may_add_update(user: User, recommendation: Recommendation) -> bool:
         recommendation.owner_id == user.id or user.has_role(Role.BOARD))
 
 
-def _refuse_if_closed(recommendation: Recommendation) -> None:
+def refuse_unless_open_here(recommendation: Recommendation) -> None:
+    """Nothing changes on a closed recommendation, nor on an imported one (kept so that repeats of
+    it are found; another body tracks it)."""
+    if recommendation.imported:
+        raise Conflict("invalid_transition", f"{recommendation.reference} was imported from elsewhere to find "
+                                             "repeats of it; it is not tracked here.")
     if recommendation.status == lifecycle.Status.CLOSED:
         raise Conflict("invalid_transition", f"{recommendation.reference} is closed.")
 
@@ -174,7 +180,7 @@ def update(recommendation: Recommendation, *, version, actor: User, format_error
     made from an older version than the one stored."""
     if not may_edit(actor, recommendation):
         raise NotAllowed("Only a reviewer or the governance board can change a recommendation.")
-    _refuse_if_closed(recommendation)
+    refuse_unless_open_here(recommendation)
     _refuse_if_stale(recommendation, version)
     errors: dict[str, str] = dict(format_errors or {})
     for field in set(changes) - set(EDITABLE):
@@ -190,6 +196,8 @@ def update(recommendation: Recommendation, *, version, actor: User, format_error
     _save(recommendation, actor, "updated", audit.changed(before, _snapshot(recommendation)), version)
     if before["due_date"] != _snapshot(recommendation)["due_date"]:
         clocks.move_with_due_date(recommendation, actor)
+    if before["text"] != recommendation.text:
+        repeats.flag(recommendation)
     if new_owner:
         clocks.restart_response_clock(recommendation, actor)  # the new owner has their own 14 days
         _tell_owner(recommendation)
@@ -248,6 +256,8 @@ UPDATE_KIND = {lifecycle.Status.IN_PROGRESS: "response", lifecycle.Status.AWAITI
 def transition(recommendation: Recommendation, *, to: str | None, note: str | None = None,
                closure_code: str | None = None, rationale: str | None = None, actor: User) -> Recommendation:
     """One move of the lifecycle, if the rules allow it; refusals carry api.md's codes."""
+    if recommendation.imported:
+        refuse_unless_open_here(recommendation)
     move = lifecycle.Move(to=to, note=note, closure_code=closure_code or None, rationale=rationale)
     current = lifecycle.Status(recommendation.status)
     lifecycle.check(current, move, actor_for(actor, recommendation), _facts(recommendation))
@@ -282,7 +292,7 @@ def transition(recommendation: Recommendation, *, to: str | None, note: str | No
 
 def add_update(recommendation: Recommendation, *, kind: str | None, text: str | None, actor: User) -> None:
     """Progress or evidence from the owner (their own) or the board, while the recommendation is open."""
-    _refuse_if_closed(recommendation)
+    refuse_unless_open_here(recommendation)
     if not may_add_update(actor, recommendation):
         raise NotAllowed("Only the owner or the governance board can add progress or evidence.")
     errors: dict[str, str] = {}
@@ -302,7 +312,7 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
     closure are lifecycle moves: `transition`.)"""
     if not actor.has_role(Role.BOARD):
         raise NotAllowed("Only the governance board can extend or escalate a recommendation.")
-    _refuse_if_closed(recommendation)
+    refuse_unless_open_here(recommendation)
     errors: dict[str, str] = {}
     decision = check.choice(decision, "decision", errors, {"extend", "escalate"}, label="extend or escalate",
                             required=True)
@@ -344,7 +354,7 @@ def search(*, status: str | None = None, owner_email: str | None = None, overdue
     if overdue:
         query = query.where(_overdue())
     if repeat:
-        query = query.where(sa.false())  # repeat detection arrives with issue 6
+        query = query.where(repeats.is_confirmed_repeat())
     if errors:
         raise ValidationFailed(errors)
     return paginate(query.order_by(Recommendation.due_date, Recommendation.id), page, per_page, key=Recommendation.id)
@@ -366,7 +376,8 @@ def my_actions(user: User, page: int = 1, per_page: int = 25) -> Page:
 def needing_a_product(page: int = 1, per_page: int = 25) -> Page:
     """For the learning team: open recommendations with no learning product yet."""
     no_product = ~sa.exists().where(LearningProduct.recommendation_id == Recommendation.id)
-    query = (sa.select(Recommendation).where(Recommendation.status != lifecycle.Status.CLOSED.value, no_product)
+    query = (sa.select(Recommendation).where(Recommendation.status != lifecycle.Status.CLOSED.value, no_product,
+                                             _tracked())
              .order_by(Recommendation.due_date, Recommendation.id))
     return paginate(query, page, per_page, key=Recommendation.id)
 
@@ -405,6 +416,11 @@ class BoardSummary:
     by_owner: list[OwnerLoad]
 
 
+def _tracked():
+    """This force's own recommendations: imported ones are there to be found as repeats, not tracked."""
+    return Recommendation.debrief_id.is_not(None)
+
+
 def _overdue():
     """Past its due date and still the owner's to do: once they say it is done (awaiting closure) it
     waits on the board, not on them, as its due clock says."""
@@ -414,7 +430,7 @@ def _overdue():
 
 def board_summary() -> BoardSummary:
     """The headline figures, counted in SQL."""
-    not_closed = Recommendation.status != lifecycle.Status.CLOSED.value
+    not_closed = sa.and_(Recommendation.status != lifecycle.Status.CLOSED.value, _tracked())
     is_overdue = _overdue()
     count = lambda condition: sa.func.count(sa.case((condition, 1)))  # noqa: E731
     # Both queries read only the rows not closed (a partial index): most recommendations are closed.
@@ -432,6 +448,8 @@ def board_summary() -> BoardSummary:
         .where(not_closed)
         .group_by(User.id, User.email, User.name)
         .order_by(count(is_overdue).desc(), sa.func.count().desc(), User.name))
-    return BoardSummary(open=open_, overdue=overdue, awaiting_closure=awaiting, repeats=0, repeats_of_implemented=0,
+    repeated, did_not_stick = repeats.counts()
+    return BoardSummary(open=open_, overdue=overdue, awaiting_closure=awaiting, repeats=repeated,
+                        repeats_of_implemented=did_not_stick,
                         unanswered_invitations=unanswered or 0,
                         by_owner=[OwnerLoad(*row) for row in rows])

@@ -10,6 +10,10 @@ products and board decisions.
   meeting was held have 0–4 lessons and about five recommendations (more for homicides), each
   allocated to a seeded owner and moved through the lifecycle as far as its age allows: old ones
   mostly closed by the board, recent ones open, in progress or awaiting closure, some overdue.
+- **Searchable for repeats**: every seeded recommendation gets its row in `recommendation_vectors`
+  (the MiniLM sentence vector and word-piece ids repeat detection searches, services/similarity.py).
+  The texts come from templates (`distinct_texts()`: a few hundred), so each distinct text is embedded
+  once per process and its bytes given to every recommendation that has it.
 - **The app's own rules**: which clocks a debrief gets is the policy's `rule.applies_to`, and when
   they fall due is `clocks.due_date_for` and `end_of_day`; a recommendation's clocks are the
   policy's `recommendation_response` and `recommendation_due` rules. Only when each clock was met is
@@ -20,7 +24,8 @@ products and board decisions.
   them (so adding learning left the debriefs as they were), dates counted back from the start of today
   in London, so the same seed and size give the same rows on an empty database (on the same day).
 - **Fast**: SQLAlchemy 2.0 bulk inserts in batches, one commit per batch; due dates are computed
-  once per (day type, length, start day), and 100,000 debriefs start on only ~3,650 days.
+  once per (day type, length, start day), and 100,000 debriefs start on only ~3,650 days; the
+  model runs once per distinct text (seconds), not once per recommendation (an hour at 500,000).
 
 It adds to what is there: DB- and REC- references continue after the highest of each year, and the
 seeded users (`reviewer-001@seed.police.uk`, `owner-001@...`, `learning-001@...`, `board-001@...`)
@@ -46,8 +51,8 @@ from flask import current_app
 from debrief.extensions import db
 from debrief.models import (
     AuditEvent, BoardDecision, Clock, Debrief, DebriefTheme, IncidentType, LearningProduct, Lesson, LessonCategory,
-    MeetingAttendee, Priority, Recommendation, RecommendationSource, RecommendationUpdate, Relationship, Role,
-    Theme, User, UserRole, VictimSex, Weapon, recommendation_lessons, utcnow,
+    MeetingAttendee, Priority, Recommendation, RecommendationSource, RecommendationUpdate, RecommendationVector,
+    Relationship, Role, Theme, User, UserRole, VictimSex, Weapon, recommendation_lessons, utcnow,
 )
 from debrief.services import accounts, audit, clocks, reference_data
 from debrief.services import recommendation_lifecycle as lifecycle
@@ -57,6 +62,7 @@ from debrief.services.clock_calendar import (
 from debrief.services.deadline_policy import RECOMMENDATION_CLOCKS, ClockRule
 from debrief.services.learning_products import AUDIENCES
 from debrief.services.errors import NotAllowed, ValidationFailed
+from debrief.similarity import embed
 
 SEED_PASSWORD = "seed-reviewer-password"
 SEED_EMAIL_DOMAIN = "seed.police.uk"
@@ -211,35 +217,97 @@ LESSON_TEXTS = {
         "Delays in the custody suite lengthened the time before the suspect was interviewed.",
         "The crime report did not record the interpreter the victim needed."),
 }
+# Who a recommendation is about, for the templates that name a team.
+TEAMS = ("response officers", "neighbourhood officers", "call handlers", "public protection unit staff",
+         "detectives", "custody staff", "control room supervisors")
+# 73 templates: with the agencies and teams they name, 281 distinct texts (`distinct_texts()`), so
+# that repeat detection searches many different texts, yet embedding each of them once takes seconds.
 RECOMMENDATION_TEXTS = {
     LessonCategory.RISK_ASSESSMENT: (
         "Review the risk assessment process so that previous reports are checked before risk is graded.",
         "Make a review of the risk grading mandatory when a suspect is released from custody.",
-        "Add separation and threats to kill as prompts that raise the risk grading."),
+        "Add separation and threats to kill as prompts that raise the risk grading.",
+        "Require {team} to complete a DASH risk assessment at every domestic abuse incident, including when "
+        "the victim declines to answer the questions.",
+        "Check police and partner records for previous reports before a DASH risk assessment is graded.",
+        "Refer every high-risk domestic abuse case to the MARAC within one working day of the risk assessment.",
+        "Review the victim's risk grading whenever the suspect breaches a bail condition.",
+        "Ask {agency} what it knows about the household before a standard-risk grading is confirmed.",
+        "Introduce a secondary risk assessment by the public protection unit for medium-risk cases with a "
+        "history of strangulation.",
+        "Record the reasons for the risk grading on the crime report so that supervisors can review them.",
+        "Treat stalking behaviour as a risk factor in its own right when domestic abuse risk is graded."),
     LessonCategory.INFORMATION_SHARING: (
         "Agree an information-sharing protocol with {agency} for people known to both.",
         "Audit MARAC referrals over six months and report the missed referrals to the board.",
-        "Make sure intelligence about access to weapons reaches the officers attending."),
+        "Make sure intelligence about access to weapons reaches the officers attending.",
+        "Share the details of every domestic abuse incident involving children with {agency} within 24 hours.",
+        "Give {agency} a single point of contact in the public protection unit for safeguarding concerns.",
+        "Make sure intelligence from {agency} is recorded on the police national database.",
+        "Check the police national computer for bail conditions and warning markers before officers attend.",
+        "Set up a daily safeguarding meeting with {agency} to review the overnight domestic abuse incidents.",
+        "Make sure officers can see previous incidents at an address on their mobile devices before they "
+        "arrive.",
+        "Tell the victim when the suspect is released from custody, and record that they were told."),
     LessonCategory.SUPERVISION: (
         "Require a supervisor's review before any domestic abuse report is closed.",
-        "Set a standard for how quickly supervisors review safeguarding actions, and report against it."),
+        "Set a standard for how quickly supervisors review safeguarding actions, and report against it.",
+        "Require a supervisor to review every decision to take no further action on a domestic abuse report.",
+        "Make sure the safeguarding actions of {team} are reviewed by a supervisor within 24 hours of an "
+        "incident.",
+        "Audit a sample of closed high-risk cases each month and report the findings to the board.",
+        "Reduce caseloads in the public protection unit so that supervisors can review cases on time.",
+        "Record supervisory reviews on the crime report, with the reasons for each decision.",
+        "Require an inspector to review any decision not to arrest a suspect for a domestic abuse offence.",
+        "Dip sample missing person reports each quarter to check that supervisors reviewed them."),
     LessonCategory.TRAINING: (
         "Train call handlers to recognise non-fatal strangulation as a high-risk indicator.",
         "Deliver training on the power to enter premises to save life to all response officers.",
-        "Include coercive and controlling behaviour in the next round of public protection training."),
+        "Include coercive and controlling behaviour in the next round of public protection training.",
+        "Train {team} to recognise coercive and controlling behaviour and to record it as an offence.",
+        "Deliver training on stalking and harassment to {team}, including how to spot fixation and obsession.",
+        "Train {team} in the use of domestic violence protection notices and orders.",
+        "Include non-fatal strangulation in the annual personal safety training for {team}.",
+        "Run joint training with {agency} on recognising domestic abuse of older people.",
+        "Train supervisors to challenge risk assessments rather than accept the grading given.",
+        "Brief {team} on the signs of child criminal exploitation and how to refer a child to the MASH."),
     LessonCategory.POLICY: (
         "Update the repeat victim policy to include reports made to other forces.",
         "Publish guidance on applying for stalking protection orders.",
-        "Set review periods for low-risk missing person cases in the missing person policy."),
+        "Set review periods for low-risk missing person cases in the missing person policy.",
+        "Update the domestic abuse policy so that victims who withdraw their support are still safeguarded.",
+        "Write a procedure for evidence-led prosecutions when the victim does not support a prosecution.",
+        "Update the bail policy so that victims are told on the same day when a suspect is released.",
+        "Publish a procedure for dealing with reported breaches of non-molestation orders.",
+        "Revise the missing person policy so that children who go missing repeatedly are reviewed by the MASH.",
+        "Make body-worn video mandatory at every domestic abuse incident, and update the policy to say so.",
+        "Set out in policy when a welfare check must be made in person rather than by telephone."),
     LessonCategory.PARTNERSHIP: (
         "Hold a multi-agency meeting whenever three or more agencies are involved with a family.",
         "Agree common referral thresholds with {agency}.",
-        "Invite {agency} to strategy discussions where it is involved with the family."),
+        "Invite {agency} to strategy discussions where it is involved with the family.",
+        "Agree with {agency} how safeguarding concerns are escalated when a referral is not accepted.",
+        "Hold a joint review with {agency} of the cases both agencies were involved in during the last year.",
+        "Ask the community safety partnership to commission a domestic homicide review within one month.",
+        "Agree a joint protocol with {agency} for victims with mental health needs.",
+        "Set up a multi-agency panel with {agency} to manage the most harmful perpetrators of domestic abuse.",
+        "Invite {agency} to the MARAC as a standing member.",
+        "Agree with {agency} who leads the safeguarding plan when both agencies work with the same victim."),
     LessonCategory.NOTABLE_PRACTICE: (
-        "Share the response officer's use of body-worn video as an example of good practice.",),
+        "Share the response officer's use of body-worn video as an example of good practice.",
+        "Share the control room's quick welfare check with all call handlers as an example of good practice.",
+        "Recognise the neighbourhood team's work with the family and describe it in the next learning bulletin.",
+        "Use the joint visit with {agency} as a case study in public protection training.",
+        "Share how {team} secured early evidence at the scene as good practice across the force."),
     LessonCategory.OTHER: (
         "Review custody suite staffing so that interviews are not delayed.",
-        "Record interpreter needs on every crime report."),
+        "Record interpreter needs on every crime report.",
+        "Book interpreters before a victim's statement is taken, not after.",
+        "Reduce the time suspects wait for interview in custody by reviewing how detention is managed.",
+        "Make sure forensic submissions in homicide cases are prioritised and tracked.",
+        "Change the crime recording system so that linked incidents at the same address are shown together.",
+        "Record the victim's preferred language and communication needs on every crime report.",
+        "Review how exhibits are stored so that evidence is not lost when a case moves between teams."),
 }
 RESPONSES = ("Accepted. I will {plan} by {due}.", "Accepted: I will {plan}, and expect to finish by {due}.",
              "Accepted in full. My team will {plan} by {due}.")
@@ -296,6 +364,8 @@ class SeedResult:
     updates: int = 0
     products: int = 0
     decisions: int = 0
+    vectors: int = 0  # rows in recommendation_vectors, one per recommendation
+    embedding_seconds: float = 0.0  # of `seconds`: running the model over the distinct texts
     owners: tuple[str, ...] = ()
     learning_team: tuple[str, ...] = ()
     board: tuple[str, ...] = ()
@@ -358,12 +428,14 @@ def add_debriefs(debriefs: int, *, seed: int = 0, today: date | None = None, bat
     learner = _LearningMaker(random.Random(f"learning-{seed}"), now, kinds, owners, learning_team, board,
                              maker.due_dates)
     totals = {"debriefs": 0, "clocks": 0, "themes": 0, "attendees": 0, "lessons": 0, "recommendations": 0,
-              "recommendation_clocks": 0, "lesson_links": 0, "updates": 0, "products": 0, "decisions": 0}
+              "recommendation_clocks": 0, "lesson_links": 0, "updates": 0, "products": 0, "decisions": 0,
+              "vectors": 0}
     statuses: dict[str, int] = {status.value: 0 for status in lifecycle.Status}
+    vectors = _SeededVectors()
     for batch in _batches(_numbered(_report_times(rng, debriefs, now)), batch_size):
         drafts = [maker.make(slot) for slot in batch]
         learning = [learner.make(draft) for draft in drafts]
-        for name, count in _insert(drafts, learning).items():
+        for name, count in _insert(drafts, learning, vectors).items():
             totals[name] += count
         for draft in learning:
             for recommendation in draft.recommendations:
@@ -374,7 +446,42 @@ def add_debriefs(debriefs: int, *, seed: int = 0, today: date | None = None, bat
     _refresh_planner_statistics()
     return SeedResult(**totals, users_created=users.created, reviewers=_emails(reviewers), owners=_emails(owners),
                       learning_team=_emails(learning_team), board=_emails(board), statuses=statuses,
-                      seconds=time.perf_counter() - started)
+                      embedding_seconds=vectors.seconds, seconds=time.perf_counter() - started)
+
+
+def distinct_texts() -> list[str]:
+    """Every text a seeded recommendation can have, sorted."""
+    return sorted({template.format(agency=agency, team=team) for templates in RECOMMENDATION_TEXTS.values()
+                   for template in templates for agency in AGENCIES for team in TEAMS})
+
+
+# Every seeded text's vector row values, by text: the model runs once per process.
+_EMBEDDED: dict[str, dict[str, bytes]] = {}
+
+
+class _SeededVectors:
+    """A seeded recommendation's `recommendation_vectors` values, by its text. When first needed,
+    every distinct text is embedded in one go (about 300 texts, seconds), so a text's vector does not
+    depend on which others shared its batch, and the same seed gives the same bytes."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0  # spent running the model
+
+    def rows(self, items: list[tuple[int, str]]) -> list[dict[str, Any]]:
+        """(recommendation id, text) to rows for `recommendation_vectors`."""
+        if items and (not _EMBEDDED or any(text not in _EMBEDDED for _, text in items)):
+            started = time.perf_counter()
+            if not _EMBEDDED:
+                self._embed(distinct_texts())
+            self._embed(sorted({text for _, text in items if text not in _EMBEDDED}))  # templates changed
+            self.seconds += time.perf_counter() - started
+        return [{"recommendation_id": recommendation_id, **_EMBEDDED[text]} for recommendation_id, text in items]
+
+    @staticmethod
+    def _embed(texts: list[str]) -> None:
+        if texts:
+            for text, embedding in zip(texts, embed(texts), strict=True):
+                _EMBEDDED[text] = {"vector": embedding.vector.tobytes(), "token_ids": embedding.token_ids.tobytes()}
 
 
 # Who and what -----------------------------------------------------------------------------------
@@ -822,7 +929,8 @@ class _LearningMaker:
         year = created_on.year
         self.highest[year] = self.highest.get(year, 0) + 1
         row = {"reference_year": year, "reference_number": self.highest[year], "debrief_id": None,
-               "text": rng.choice(RECOMMENDATION_TEXTS[category]).format(agency=rng.choice(AGENCIES)),
+               "text": rng.choice(RECOMMENDATION_TEXTS[category]).format(agency=rng.choice(AGENCIES),
+                                                                         team=rng.choice(TEAMS)),
                "owner_id": rng.choice(self.owners), "due_date": due, "priority": priority.value,
                "source": _pick(rng, SOURCES).value, "status": lifecycle.Status.OPEN.value, "closure_code": None,
                "created_by_id": debrief["reviewer_id"], "created_at": created, "updated_at": created,
@@ -986,7 +1094,7 @@ class _LearningMaker:
 # Writing ------------------------------------------------------------------------------------------
 
 
-def _insert(drafts: list[_Draft], learning: list[_LearningDraft]) -> dict[str, int]:
+def _insert(drafts: list[_Draft], learning: list[_LearningDraft], vectors: _SeededVectors) -> dict[str, int]:
     """One batch: the debriefs, then every row that points at them; the lessons, then the
     recommendations, then every row that points at those."""
     _execute(Debrief, [d.debrief for d in drafts])
@@ -1008,10 +1116,11 @@ def _insert(drafts: list[_Draft], learning: list[_LearningDraft]) -> dict[str, i
         _execute(model, rows)
     counts = {"debriefs": len(ids), "clocks": len(clock_rows), "themes": len(theme_rows),
               "attendees": len(attendee_rows)}
-    return counts | _insert_learning(ids, learning)
+    return counts | _insert_learning(ids, learning, vectors)
 
 
-def _insert_learning(debrief_ids: list[int], learning: list[_LearningDraft]) -> dict[str, int]:
+def _insert_learning(debrief_ids: list[int], learning: list[_LearningDraft], vectors: _SeededVectors
+                     ) -> dict[str, int]:
     _execute(Lesson, [{**lesson, "debrief_id": debrief_id}
                       for debrief_id, draft in zip(debrief_ids, learning, strict=True) for lesson in draft.lessons])
     # A debrief's lessons in the order they were inserted (this batch's debriefs are all new).
@@ -1034,20 +1143,23 @@ def _insert_learning(debrief_ids: list[int], learning: list[_LearningDraft]) -> 
         id_of.update(((year, number), id_) for number, id_ in db.session.execute(
             sa.select(Recommendation.reference_number, Recommendation.id)
             .where(Recommendation.reference_year == year, Recommendation.reference_number.between(low, high))))
-    clock_rows, link_rows, update_rows, product_rows, decision_rows = [], [], [], [], []
+    clock_rows, link_rows, update_rows, product_rows, decision_rows, texts = [], [], [], [], [], []
     for debrief_id, r in recommendations:
         rid = id_of[(r.row["reference_year"], r.row["reference_number"])]
+        texts.append((rid, r.row["text"]))
         clock_rows += [{**row, "recommendation_id": rid} for row in r.clocks]
         link_rows += [{"recommendation_id": rid, "lesson_id": lesson_ids[debrief_id][n]} for n in r.lessons]
         update_rows += [{**row, "recommendation_id": rid} for row in r.updates]
         product_rows += [{**row, "recommendation_id": rid} for row in r.products]
         decision_rows += [{**row, "recommendation_id": rid} for row in r.decisions]
+    vector_rows = vectors.rows(texts)
     for table, rows in ((Clock, clock_rows), (recommendation_lessons, link_rows), (RecommendationUpdate, update_rows),
-                        (LearningProduct, product_rows), (BoardDecision, decision_rows)):
+                        (LearningProduct, product_rows), (BoardDecision, decision_rows),
+                        (RecommendationVector, vector_rows)):
         _execute(table, rows)
     return {"lessons": sum(len(d.lessons) for d in learning), "recommendations": len(recommendations),
             "recommendation_clocks": len(clock_rows), "lesson_links": len(link_rows), "updates": len(update_rows),
-            "products": len(product_rows), "decisions": len(decision_rows)}
+            "products": len(product_rows), "decisions": len(decision_rows), "vectors": len(vector_rows)}
 
 
 def _execute(target: type[db.Model] | sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -1062,6 +1174,7 @@ def _refresh_planner_statistics() -> None:
     reads 400,000 meeting attendees to find a page's hundred; ANALYZE now (SQLite has one too)."""
     for table in (Debrief.__table__, Clock.__table__, DebriefTheme.__table__, MeetingAttendee.__table__,
                   AuditEvent.__table__, Lesson.__table__, Recommendation.__table__, recommendation_lessons,
-                  RecommendationUpdate.__table__, LearningProduct.__table__, BoardDecision.__table__, User.__table__):
+                  RecommendationUpdate.__table__, LearningProduct.__table__, BoardDecision.__table__,
+                  RecommendationVector.__table__, User.__table__):
         db.session.execute(sa.text(f"ANALYZE {table.name}"))
     db.session.commit()

@@ -23,6 +23,7 @@ NAV_ITEMS = (
     NavItem("Learning queue", "workspaces.learning_queue", Rule.MANAGE_LEARNING_PRODUCTS),
     NavItem("Board", "workspaces.board", Rule.DECIDE_AS_BOARD),
     NavItem("Partner engagement", "reports.partner_engagement", Rule.ANALYSE),
+    NavItem("Import recommendations", "imports.new", Rule.IMPORT_RECOMMENDATIONS),
     NavItem("Administration", "admin.index", Rule.MANAGE_USERS),
 )
 

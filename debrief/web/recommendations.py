@@ -1,6 +1,7 @@
 """Lessons and recommendations in the browser: writing them on a debrief, the recommendation's page,
-its lifecycle (respond, ask for closure, close, reject, extend, escalate), its learning products, and
-editing it without losing anyone's changes.
+its lifecycle (respond, ask for closure, close, reject, extend, escalate), its learning products,
+editing it without losing anyone's changes, and repeats: the earlier recommendations like the one being
+written (as the author types, or on saving without JavaScript) and a reviewer's confirmation or dismissal.
 
 Which moves a person may make is the lifecycle's to say (`recommendations.allowed_moves`); these views
 only offer what it allows and show the services' refusals on the form."""
@@ -13,15 +14,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from debrief.errors import api_error
 from debrief.extensions import db
-from debrief.models import AuditEvent, Debrief, LearningProduct, Recommendation
+from debrief.models import AuditEvent, Debrief, LearningProduct, Recommendation, User
 from debrief.permissions import Rule, can, permission_required
-from debrief.services import clocks, learning_products, lessons, recommendations
+from debrief.services import clocks, learning_products, lessons, recommendations, repeats, similarity
 from debrief.services import recommendation_lifecycle as lifecycle
-from debrief.services.errors import Conflict, RuleBroken, ValidationFailed
+from debrief.services.errors import Conflict, NotAllowed, RuleBroken, ValidationFailed
 from debrief.web.debriefs import debrief_or_404
 from debrief.web.forms import save, show_rule_errors
-from debrief.web.learning_words import PRODUCT_STATUS, STATUS, WORDS, describe, field_name, value_in_words
+from debrief.web.learning_words import (
+    CLOSURE_CODE, PRODUCT_STATUS, STATUS, STATUS_TAG, WORDS, describe, field_name, value_in_words,
+)
 from debrief.web.recommendation_forms import (
     CloseForm, EditRecommendationForm, ExtendForm, LessonForm, NoteForm, ProductForm, ProductProgressForm,
     RationaleForm, RecommendationForm, UpdateForm,
@@ -101,7 +105,7 @@ def actions_for(record: Recommendation) -> dict[str, bool]:
     """The buttons this person sees on a recommendation: only what the rules will let them do."""
     moves = recommendations.allowed_moves(current_user, record)
     is_open = record.status != Status.CLOSED
-    return {
+    actions = {
         "respond": record.status == Status.OPEN and Status.IN_PROGRESS in moves,
         "ask_for_closure": record.status == Status.IN_PROGRESS and Status.AWAITING_CLOSURE in moves,
         "close": record.status == Status.AWAITING_CLOSURE and Status.CLOSED in moves,
@@ -112,6 +116,9 @@ def actions_for(record: Recommendation) -> dict[str, bool]:
         "add_product": is_open and learning_products.may_manage(current_user, record),
         "manage_products": learning_products.may_manage(current_user, record),
     }
+    if record.imported:  # kept for repeat detection to find, not this force's to act on
+        return dict.fromkeys(actions, False)
+    return actions
 
 
 def _not_now(record: Recommendation, what: str):
@@ -161,13 +168,71 @@ def lesson_from_contribution(debrief_id: int):
 # Writing a recommendation ----------------------------------------------------------------------------
 
 
+def may_write_recommendations(user: User) -> bool:
+    """Who writes or rewords recommendations: a reviewer adds them, and the board may reword them."""
+    return can(user, Rule.RUN_DEBRIEFS) or can(user, Rule.DECIDE_AS_BOARD)
+
+
+def _changing_it() -> bool:
+    """The confirmation step's "Change the recommendation": back to the form with what was typed."""
+    return request.form.get("change") == "1"
+
+
+def _repeats_not_yet_shown(text: str | None, record: Recommendation | None = None) -> list[similarity.Found]:
+    """The earlier recommendations the system would flag `text` as repeating, unless the author has
+    already been shown them: the confirmation step and the page's script send `repeats_seen`. When a
+    recommendation is reworded, only new text counts, and earlier ones it is already linked to are left out."""
+    if request.form.get("repeats_seen") == "1":
+        return []
+    if record is not None and (text or "").strip() == record.text:
+        return []
+    try:
+        found = similarity.check(text, exclude_id=record.id if record is not None else None)
+    except ValidationFailed:
+        return []  # saving says what is wrong with the text
+    known = set()
+    if record is not None:
+        links = repeats.of(record)
+        known = {link.earlier_id for link in (*links.possible, *links.dismissed, links.repeat_of) if link}
+    return [match for match in found if match.is_repeat and match.recommendation.id not in known]
+
+
+#: What the confirmation step does not send back as typed: it adds its own token and buttons.
+_NOT_ECHOED = {"csrf_token", "repeats_seen", "change", "submit"}
+
+
+def _possible_repeat_page(flagged: list[similarity.Found], *, debrief: Debrief | None,
+                          record: Recommendation | None, text: str | None):
+    """Before saving a recommendation the system would flag as a repeat (for someone without the page's
+    script): the earlier ones it is like, with everything typed kept in the form, to save anyway or change."""
+    typed = [(name, value) for name, values in request.form.lists() if name not in _NOT_ECHOED for value in values]
+    return render_template("recommendations/possible_repeat.html", title="This may repeat an earlier recommendation",
+                           flagged=flagged, debrief=debrief, record=record, text=(text or "").strip(), typed=typed,
+                           may_read=_may_read)
+
+
+def _may_read(record: Recommendation) -> bool:
+    return recommendations.may_read(current_user, record)
+
+
+def _possible_repeats_note(record: Recommendation) -> str:
+    possible = repeats.of(record).possible
+    if not possible:
+        return ""
+    earlier = ", ".join(link.earlier.reference for link in possible)
+    return f" It may repeat {earlier}: a reviewer confirms or dismisses that on its page."
+
+
 @recommendations_bp.route("/debriefs/<int:debrief_id>/recommendations/new", methods=["GET", "POST"])
 @permission_required(Rule.RUN_DEBRIEFS)
 def new(debrief_id: int):
     debrief = debrief_or_404(debrief_id)
     form = RecommendationForm()
     form.lesson_ids.choices = _lesson_choices(debrief)
-    if request.method == "POST":
+    if request.method == "POST" and not _changing_it():
+        flagged = _repeats_not_yet_shown(form.text.data)
+        if flagged:
+            return _possible_repeat_page(flagged, debrief=debrief, record=None, text=form.text.data)
         saved, record = save(form, lambda: recommendations.create(
             debrief, text=form.text.data, owner_email=form.owner_email.data, due_date=form.due_date.data,
             priority=form.priority.data or None, lesson_ids=_ids(form.lesson_ids.data),
@@ -175,10 +240,58 @@ def new(debrief_id: int):
             format_errors=_date_problem(form.due_date, "The due date must be a real date, like 31 3 2027")))
         if saved:
             flash(f"Recommendation {record.reference} allocated to {record.owner.name}. "
-                  "They have been sent an email.", "success")
+                  f"They have been sent an email.{_possible_repeats_note(record)}", "success")
             return _page(record)
     return render_template("recommendations/form.html", title=f"Add a recommendation to {debrief.reference}",
                            form=form, debrief=debrief, record=None), 400 if form.errors else 200
+
+
+@recommendations_bp.route("/recommendations/similar", methods=["POST"])
+def similar():
+    """For the recommendation form's script (static/similar-recommendations.js): the earlier
+    recommendations like the text being typed, as JSON. It is the form's own session that asks, with
+    the form's CSRF token in an X-CSRFToken header; the API's check is for bearer tokens."""
+    if not current_user.is_authenticated:
+        return api_error(401, "unauthorized", "Sign in to use this service.")
+    if not may_write_recommendations(current_user):
+        return api_error(403, "forbidden", "Only reviewers and the governance board write recommendations.")
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    text, exclude_id = body.get("text"), body.get("exclude_id")
+    errors = {}
+    if not isinstance(text, str):
+        errors["text"] = "Send the recommendation's text"
+    if isinstance(exclude_id, str) and exclude_id.isascii() and exclude_id.isdigit():
+        exclude_id = int(exclude_id)
+    if exclude_id in ("", None):
+        exclude_id = None
+    elif isinstance(exclude_id, bool) or not isinstance(exclude_id, int):
+        errors["exclude_id"] = "Send the id of the recommendation being changed, a whole number"
+    try:
+        if errors:
+            raise ValidationFailed(errors)
+        found = similarity.check(text, exclude_id=exclude_id)
+    except ValidationFailed as problem:
+        return api_error(422, problem.code, problem.message, problem.fields)
+    return {"matches": [_match(match) for match in found]}
+
+
+def _match(found: similarity.Found) -> dict:
+    record = found.recommendation
+    return {
+        "id": record.id,
+        "reference": record.reference,
+        "url": url_for("recommendations.show", recommendation_id=record.id) if _may_read(record) else None,
+        "text": record.text,
+        "status": record.status,
+        "status_text": STATUS.get(record.status, record.status),
+        "status_tag": STATUS_TAG.get(record.status, ""),
+        "closure_code": record.closure_code,
+        "closure_text": CLOSURE_CODE.get(record.closure_code, record.closure_code) if record.closure_code else None,
+        "score": found.score,
+        "percent": round(found.score * 100),
+        "is_repeat": found.is_repeat,
+    }
 
 
 # The recommendation's page -----------------------------------------------------------------------------
@@ -197,10 +310,18 @@ def history_of(record: Recommendation, clock_ids: list[int], lesson_numbers: dic
     return [(event, describe(event, products=products, lesson_numbers=lesson_numbers)) for event in events]
 
 
+def learning_did_not_stick(earlier: Recommendation) -> bool:
+    """A repeat of this earlier recommendation means its learning did not stick (services/repeats.py)."""
+    return earlier.status == Status.CLOSED and earlier.closure_code in repeats.DONE
+
+
 @recommendations_bp.route("/recommendations/<int:recommendation_id>")
 @login_required
 def show(recommendation_id: int):
-    record = _readable(recommendation_id)
+    return _show_page(_readable(recommendation_id))
+
+
+def _show_page(record: Recommendation, problems: list[str] | None = None, status: int = 200):
     deadlines = clocks.recommendation_clocks(record)
     numbers = {lesson.id: n for n, lesson in enumerate(_lessons_of(record.debrief), 1)}
     actions = actions_for(record)
@@ -210,7 +331,35 @@ def show(recommendation_id: int):
         gate_problem=recommendations.closure_gate_problem(record) if actions["close"] else None,
         history=history_of(record, [clock.id for clock in deadlines], numbers),
         may_read_debrief=can(current_user, Rule.READ_EVERYTHING),
-    )
+        repeats=repeats.of(record), may_decide_repeats=repeats.may_decide(current_user), may_read=_may_read,
+        did_not_stick=learning_did_not_stick, problems=problems or [],
+    ), status
+
+
+@recommendations_bp.route("/recommendations/<int:recommendation_id>/repeats", methods=["POST"])
+@login_required
+def decide_repeat(recommendation_id: int):
+    """A reviewer confirms that this recommendation repeats an earlier one, or says it does not."""
+    record = _readable(recommendation_id)
+    if not repeats.may_decide(current_user):
+        abort(403)
+    decision = request.form.get("decision")
+    try:
+        link = repeats.decide(record, of=_whole_number(request.form.get("of")), decision=decision,
+                              actor=current_user)
+    except NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except RuleBroken as error:
+        db.session.rollback()
+        return _show_page(record, list(error.fields.values()) or [error.message],
+                          409 if isinstance(error, Conflict) else 400)
+    db.session.commit()
+    if decision == "confirm":
+        flash(f"{record.reference} is confirmed as a repeat of {link.earlier.reference}.", "success")
+    else:
+        flash(f"{record.reference} is recorded as not a repeat of {link.earlier.reference}.", "success")
+    return _page(record, "repeats")
 
 
 # Moving it through its lifecycle ------------------------------------------------------------------------
@@ -423,7 +572,10 @@ def edit(recommendation_id: int):
     form.lesson_ids.choices = _lesson_choices(record.debrief)
     numbers = {lesson.id: n for n, lesson in enumerate(_lessons_of(record.debrief), 1)}
     changed: list[tuple[str, str]] = []
-    if request.method == "POST":
+    if request.method == "POST" and not _changing_it():
+        flagged = _repeats_not_yet_shown(form.text.data, record)
+        if flagged:
+            return _possible_repeat_page(flagged, debrief=record.debrief, record=record, text=form.text.data)
         version = _whole_number(form.version.data)
         try:
             recommendations.update(
@@ -452,7 +604,7 @@ def edit(recommendation_id: int):
             db.session.commit()
             flash(f"Changes to {record.reference} saved.", "success")
             return _page(record)
-    else:
+    elif request.method == "GET":
         form.text.data = record.text
         form.owner_email.data = record.owner.email if record.owner else ""
         form.due_date.data = record.due_date

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from debrief.extensions import db
 from debrief.models import Clock, Recommendation
 from debrief.permissions import Rule, permission_required
-from debrief.services import recommendations
+from debrief.services import recommendations, repeats
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services.pagination import Page
 from debrief.web.paging import page_number, within_pages
@@ -99,9 +99,11 @@ def board():
     overdue = within_pages(lambda n: recommendations.search(overdue=True, page=n, per_page=PER_PAGE),
                            page_number("overdue_page"))
     owners = _in_memory_page(summary.by_owner, page_number("owners_page"), PER_PAGE)
+    # Repeats of recommendations closed as done, with the earlier one's learning products loaded.
+    did_not_stick = within_pages(lambda n: repeats.learning_did_not_stick(n, PER_PAGE), page_number("repeats_page"))
     return render_template("workspaces/board.html", title="Governance board", summary=summary, owners=owners,
                            awaiting=[(r, gate_warning(r)) for r in awaiting.items], awaiting_page=awaiting,
-                           overdue=overdue, today=recommendations.today())
+                           overdue=overdue, did_not_stick=did_not_stick, today=recommendations.today())
 
 
 # The home page's short summaries (home.index renders a section for each role the user holds) ----------

@@ -1,0 +1,258 @@
+"""Recommendations from elsewhere (IOPC learning, coroners' prevention-of-future-deaths reports,
+domestic homicide reviews, child practice reviews, safeguarding adults reviews, inspections, other
+forces) imported so that repeat detection searches them too.
+
+An import keeps every good item and reports every bad one by its line, so one mistake in a long
+file does not hold back the rest. An item whose issuer and reference are already held is refused,
+so importing the same file twice adds nothing. Imported recommendations are not this force's to
+track: they have no debrief, owner or due date, and are never flagged as repeats themselves.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from debrief.extensions import db
+from debrief.models import Recommendation, RecommendationSource, User, utcnow
+from debrief.services import audit, similarity, validation
+from debrief.services.clock_calendar import london_date
+from debrief.services.errors import Conflict, ValidationFailed
+from debrief.services.recommendation_lifecycle import ClosureCode, Status
+
+IMPORT_SOURCES = tuple(s.value for s in RecommendationSource if s.value not in ("debrief", "partner"))
+# open, closed, or a closure code meaning closed with that code
+IMPORT_STATUSES = ("open", "closed", *(code.value for code in ClosureCode))
+
+FIELDS = ("text", "source", "source_reference", "issued_on", "status")
+REQUIRED_COLUMNS = FIELDS[:4]
+MAX_ITEMS = 1_000  # vectors for 1,000 texts take about 10 s on two cores: well inside a request
+MAX_REFERENCE = 100
+MAX_CSV_BYTES = 2 * 1024 * 1024
+EARLIEST = date(1900, 1, 1)
+#: Two imports of overlapping files at the same moment: the loser checks its items again.
+ATTEMPTS = 3
+_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: list[tuple[int, Recommendation]]  # (line, the new recommendation)
+    rejected: list[tuple[int, dict[str, str]]]  # (line, {field: what is wrong})
+
+
+@dataclass(frozen=True)
+class _Good:
+    line: int
+    text: str
+    source: str
+    source_reference: str
+    issued_on: date
+    status: str
+    closure_code: str | None
+
+
+def import_items(items: Any, *, actor: User | None, lines: Sequence[int] | None = None,
+                 day_first_dates: bool = False) -> ImportResult:
+    """Adds each good item as an imported recommendation and reports each bad one by its line:
+    `lines[i]` for items[i] (a CSV's own line numbers), or 1 for the first item. An item is a dict of
+    strings; source and status are read whatever their case. `day_first_dates` also accepts
+    31/03/2025 (spreadsheets' way) beside 2025-03-31. Flushed, not committed."""
+    if not isinstance(items, list):
+        raise ValidationFailed({"items": "must be a list of recommendations"})
+    if not items:
+        raise ValidationFailed({"items": "There are no recommendations to import"})
+    if len(items) > MAX_ITEMS:
+        raise ValidationFailed({"items": f"At most {MAX_ITEMS:,} recommendations can be imported at a time "
+                                         f"(this has {len(items):,}): split them into smaller batches"})
+    lines = list(lines) if lines is not None else list(range(1, len(items) + 1))
+    for _ in range(ATTEMPTS):
+        good, rejected = _check(items, lines, day_first_dates)
+        records = [_recommendation(item, actor) for item in good]
+        try:
+            with db.session.begin_nested():
+                db.session.add_all(records)
+        except IntegrityError:
+            continue  # another import added some of the same at this moment: they are now "already held"
+        if records:
+            similarity.remember(records)
+            audit.record(actor, "recommendations_imported", "recommendation", records[0].id,
+                         {"count": len(records), "source_references": [r.source_reference for r in records]})
+        return ImportResult(imported=[(item.line, record) for item, record in zip(good, records)],
+                            rejected=rejected)
+    raise Conflict("busy", "Other imports of the same recommendations are running. Try again.")
+
+
+def _recommendation(item: _Good, actor: User | None) -> Recommendation:
+    return Recommendation(text=item.text, source=item.source, source_reference=item.source_reference,
+                          issued_on=item.issued_on, status=item.status, closure_code=item.closure_code,
+                          closed_at=utcnow() if item.status == Status.CLOSED else None,
+                          created_by_id=actor.id if actor else None)
+
+
+def _check(items: list, lines: list[int], day_first_dates: bool) -> tuple[list[_Good], list[tuple[int, dict]]]:
+    today = london_date(utcnow())
+    read = [(line, *_read(item, today, day_first_dates)) for line, item in zip(lines, items)]
+    held = _already_held({(values["source"], values["source_reference"]) for _, values, _ in read
+                          if values.get("source") and values.get("source_reference")})
+    first_line: dict[tuple[str, str], int] = {}
+    good, rejected = [], []
+    for line, values, errors in read:
+        key = (values.get("source"), values.get("source_reference"))
+        if all(key):
+            if key in held:
+                errors.setdefault("source_reference", f"Already imported: {key[0]} {key[1]} is recommendation "
+                                                      f"{held[key]}")
+            elif key in first_line:
+                errors.setdefault("source_reference", f"The same source and reference is on line {first_line[key]}")
+            else:
+                first_line[key] = line
+        if errors:
+            rejected.append((line, errors))
+        else:
+            good.append(_Good(line=line, **values))
+    return good, rejected
+
+
+def _already_held(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """{(source, source_reference): id} for those of `keys` already in the database."""
+    references = sorted({reference for _, reference in keys})
+    held = {}
+    for start in range(0, len(references), _LOOKUP_CHUNK):
+        rows = db.session.execute(
+            sa.select(Recommendation.source, Recommendation.source_reference, Recommendation.id)
+            .where(Recommendation.source_reference.in_(references[start:start + _LOOKUP_CHUNK])))
+        held.update({(source, reference): id_ for source, reference, id_ in rows if (source, reference) in keys})
+    return held
+
+
+def _read(item: Any, today: date, day_first_dates: bool) -> tuple[dict[str, Any], dict[str, str]]:
+    """One item's values and what is wrong with it, field by field."""
+    if not isinstance(item, dict):
+        return {}, {"item": "must be an object with text, source, source_reference and issued_on"}
+    errors = {name: "is not a field an imported recommendation has" for name in item if name not in FIELDS}
+    raw = {}
+    for name in FIELDS:
+        value = item.get(name)
+        if value is None or isinstance(value, str):
+            raw[name] = value
+        else:
+            errors[name] = "must be a string"
+    values: dict[str, Any] = {}
+    if "text" not in errors:
+        values["text"] = validation.text(raw["text"], "text", errors, label="the recommendation", required=True)
+    if "source" not in errors:
+        values["source"] = _source(raw["source"], errors)
+    if "source_reference" not in errors:
+        values["source_reference"] = validation.text(
+            raw["source_reference"], "source_reference", errors, label="the source's reference for it",
+            required=True, max_length=MAX_REFERENCE, single_line=True)
+    if "issued_on" not in errors:
+        values["issued_on"] = _issued_on(raw["issued_on"], errors, today, day_first_dates)
+    if "status" not in errors:
+        values["status"], values["closure_code"] = _status(raw["status"], errors)
+    return values, errors
+
+
+def _source(value: str | None, errors: dict[str, str]) -> str | None:
+    value = (value or "").strip().lower()
+    if value not in IMPORT_SOURCES:
+        errors["source"] = (f"{'Choose' if value else 'Enter'} the source: one of {', '.join(IMPORT_SOURCES)}")
+        return None
+    return value
+
+
+def _issued_on(value: str | None, errors: dict[str, str], today: date, day_first_dates: bool) -> date | None:
+    example = "2025-03-31 or 31/03/2025" if day_first_dates else "2025-03-31"
+    value = (value or "").strip()
+    if not value:
+        errors["issued_on"] = f"Enter the date it was issued, like {example}"
+        return None
+    issued_on = _parse_date(value, day_first_dates)
+    if issued_on is None:
+        errors["issued_on"] = f"must be a real date, like {example}"
+    elif issued_on > today:
+        errors["issued_on"] = "The date it was issued must be today or in the past"
+    elif issued_on < EARLIEST:
+        errors["issued_on"] = "The date it was issued must be in 1900 or later"
+    return issued_on
+
+
+def _parse_date(value: str, day_first_dates: bool) -> date | None:
+    try:
+        if len(value) == 10 and value[4] == "-":
+            return date.fromisoformat(value)
+        found = _DAY_FIRST.match(value) if day_first_dates else None
+        if found:
+            day, month, year = (int(part) for part in found.groups())
+            return date(year, month, day)
+    except ValueError:
+        pass
+    return None
+
+
+def _status(value: str | None, errors: dict[str, str]) -> tuple[str | None, str | None]:
+    """open, closed, or a closure code: (status, closure_code)."""
+    value = (value or "").strip().lower() or Status.OPEN.value
+    if value not in IMPORT_STATUSES:
+        errors["status"] = f"must be open, closed or a closure code ({', '.join(IMPORT_STATUSES[2:])})"
+        return None, None
+    if value == Status.OPEN:
+        return Status.OPEN.value, None
+    return Status.CLOSED.value, None if value == Status.CLOSED else value
+
+
+# Reading a CSV file --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CsvRows:
+    items: list[dict[str, str]]
+    lines: list[int]  # the file's line where each item starts (the header is line 1)
+
+
+def rows_from_csv(data: bytes) -> CsvRows:
+    """A spreadsheet's rows as import items, by their columns' names (in any order, other columns
+    ignored), or ValidationFailed on `file` when it is not a UTF-8 CSV with those columns."""
+    if len(data) > MAX_CSV_BYTES:
+        raise ValidationFailed({"file": f"The selected file must be smaller than {MAX_CSV_BYTES // (1024 * 1024)} MB"})
+    if not data.strip():
+        raise ValidationFailed({"file": "The selected file is empty"})
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed({"file": "The selected file must be a CSV saved as UTF-8 (in Excel, "
+                                        "“CSV UTF-8 (Comma delimited)”)"}) from None
+    if "\x00" in text:
+        raise ValidationFailed({"file": "The selected file must be a CSV"})
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip().lower().replace(" ", "_") for name in next(reader, [])]
+        missing = [name for name in REQUIRED_COLUMNS if name not in header]
+        if missing:
+            raise ValidationFailed({"file": "The first line of the file must name the columns "
+                                            f"{', '.join(REQUIRED_COLUMNS)} (and status, if you have it); "
+                                            f"it is missing {', '.join(missing)}"})
+        twice = sorted({name for name in header if name in FIELDS and header.count(name) > 1})
+        if twice:
+            raise ValidationFailed({"file": f"The column {', '.join(twice)} appears more than once"})
+        columns = {name: header.index(name) for name in FIELDS if name in header}
+        items, lines = [], []
+        line = reader.line_num + 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                items.append({name: row[i] if i < len(row) else None for name, i in columns.items()})
+                lines.append(line)
+            line = reader.line_num + 1
+    except csv.Error:
+        raise ValidationFailed({"file": "The selected file must be a CSV"}) from None
+    return CsvRows(items=items, lines=lines)
+

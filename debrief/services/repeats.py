@@ -1,0 +1,164 @@
+"""Repeat recommendations: flagging a new recommendation that repeats an earlier one, a reviewer's
+confirmation or dismissal, and what the board sees of them.
+
+A confirmed repeat of a recommendation the board closed as implemented (or by alternative action)
+means the learning did not stick: it goes to the board queue with the earlier recommendation's
+learning products beside it, and the board summary counts it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, selectinload
+
+from debrief.extensions import db
+from debrief.models import Recommendation, RepeatDecision, RepeatLink, Role, User, utcnow
+from debrief.services import audit, similarity
+from debrief.services.errors import Conflict, NotAllowed, ValidationFailed
+from debrief.services.pagination import Page, paginate
+from debrief.services.recommendation_lifecycle import ClosureCode, Status
+
+# Closed as done: a repeat of one of these means the learning did not stick.
+DONE = (ClosureCode.IMPLEMENTED.value, ClosureCode.ALTERNATIVE_ACTION.value)
+DECISIONS = {"confirm": RepeatDecision.CONFIRMED, "dismiss": RepeatDecision.DISMISSED}
+
+
+def flag(recommendation: Recommendation) -> list[RepeatLink]:
+    """Stores the recommendation's vectors and links it to each earlier recommendation the system
+    flags as a possible repeat, for a reviewer to confirm or dismiss. Called when it is written and
+    when it is reworded (decisions already made stay)."""
+    similarity.remember([recommendation])
+    existing = {link.earlier_id for link in _links(recommendation)}
+    added = []
+    for found in similarity.check(recommendation.text, exclude_id=recommendation.id):
+        if found.is_repeat and found.recommendation.id not in existing:
+            link = RepeatLink(recommendation_id=recommendation.id, earlier_id=found.recommendation.id,
+                              score=found.score, decision=RepeatDecision.SUGGESTED.value, flagged_at=utcnow())
+            db.session.add(link)
+            added.append(link)
+    if added:
+        db.session.flush()
+        audit.record(None, "possible_repeat_flagged", "recommendation", recommendation.id,
+                     {"of": [link.earlier.reference for link in added]}, debrief_id=recommendation.debrief_id)
+    return added
+
+
+def _links(recommendation: Recommendation) -> list[RepeatLink]:
+    return list(db.session.scalars(sa.select(RepeatLink).where(RepeatLink.recommendation_id == recommendation.id)
+                                   .order_by(RepeatLink.score.desc().nulls_last(), RepeatLink.id)))
+
+
+def may_decide(user: User) -> bool:
+    return user.has_role(Role.REVIEWER)
+
+
+def decide(recommendation: Recommendation, *, of, decision: str | None, actor: User) -> RepeatLink:
+    """A reviewer confirms that `recommendation` repeats the earlier one `of`, or dismisses it.
+    Confirming a pair the system did not flag is allowed: the reviewer may know better."""
+    if not may_decide(actor):
+        raise NotAllowed("Only a reviewer can confirm or dismiss a repeat.")
+    errors: dict[str, str] = {}
+    if decision not in DECISIONS:
+        errors["decision"] = "Choose confirm or dismiss"
+    earlier = None
+    if isinstance(of, bool) or not isinstance(of, int):
+        errors["of"] = "Give the id of the earlier recommendation"
+    elif of == recommendation.id:
+        errors["of"] = "A recommendation cannot repeat itself"
+    else:
+        earlier = db.session.get(Recommendation, of)
+        if earlier is None:
+            errors["of"] = "There is no recommendation with that id"
+    if errors:
+        raise ValidationFailed(errors)
+    links = {link.earlier_id: link for link in _links(recommendation)}
+    link = links.get(earlier.id)
+    if DECISIONS[decision] is RepeatDecision.CONFIRMED:
+        other = next((x for x in links.values() if x.decision == RepeatDecision.CONFIRMED and x.earlier_id != of), None)
+        if other is not None:
+            raise Conflict("duplicate", f"{recommendation.reference} is already confirmed as a repeat of "
+                                        f"{other.earlier.reference}. Dismiss that first.")
+        if repeat_of(earlier) is not None and repeat_of(earlier).id == recommendation.id:
+            raise Conflict("duplicate", f"{earlier.reference} is confirmed as a repeat of {recommendation.reference}; "
+                                        "two recommendations cannot repeat each other.")
+    if link is None:
+        link = RepeatLink(recommendation_id=recommendation.id, earlier_id=earlier.id, score=None, flagged_at=utcnow())
+        db.session.add(link)
+    before = link.decision
+    link.decision = DECISIONS[decision].value
+    link.decided_by_id = actor.id
+    link.decided_at = utcnow()
+    db.session.flush()
+    audit.record(actor, f"repeat_{link.decision}", "recommendation", recommendation.id,
+                 {"of": earlier.reference, "decision": {"from": before, "to": link.decision}},
+                 debrief_id=recommendation.debrief_id)
+    return link
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """A recommendation's repeat links, as its page and the API show them."""
+
+    possible: list[RepeatLink]     # flagged, waiting for a reviewer
+    repeat_of: RepeatLink | None   # confirmed
+    repeated_by: list[RepeatLink]  # later recommendations confirmed as repeats of this one
+    dismissed: list[RepeatLink]
+
+
+def of(recommendation: Recommendation) -> Repeats:
+    own = _links(recommendation)
+    later = list(db.session.scalars(
+        sa.select(RepeatLink).where(RepeatLink.earlier_id == recommendation.id,
+                                    RepeatLink.decision == RepeatDecision.CONFIRMED.value)
+        .options(selectinload(RepeatLink.recommendation)).order_by(RepeatLink.id)))
+    return Repeats(
+        possible=[link for link in own if link.decision == RepeatDecision.SUGGESTED],
+        repeat_of=next((link for link in own if link.decision == RepeatDecision.CONFIRMED), None),
+        repeated_by=later,
+        dismissed=[link for link in own if link.decision == RepeatDecision.DISMISSED])
+
+
+def repeat_of(recommendation: Recommendation) -> Recommendation | None:
+    link = of(recommendation).repeat_of
+    return link.earlier if link else None
+
+
+# For lists and the board ---------------------------------------------------------------------------
+
+
+def is_confirmed_repeat():
+    """SQL: the recommendation is a confirmed repeat of an earlier one."""
+    return sa.exists().where(RepeatLink.recommendation_id == Recommendation.id,
+                             RepeatLink.decision == RepeatDecision.CONFIRMED.value)
+
+
+def _did_not_stick_query():
+    earlier = aliased(Recommendation)
+    return (sa.select(RepeatLink)
+            .join(Recommendation, Recommendation.id == RepeatLink.recommendation_id)
+            .join(earlier, earlier.id == RepeatLink.earlier_id)
+            .where(RepeatLink.decision == RepeatDecision.CONFIRMED.value,
+                   Recommendation.status != Status.CLOSED.value,
+                   earlier.status == Status.CLOSED.value, earlier.closure_code.in_(DONE)))
+
+
+def learning_did_not_stick(page: int = 1, per_page: int = 25) -> Page:
+    """For the board: open recommendations confirmed as repeats of ones closed as done, with the
+    earlier recommendation's learning products loaded."""
+    query = (_did_not_stick_query()
+             .options(selectinload(RepeatLink.recommendation),
+                      selectinload(RepeatLink.earlier).selectinload(Recommendation.products))
+             .order_by(RepeatLink.decided_at.desc(), RepeatLink.id.desc()))
+    return paginate(query, page, per_page, key=RepeatLink.id)
+
+
+def counts() -> tuple[int, int]:
+    """Open recommendations confirmed as repeats; and of those, repeats of ones closed as done."""
+    repeats = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(RepeatLink.recommendation_id)))
+        .join(Recommendation, Recommendation.id == RepeatLink.recommendation_id)
+        .where(RepeatLink.decision == RepeatDecision.CONFIRMED.value, Recommendation.status != Status.CLOSED.value))
+    did_not_stick = _did_not_stick_query().subquery()
+    did_not_stick = db.session.scalar(sa.select(sa.func.count(sa.distinct(did_not_stick.c.recommendation_id))))
+    return repeats or 0, did_not_stick or 0

@@ -1,0 +1,112 @@
+"""Which earlier recommendations a text repeats, over every recommendation the force holds (its
+own and imported ones). The method is debrief.similarity; this module keeps one corpus per process
+in step with the `recommendation_vectors` table and answers with recommendations.
+
+Web workers each hold the corpus in memory (384 MB at 500,000 recommendations). On each check a
+worker reads only the vector rows added since its last check, so a new recommendation joins the
+index at once and nothing is ever rebuilt. The rows re-read a little behind the highest id seen
+(LOOKBACK): on PostgreSQL a row with a lower id can commit after one with a higher id.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from debrief.extensions import db
+from debrief.models import Recommendation, RecommendationVector
+from debrief.services import validation
+from debrief.services.errors import ValidationFailed
+from debrief.similarity import Corpus, Embedding, embed
+
+LOOKBACK = 64
+LOAD_BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class Found:
+    recommendation: Recommendation
+    score: float
+    is_repeat: bool
+
+
+class _State:
+    def __init__(self) -> None:
+        self.corpus = Corpus()
+        self.high_water = 0
+
+
+_states: dict[str, _State] = {}
+_lock = threading.Lock()
+
+
+def _key() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+def forget() -> None:
+    """Drops this process's corpus for the current database (tests empty the tables)."""
+    with _lock:
+        _states.pop(_key(), None)
+
+
+def _catch_up(state: _State, since: int) -> int:
+    """Adds the vector rows above `since`; returns the highest id read."""
+    highest = since
+    while True:
+        rows = db.session.execute(
+            sa.select(RecommendationVector.id, RecommendationVector.recommendation_id,
+                      RecommendationVector.vector, RecommendationVector.token_ids)
+            .where(RecommendationVector.id > highest).order_by(RecommendationVector.id).limit(LOAD_BATCH)).all()
+        for row_id, recommendation_id, vector, token_ids in rows:
+            state.corpus.add(recommendation_id, Embedding.from_bytes(vector, token_ids), version=row_id)
+        if rows:
+            highest = rows[-1][0]
+        if len(rows) < LOAD_BATCH:
+            return highest
+
+
+def _synced() -> Corpus:
+    with _lock:
+        state = _states.get(_key())
+        if state is not None:
+            highest = _catch_up(state, max(0, state.high_water - LOOKBACK))
+            if highest < state.high_water:  # the table lost rows we had seen (restored, or emptied)
+                state = None
+        if state is None:
+            state = _states[_key()] = _State()
+            highest = _catch_up(state, 0)
+        state.high_water = max(state.high_water, highest)
+        return state.corpus
+
+
+def remember(recommendations: list[Recommendation]) -> None:
+    """Stores the vectors of new or reworded recommendations (flushed; each worker's index takes
+    them on its next check)."""
+    if not recommendations:
+        return
+    embeddings = embed([r.text for r in recommendations])
+    ids = [r.id for r in recommendations]
+    db.session.execute(sa.delete(RecommendationVector).where(RecommendationVector.recommendation_id.in_(ids)))
+    db.session.add_all(RecommendationVector(recommendation_id=r.id, vector=e.vector.tobytes(),
+                                            token_ids=e.token_ids.tobytes())
+                       for r, e in zip(recommendations, embeddings))
+    db.session.flush()
+
+
+def check(text: str | None, exclude_id: int | None = None) -> list[Found]:
+    """Up to five earlier recommendations like `text`, best first, each with its score in [0, 1]
+    and whether it would be flagged as a repeat."""
+    errors: dict[str, str] = {}
+    text = validation.text(text, "text", errors, label="the recommendation", required=True)
+    if errors:
+        raise ValidationFailed(errors)
+    loaded: dict[int, Recommendation] = {}
+
+    def texts_of(ids: list[int]) -> dict[int, str]:
+        loaded.update((r.id, r) for r in db.session.scalars(sa.select(Recommendation).where(Recommendation.id.in_(ids))))
+        return {i: loaded[i].text for i in ids if i in loaded}
+
+    matches = _synced().find(text, texts_of, exclude={exclude_id} if exclude_id else ())
+    return [Found(loaded[m.id], m.score, m.is_repeat) for m in matches]
