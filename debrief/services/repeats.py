@@ -79,7 +79,7 @@ def decide(recommendation: Recommendation, *, of, decision: str | None, actor: U
         if other is not None:
             raise Conflict("duplicate", f"{recommendation.reference} is already confirmed as a repeat of "
                                         f"{other.earlier.reference}. Dismiss that first.")
-        if repeat_of(earlier) is not None and repeat_of(earlier).id == recommendation.id:
+        if any(x.earlier_id == recommendation.id and x.decision == RepeatDecision.CONFIRMED for x in _links(earlier)):
             raise Conflict("duplicate", f"{earlier.reference} is confirmed as a repeat of {recommendation.reference}; "
                                         "two recommendations cannot repeat each other.")
     if link is None:
@@ -117,11 +117,6 @@ def of(recommendation: Recommendation) -> Repeats:
         repeat_of=next((link for link in own if link.decision == RepeatDecision.CONFIRMED), None),
         repeated_by=later,
         dismissed=[link for link in own if link.decision == RepeatDecision.DISMISSED])
-
-
-def repeat_of(recommendation: Recommendation) -> Recommendation | None:
-    link = of(recommendation).repeat_of
-    return link.earlier if link else None
 
 
 # For lists and the board ---------------------------------------------------------------------------
