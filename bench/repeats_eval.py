@@ -23,6 +23,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from debrief.similarity import SHOWN, Corpus, scoring  # noqa: E402
+from debrief.similarity import SHOWN, Corpus, Embedding, scoring  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "recommendations-dev.jsonl"
 HELD_OUT = ROOT / "bench" / "data" / "repeats-heldout.jsonl"
@@ -41,7 +42,9 @@ def read(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def build_corpus(labelled: list[dict]) -> tuple[Corpus, dict[int, str], dict[str, int]]:
+def build_corpus(labelled: list[dict]) -> tuple[Corpus, Callable[[list[int]], dict[int, Embedding]], dict[str, int]]:
+    """The corpus, what it stores of each text (as the application's table does), and each
+    cluster's base."""
     corpus = Corpus()
     texts: dict[int, str] = {}
     base_of: dict[str, int] = {}
@@ -50,8 +53,8 @@ def build_corpus(labelled: list[dict]) -> tuple[Corpus, dict[int, str], dict[str
         texts[item_id] = row["text"]
         if "cluster" in row:
             base_of[row["cluster"]] = item_id
-    corpus.add_texts(texts.items())
-    return corpus, texts, base_of
+    stored = corpus.add_texts(texts.items())
+    return corpus, lambda ids: {i: stored[i] for i in ids if i in stored}, base_of
 
 
 def measure(flags: list[tuple[dict, list]], base_of: dict[str, int]) -> dict[str, float]:
@@ -76,10 +79,10 @@ def measure(flags: list[tuple[dict, list]], base_of: dict[str, int]) -> dict[str
 
 def evaluate(path: Path) -> dict[str, float]:
     labelled = read(path)
-    corpus, texts, base_of = build_corpus(labelled)
+    corpus, embeddings_of, base_of = build_corpus(labelled)
     started = time.perf_counter()
     queries = [row for row in labelled if row["role"] != "base"]
-    flags = [(query, corpus.find(query["text"], lambda ids: {i: texts[i] for i in ids})) for query in queries]
+    flags = [(query, corpus.find(query["text"], embeddings_of)) for query in queries]
     result = measure(flags, base_of)
     result["ms per check"] = 1000 * (time.perf_counter() - started) / len(queries)
     return result
@@ -88,10 +91,10 @@ def evaluate(path: Path) -> dict[str, float]:
 def candidate_rows(path: Path):
     """Features and labels of every dev query's candidates, grouped by query."""
     labelled = read(path)
-    corpus, texts, base_of = build_corpus(labelled)
+    corpus, embeddings_of, base_of = build_corpus(labelled)
     groups = []
     for query in (row for row in labelled if row["role"] != "base"):
-        compared = corpus.word_matches(query["text"], lambda ids: {i: texts[i] for i in ids})
+        compared = corpus.word_matches(query["text"], embeddings_of)
         own = base_of[query["cluster"]] if query["role"] == "repeat" else None
         labels = np.array([item_id == own for item_id, _ in compared], dtype=float)
         groups.append((query, scoring.features([m for _, m in compared]), labels, [i for i, _ in compared]))

@@ -12,19 +12,20 @@ index takes (issue 6: p95 of a check at most 100 ms with 100,000 recommendations
     over --queries realistic query texts (30 written below, varied: reworded, abbreviated, with other
     agencies, prefixes and suffixes, some joined into long ones), after a few warm-up checks. It
     prints p50, p95 and the slowest, where the time goes (encoding the query, the nearest-neighbour
-    search, encoding the candidates, the rest: SQL and scoring), the process's CPU time per check and
+    search, reading the candidates' stored word vectors, encoding candidates stored without them
+    (rows from before revision 0006; none when seeded), the rest: SQL and scoring), the process's CPU time per check and
     the load average: on a busy machine the wall time is CPU time plus waiting for a CPU.
 (b) Times a full load of the index (`services.similarity._synced()` after `forget()`, what a web
     worker does on its first check) and adding one recommendation: `similarity.remember` and commit,
     then the next check's catch-up alone, then the next check with the catch-up in it. Adding reads
     the new row, never the others. The recommendations added are deleted at the end.
 (c) In a separate process (so the figure is not the seeding's memory): the Flask app and the encoder
-    loaded as a web worker has them, then an index of --synthetic random unit vectors (float16)
+    loaded as a web worker has them, then an index of --synthetic random unit vectors (float16, as stored)
     with token ids taken from real texts, added one by one through `Corpus.add` as a load from the
     database adds them; prints the process's resident set size (VmRSS, and the peak VmHWM, from
     /proc/self/status) and times the nearest-neighbour search over them (for every query) and a whole
-    check without the database (for 50; candidates' texts taken from the seeded templates, as the
-    vectors are random).
+    check without the database (for 50; candidates' word vectors taken from the seeded templates',
+    as the vectors are random).
 
 The database is dropped at the end unless --keep is given; --reuse URL times a database kept earlier.
 """
@@ -60,7 +61,7 @@ from bench.pages import DEFAULT_SERVER, bench_app, db_label, percentile, reused,
 from debrief.extensions import db  # noqa: E402
 from debrief.models import Recommendation, RecommendationVector  # noqa: E402
 from debrief.services import seed, similarity  # noqa: E402
-from debrief.similarity import RETRIEVE, Corpus, Embedding  # noqa: E402
+from debrief.similarity import RETRIEVE, Corpus, Embedding, embed  # noqa: E402
 from debrief.similarity import encoder as encoder_module  # noqa: E402
 from debrief.similarity import index as index_module  # noqa: E402
 from debrief.similarity.language import prepare  # noqa: E402
@@ -163,12 +164,17 @@ def queries(count: int, seed_value: int = 0) -> list[str]:
 
 
 # Where the time of a check goes: the encoder's two calls and the index's search, timed in place.
+REST = "rest (SQL: catch-up, recommendations; scoring)"
+PHASES = ("query encoded", "nearest search", "candidates' stored vectors read (SQL)", "candidates encoded", REST)
+
+
 class Phases:
     def __init__(self) -> None:
         self.current: dict[str, float] = {}
         self.all: list[dict[str, float]] = []
         self._encode = encoder_module.Encoder.encode_with_tokens
         self._nearest = index_module.VectorIndex.nearest
+        self._read = similarity._embeddings_of
 
     @contextmanager
     def installed(self) -> Iterator[None]:
@@ -182,27 +188,30 @@ class Phases:
                 name = "candidates encoded" if "query encoded" in phases.current else "query encoded"
                 phases.current[name] = phases.current.get(name, 0.0) + (time.perf_counter() - started) * 1000
 
-        def nearest(index, *args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return phases._nearest(index, *args, **kwargs)
-            finally:
-                phases.current["nearest search"] = (phases.current.get("nearest search", 0.0)
-                                                    + (time.perf_counter() - started) * 1000)
+        def timing(name: str, function: Callable) -> Callable:
+            def timed_phase(*args, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    phases.current[name] = phases.current.get(name, 0.0) + (time.perf_counter() - started) * 1000
+            return timed_phase
 
         encoder_module.Encoder.encode_with_tokens = encode
-        index_module.VectorIndex.nearest = nearest
+        index_module.VectorIndex.nearest = timing("nearest search", self._nearest)
+        similarity._embeddings_of = timing("candidates' stored vectors read (SQL)", self._read)
         try:
             yield
         finally:
             encoder_module.Encoder.encode_with_tokens = self._encode
             index_module.VectorIndex.nearest = self._nearest
+            similarity._embeddings_of = self._read
 
     def start(self) -> None:
         self.current = {}
 
     def stop(self, total_ms: float) -> None:
-        self.current["rest (SQL: catch-up and texts; scoring)"] = total_ms - sum(self.current.values())
+        self.current[REST] = total_ms - sum(self.current.values())
         self.all.append(self.current)
 
 
@@ -277,7 +286,7 @@ def main() -> int:
               f"{RETRIEVE} candidates compared word by word\n")
         print(f"| {'phase of a check':<{LABEL}} | {'mean ms':>7} | {'p50 ms':>7} | {'p95 ms':>7} |")
         print(f"|{'-' * (LABEL + 2)}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|")
-        for name in ("query encoded", "nearest search", "candidates encoded", "rest (SQL: catch-up and texts; scoring)"):
+        for name in PHASES:
             values = [p.get(name, 0.0) for p in phases]
             print(f"| {name:<{LABEL}} | {statistics.fmean(values):7.1f} | {percentile(values, 50):7.1f} | "
                   f"{percentile(values, 95):7.1f} |")
@@ -317,7 +326,7 @@ def main() -> int:
     rss_verdict = "met" if synthetic["rss_after"] < TARGET_RSS_MB else "MISSED"
     if synthetic["rss_after"] >= TARGET_RSS_MB:
         missed.append("memory")
-    if synthetic["hwm"] >= TARGET_RSS_MB:  # the matrix grows by half at a time, old and new side by side
+    if synthetic["hwm"] >= TARGET_RSS_MB:
         rss_verdict += "; the peak is over it"
     rows += [
         (f"(c) VmRSS: app + encoder / + index of {n:,} (synthetic)",
@@ -446,14 +455,16 @@ def synthetic_index(size: int, query_count: int, seed_value: int) -> dict[str, f
         index.nearest(vector, RETRIEVE)
     nearest = [timed(lambda v=vector: index.nearest(v, RETRIEVE))[0] for vector in query_vectors]
 
-    def texts_of(ids: list[int]) -> dict[int, str]:
-        return {i: texts[i % len(texts)] for i in ids}
+    stored = embed(texts)
+
+    def embeddings_of(ids: list[int]) -> dict[int, Embedding]:
+        return {i: stored[i % len(stored)] for i in ids}
 
     for text in query_texts[:WARM_UP]:
-        corpus.find(text, texts_of)
-    find = [timed(lambda t=text: corpus.find(t, texts_of))[0] for text in query_texts[:FIND_QUERIES]]
+        corpus.find(text, embeddings_of)
+    find = [timed(lambda t=text: corpus.find(t, embeddings_of))[0] for text in query_texts[:FIND_QUERIES]]
     return {"size": len(index), "rss_before": rss_before, "rss_after": rss_after, "hwm": hwm,
-            "build_seconds": build, "matrix_mb": index._vectors.nbytes / 2 ** 20,
+            "build_seconds": build, "matrix_mb": index.nbytes / 2 ** 20,
             "nearest_p50": percentile(nearest, 50), "nearest_p95": percentile(nearest, 95),
             "find_p50": percentile(find, 50), "find_p95": percentile(find, 95)}
 

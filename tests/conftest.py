@@ -266,14 +266,14 @@ def background_recommendations(app: Flask, _background_rows) -> list[int]:
     corpus, and a corpus of one or two is not one (every shared word would look rare). Their vectors
     are computed once per run."""
     from debrief.models import Recommendation, RecommendationVector
+    from debrief.services.similarity import columns
 
     with app.app_context():
         records = [Recommendation(text=row["text"], source="other_force", source_reference=row["id"], status="open")
                    for row, _ in _background_rows]
         _db.session.add_all(records)
         _db.session.flush()
-        _db.session.add_all(RecommendationVector(recommendation_id=record.id, vector=embedding.vector.tobytes(),
-                                                 token_ids=embedding.token_ids.tobytes())
+        _db.session.add_all(RecommendationVector(recommendation_id=record.id, **columns(embedding))
                             for record, (_, embedding) in zip(records, _background_rows))
         _db.session.commit()
         return [record.id for record in records]

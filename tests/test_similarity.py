@@ -6,9 +6,11 @@ import json
 
 import numpy as np
 import pytest
+import sqlalchemy as sa
 
 from debrief.similarity import Corpus, scoring
-from debrief.similarity.index import VectorIndex
+from debrief.similarity import index as index_module
+from debrief.similarity.index import VectorIndex, to_bfloat16
 from debrief.similarity.language import prepare
 from tests.conftest import BACKGROUND
 
@@ -55,14 +57,30 @@ def test_the_index_finds_the_nearest_and_leaves_out_what_it_is_told():
     assert index.nearest(unit(1, 0), 1)[0][1] == pytest.approx(1.0, abs=1e-3)
 
 
-def test_the_index_grows_one_row_at_a_time():
-    vectors = np.random.default_rng(6).normal(size=(3000, 384)).astype(np.float32)
+def test_the_index_grows_one_row_at_a_time_in_chunks(monkeypatch):
+    monkeypatch.setattr(index_module, "CHUNK", 2048)
+    monkeypatch.setattr(index_module, "BLOCK", 512)
+    vectors = np.random.default_rng(6).normal(size=(5000, 384)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     index = VectorIndex()
     for item, vector in enumerate(vectors):
         index.add(item, vector, np.array([item % 50]))
-    assert len(index) == 3000
-    assert [index.nearest(vectors[item], 1)[0][0] for item in (0, 1023, 1024, 2999)] == [0, 1023, 1024, 2999]
+    assert len(index) == 5000 and index.nbytes == 3 * 2048 * (384 * 2 + 16)  # three chunks, nothing copied
+    assert [index.nearest(vectors[item], 1)[0][0] for item in (0, 511, 512, 2047, 2048, 4999)] == [
+        0, 511, 512, 2047, 2048, 4999]
+    query = vectors[7] + vectors[4097]
+    query /= np.linalg.norm(query)
+    exact = vectors @ query
+    found = index.nearest(query, 12)
+    assert [item for item, _ in found[:2]] in ([7, 4097], [4097, 7])
+    assert all(score == pytest.approx(exact[item], abs=2e-3) for item, score in found)
+
+
+def test_bfloat16_rounds_to_nearest():
+    values = np.array([1.0, -0.5, 1 / 3, 1e-30, 0.0], dtype=np.float32)
+    widened = (to_bfloat16(values).astype(np.uint32) << 16).view(np.float32)
+    assert np.allclose(widened, values, rtol=2 ** -8, atol=0)
+    assert widened[0] == 1.0 and widened[1] == -0.5
 
 
 def test_rarer_words_weigh_more():
@@ -96,13 +114,12 @@ def corpus():
              4: ENCOMPASS,
              **{10 + n: text for n, text in enumerate(background)}}
     corpus = Corpus()
-    corpus.add_texts(texts.items())
-    return corpus, texts
+    return corpus, corpus.add_texts(texts.items())
 
 
 def find(corpus, text, **kwargs):
-    corpus, texts = corpus
-    return corpus.find(text, lambda ids: {i: texts[i] for i in ids}, **kwargs)
+    corpus, stored = corpus
+    return corpus.find(text, lambda ids: {i: stored[i] for i in ids}, **kwargs)
 
 
 @pytest.mark.parametrize("text, earlier", [(REPEAT, 1), (ENCOMPASS_REPEAT, 4)])
@@ -136,8 +153,8 @@ def test_the_text_itself_can_be_left_out(corpus):
 
 
 def test_a_candidate_whose_record_has_gone_is_skipped(corpus):
-    corpus_, texts = corpus
-    matches = corpus_.find(REPEAT, lambda ids: {i: texts[i] for i in ids if i != 1})
+    corpus_, stored = corpus
+    matches = corpus_.find(REPEAT, lambda ids: {i: stored[i] for i in ids if i != 1})
     assert 1 not in [m.id for m in matches]
 
 
@@ -163,4 +180,22 @@ def test_a_new_recommendation_joins_the_index_without_a_rebuild(app):
         similarity.remember([second])  # reworded: its row is replaced, the index does not grow
         similarity.check(OTHER)
         assert len(corpus.index) == 2
+        db.session.rollback()
+
+
+def test_a_vector_row_from_before_word_vectors_were_stored_is_still_compared(app):
+    from debrief.extensions import db
+    from debrief.models import Recommendation, RecommendationVector
+    from debrief.services import similarity
+
+    with app.app_context():
+        earlier = Recommendation(text=BASE, source="iopc", source_reference="IOPC/1", status="open")
+        db.session.add(earlier)
+        db.session.flush()
+        similarity.remember([earlier])
+        db.session.execute(sa.update(RecommendationVector).values(word_vectors=None))
+        found = similarity.check(REPEAT)
+        assert found[0].recommendation.id == earlier.id and found[0].is_repeat
+        similarity.remember([earlier])
+        assert found[0].score == pytest.approx(similarity.check(REPEAT)[0].score, abs=1e-3)
         db.session.rollback()

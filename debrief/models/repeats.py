@@ -15,8 +15,10 @@ from debrief.models.types import UTCDateTime, utcnow
 
 
 class RecommendationVector(db.Model):
-    """A recommendation's text as the similarity index holds it: the sentence vector (float16) and
-    its word-piece ids (for how rare each word is across the corpus). A new row replaces the old one
+    """A recommendation's text as the similarity index holds it: the sentence vector (float16), its
+    word-piece ids (for how rare each word is across the corpus) and the word pieces' vectors in
+    context (int8, for the word-by-word comparison; absent on rows written before revision 0006,
+    whose texts a check encodes instead). A new row replaces the old one
     when the text changes, so `id` only grows and a web worker catches up by reading the rows
     above the last id it saw: adding a recommendation never rebuilds the index."""
 
@@ -27,6 +29,7 @@ class RecommendationVector(db.Model):
         sa.ForeignKey("recommendations.id", ondelete="CASCADE"), unique=True)
     vector: Mapped[bytes] = mapped_column(sa.LargeBinary)
     token_ids: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    word_vectors: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
 
 
 class RepeatDecision(StrEnum):

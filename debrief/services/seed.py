@@ -54,7 +54,7 @@ from debrief.models import (
     MeetingAttendee, Priority, Recommendation, RecommendationSource, RecommendationUpdate, RecommendationVector,
     Relationship, Role, Theme, User, UserRole, VictimSex, Weapon, recommendation_lessons, utcnow,
 )
-from debrief.services import accounts, audit, clocks, reference_data
+from debrief.services import accounts, audit, clocks, reference_data, similarity
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services.clock_calendar import (
     BankHolidayCalendar, add_months, end_of_day, london_date, start_of_day,
@@ -481,7 +481,7 @@ class _SeededVectors:
     def _embed(texts: list[str]) -> None:
         if texts:
             for text, embedding in zip(texts, embed(texts), strict=True):
-                _EMBEDDED[text] = {"vector": embedding.vector.tobytes(), "token_ids": embedding.token_ids.tobytes()}
+                _EMBEDDED[text] = similarity.columns(embedding)
 
 
 # Who and what -----------------------------------------------------------------------------------

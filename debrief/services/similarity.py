@@ -2,8 +2,9 @@
 own and imported ones). The method is debrief.similarity; this module keeps one corpus per process
 in step with the `recommendation_vectors` table and answers with recommendations.
 
-Web workers each hold the corpus in memory (384 MB at 500,000 recommendations). On each check a
-worker reads only the vector rows added since its last check, so a new recommendation joins the
+Web workers each hold the sentence vectors in memory (384 MB at 500,000 recommendations); the
+word-piece vectors of the dozen candidates a check compares are read from the table. On each check
+a worker reads only the vector rows added since its last check, so a new recommendation joins the
 index at once and nothing is ever rebuilt. The rows re-read a little behind the highest id seen
 (LOOKBACK): on PostgreSQL a row with a lower id can commit after one with a higher id.
 """
@@ -81,6 +82,28 @@ def _synced() -> Corpus:
         return state.corpus
 
 
+def columns(embedding: Embedding) -> dict[str, bytes]:
+    """An embedding as a `recommendation_vectors` row stores it."""
+    return {"vector": embedding.vector.tobytes(), "token_ids": embedding.token_ids.tobytes(),
+            "word_vectors": embedding.word_vectors.tobytes()}
+
+
+def _embeddings_of(ids: list[int]) -> dict[int, Embedding]:
+    """The stored embeddings of those of `ids` that still have a row; a row written before word
+    vectors were stored has its text encoded now."""
+    rows = db.session.execute(
+        sa.select(RecommendationVector.recommendation_id, RecommendationVector.vector,
+                  RecommendationVector.token_ids, RecommendationVector.word_vectors)
+        .where(RecommendationVector.recommendation_id.in_(ids))).all()
+    found = {row[0]: Embedding.from_bytes(*row[1:]) for row in rows}
+    older = [i for i, embedding in found.items() if embedding.word_vectors is None]
+    if older:
+        texts = dict(db.session.execute(sa.select(Recommendation.id, Recommendation.text)
+                                        .where(Recommendation.id.in_(older))).all())
+        found.update(zip(texts, embed(list(texts.values()))))
+    return found
+
+
 def remember(recommendations: list[Recommendation]) -> None:
     """Stores the vectors of new or reworded recommendations (flushed; each worker's index takes
     them on its next check)."""
@@ -89,8 +112,7 @@ def remember(recommendations: list[Recommendation]) -> None:
     embeddings = embed([r.text for r in recommendations])
     ids = [r.id for r in recommendations]
     db.session.execute(sa.delete(RecommendationVector).where(RecommendationVector.recommendation_id.in_(ids)))
-    db.session.add_all(RecommendationVector(recommendation_id=r.id, vector=e.vector.tobytes(),
-                                            token_ids=e.token_ids.tobytes())
+    db.session.add_all(RecommendationVector(recommendation_id=r.id, **columns(e))
                        for r, e in zip(recommendations, embeddings))
     db.session.flush()
 
@@ -102,11 +124,7 @@ def check(text: str | None, exclude_id: int | None = None) -> list[Found]:
     text = validation.text(text, "text", errors, label="the recommendation", required=True)
     if errors:
         raise ValidationFailed(errors)
-    loaded: dict[int, Recommendation] = {}
-
-    def texts_of(ids: list[int]) -> dict[int, str]:
-        loaded.update((r.id, r) for r in db.session.scalars(sa.select(Recommendation).where(Recommendation.id.in_(ids))))
-        return {i: loaded[i].text for i in ids if i in loaded}
-
-    matches = _synced().find(text, texts_of, exclude={exclude_id} if exclude_id else ())
-    return [Found(loaded[m.id], m.score, m.is_repeat) for m in matches]
+    matches = _synced().find(text, _embeddings_of, exclude={exclude_id} if exclude_id else ())
+    loaded = {r.id: r for r in db.session.scalars(
+        sa.select(Recommendation).where(Recommendation.id.in_([m.id for m in matches])))}
+    return [Found(loaded[m.id], m.score, m.is_repeat) for m in matches if m.id in loaded]

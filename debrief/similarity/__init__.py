@@ -8,6 +8,9 @@ the `recommendation_vectors` table.
     encoder            MiniLM vectors: one per text, and one per word piece in context
     index              the nearest RETRIEVE texts by sentence vector
     scoring            each compared word by word, scored in [0, 1], flagged at THRESHOLD
+
+A text is encoded once, when it is written: its `Embedding` keeps the sentence vector for the index
+and the word-piece vectors for the word-by-word comparison, so a check encodes only its own text.
 """
 from __future__ import annotations
 
@@ -25,14 +28,32 @@ RETRIEVE = 12  # candidates compared word by word
 SHOWN = 5      # matches returned
 
 
+def quantise(vectors: np.ndarray) -> np.ndarray:
+    """Word-piece vectors as int8, each scaled to its largest component (384 bytes a word piece;
+    only their directions matter, so nothing else needs keeping)."""
+    largest = np.maximum(np.abs(vectors).max(1, keepdims=True), 1e-12)
+    return np.rint(vectors / largest * 127).astype(np.int8)
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = vectors.astype(np.float32)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
 @dataclass(frozen=True)
 class Embedding:
     vector: np.ndarray      # float16, unit length
     token_ids: np.ndarray   # uint16 word-piece ids
+    word_vectors: np.ndarray | None = None  # int8 (word pieces × DIMENSIONS), see quantise
 
     @classmethod
-    def from_bytes(cls, vector: bytes, token_ids: bytes) -> "Embedding":
-        return cls(np.frombuffer(vector, dtype=np.float16), np.frombuffer(token_ids, dtype=np.uint16))
+    def from_bytes(cls, vector: bytes, token_ids: bytes, word_vectors: bytes | None = None) -> "Embedding":
+        ids = np.frombuffer(token_ids, dtype=np.uint16)
+        words = None if word_vectors is None else np.frombuffer(word_vectors, dtype=np.int8).reshape(len(ids), -1)
+        return cls(np.frombuffer(vector, dtype=np.float16), ids, words)
+
+    def words(self) -> scoring.Words:
+        return scoring.Words(self.token_ids.astype(np.int64), unit_rows(self.word_vectors))
 
 
 @dataclass(frozen=True)
@@ -45,7 +66,8 @@ class Match:
 def embed(texts: list[str], encoder: Encoder | None = None) -> list[Embedding]:
     """What the index keeps of each text."""
     pooled, words = (encoder or shared()).encode_with_tokens([prepare(text) for text in texts])
-    return [Embedding(vector.astype(np.float16), ids.astype(np.uint16)) for vector, (ids, _) in zip(pooled, words)]
+    return [Embedding(vector.astype(np.float16), ids.astype(np.uint16), quantise(vectors))
+            for vector, (ids, vectors) in zip(pooled, words)]
 
 
 class Corpus:
@@ -62,31 +84,31 @@ class Corpus:
     def add(self, item_id: int, embedding: Embedding, version: int = 0) -> None:
         self.index.add(item_id, embedding.vector, embedding.token_ids, version)
 
-    def add_texts(self, items: Iterable[tuple[int, str]]) -> None:
+    def add_texts(self, items: Iterable[tuple[int, str]]) -> dict[int, Embedding]:
+        """Encodes and adds texts; returns their embeddings by id."""
         items = list(items)
-        for (item_id, _), embedding in zip(items, embed([text for _, text in items], self.encoder)):
+        embeddings = dict(zip([item_id for item_id, _ in items], embed([text for _, text in items], self.encoder)))
+        for item_id, embedding in embeddings.items():
             self.add(item_id, embedding)
+        return embeddings
 
-    def word_matches(self, text: str, texts_of: Callable[[list[int]], dict[int, str]],
+    def word_matches(self, text: str, embeddings_of: Callable[[list[int]], dict[int, Embedding]],
                      exclude: Iterable[int] = ()) -> list[tuple[int, scoring.WordMatch]]:
-        """The nearest candidates with their word-by-word match, before scoring."""
+        """The nearest candidates with their word-by-word match, before scoring. `embeddings_of`
+        gives the stored embeddings of the ids it is asked for (those it knows)."""
         pooled, (query_words,) = self.encoder.encode_with_tokens([prepare(text)])
         nearest = self.index.nearest(pooled[0], RETRIEVE, set(exclude))
-        known = texts_of([item_id for item_id, _ in nearest])
-        ids = [item_id for item_id, _ in nearest if item_id in known]
-        if not ids:
-            return []
-        _, candidate_words = self.encoder.encode_with_tokens([prepare(known[item_id]) for item_id in ids])
+        known = embeddings_of([item_id for item_id, _ in nearest])
         rarity = self.index.rarity()
         query = scoring.Words(*query_words)
-        return [(item_id, scoring.word_match(query, scoring.Words(*words), rarity))
-                for item_id, words in zip(ids, candidate_words)]
+        return [(item_id, scoring.word_match(query, known[item_id].words(), rarity))
+                for item_id, _ in nearest if item_id in known]
 
-    def find(self, text: str, texts_of: Callable[[list[int]], dict[int, str]],
+    def find(self, text: str, embeddings_of: Callable[[list[int]], dict[int, Embedding]],
              exclude: Iterable[int] = ()) -> list[Match]:
         """Up to SHOWN earlier recommendations, best first, each with its score and whether it is
         flagged as a repeat."""
-        compared = self.word_matches(text, texts_of, exclude)
+        compared = self.word_matches(text, embeddings_of, exclude)
         if not compared:
             return []
         scored = scoring.scores([match for _, match in compared])
