@@ -2,6 +2,7 @@
 from flask import Flask
 
 from debrief.cli.demo import demo_command
+from debrief.cli.jobs import jobs_group
 from debrief.cli.seed import seed_command
 from debrief.cli.users import users_group
 
@@ -10,3 +11,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(seed_command)
+    app.cli.add_command(jobs_group)

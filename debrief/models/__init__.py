@@ -15,7 +15,7 @@ from debrief.models.partners import (
 from debrief.models.reference import IncidentType
 from debrief.models.repeats import RecommendationVector, RepeatDecision, RepeatLink
 from debrief.models.staff import ROLE_LABELS, ApiToken, Role, User, UserRole
-from debrief.models.types import UTCDateTime, utcnow
+from debrief.models.types import UTCDateTime, as_if_now, utcnow
 
 __all__ = [
     "BoardDecision", "LearningProduct", "Lesson", "LessonCategory", "Priority", "Recommendation",
@@ -24,5 +24,5 @@ __all__ = [
     "AGENCY_TYPE_LABELS", "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
     "LABELS", "ROLE_LABELS", "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
     "DebriefTheme", "IncidentType", "MeetingAttendee", "Relationship", "Role", "Theme", "User", "UserRole",
-    "UTCDateTime", "VictimSex", "Weapon", "utcnow",
+    "UTCDateTime", "VictimSex", "Weapon", "as_if_now", "utcnow",
 ]

@@ -56,6 +56,7 @@ class Clock(db.Model):
 
     debrief: Mapped["Debrief | None"] = relationship()  # noqa: F821  (models/debriefs.py)
     recommendation: Mapped["Recommendation | None"] = relationship()  # noqa: F821  (models/learning.py)
+    invitation: Mapped["Invitation | None"] = relationship()  # noqa: F821  (models/partners.py)
 
     def state_at(self, now: datetime) -> ClockState:
         if self.met_at is not None:

@@ -69,6 +69,10 @@ class Invitation(db.Model):
     contact_name: Mapped[str | None] = mapped_column(sa.String(120))
     # SHA-256 of the secret in the link. The secret itself is never stored.
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # A reminder carries a new link (the first one's secret is gone); the link it replaced keeps
+    # working, so a partner who opens the first email is not turned away.
+    previous_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invited_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,14 +1,33 @@
 """Column types shared by the models."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
 
+_as_if: ContextVar[datetime | None] = ContextVar("as_if", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now, in UTC; or the moment `as_if_now` set, for a `jobs tick --now` drill."""
+    return _as_if.get() or datetime.now(timezone.utc)
+
+
+@contextmanager
+def as_if_now(at: datetime) -> Iterator[None]:
+    """Within this block every rule reads the time as `at` (a tick run as if it were then)."""
+    if at.tzinfo is None:
+        raise ValueError("as_if_now needs an aware datetime")
+    token = _as_if.set(at)
+    try:
+        yield
+    finally:
+        _as_if.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

@@ -93,6 +93,16 @@ def _invitation_email(invitation: Invitation, debrief: Debrief, clock: Clock | N
     )
 
 
+def new_link(invitation: Invitation, now: datetime) -> str:
+    """A new secret link for a reminder (the first link's secret was never kept). The link it
+    replaces keeps working; one older than that stops."""
+    token = secrets.token_urlsafe(32)
+    invitation.previous_token_hash, invitation.token_hash = invitation.token_hash, _digest(token)
+    invitation.last_reminded_at = now
+    audit.record(None, "invitation_reminded", "invitation", invitation.id, debrief_id=invitation.debrief_id)
+    return link(token)
+
+
 def _day(value: date) -> str:
     return f"{value:%A} {value.day} {value:%B %Y}"
 
@@ -100,7 +110,9 @@ def _day(value: date) -> str:
 def for_partner(token: str) -> Invitation:
     """The invitation behind a link, if it may still be used. Unknown or tampered: NotFound (404).
     Expired or revoked: Gone (410), naming who to contact, with the refusal added to the history."""
-    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == _digest(token)))
+    digest = _digest(token)
+    invitation = db.session.scalar(sa.select(Invitation).where(
+        sa.or_(Invitation.token_hash == digest, Invitation.previous_token_hash == digest)))
     if invitation is None:
         raise NotFound("This link is not recognised. Check it was copied in full from your email.")
     current = state(invitation)

@@ -1,7 +1,7 @@
-"""Administration: staff users and their roles."""
+"""Administration: staff users and their roles; the outbox of emails that could not be sent."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -12,9 +12,10 @@ from wtforms import BooleanField, PasswordField, SelectMultipleField, StringFiel
 from debrief.extensions import db
 from debrief.models import ROLE_LABELS, User
 from debrief.permissions import Rule, permission_required
-from debrief.services import accounts
+from debrief.services import accounts, notifications
 from debrief.services.errors import RuleBroken
 from debrief.web.forms import save
+from debrief.web.paging import page_number, within_pages
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -133,3 +134,29 @@ def _change_access(user_id: int, change, message: str):
             db.session.commit()
             flash(message.format(user.name), "success")
     return redirect(url_for("admin.users"))
+
+
+@admin.route("/outbox")
+@permission_required(Rule.MANAGE_USERS)
+def outbox():
+    emails = within_pages(lambda n: notifications.needing_attention(n, 25), page_number())
+    return render_template("admin/outbox.html", title="Outbox", emails=emails, counts=notifications.counts(),
+                           max_attempts=notifications.MAX_ATTEMPTS, confirm=ConfirmForm())
+
+
+@admin.route("/outbox/<int:email_id>/retry", methods=["POST"])
+@permission_required(Rule.MANAGE_USERS)
+def retry_email(email_id: int):
+    email = notifications.get(email_id)
+    if email is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            notifications.retry(email, actor=current_user)
+        except RuleBroken as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"The email to {email.to_address} is queued again and is being sent now.", "success")
+    return redirect(url_for("admin.outbox"))

@@ -1,0 +1,56 @@
+"""Scheduled jobs, run by one scheduler process (`flask jobs run`), never by web workers.
+
+A job is a thin call into a service with the time it runs as; the rules are in the services
+(reminders.py decides what is due, notifications.py delivers the outbox). Each job is its own
+transaction. `tick` runs every job once, as if it were a given time, for cron, drills and tests.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from debrief.extensions import db
+from debrief.models import as_if_now
+from debrief.services import notifications, reminders
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every_seconds: int
+    run: Callable[[datetime], object]
+
+
+# In order: a tick delivers last what the reminders queued.
+JOBS = (
+    Job("reminders", 600, reminders.send_due),
+    Job("outbox", 60, notifications.deliver_due),
+)
+
+
+def run_job(job: Job, now: datetime) -> object:
+    """One run of a job as if it were `now`, committed; a failure is logged and rolled back, and
+    the next run starts afresh from the stored state."""
+    started = time.perf_counter()
+    try:
+        with as_if_now(now):
+            result = job.run(now)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("Job %s failed; it runs again on schedule", job.name)
+        raise
+    finally:
+        db.session.remove()
+    log.info("Job %s done in %.0f ms: %s", job.name, (time.perf_counter() - started) * 1000, result)
+    return result
+
+
+def tick(now: datetime) -> dict[str, object]:
+    """Every job once, as if it were `now`; returns what each did."""
+    return {job.name: run_job(job, now) for job in JOBS}

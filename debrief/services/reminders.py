@@ -1,0 +1,346 @@
+"""Reminders and escalations: who is chased, about what, and when.
+
+Every rule decides from stored state only (due dates, clock states, whether the invitation was
+answered) and names each email with an idempotency key that says what it is about and for which
+due date or day, e.g. `due-in-7:<recommendation>:<due date>`. The outbox refuses a key it already
+holds, so a pass run twice sends nothing new, a pass missed for a day is caught up once by the next
+(the key of a day that has gone is never made again), and a moved due date is reminded afresh.
+
+What goes, in the morning (from SEND_FROM, London time):
+- a partner who has not answered: INVITATION_WORKING_DAYS before their contribution deadline
+  (with a new link: the first link's secret was never kept);
+- a debrief's reviewer: each of its clocks due within DUE_SOON_DAYS, and each overdue;
+- an owner: their response due within DUE_SOON_DAYS; the recommendation due within DUE_AHEAD_DAYS
+  and on the day; and one daily digest of everything of theirs that is overdue;
+- the board chair (BOARD_CHAIR_EMAIL, and every active board user marked chair): once a week from
+  Monday morning, everything overdue, awaiting closure, and repeats of implemented recommendations.
+
+Each pass reads only what is due: rows found through the due-date indexes, and per-item reminders
+looked for no further back than CATCH_UP (the digest and the weekly escalation cover what is older).
+Bodies are plain and short, name the item by its reference, link to the page where the action is
+done, and carry no incident detail: email is not a secure channel.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import joinedload
+
+from debrief.extensions import db
+from debrief.models import Clock, Debrief, Invitation, OutboxEmail, Recommendation, Role, User, UserRole
+from debrief.services import clocks, invitations, notifications, repeats
+from debrief.services import recommendations as recommendation_service
+from debrief.services.clock_calendar import LONDON, end_of_day, london_date
+from debrief.services.recommendation_lifecycle import Status
+
+SEND_FROM = time(7, 0)
+INVITATION_WORKING_DAYS = 3
+DUE_SOON_DAYS = 2
+DUE_AHEAD_DAYS = 7
+CATCH_UP = timedelta(days=14)
+LISTED = 20  # items named in a digest or an escalation; the rest are counted, with a link
+
+STILL_TO_DO = (Status.OPEN.value, Status.IN_PROGRESS.value)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    key: str
+    to: str
+    subject: str
+    body: str
+    secret_link: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something a rule found due: its key, and how to write the email if the key is new."""
+
+    key: str
+    write: Callable[[], Reminder]
+
+
+def send_due(now: datetime) -> dict[str, int]:
+    """Queues every reminder due at `now` that has not been queued before; returns how many of each
+    kind. Before SEND_FROM (London) nothing is queued: people are reminded in the morning."""
+    if now.astimezone(LONDON).time() < SEND_FROM:
+        return {}
+    today = london_date(now)
+    queued = {}
+    for name, rule in RULES:
+        candidates = rule(now, today)
+        queued[name] = _queue_new(candidates)
+    return queued
+
+
+def _queue_new(candidates: list[Candidate]) -> int:
+    """Writes and queues the candidates whose key the outbox does not hold yet."""
+    held: set[str] = set()
+    keys = [c.key for c in candidates]
+    for start in range(0, len(keys), 1000):
+        held.update(db.session.scalars(
+            sa.select(OutboxEmail.idempotency_key).where(OutboxEmail.idempotency_key.in_(keys[start:start + 1000]))))
+    new = [c for c in candidates if c.key not in held]
+    for candidate in new:
+        reminder = candidate.write()
+        notifications.queue(key=reminder.key, to=reminder.to, subject=reminder.subject, body=reminder.body,
+                            secret_link=reminder.secret_link)
+    return len(new)
+
+
+def _url(path: str) -> str:
+    return f"{current_app.config['BASE_URL']}{path}"
+
+
+def _day(value: date) -> str:
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def _hello(name: str | None) -> str:
+    return f"Hello {name},\n\n" if name else "Hello,\n\n"
+
+
+# Partners ---------------------------------------------------------------------------------------
+
+
+def unanswered_invitations(now: datetime, today: date) -> list[Candidate]:
+    """Invitations not answered, neither withdrawn nor expired, whose contribution deadline is at
+    most INVITATION_WORKING_DAYS working days away (or has passed: a missed reminder still goes)."""
+    horizon = clocks.calendar().add_working_days(today, INVITATION_WORKING_DAYS)
+    oldest = now - timedelta(days=current_app.config["INVITATION_EXPIRY_DAYS"])  # older ones have expired
+    rows = db.session.execute(
+        sa.select(Invitation, Clock.due_date)
+        .join(Clock, Clock.invitation_id == Invitation.id)
+        .options(joinedload(Invitation.debrief), joinedload(Invitation.invited_by))
+        .where(Clock.met_at.is_(None), Clock.paused_at.is_(None), Clock.due_at.is_not(None),
+               Clock.due_at > oldest, Clock.due_at <= end_of_day(horizon),
+               Invitation.responded_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+    ).all()
+    return [Candidate(f"invitation-reminder:{invitation.id}:{due}",
+                      lambda invitation=invitation, due=due: _invitation_reminder(invitation, due, now))
+            for invitation, due in rows]
+
+
+def _invitation_reminder(invitation: Invitation, due: date, now: datetime) -> Reminder:
+    reviewer = invitation.invited_by
+    reference = invitation.debrief.reference
+    when = "was due on" if due < london_date(now) else "is due on"
+    return Reminder(
+        key=f"invitation-reminder:{invitation.id}:{due}", to=invitation.contact_email,
+        subject=f"Reminder: rapid debrief {reference}: your agency's response {when} {_day(due)}",
+        secret_link=invitations.new_link(invitation, now),
+        body=(f"{_hello(invitation.contact_name)}"
+              f"We asked {invitation.agency.name} to tell us about any contact you had with the people involved "
+              f"in rapid debrief {reference}, and what could be learned. We have not had your response yet; "
+              f"it {when} {_day(due)}.\n\n"
+              f"Open this link to respond (no account is needed):\n{notifications.LINK_PLACEHOLDER}\n\n"
+              "The link in our first email still works too. Please do not forward either.\n\n"
+              f"Questions: {reviewer.name}, {reviewer.email}\n"))
+
+
+# Reviewers: their debriefs' clocks --------------------------------------------------------------
+
+
+def _running_clocks():
+    return sa.and_(Clock.met_at.is_(None), Clock.paused_at.is_(None), Clock.due_at.is_not(None))
+
+
+def debrief_clocks(now: datetime, today: date) -> list[Candidate]:
+    """Each running clock of a debrief (partner contribution clocks included) due within
+    DUE_SOON_DAYS, and each overdue for no longer than CATCH_UP, to the debrief's reviewer."""
+    soon_until = end_of_day(today + timedelta(days=DUE_SOON_DAYS))
+    found = db.session.scalars(
+        sa.select(Clock)
+        .options(joinedload(Clock.debrief).joinedload(Debrief.reviewer),
+                 joinedload(Clock.invitation))
+        .where(_running_clocks(), Clock.debrief_id.is_not(None),
+               Clock.due_at > now - CATCH_UP, Clock.due_at <= soon_until)).all()
+    candidates = []
+    for clock in found:
+        kind = "clock-overdue" if clock.due_at < now else "clock-due-soon"
+        key = f"{kind}:{clock.id}:{clock.due_date}"
+        candidates.append(Candidate(key, lambda clock=clock, key=key: _clock_reminder(clock, key, now)))
+    return candidates
+
+
+def _clock_reminder(clock: Clock, key: str, now: datetime) -> Reminder:
+    debrief = clock.debrief
+    reviewer = debrief.reviewer
+    label = clock.label + (f" ({clock.invitation.agency.name})" if clock.invitation is not None else "")
+    overdue = clock.due_at < now
+    state = f"was due on {_day(clock.due_date)} and is overdue" if overdue else f"is due on {_day(clock.due_date)}"
+    return Reminder(
+        key=key, to=reviewer.email,
+        subject=f"{'Overdue' if overdue else 'Due soon'}: {label}, rapid debrief {debrief.reference}",
+        body=(f"{_hello(reviewer.name)}"
+              f"The deadline \"{label}\" for rapid debrief {debrief.reference} {state}.\n\n"
+              "Record when it was met, or extend or pause it with a reason, on the debrief's page:\n"
+              f"{_url(f'/debriefs/{debrief.id}')}\n"))
+
+
+# Owners: their recommendations ------------------------------------------------------------------
+
+
+def responses_due(now: datetime, today: date) -> list[Candidate]:
+    """Owners whose response to a recommendation is due within DUE_SOON_DAYS."""
+    soon_until = end_of_day(today + timedelta(days=DUE_SOON_DAYS))
+    rows = db.session.execute(
+        sa.select(Recommendation, Clock.due_date)
+        .join(Clock, Clock.recommendation_id == Recommendation.id)
+        .options(joinedload(Recommendation.owner))
+        .where(_running_clocks(), Clock.kind == "recommendation_response",
+               Clock.due_at >= now, Clock.due_at <= soon_until,
+               Recommendation.status == Status.OPEN.value, Recommendation.owner_id.is_not(None))).all()
+    return [Candidate(f"response-due:{recommendation.id}:{due}",
+                      lambda r=recommendation, due=due: _response_reminder(r, due))
+            for recommendation, due in rows]
+
+
+def _response_reminder(recommendation: Recommendation, due: date) -> Reminder:
+    owner = recommendation.owner
+    return Reminder(
+        key=f"response-due:{recommendation.id}:{due}", to=owner.email,
+        subject=f"Your response to {recommendation.reference} is due on {_day(due)}",
+        body=(f"{_hello(owner.name)}"
+              f"Recommendation {recommendation.reference} is allocated to you. Your response (your plan to "
+              f"carry it out) is due on {_day(due)}.\n\n"
+              f"Respond here: {_url(f'/recommendations/{recommendation.id}/respond')}\n"))
+
+
+def recommendations_due(now: datetime, today: date) -> list[Candidate]:
+    """Recommendations still the owner's to do that fall due within DUE_AHEAD_DAYS (one reminder),
+    and on the day (another)."""
+    found = db.session.scalars(
+        sa.select(Recommendation).options(joinedload(Recommendation.owner))
+        .where(Recommendation.status.in_(STILL_TO_DO), Recommendation.owner_id.is_not(None),
+               Recommendation.due_date >= today,
+               Recommendation.due_date <= today + timedelta(days=DUE_AHEAD_DAYS))).all()
+    candidates = []
+    for recommendation in found:
+        kind = "due-today" if recommendation.due_date == today else "due-in-7"
+        key = f"{kind}:{recommendation.id}:{recommendation.due_date}"
+        candidates.append(Candidate(key, lambda r=recommendation, key=key: _due_reminder(r, key, today)))
+    return candidates
+
+
+def _due_reminder(recommendation: Recommendation, key: str, today: date) -> Reminder:
+    owner = recommendation.owner
+    due = recommendation.due_date
+    when = "today" if due == today else f"on {_day(due)}"
+    return Reminder(
+        key=key, to=owner.email, subject=f"{recommendation.reference} is due {when}",
+        body=(f"{_hello(owner.name)}"
+              f"Recommendation {recommendation.reference}, allocated to you, is due {when}.\n\n"
+              "When it is done, say so with your evidence so the board can close it; if it needs longer, "
+              "ask for an extension:\n"
+              f"{_url(f'/recommendations/{recommendation.id}')}\n"))
+
+
+def overdue_digests(now: datetime, today: date) -> list[Candidate]:
+    """One email a day to each owner with anything overdue: past its due date, or their response
+    past due."""
+    response_overdue = sa.exists().where(
+        Clock.recommendation_id == Recommendation.id, Clock.kind == "recommendation_response",
+        Clock.met_at.is_(None), Clock.paused_at.is_(None), Clock.due_at < now)
+    overdue = sa.and_(Recommendation.status.in_(STILL_TO_DO), Recommendation.owner_id.is_not(None),
+                      sa.or_(Recommendation.due_date < today,
+                             sa.and_(Recommendation.status == Status.OPEN.value, response_overdue)))
+    owners = db.session.scalars(sa.select(Recommendation.owner_id).where(overdue).distinct()).all()
+    return [Candidate(f"overdue-digest:{owner_id}:{today}",
+                      lambda owner_id=owner_id: _digest(owner_id, overdue, today))
+            for owner_id in owners]
+
+
+def _digest(owner_id: int, overdue, today: date) -> Reminder:
+    owner = db.session.get(User, owner_id)
+    query = sa.select(Recommendation).where(overdue, Recommendation.owner_id == owner_id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    listed = db.session.scalars(query.order_by(Recommendation.due_date, Recommendation.id).limit(LISTED)).all()
+    lines = [f"- {r.reference}, "
+             + (f"due on {_day(r.due_date)}" if r.due_date < today else "your response is overdue")
+             + f": {_url(f'/recommendations/{r.id}')}" for r in listed]
+    more = f"\n...and {total - len(listed)} more." if total > len(listed) else ""
+    return Reminder(
+        key=f"overdue-digest:{owner_id}:{today}", to=owner.email,
+        subject=f"{total} overdue recommendation{'s' if total != 1 else ''} allocated to you",
+        body=(f"{_hello(owner.name)}"
+              f"These recommendations allocated to you are overdue:\n\n" + "\n".join(lines) + more + "\n\n"
+              f"All your actions: {_url('/my-actions')}\n"))
+
+
+# The board chair --------------------------------------------------------------------------------
+
+
+def chairs() -> list[tuple[str, str | None]]:
+    """Who receives the weekly escalation: BOARD_CHAIR_EMAIL, and every active board user marked
+    as chair (each address once)."""
+    found: dict[str, str | None] = {}
+    configured = current_app.config.get("BOARD_CHAIR_EMAIL", "").strip().lower()
+    if configured:
+        found[configured] = None
+    for email, name in db.session.execute(
+            sa.select(User.email, User.name).join(UserRole, UserRole.user_id == User.id)
+            .where(User.is_board_chair.is_(True), User.active.is_(True), UserRole.role == Role.BOARD.value)
+            .order_by(User.id)):
+        found[email.lower()] = name
+    return list(found.items())
+
+
+def weekly_escalation(now: datetime, today: date) -> list[Candidate]:
+    """From Monday morning, once in each ISO week, to each chair."""
+    year, week, _ = today.isocalendar()
+    content: list[tuple[str, str]] = []  # written once for every chair
+
+    def write(address: str, name: str | None) -> Reminder:
+        if not content:
+            content.append(_escalation(today))
+        subject, body = content[0]
+        return Reminder(key=f"board-escalation:{address}:{year}-W{week:02d}", to=address, subject=subject,
+                        body=_hello(name) + body)
+
+    return [Candidate(f"board-escalation:{address}:{year}-W{week:02d}",
+                      lambda address=address, name=name: write(address, name))
+            for address, name in chairs()]
+
+
+def _escalation(today: date) -> tuple[str, str]:
+    summary = recommendation_service.board_summary()
+    did_not_stick = repeats.learning_did_not_stick(per_page=LISTED)
+    overdue = recommendation_service.search(overdue=True, per_page=LISTED)
+    awaiting = recommendation_service.awaiting_closure(per_page=LISTED)
+
+    def section(title: str, total: int, lines: Iterable[str]) -> str:
+        lines = list(lines)
+        more = f"\n...and {total - len(lines)} more." if total > len(lines) else ""
+        return f"{title} ({total}):\n" + ("\n".join(lines) if lines else "None.") + more + "\n\n"
+
+    body = (
+        f"The week's escalation for the governance board, {_day(today)}.\n\n"
+        + section("Repeats of recommendations closed as implemented: the learning did not stick",
+                  did_not_stick.total,
+                  (f"- {link.recommendation.reference} repeats {link.earlier.reference}: "
+                   f"{_url(f'/recommendations/{link.recommendation_id}')}" for link in did_not_stick.items))
+        + section("Overdue", overdue.total,
+                  (f"- {r.reference}, owner {r.owner.name if r.owner else 'none'}, due {_day(r.due_date)}: "
+                   f"{_url(f'/recommendations/{r.id}')}" for r in overdue.items))
+        + section("Awaiting the board's closure decision", awaiting.total,
+                  (f"- {r.reference}: {_url(f'/recommendations/{r.id}/close')}" for r in awaiting.items))
+        + f"Confirmed repeats still open: {summary.repeats}.\n\n"
+        f"The board's queue: {_url('/board')}\n")
+    subject = (f"Board escalation: {summary.overdue} overdue, {summary.awaiting_closure} awaiting closure, "
+               f"{summary.repeats_of_implemented} repeats of implemented recommendations")
+    return subject, body
+
+
+RULES: list[tuple[str, Callable[[datetime, date], list[Candidate]]]] = [
+    ("invitations not answered", unanswered_invitations),
+    ("debrief clocks", debrief_clocks),
+    ("responses due", responses_due),
+    ("recommendations due", recommendations_due),
+    ("overdue digests", overdue_digests),
+    ("board escalation", weekly_escalation),
+]
