@@ -18,7 +18,8 @@ around today), starts an SMTP sink on loopback (aiosmtpd, counting what it recei
    the same finding work as 2 over twice the rows.
 
 For each: the rows each rule found due, the emails queued and sent, the time deciding and the time
-delivering. The database is dropped at the end unless --keep is given.
+delivering. The database is dropped at the end unless --keep is given; --reuse starts again from
+the seed (it empties the outbox and removes the history an earlier run added).
 """
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ from debrief.services import reminders, seed  # noqa: E402
 from debrief.services.clock_calendar import LONDON, london_date  # noqa: E402
 
 TARGET_SECONDS = 2.0
+HISTORY = "Historic recommendation "  # the text of the closed recommendations added
 RECOMMENDATIONS_PER_DEBRIEF = 4.97
 
 
@@ -127,7 +129,7 @@ def add_closed_history(count: int, rng: random.Random) -> float:
     batch = []
     for n in range(count):
         due = date(year - 10, 1, 1) + timedelta(days=rng.randrange(9 * 365))
-        batch.append({"text": f"Historic recommendation {n}", "debrief_id": rng.choice(debrief_ids),
+        batch.append({"text": f"{HISTORY}{n}", "debrief_id": rng.choice(debrief_ids),
                       "due_date": due, "status": "closed", "closure_code": "implemented", "priority": "medium",
                       "source": "debrief", "version": 1,
                       "created_at": datetime.combine(due - timedelta(days=90), clock_time(9), LONDON),
@@ -157,7 +159,11 @@ def main() -> int:
         app = bench_app(url)
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, BOARD_CHAIR_EMAIL="chair@bench.invalid")
         with app.app_context():
-            if not options.reuse:
+            if options.reuse:  # start again from the seed: no email queued, no history added
+                db.session.execute(sa.delete(OutboxEmail))
+                db.session.execute(sa.delete(Recommendation).where(Recommendation.text.like(HISTORY + "%")))
+                db.session.commit()
+            else:
                 upgrade()
                 print(f"Seeding {debriefs:,} debriefs (seed {options.seed}) for about "
                       f"{options.recommendations:,} recommendations ...", flush=True)

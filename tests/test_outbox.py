@@ -79,7 +79,7 @@ def test_a_mail_server_that_is_down_loses_nothing_and_each_email_goes_once_it_is
 def test_a_crash_after_sending_resends_once_with_the_same_message_id(app, runner, read_db, mailbox, monkeypatch):
     queue(app)
 
-    def crash(email, now):
+    def crash(email_id, now):
         raise RuntimeError("the process died before the row was marked sent")
 
     monkeypatch.setattr(notifications, "_sent", crash)
@@ -101,9 +101,9 @@ def test_a_crash_after_sending_resends_once_with_the_same_message_id(app, runner
 def test_two_deliverers_never_send_the_same_email(app, mailbox):
     queue(app)
     with app.app_context():
-        email = db.session.scalars(sa.select(OutboxEmail)).one()
-        assert notifications._claim(email, T0)  # one deliverer has it
-        assert notifications.deliver([email], T0 + timedelta(seconds=1)) == 0  # the other finds it taken
+        email_id = db.session.scalars(sa.select(OutboxEmail.id)).one()
+        assert [row.id for row in notifications._claim([email_id], T0)] == [email_id]  # one deliverer has it
+        assert notifications.deliver([email_id], T0 + timedelta(seconds=1)) == 0  # the other finds it taken
     assert not mailbox
 
 
@@ -163,3 +163,21 @@ def test_only_a_failed_email_can_be_retried(app, make_user, browser_of, read_db,
     email_id = rows(read_db)[0].id
     response = admin.post(f"/admin/outbox/{email_id}/retry", data={"csrf_token": token}, follow_redirects=True)
     assert "Only an email that failed can be retried" in response.get_data(as_text=True)
+
+
+def test_welsh_and_emoji_arrive_intact_in_subject_body_and_sender(app, runner, mailbox):
+    sender = app.config["MAIL_DEFAULT_SENDER"]
+    app.config["MAIL_DEFAULT_SENDER"] = "Heddlu Dyfed-Powys ŵŷ <adolygu@heddlu.example>"
+    try:
+        with app.app_context(), as_if_now(T0):
+            notifications.queue(key="welsh", to="sian@heddlu.example",
+                                subject="Adolygiad cyflym: Siân, ŵŷ 🙂 & <b>", body="Llinell gyntaf ŵŷ 🙂\nAil linell & <b>")
+            db.session.commit()
+        assert tick(runner, T0).exit_code == 0
+    finally:
+        app.config["MAIL_DEFAULT_SENDER"] = sender
+    (message,) = mailbox
+    assert message["Subject"] == "Adolygiad cyflym: Siân, ŵŷ 🙂 & <b>"
+    assert message.get_content().rstrip("\n") == "Llinell gyntaf ŵŷ 🙂\nAil linell & <b>"
+    assert message["From"].addresses[0].display_name == "Heddlu Dyfed-Powys ŵŷ"
+    assert message["From"].addresses[0].addr_spec == "adolygu@heddlu.example"

@@ -209,7 +209,7 @@ def invited(client, staff, debrief, app):
 
 
 def test_an_unanswered_invitation_is_reminded_three_working_days_before_its_deadline(
-        client, runner, read_db, invited, mailbox):
+        client, runner, read_db, invited, mailbox, browser_of, debrief):
     first, answered = invited
 
     def respond(session):
@@ -230,7 +230,10 @@ def test_an_unanswered_invitation_is_reminded_three_working_days_before_its_dead
     with as_if_now(at(5)):
         for link in (new_link, first["url"]):  # the reminder's link works, and so does the first email's
             assert client.get(urlsplit(link).path).status_code == 200
-    assert read_db(lambda s: s.get(Invitation, first["id"]).last_reminded_at) is not None
+    reminded = read_db(lambda s: s.get(Invitation, first["id"]).last_reminded_at)
+    assert reminded == at(4).astimezone(timezone.utc)
+    page = browser_of(EMAIL["reviewer"]).get(f"/debriefs/{debrief['id']}").get_data(as_text=True)
+    assert "reminded 4 March 2026" in page  # the reviewer sees that the partner was chased
     stored = read_db(lambda s: s.scalars(sa.select(OutboxEmail).where(
         OutboxEmail.idempotency_key.like("invitation-reminder:%"))).one())
     assert stored.sealed_link is None and new_link.rsplit("/", 1)[1] not in stored.body  # the secret is not kept

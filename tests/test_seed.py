@@ -491,6 +491,17 @@ def test_every_seeded_recommendation_has_its_vectors_and_is_found_as_a_repeat(ap
                    for recommendation_id, score, is_repeat in first), (text, first)
 
 
+def test_the_tick_benchmark_runs_end_to_end_at_a_small_size(tmp_path):
+    server = os.environ.get("TEST_DATABASE_URL", "").strip() or f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "jobs_tick.py"), "--recommendations", "300", "--database-url", server],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for figure in ("1. first tick ever", "3. tomorrow 09:00 (the day's tick)", "twice the recommendations",
+                   "The day's tick at", "The SMTP sink received"):
+        assert figure in result.stdout, result.stdout
+
+
 def test_the_repeat_benchmark_runs_end_to_end_at_a_small_size(tmp_path):
     server = os.environ.get("TEST_DATABASE_URL", "").strip() or f"sqlite:///{tmp_path / 'bench.sqlite3'}"
     result = subprocess.run(

@@ -130,7 +130,12 @@ class Recommendation(db.Model):
     def reference(self) -> str:
         if self.reference_number is None:
             return self.source_reference or f"imported #{self.id}"
-        return f"REC-{self.reference_year}-{self.reference_number:04d}"
+        return self.numbered(self.reference_year, self.reference_number)
+
+    @staticmethod
+    def numbered(year: int, number: int) -> str:
+        """This force's reference for its `number`th recommendation of `year`."""
+        return f"REC-{year}-{number:04d}"
 
 
 class RecommendationUpdate(db.Model):

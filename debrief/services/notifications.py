@@ -9,8 +9,9 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import formatdate
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, parseaddr
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
@@ -31,11 +32,18 @@ MAX_ATTEMPTS = 8
 SMTP_TIMEOUT = 10
 #: How long an attempt keeps an email from other deliverers (longer than any SMTP exchange).
 LEASE = timedelta(minutes=10)
+#: Emails sent between two commits of their outcome.
+MARK_EVERY = 25
 
 
 def _fernet() -> Fernet:
     digest = hashlib.sha256(b"rapid-debrief outbox link\0" + current_app.config["SECRET_KEY"].encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _row(key: str, to: str, subject: str, body: str, secret_link: str | None, reply_to: str | None) -> dict:
+    return {"idempotency_key": key, "to_address": to, "reply_to": reply_to, "subject": subject, "body": body,
+            "sealed_link": _fernet().encrypt(secret_link.encode()).decode() if secret_link else None}
 
 
 def queue(*, key: str, to: str, subject: str, body: str, secret_link: str | None = None,
@@ -45,34 +53,63 @@ def queue(*, key: str, to: str, subject: str, body: str, secret_link: str | None
     existing = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.idempotency_key == key))
     if existing is not None:
         return existing
-    email = OutboxEmail(
-        idempotency_key=key, to_address=to, reply_to=reply_to, subject=subject, body=body,
-        sealed_link=_fernet().encrypt(secret_link.encode()).decode() if secret_link else None,
-    )
+    email = OutboxEmail(**_row(key, to, subject, body, secret_link, reply_to))
     db.session.add(email)
     db.session.flush()
     g.setdefault("outbox_queued", []).append(email.id)
     return email
 
 
-def message_id(email: OutboxEmail) -> str:
+@dataclass(frozen=True)
+class Email:
+    """An email to queue in bulk (`queue_all`)."""
+
+    key: str
+    to: str
+    subject: str
+    body: str
+    secret_link: str | None = None
+    reply_to: str | None = None
+
+
+def queue_all(emails: list[Email]) -> None:
+    """Queues many emails in one statement (the scheduler's reminders). The caller has made sure
+    their keys are new; the unique key still refuses any that is not."""
+    if emails:
+        now = utcnow()
+        db.session.execute(sa.insert(OutboxEmail), [
+            {**_row(e.key, e.to, e.subject, e.body, e.secret_link, e.reply_to), "status": "pending", "attempts": 0,
+             "created_at": now, "next_attempt_at": now} for e in emails])
+
+
+def message_id(email) -> str:
     """The same for every attempt at one email, so a mail server or client can drop duplicates."""
     return f"<{hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:32]}@rapid-debrief.invalid>"
 
 
-def _message(email: OutboxEmail) -> EmailMessage:
+def _header(value: str) -> str | Header:
+    return value if value.isascii() else Header(value, "utf-8")
+
+
+def _address(value: str) -> str:
+    name, address = parseaddr(value)
+    return formataddr((name, address), charset="utf-8") if name else address
+
+
+def _message(email) -> MIMEText:
+    """The email as sent: plain text in UTF-8. Built with the email package's compat32 API, about
+    four times faster than EmailMessage's header registry: the scheduler sends hundreds at 07:00."""
     body = email.body
     if email.sealed_link:
         body = body.replace(LINK_PLACEHOLDER, _fernet().decrypt(email.sealed_link.encode()).decode())
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message = MIMEText(body, "plain", "utf-8")
+    message["From"] = _address(current_app.config["MAIL_DEFAULT_SENDER"])
     message["To"] = email.to_address
     if email.reply_to:
         message["Reply-To"] = email.reply_to
-    message["Subject"] = email.subject
+    message["Subject"] = _header(email.subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(email)
-    message.set_content(body)
     return message
 
 
@@ -86,38 +123,42 @@ def _smtp() -> smtplib.SMTP:
     return server
 
 
-def _failed(email: OutboxEmail, error: str, now: datetime) -> None:
-    email.last_error = error[:500]
-    if email.attempts >= MAX_ATTEMPTS:
-        email.status = "failed"
-    else:
-        email.next_attempt_at = now + timedelta(seconds=BACKOFF[min(email.attempts, len(BACKOFF)) - 1])
+def _failure(attempts: int, error: str, now: datetime) -> dict:
+    """The columns of an email whose `attempts`th attempt failed: tried again later, or given up."""
+    if attempts >= MAX_ATTEMPTS:
+        return {"status": "failed", "last_error": error[:500]}
+    return {"last_error": error[:500], "next_attempt_at": now + timedelta(seconds=BACKOFF[min(attempts, len(BACKOFF)) - 1])}
 
 
-def _claim(email: OutboxEmail, now: datetime) -> bool:
-    """Takes a pending, due email for one attempt, committed before anything is sent: whoever else
-    delivers (the scheduler, another request) sees it as not due for LEASE. An attempt cut short by
-    a crash is made again when the lease runs out."""
+def _claim(ids: list[int], now: datetime) -> list[sa.Row]:
+    """Takes those of the emails `ids` that are pending and due, for one attempt each, committed
+    before anything is sent: whoever else delivers (the scheduler, another request) sees them as not
+    due for LEASE. An attempt cut short by a crash is made again when the lease runs out. Returns
+    what sending them needs, oldest first."""
+    if not ids:
+        return []
     claimed = db.session.execute(
         sa.update(OutboxEmail)
-        .where(OutboxEmail.id == email.id, OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now)
+        .where(OutboxEmail.id.in_(ids), OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now)
         .values(attempts=OutboxEmail.attempts + 1, next_attempt_at=now + LEASE)
-        .execution_options(synchronize_session=False)).rowcount == 1
+        .returning(OutboxEmail.id, OutboxEmail.idempotency_key, OutboxEmail.to_address, OutboxEmail.reply_to,
+                   OutboxEmail.subject, OutboxEmail.body, OutboxEmail.sealed_link, OutboxEmail.attempts)
+        .execution_options(synchronize_session=False)).all()
     db.session.commit()
-    return claimed
+    return sorted(claimed, key=lambda row: row.id)
 
 
-def deliver(emails: list[OutboxEmail], now: datetime | None = None) -> int:
-    """Sends the given emails that are pending and due, over one SMTP connection; returns how many
-    went. Each is claimed, sent, and marked sent (or left waiting with its error and a later next
-    attempt), with a commit after each step.
+def deliver(ids: list[int], now: datetime | None = None) -> int:
+    """Sends those of the emails `ids` that are pending and due, over one SMTP connection; returns
+    how many went. They are claimed first; then sent, and marked sent (or left waiting with their
+    error and a later next attempt) MARK_EVERY at a time.
 
     The guarantee is at least once: if the process dies after the mail server has accepted an email
     and before it is marked sent, the email is sent again when its lease runs out, with the same
     Message-ID (derived from its idempotency key), by which mail servers and clients can tell it is
-    the same email. Nothing is sent twice otherwise."""
+    the same email: at most the MARK_EVERY emails of one batch. Nothing is sent twice otherwise."""
     now = now or utcnow()
-    claimed = [email for email in emails if _claim(email, now)]
+    claimed = _claim(ids, now)
     if not claimed:
         return 0
     try:
@@ -126,28 +167,51 @@ def deliver(emails: list[OutboxEmail], now: datetime | None = None) -> int:
         log.warning("Mail server %s:%s unavailable: %s", current_app.config["MAIL_SERVER"],
                     current_app.config["MAIL_PORT"], type(error).__name__)
         for email in claimed:
-            _failed(email, f"Mail server unavailable: {error}", now)
+            _record(email.id, _failure(email.attempts, f"Mail server unavailable: {error}", now))
         db.session.commit()
         return 0
     sent = 0
     with server:
-        for email in claimed:
-            try:
-                server.send_message(_message(email))
-            except InvalidToken:
-                email.status = "failed"
-                email.last_error = "Its link could not be decrypted (SECRET_KEY changed); send a new invitation."
-            except (OSError, smtplib.SMTPException) as error:
-                _failed(email, str(error), now)
-            else:
-                _sent(email, now)
-                sent += 1
-            db.session.commit()
+        for start in range(0, len(claimed), MARK_EVERY):
+            went = []
+            for email in claimed[start:start + MARK_EVERY]:
+                try:
+                    server.send_message(_message(email))
+                except InvalidToken:
+                    _record(email.id, {"status": "failed", "last_error": (
+                        "Its link could not be decrypted (SECRET_KEY changed); send a new invitation.")})
+                except (OSError, smtplib.SMTPException) as error:
+                    _record(email.id, _failure(email.attempts, str(error), now))
+                except Exception as error:  # e.g. an address the email library refuses: this email only
+                    log.warning("Email %s could not be sent: %s", email.id, type(error).__name__)
+                    _record(email.id, _failure(email.attempts, f"Could not be sent: {type(error).__name__}", now))
+                else:
+                    went.append(email.id)
+            _sent(went, now)
+            _commit_without_waiting_for_the_disk()
+            sent += len(went)
     return sent
 
 
-def _sent(email: OutboxEmail, now: datetime) -> None:
-    email.status, email.sent_at, email.sealed_link, email.last_error = "sent", now, None, None
+def _record(email_id: int, values: dict) -> None:
+    db.session.connection().execute(sa.update(OutboxEmail).where(OutboxEmail.id == email_id).values(**values))
+
+
+def _sent(email_ids: list[int], now: datetime) -> None:
+    if email_ids:
+        db.session.connection().execute(
+            sa.update(OutboxEmail).where(OutboxEmail.id.in_(email_ids))
+            .values(status="sent", sent_at=now, sealed_link=None, last_error=None))
+
+
+def _commit_without_waiting_for_the_disk() -> None:
+    """Commits a batch's outcomes. On PostgreSQL the commit does not wait for its WAL to reach the
+    disk: the outcome is safe from this process dying, and a crash of the database server itself
+    could lose the last fraction of a second of them, so those emails would go again with the same
+    Message-ID, as the delivery guarantee already allows."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
+    db.session.commit()
 
 
 def deliver_queued_in_this_request() -> None:
@@ -156,7 +220,7 @@ def deliver_queued_in_this_request() -> None:
     if not ids:
         return
     try:
-        deliver(list(db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.id.in_(ids)))))
+        deliver(ids)
     except Exception:  # never let email break the answer to a request that already succeeded
         db.session.rollback()
         log.exception("Delivering the outbox after a request failed; the rows stay pending")
@@ -168,12 +232,12 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> int:
     now = now or utcnow()
     sent = 0
     while True:
-        emails = list(db.session.scalars(
-            sa.select(OutboxEmail).where(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now)
+        ids = list(db.session.scalars(
+            sa.select(OutboxEmail.id).where(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now)
             .order_by(OutboxEmail.id).limit(limit)))
-        if not emails:
+        if not ids:
             return sent
-        sent += deliver(emails, now)
+        sent += deliver(ids, now)
 
 
 # For administrators ------------------------------------------------------------------------------

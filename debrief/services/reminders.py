@@ -49,7 +49,6 @@ STILL_TO_DO = (Status.OPEN.value, Status.IN_PROGRESS.value)
 
 @dataclass(frozen=True)
 class Reminder:
-    key: str
     to: str
     subject: str
     body: str
@@ -85,10 +84,12 @@ def _queue_new(candidates: list[Candidate]) -> int:
         held.update(db.session.scalars(
             sa.select(OutboxEmail.idempotency_key).where(OutboxEmail.idempotency_key.in_(keys[start:start + 1000]))))
     new = [c for c in candidates if c.key not in held]
+    emails = []
     for candidate in new:
         reminder = candidate.write()
-        notifications.queue(key=reminder.key, to=reminder.to, subject=reminder.subject, body=reminder.body,
-                            secret_link=reminder.secret_link)
+        emails.append(notifications.Email(candidate.key, reminder.to, reminder.subject, reminder.body,
+                                          reminder.secret_link))
+    notifications.queue_all(emails)
     return len(new)
 
 
@@ -130,7 +131,7 @@ def _invitation_reminder(invitation: Invitation, due: date, now: datetime) -> Re
     reference = invitation.debrief.reference
     when = "was due on" if due < london_date(now) else "is due on"
     return Reminder(
-        key=f"invitation-reminder:{invitation.id}:{due}", to=invitation.contact_email,
+        to=invitation.contact_email,
         subject=f"Reminder: rapid debrief {reference}: your agency's response {when} {_day(due)}",
         secret_link=invitations.new_link(invitation, now),
         body=(f"{_hello(invitation.contact_name)}"
@@ -159,22 +160,18 @@ def debrief_clocks(now: datetime, today: date) -> list[Candidate]:
                  joinedload(Clock.invitation))
         .where(_running_clocks(), Clock.debrief_id.is_not(None),
                Clock.due_at > now - CATCH_UP, Clock.due_at <= soon_until)).all()
-    candidates = []
-    for clock in found:
-        kind = "clock-overdue" if clock.due_at < now else "clock-due-soon"
-        key = f"{kind}:{clock.id}:{clock.due_date}"
-        candidates.append(Candidate(key, lambda clock=clock, key=key: _clock_reminder(clock, key, now)))
-    return candidates
+    return [Candidate(f"{'clock-overdue' if clock.due_at < now else 'clock-due-soon'}:{clock.id}:{clock.due_date}",
+                      lambda clock=clock: _clock_reminder(clock, now)) for clock in found]
 
 
-def _clock_reminder(clock: Clock, key: str, now: datetime) -> Reminder:
+def _clock_reminder(clock: Clock, now: datetime) -> Reminder:
     debrief = clock.debrief
     reviewer = debrief.reviewer
     label = clock.label + (f" ({clock.invitation.agency.name})" if clock.invitation is not None else "")
     overdue = clock.due_at < now
     state = f"was due on {_day(clock.due_date)} and is overdue" if overdue else f"is due on {_day(clock.due_date)}"
     return Reminder(
-        key=key, to=reviewer.email,
+        to=reviewer.email,
         subject=f"{'Overdue' if overdue else 'Due soon'}: {label}, rapid debrief {debrief.reference}",
         body=(f"{_hello(reviewer.name)}"
               f"The deadline \"{label}\" for rapid debrief {debrief.reference} {state}.\n\n"
@@ -203,7 +200,7 @@ def responses_due(now: datetime, today: date) -> list[Candidate]:
 def _response_reminder(recommendation: Recommendation, due: date) -> Reminder:
     owner = recommendation.owner
     return Reminder(
-        key=f"response-due:{recommendation.id}:{due}", to=owner.email,
+        to=owner.email,
         subject=f"Your response to {recommendation.reference} is due on {_day(due)}",
         body=(f"{_hello(owner.name)}"
               f"Recommendation {recommendation.reference} is allocated to you. Your response (your plan to "
@@ -219,20 +216,16 @@ def recommendations_due(now: datetime, today: date) -> list[Candidate]:
         .where(Recommendation.status.in_(STILL_TO_DO), Recommendation.owner_id.is_not(None),
                Recommendation.due_date >= today,
                Recommendation.due_date <= today + timedelta(days=DUE_AHEAD_DAYS))).all()
-    candidates = []
-    for recommendation in found:
-        kind = "due-today" if recommendation.due_date == today else "due-in-7"
-        key = f"{kind}:{recommendation.id}:{recommendation.due_date}"
-        candidates.append(Candidate(key, lambda r=recommendation, key=key: _due_reminder(r, key, today)))
-    return candidates
+    return [Candidate(f"{'due-today' if r.due_date == today else 'due-in-7'}:{r.id}:{r.due_date}",
+                      lambda r=r: _due_reminder(r, today)) for r in found]
 
 
-def _due_reminder(recommendation: Recommendation, key: str, today: date) -> Reminder:
+def _due_reminder(recommendation: Recommendation, today: date) -> Reminder:
     owner = recommendation.owner
     due = recommendation.due_date
     when = "today" if due == today else f"on {_day(due)}"
     return Reminder(
-        key=key, to=owner.email, subject=f"{recommendation.reference} is due {when}",
+        to=owner.email, subject=f"{recommendation.reference} is due {when}",
         body=(f"{_hello(owner.name)}"
               f"Recommendation {recommendation.reference}, allocated to you, is due {when}.\n\n"
               "When it is done, say so with your evidence so the board can close it; if it needs longer, "
@@ -250,23 +243,32 @@ def overdue_digests(now: datetime, today: date) -> list[Candidate]:
                       sa.or_(Recommendation.due_date < today,
                              sa.and_(Recommendation.status == Status.OPEN.value, response_overdue)))
     owners = db.session.scalars(sa.select(Recommendation.owner_id).where(overdue).distinct()).all()
-    return [Candidate(f"overdue-digest:{owner_id}:{today}",
-                      lambda owner_id=owner_id: _digest(owner_id, overdue, today))
+    by_owner: dict[int, list[tuple[int, int, int, date]]] = {}  # read once, for every digest to write
+    people: dict[int, User] = {}
+
+    def write(owner_id: int) -> Reminder:
+        if not by_owner:
+            people.update((u.id, u) for u in db.session.scalars(sa.select(User).where(User.id.in_(owners))))
+            for owner, *item in db.session.execute(
+                    sa.select(Recommendation.owner_id, Recommendation.id, Recommendation.reference_year,
+                              Recommendation.reference_number, Recommendation.due_date)
+                    .where(overdue).order_by(Recommendation.owner_id, Recommendation.due_date, Recommendation.id)):
+                by_owner.setdefault(owner, []).append(item)
+        return _digest(people[owner_id], by_owner.get(owner_id, []), today)
+
+    return [Candidate(f"overdue-digest:{owner_id}:{today}", lambda owner_id=owner_id: write(owner_id))
             for owner_id in owners]
 
 
-def _digest(owner_id: int, overdue, today: date) -> Reminder:
-    owner = db.session.get(User, owner_id)
-    query = sa.select(Recommendation).where(overdue, Recommendation.owner_id == owner_id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    listed = db.session.scalars(query.order_by(Recommendation.due_date, Recommendation.id).limit(LISTED)).all()
-    lines = [f"- {r.reference}, "
-             + (f"due on {_day(r.due_date)}" if r.due_date < today else "your response is overdue")
-             + f": {_url(f'/recommendations/{r.id}')}" for r in listed]
-    more = f"\n...and {total - len(listed)} more." if total > len(listed) else ""
+def _digest(owner: User, items: list, today: date) -> Reminder:
+    listed = items[:LISTED]
+    lines = [f"- {Recommendation.numbered(year, number)}, "
+             + (f"due on {_day(due)}" if due < today else "your response is overdue")
+             + f": {_url(f'/recommendations/{item_id}')}" for item_id, year, number, due in listed]
+    more = f"\n...and {len(items) - len(listed)} more." if len(items) > len(listed) else ""
     return Reminder(
-        key=f"overdue-digest:{owner_id}:{today}", to=owner.email,
-        subject=f"{total} overdue recommendation{'s' if total != 1 else ''} allocated to you",
+        to=owner.email,
+        subject=f"{len(items)} overdue recommendation{'s' if len(items) != 1 else ''} allocated to you",
         body=(f"{_hello(owner.name)}"
               f"These recommendations allocated to you are overdue:\n\n" + "\n".join(lines) + more + "\n\n"
               f"All your actions: {_url('/my-actions')}\n"))
@@ -299,8 +301,7 @@ def weekly_escalation(now: datetime, today: date) -> list[Candidate]:
         if not content:
             content.append(_escalation(today))
         subject, body = content[0]
-        return Reminder(key=f"board-escalation:{address}:{year}-W{week:02d}", to=address, subject=subject,
-                        body=_hello(name) + body)
+        return Reminder(to=address, subject=subject, body=_hello(name) + body)
 
     return [Candidate(f"board-escalation:{address}:{year}-W{week:02d}",
                       lambda address=address, name=name: write(address, name))
