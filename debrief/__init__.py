@@ -128,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     from debrief.web.assets import assets
     from debrief.web.auth import auth
     from debrief.web.clocks import clocks_bp
+    from debrief.web.dashboard import dashboard_bp
     from debrief.web.debriefs import debriefs_bp
     from debrief.web.formatting import register_formatting
     from debrief.web.home import home
@@ -142,7 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from debrief.web.workspaces import workspaces_bp
 
     for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, invitations_bp, recommendations_bp, imports_bp,
-                      workspaces_bp, reports_bp, admin, reference_bp, agencies_bp, partner, api):
+                      workspaces_bp, dashboard_bp, reports_bp, admin, reference_bp, agencies_bp, partner, api):
         app.register_blueprint(blueprint)
     register_navigation(app)
     register_formatting(app)

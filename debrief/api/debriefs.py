@@ -6,10 +6,12 @@ from flask import abort, g, request
 from debrief.api import api, shapes
 from debrief.api.auth import api_permission, json_body
 from debrief.api.reading import BodyReader, page_arguments
+from debrief import documents
+from debrief.documents import debrief_report
 from debrief.extensions import db
 from debrief.models import Debrief
 from debrief.permissions import Rule
-from debrief.services import clocks, debriefs
+from debrief.services import clocks, debriefs, exports
 from debrief.services.debriefs import Attendee, DebriefDetails
 
 TEXT_FIELDS = ("incident_type", "crime_reference", "operation_name", "area", "summary", "partner_briefing",
@@ -66,10 +68,23 @@ def list_debriefs():
     return shapes.page(result, shapes.debrief)
 
 
+@api.get("/debriefs.csv")
+@api_permission(Rule.READ_EVERYTHING)
+def export_debriefs():
+    return exports.download(exports.of_debriefs(status=request.args.get("status") or None))
+
+
 @api.get("/debriefs/<int:debrief_id>")
 @api_permission(Rule.READ_EVERYTHING)
 def get_debrief(debrief_id: int):
     return _full(debrief_or_404(debrief_id))
+
+
+@api.get("/debriefs/<int:debrief_id>/report.docx")
+@api_permission(Rule.READ_EVERYTHING)
+def debrief_report_document(debrief_id: int):
+    debrief = debrief_or_404(debrief_id)
+    return documents.response(debrief_report.build(debrief), debrief_report.filename(debrief))
 
 
 @api.patch("/debriefs/<int:debrief_id>")

@@ -9,10 +9,12 @@ from debrief.api import api, shapes
 from debrief.api.auth import api_permission, json_body
 from debrief.api.debriefs import debrief_or_404
 from debrief.api.reading import BodyReader, page_arguments
+from debrief import documents
+from debrief.documents import board_pack
 from debrief.extensions import db
 from debrief.models import Recommendation
 from debrief.permissions import Rule
-from debrief.services import learning_products, lessons, recommendations, repeats, similarity
+from debrief.services import exports, learning_products, lessons, recommendations, repeats, similarity
 from debrief.services.errors import ValidationFailed
 
 
@@ -70,15 +72,31 @@ def add_recommendation(debrief_id: int):
     return shapes.recommendation(record, full=True), 201
 
 
+def _list_filters() -> dict:
+    """`?status=`, `?owner=`, `?overdue=true`, `?repeat=true`: the list's filters, and its CSV's."""
+    args = request.args
+    return {"status": args.get("status") or None, "owner_email": args.get("owner") or None,
+            "overdue": args.get("overdue") == "true", "repeat": args.get("repeat") == "true"}
+
+
 @api.get("/recommendations")
 @api_permission(Rule.READ_RECOMMENDATIONS)
 def list_recommendations():
     page, per_page = page_arguments()
-    args = request.args
-    result = recommendations.search(status=args.get("status") or None, owner_email=args.get("owner") or None,
-                                    overdue=args.get("overdue") == "true", repeat=args.get("repeat") == "true",
-                                    page=page, per_page=per_page)
+    result = recommendations.search(**_list_filters(), page=page, per_page=per_page)
     return shapes.page(result, shapes.recommendation)
+
+
+@api.get("/recommendations.csv")
+@api_permission(Rule.READ_RECOMMENDATIONS)
+def export_recommendations():
+    return exports.download(exports.of_recommendations(**_list_filters()))
+
+
+@api.get("/lessons.csv")
+@api_permission(Rule.READ_EVERYTHING)
+def export_lessons():
+    return exports.download(exports.of_lessons())
 
 
 @api.post("/recommendations/check")
@@ -190,6 +208,19 @@ def update_product(product_id: int):
     learning_products.update(product, actor=g.actor, format_errors=reader.errors, **values)
     db.session.commit()
     return shapes.product(product)
+
+
+@api.get("/board/pack.docx")
+@api_permission(Rule.ANALYSE)
+def board_pack_document():
+    """?meeting=YYYY-MM-DD (default today) and ?since=YYYY-MM-DD (default: after the last pack)."""
+    reader = BodyReader(request.args.to_dict(), {"meeting", "since"})
+    meeting, since = reader.date("meeting") or recommendations.today(), reader.date("since")
+    if reader.errors:
+        raise ValidationFailed(reader.errors)
+    content = board_pack.build(meeting, since, g.actor)
+    db.session.commit()
+    return documents.response(content, board_pack.filename(meeting))
 
 
 @api.get("/board/summary")

@@ -251,6 +251,9 @@ def paths() -> dict:
     clock_id = [path_id("clock_id")]
     not_found = error("No such record")
     invalid = error("validation_error: a field is wrong; `fields` says which and why")
+    word = {"description": "The Word document, sent as an attachment",
+            "content": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document":
+                        {"schema": {"type": "string", "format": "binary"}}}}
     refused = error("invalid_transition: the deadline's state does not allow this")
 
     def clock_action(operation_id: str, summary: str, body: str, optional_body: bool = False) -> dict:
@@ -320,6 +323,30 @@ def paths() -> dict:
                         {"name": "owner", "in": "query", "schema": {"type": "string", "format": "email"}},
                         {"name": "overdue", "in": "query", "schema": enum(["true"])},
                         {"name": "repeat", "in": "query", "schema": enum(["true"])}, *PAGE_PARAMETERS])},
+        "/recommendations.csv": {"get": operation(
+            "exportRecommendations", "Every recommendation the list's filters choose, as a CSV file for Excel "
+                                     "(UTF-8 with a byte-order mark; cells that would run as formulas start with '). "
+                                     "Imported ones too: the Imported and Source columns say so", {
+                "200": {"description": "The CSV file, sent as an attachment",
+                        "content": {"text/csv": {"schema": {"type": "string"}}}}, "422": invalid},
+            parameters=[{"name": "status", "in": "query", "schema": enum(lifecycle.Status)},
+                        {"name": "owner", "in": "query", "schema": {"type": "string", "format": "email"}},
+                        {"name": "overdue", "in": "query", "schema": enum(["true"])},
+                        {"name": "repeat", "in": "query", "schema": enum(["true"])}])},
+        "/lessons.csv": {"get": operation(
+            "exportLessons", "Every lesson of every debrief, as a CSV file for Excel (as /recommendations.csv)", {
+                "200": {"description": "The CSV file, sent as an attachment",
+                        "content": {"text/csv": {"schema": {"type": "string"}}}}})},
+        "/debriefs/{debrief_id}/report.docx": {"get": operation(
+            "debriefReport", "The debrief report, as a Word document marked OFFICIAL-SENSITIVE (without the internal "
+                             "summary)", {"200": word, "404": not_found}, parameters=[path_id("debrief_id")])},
+        "/debriefs.csv": {"get": operation(
+            "exportDebriefs", "The debriefs the list's filter chooses, as a CSV file for Excel (as "
+                              "/recommendations.csv); without the internal summary or the partner briefing", {
+                "200": {"description": "The CSV file, sent as an attachment",
+                        "content": {"text/csv": {"schema": {"type": "string"}}}}, "422": invalid},
+            parameters=[{"name": "status", "in": "query", "schema": enum(["open", "meeting_held", "report_issued",
+                                                                          "monitoring", "closed"])}])},
         "/recommendations/check": {"post": operation(
             "checkRecommendation", "Earlier recommendations like this text, best first, and whether it repeats them", {
                 "200": answer("At most five matches", ref("RepeatMatches")), "422": invalid},
@@ -371,6 +398,14 @@ def paths() -> dict:
                 "200": answer("The product", ref("Product")), "404": not_found,
                 "409": error("invalid_transition: products only move forward"), "422": invalid},
             body="ProductChange", parameters=[path_id("product_id")])},
+        "/board/pack.docx": {"get": operation(
+            "boardPack", "The governance board pack for a meeting, as a Word document marked OFFICIAL-SENSITIVE; "
+                         "it covers the days since the last pack's meeting unless `since` is given", {
+                "200": word, "422": invalid},
+            parameters=[{"name": "meeting", "in": "query", "schema": {"type": "string", "format": "date"},
+                         "description": "The meeting's date (default today)"},
+                        {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"},
+                         "description": "The first day the pack covers (default: the day after the last pack's meeting)"}])},
         "/board/summary": {"get": operation("boardSummary", "The governance board's headline figures", {
             "200": answer("The summary", ref("BoardSummary"))})},
         "/deadlines/{clock_id}/met": clock_action("meetDeadline", "Mark a deadline met (default now)", "Met", True),

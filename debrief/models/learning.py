@@ -200,3 +200,4 @@ class BoardDecision(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     decided_by: Mapped[User] = relationship(lazy="joined")
+    recommendation: Mapped[Recommendation] = relationship(viewonly=True)

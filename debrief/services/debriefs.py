@@ -209,8 +209,15 @@ def search(*, status: str | None = None, reviewer: User | None = None, page: int
            per_page: int = 25) -> Page:
     """Debriefs, the most recently reported first. Lists show neither themes nor attendees, so those
     are not loaded."""
-    query = (sa.select(Debrief).options(noload(Debrief.theme_rows), noload(Debrief.attendees))
-             .order_by(Debrief.reported_at.desc(), Debrief.id.desc()))
+    query = matching(status=status, reviewer=reviewer).options(noload(Debrief.theme_rows),
+                                                               noload(Debrief.attendees))
+    return paginate(query, page, per_page, key=Debrief.id)
+
+
+def matching(*, status: str | None = None, reviewer: User | None = None) -> sa.Select:
+    """The debriefs the list's filters choose, the most recently reported first: for the list
+    (`search`) and its CSV export alike. An unknown status is refused here, before anything is read."""
+    query = sa.select(Debrief).order_by(Debrief.reported_at.desc(), Debrief.id.desc())
     if status:
         try:
             query = query.where(_status_condition(DebriefStatus(status)))
@@ -218,7 +225,7 @@ def search(*, status: str | None = None, reviewer: User | None = None, page: int
             raise ValidationFailed({"status": f"status must be one of {', '.join(s.value for s in DebriefStatus)}"}) from None
     if reviewer is not None:
         query = query.where(Debrief.reviewer_id == reviewer.id)
-    return paginate(query, page, per_page, key=Debrief.id)
+    return query
 
 
 def history(debrief: Debrief) -> list[AuditEvent]:

@@ -16,7 +16,9 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from debrief.extensions import db
-from debrief.models import Agency, Clock, Contribution, Debrief, Invitation, InvitationState, User, utcnow
+from debrief.models import (
+    Agency, Clock, Contribution, Debrief, DebriefTheme, Invitation, InvitationState, User, utcnow,
+)
 from debrief.services import agencies, audit, clocks, notifications
 from debrief.services import validation as check
 from debrief.services.clock_calendar import LONDON, end_of_day, start_of_day
@@ -218,10 +220,12 @@ class AgencyEngagement:
     never_answered: int
 
 
-def engagement(start: date, end: date, now: datetime | None = None) -> list[AgencyEngagement]:
-    """Per agency, for invitations sent from `start` to `end` (London dates, inclusive): how many
-    were sent, opened, answered, answered after their deadline, and never answered although their
-    deadline (or the link) has run out. Revoked invitations count as sent, never as unanswered."""
+def engagement(start: date, end: date, now: datetime | None = None, *, theme: str | None = None,
+               incident_type: str | None = None) -> list[AgencyEngagement]:
+    """Per agency, for invitations sent from `start` to `end` (London dates, inclusive), to debriefs
+    of `theme` and `incident_type` if given: how many were sent, opened, answered, answered after
+    their deadline, and never answered although their deadline (or the link) has run out. Revoked
+    invitations count as sent, never as unanswered."""
     now = now or utcnow()
     if end < start:
         raise ValidationFailed({"end": "The end of the period must be on or after its start"})
@@ -237,9 +241,19 @@ def engagement(start: date, end: date, now: datetime | None = None) -> list[Agen
                   count(unanswered))
         .join(Invitation, Invitation.agency_id == Agency.id)
         .outerjoin(Clock, Clock.invitation_id == Invitation.id)
-        .where(Invitation.created_at >= start_of_day(start), Invitation.created_at <= end_of_day(end))
+        .where(Invitation.created_at >= start_of_day(start), Invitation.created_at <= end_of_day(end),
+               *_of_debriefs(theme, incident_type))
         .group_by(Agency.name).order_by(Agency.name))
     return [AgencyEngagement(*row) for row in rows]
+
+
+def _of_debriefs(theme: str | None, incident_type: str | None) -> list:
+    conditions = []
+    if theme is not None:
+        conditions.append(Invitation.debrief_id.in_(sa.select(DebriefTheme.debrief_id).where(DebriefTheme.theme == theme)))
+    if incident_type is not None:
+        conditions.append(Invitation.debrief_id.in_(sa.select(Debrief.id).where(Debrief.incident_type_code == incident_type)))
+    return conditions
 
 
 @dataclass(frozen=True)

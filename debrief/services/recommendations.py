@@ -4,7 +4,7 @@ through the lifecycle (whose rules are in recommendation_lifecycle), and the wor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -341,10 +341,26 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
 # Lists and workspaces ------------------------------------------------------------------------------
 
 
+def decisions_between(start: datetime, end: datetime) -> list[BoardDecision]:
+    """The board's decisions from `start` to `end`, oldest first, with their recommendations."""
+    return list(db.session.scalars(
+        sa.select(BoardDecision).options(selectinload(BoardDecision.recommendation))
+        .where(BoardDecision.decided_at >= start, BoardDecision.decided_at <= end)
+        .order_by(BoardDecision.decided_at, BoardDecision.id)))
+
+
 def search(*, status: str | None = None, owner_email: str | None = None, overdue: bool = False,
            page: int = 1, per_page: int = 25, repeat: bool = False) -> Page:
+    query = matching(status=status, owner_email=owner_email, overdue=overdue, repeat=repeat)
+    return paginate(query.options(selectinload(Recommendation.lessons)), page, per_page, key=Recommendation.id)
+
+
+def matching(*, status: str | None = None, owner_email: str | None = None, overdue: bool = False,
+             repeat: bool = False) -> sa.Select:
+    """The recommendations the list's filters choose, soonest due first: for the list (`search`)
+    and its CSV export alike. A filter that makes no sense is refused here, before anything is read."""
     errors: dict[str, str] = {}
-    query = sa.select(Recommendation).options(selectinload(Recommendation.lessons))
+    query = sa.select(Recommendation)
     if status:
         check.choice(status, "status", errors, lifecycle.Status, label="a status")
         query = query.where(Recommendation.status == status)
@@ -357,7 +373,7 @@ def search(*, status: str | None = None, owner_email: str | None = None, overdue
         query = query.where(repeats.is_confirmed_repeat())
     if errors:
         raise ValidationFailed(errors)
-    return paginate(query.order_by(Recommendation.due_date, Recommendation.id), page, per_page, key=Recommendation.id)
+    return query.order_by(Recommendation.due_date, Recommendation.id)
 
 
 def of_debrief(debrief: Debrief) -> list[Recommendation]:
@@ -428,9 +444,17 @@ def _overdue():
     return sa.and_(Recommendation.status.in_(still_to_do), Recommendation.due_date < today())
 
 
-def board_summary() -> BoardSummary:
-    """The headline figures, counted in SQL."""
-    not_closed = sa.and_(Recommendation.status != lifecycle.Status.CLOSED.value, _tracked())
+def is_open():
+    """SQL: counted as open by the board: this force's own recommendations not yet closed (those
+    awaiting closure included: they wait on the board's decision)."""
+    return sa.and_(Recommendation.status != lifecycle.Status.CLOSED.value, _tracked())
+
+
+def board_summary(within=None) -> BoardSummary:
+    """The headline figures, counted in SQL. `within`, a condition on Recommendation (the board
+    dashboard's filter), narrows the recommendations counted; the unanswered invitations are about
+    partners, not recommendations, and are never narrowed."""
+    not_closed = is_open() if within is None else sa.and_(is_open(), within)
     is_overdue = _overdue()
     count = lambda condition: sa.func.count(sa.case((condition, 1)))  # noqa: E731
     # Both queries read only the rows not closed (a partial index): most recommendations are closed.
@@ -448,7 +472,7 @@ def board_summary() -> BoardSummary:
         .where(not_closed)
         .group_by(User.id, User.email, User.name)
         .order_by(count(is_overdue).desc(), sa.func.count().desc(), User.name))
-    repeated, did_not_stick = repeats.counts()
+    repeated, did_not_stick = repeats.counts(within)
     return BoardSummary(open=open_, overdue=overdue, awaiting_closure=awaiting, repeats=repeated,
                         repeats_of_implemented=did_not_stick,
                         unanswered_invitations=unanswered or 0,

@@ -148,12 +148,17 @@ def learning_did_not_stick(page: int = 1, per_page: int = 25) -> Page:
     return paginate(query, page, per_page, key=RepeatLink.id)
 
 
-def counts() -> tuple[int, int]:
-    """Open recommendations confirmed as repeats; and of those, repeats of ones closed as done."""
-    repeats = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(RepeatLink.recommendation_id)))
-        .join(Recommendation, Recommendation.id == RepeatLink.recommendation_id)
-        .where(RepeatLink.decision == RepeatDecision.CONFIRMED.value, Recommendation.status != Status.CLOSED.value))
-    did_not_stick = _did_not_stick_query().subquery()
+def counts(within=None) -> tuple[int, int]:
+    """Open recommendations confirmed as repeats; and of those, repeats of ones closed as done.
+    `within`, a condition on the repeating (later) recommendation, narrows both counts."""
+    repeated = (sa.select(sa.func.count(sa.distinct(RepeatLink.recommendation_id)))
+                .join(Recommendation, Recommendation.id == RepeatLink.recommendation_id)
+                .where(RepeatLink.decision == RepeatDecision.CONFIRMED.value,
+                       Recommendation.status != Status.CLOSED.value))
+    did_not_stick = _did_not_stick_query()
+    if within is not None:
+        repeated, did_not_stick = repeated.where(within), did_not_stick.where(within)
+    repeats = db.session.scalar(repeated)
+    did_not_stick = did_not_stick.subquery()
     did_not_stick = db.session.scalar(sa.select(sa.func.count(sa.distinct(did_not_stick.c.recommendation_id))))
     return repeats or 0, did_not_stick or 0

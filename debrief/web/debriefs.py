@@ -6,6 +6,8 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from debrief import documents
+from debrief.documents import debrief_report
 from debrief.models import LABELS, Debrief, DebriefStatus
 from debrief.permissions import Rule, can, permission_required
 from debrief.services import clocks, debriefs, invitations, lessons, recommendations, reference_data
@@ -130,6 +132,13 @@ def show(debrief_id: int):
         lessons=lessons.of_debrief(debrief).items, recommendations=recommendations.of_debrief(debrief),
         may_act=can(current_user, Rule.RUN_DEBRIEFS),
     )
+
+
+@debriefs_bp.route("/<int:debrief_id>/report.docx")
+@permission_required(Rule.READ_EVERYTHING)
+def report(debrief_id: int):
+    debrief = debrief_or_404(debrief_id)
+    return documents.response(debrief_report.build(debrief), debrief_report.filename(debrief))
 
 
 def _attendees_from(text: str | None) -> list[Attendee]:

@@ -22,6 +22,8 @@ NAV_ITEMS = (
     NavItem("My actions", "workspaces.my_actions", Rule.WORK_ON_OWN_ACTIONS),
     NavItem("Learning queue", "workspaces.learning_queue", Rule.MANAGE_LEARNING_PRODUCTS),
     NavItem("Board", "workspaces.board", Rule.DECIDE_AS_BOARD),
+    # The board dashboard, named so that only one link's name contains "Board" (tests find it by name).
+    NavItem("Figures", "dashboard.index", Rule.ANALYSE),
     NavItem("Partner engagement", "reports.partner_engagement", Rule.ANALYSE),
     NavItem("Import recommendations", "imports.new", Rule.IMPORT_RECOMMENDATIONS),
     NavItem("Administration", "admin.index", Rule.MANAGE_USERS),
@@ -31,15 +33,21 @@ NAV_ITEMS = (
 def navigation_for(user) -> list[dict]:
     if not getattr(user, "is_authenticated", False):
         return []
-    items = []
-    for item in NAV_ITEMS:
-        if item.rule is None or can(user, item.rule):
-            href = url_for(item.endpoint)
-            active = request.endpoint == item.endpoint or (
-                item.endpoint != "home.index" and request.path.startswith(href)
-            )
-            items.append({"text": item.text, "href": href, "active": active})
-    return items
+    shown = [(item, url_for(item.endpoint)) for item in NAV_ITEMS
+             if item.rule is None or can(user, item.rule)]
+    here = _current(shown)
+    return [{"text": item.text, "href": href, "active": item is here} for item, href in shown]
+
+
+def _current(shown: list[tuple[NavItem, str]]) -> NavItem | None:
+    """The area this page belongs to: its own item, else the one whose address begins this page's,
+    the longest such (/board/dashboard is the dashboard's, not the board's)."""
+    for item, href in shown:
+        if request.endpoint == item.endpoint:
+            return item
+    under = [(len(href), item) for item, href in shown
+             if item.endpoint != "home.index" and request.path.startswith(href)]
+    return max(under, key=lambda found: found[0])[1] if under else None
 
 
 def register_navigation(app: Flask) -> None:

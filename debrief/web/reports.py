@@ -10,7 +10,7 @@ from wtforms import SubmitField
 
 from debrief.models import utcnow
 from debrief.permissions import Rule, permission_required
-from debrief.services import invitations
+from debrief.services import exports, invitations
 from debrief.services.clock_calendar import london_date
 from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.services.exports import csv_text
@@ -71,3 +71,28 @@ def partner_engagement_csv():
     filename = f"partner-engagement-{start.isoformat()}-to-{end.isoformat()}.csv"
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# The exports analysts and the board take into Excel: the same files as the API's
+# /recommendations.csv, /lessons.csv and /debriefs.csv, for people signed in to the pages.
+
+
+@reports_bp.route("/recommendations.csv")
+@permission_required(Rule.READ_RECOMMENDATIONS)
+def recommendations_csv():
+    args = request.args
+    return exports.download(exports.of_recommendations(
+        status=args.get("status") or None, owner_email=args.get("owner") or None,
+        overdue=args.get("overdue") == "true", repeat=args.get("repeat") == "true"))
+
+
+@reports_bp.route("/lessons.csv")
+@permission_required(Rule.READ_EVERYTHING)
+def lessons_csv():
+    return exports.download(exports.of_lessons())
+
+
+@reports_bp.route("/debriefs.csv")
+@permission_required(Rule.READ_EVERYTHING)
+def debriefs_csv():
+    return exports.download(exports.of_debriefs(status=request.args.get("status") or None))

@@ -6,16 +6,24 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from sqlalchemy.orm import selectinload
+from wtforms import SubmitField
 
+from debrief import documents
+from debrief.documents import board_pack
 from debrief.extensions import db
 from debrief.models import Clock, Recommendation
 from debrief.permissions import Rule, permission_required
 from debrief.services import recommendations, repeats
 from debrief.services import recommendation_lifecycle as lifecycle
+from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.services.pagination import Page
+from debrief.web.fields import date_field
+from debrief.web.forms import show_rule_errors
 from debrief.web.paging import page_number, within_pages
 from debrief.web.recommendations import actions_for, gate_warning
 
@@ -101,9 +109,45 @@ def board():
     owners = _in_memory_page(summary.by_owner, page_number("owners_page"), PER_PAGE)
     # Repeats of recommendations closed as done, with the earlier one's learning products loaded.
     did_not_stick = within_pages(lambda n: repeats.learning_did_not_stick(n, PER_PAGE), page_number("repeats_page"))
+    pack = BoardPackForm(meeting=recommendations.today())
     return render_template("workspaces/board.html", title="Governance board", summary=summary, owners=owners,
+                           pack=pack,
                            awaiting=[(r, gate_warning(r)) for r in awaiting.items], awaiting_page=awaiting,
                            overdue=overdue, did_not_stick=did_not_stick, today=recommendations.today())
+
+
+class BoardPackForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: it builds a document and changes nothing but the record of packs
+
+    meeting = date_field("Date of the board meeting", hint="For example, 2 3 2026")
+    since = date_field("Decisions since (optional)",
+                       hint="Leave empty to cover the days since the last pack's meeting")
+    submit = SubmitField("Download the board pack", widget=GovSubmitInput())
+
+
+@workspaces_bp.route("/board/pack")
+@permission_required(Rule.ANALYSE)
+def board_pack_download():
+    """The pack's form; with a meeting date, the pack itself (Word)."""
+    form = BoardPackForm(request.args)
+    if "meeting" not in request.args:
+        form.meeting.data = recommendations.today()
+        return render_template("workspaces/board_pack.html", title="Board pack", form=form)
+    try:
+        for field in (form.meeting, form.since):
+            if field.data is None and any(part.strip() for part in field.raw_data or []):
+                raise ValidationFailed({field.name: f"{field.label.text.removesuffix(' (optional)')} must be a real "
+                                                    "date, like 2 3 2026"})
+        if form.meeting.data is None:
+            raise ValidationFailed({"meeting": "Enter the date of the board meeting"})
+        content = board_pack.build(form.meeting.data, form.since.data, current_user)
+    except RuleBroken as error:
+        db.session.rollback()
+        show_rule_errors(form, error)
+        return render_template("workspaces/board_pack.html", title="Board pack", form=form), 400
+    db.session.commit()
+    return documents.response(content, board_pack.filename(form.meeting.data))
 
 
 # The home page's short summaries (home.index renders a section for each role the user holds) ----------
