@@ -216,8 +216,7 @@ def board_pack_document():
     """?meeting=YYYY-MM-DD (default today) and ?since=YYYY-MM-DD (default: after the last pack)."""
     reader = BodyReader(request.args.to_dict(), {"meeting", "since"})
     meeting, since = reader.date("meeting") or recommendations.today(), reader.date("since")
-    if reader.errors:
-        raise ValidationFailed(reader.errors)
+    _refuse(reader)
     content = board_pack.build(meeting, since, g.actor)
     db.session.commit()
     return documents.response(content, board_pack.filename(meeting))
