@@ -9,7 +9,7 @@ from debrief.permissions import Rule, permission_required
 from debrief.services import clocks
 from debrief.services.errors import ValidationFailed
 from debrief.web.debrief_forms import ExtendForm, MetForm, ReasonForm
-from debrief.web.fields import read_date_and_time, show_date_and_time
+from debrief.web.fields import date_problem, read_date_and_time, show_date_and_time
 from debrief.web.forms import save
 
 clocks_bp = Blueprint("clocks", __name__, url_prefix="/deadlines")
@@ -85,8 +85,7 @@ def extend(clock_id: int):
             clocks.extend(clock, due_date=form.due_date.data, reason=form.reason.data, actor=current_user)
         except ValidationFailed as problem:
             # The service saw no date; say why, and keep its other messages (a missing reason).
-            if form.due_date.data is None and any(p.strip() for p in form.due_date.raw_data or []):
-                problem.fields["due_date"] = "The new due date must be a real date, like 30 12 2026"
+            problem.fields.update(date_problem(form.due_date, "The new due date must be a real date, like 30 12 2026"))
             raise
 
     return _act(clock, form, "clocks/extend.html", f"Extend {clock.label}", action,

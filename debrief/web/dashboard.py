@@ -11,7 +11,7 @@ from debrief.models import LABELS, Theme
 from debrief.permissions import Rule, permission_required
 from debrief.services import dashboard, reference_data
 from debrief.services.errors import RuleBroken
-from debrief.web.fields import date_field
+from debrief.web.fields import date_field, date_problem
 from debrief.web.forms import show_rule_errors
 
 dashboard_bp = Blueprint("dashboard", __name__)
@@ -32,11 +32,8 @@ class DashboardFilterForm(FlaskForm):
 
 def _date_format_errors(form: DashboardFilterForm) -> dict[str, str]:
     """A date box typed into but not making a real date is refused, never quietly read as "no date"."""
-    errors = {}
-    for field, which, example in ((form.start, "start", "1 4 2026"), (form.end, "end", "30 6 2026")):
-        if field.data is None and any(part.strip() for part in field.raw_data or []):
-            errors[field.name] = f"The {which} of the period must be a real date, like {example}"
-    return errors
+    return {**date_problem(form.start, "The start of the period must be a real date, like 1 4 2026"),
+            **date_problem(form.end, "The end of the period must be a real date, like 30 6 2026")}
 
 
 @dashboard_bp.route("/board/dashboard")

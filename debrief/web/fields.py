@@ -35,6 +35,13 @@ def date_field(label: str, hint: str = "For example, 2 11 2026") -> DateField:
     return GovDateField(label, format="%d %m %Y", widget=GovDateInput(), description=hint)
 
 
+def date_problem(field, message: str) -> dict[str, str]:
+    """`{field.name: message}` for a date typed but not real (31 2 2027); {} for a real date or empty
+    boxes. The services see only "no date", so the page says why."""
+    typed = any((part or "").strip() for part in field.raw_data or [])
+    return {field.name: message} if field.data is None and typed else {}
+
+
 def time_field(label: str) -> StringField:
     return StringField(label, widget=GovTextInput(), description="Use the 24-hour clock, for example 23:40")
 

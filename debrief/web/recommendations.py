@@ -22,6 +22,7 @@ from debrief.services import clocks, learning_products, lessons, recommendations
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services.errors import Conflict, NotAllowed, RuleBroken, ValidationFailed
 from debrief.web.debriefs import debrief_or_404
+from debrief.web.fields import date_problem
 from debrief.web.forms import save, show_rule_errors
 from debrief.web.learning_words import (
     CLOSURE_CODE, PRODUCT_STATUS, STATUS, STATUS_TAG, WORDS, describe, field_name, value_in_words,
@@ -55,12 +56,6 @@ def _whole_number(raw: str | None):
 
 def _ids(values) -> list:
     return [_whole_number(value) for value in values or [] if (value or "").strip()]
-
-
-def _date_problem(field, message: str) -> dict[str, str]:
-    """The message for a date typed but not real (31 2 2027); the services see only "no date"."""
-    typed = any((part or "").strip() for part in field.raw_data or [])
-    return {field.name: message} if field.data is None and typed else {}
 
 
 # Finding records and saying who may do what -------------------------------------------------------
@@ -237,7 +232,7 @@ def new(debrief_id: int):
             debrief, text=form.text.data, owner_email=form.owner_email.data, due_date=form.due_date.data,
             priority=form.priority.data or None, lesson_ids=_ids(form.lesson_ids.data),
             source=form.source.data or None, actor=current_user,
-            format_errors=_date_problem(form.due_date, "The due date must be a real date, like 31 3 2027")))
+            format_errors=date_problem(form.due_date, "The due date must be a real date, like 31 3 2027")))
         if saved:
             flash(f"Recommendation {record.reference} allocated to {record.owner.name}. "
                   f"They have been sent an email.{_possible_repeats_note(record)}", "success")
@@ -508,7 +503,7 @@ def extend(recommendation_id: int):
             recommendations.decide(record, decision="extend", rationale=form.rationale.data,
                                    new_due_date=form.new_due_date.data, actor=current_user)
         except ValidationFailed as problem:
-            problem.fields.update(_date_problem(form.new_due_date, "The new due date must be a real date, "
+            problem.fields.update(date_problem(form.new_due_date, "The new due date must be a real date, "
                                                                    "like 30 6 2027"))
             raise
 
@@ -582,7 +577,7 @@ def edit(recommendation_id: int):
                 record, version=version, actor=current_user, text=form.text.data, owner_email=form.owner_email.data,
                 due_date=form.due_date.data, priority=form.priority.data or None,
                 lesson_ids=_ids(form.lesson_ids.data),
-                format_errors=_date_problem(form.due_date, "The due date must be a real date, like 31 3 2027"))
+                format_errors=date_problem(form.due_date, "The due date must be a real date, like 31 3 2027"))
         except Conflict as conflict:
             db.session.rollback()
             if conflict.code != "stale":
@@ -655,7 +650,7 @@ def product_progress(product_id: int):
         saved, _ = save(form, lambda: learning_products.update(
             product, status=form.status.data or None, delivered_on=form.delivered_on.data,
             reached_count=_whole_number(form.reached_count.data), evidence=form.evidence.data, actor=current_user,
-            format_errors=_date_problem(form.delivered_on, "The delivery date must be a real date, like 14 1 2027")))
+            format_errors=date_problem(form.delivered_on, "The delivery date must be a real date, like 14 1 2027")))
         if saved:
             flash(f"“{product.title}” is {PRODUCT_STATUS[product.status].lower()}.", "success")
             return _page(record, "products")

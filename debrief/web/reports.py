@@ -14,7 +14,7 @@ from debrief.services import exports, invitations
 from debrief.services.clock_calendar import london_date
 from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.services.exports import csv_text
-from debrief.web.fields import date_field
+from debrief.web.fields import date_field, date_problem
 from debrief.web.forms import show_rule_errors
 
 reports_bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -34,10 +34,8 @@ class PeriodForm(FlaskForm):
 def _period(form: PeriodForm) -> tuple[date, date]:
     """The period asked for; a box left empty means the last year up to today. A date that is not a
     real one is refused rather than quietly replaced, so a report never covers a period nobody chose."""
-    errors = {}
-    for field, which, example in ((form.start, "start", "1 4 2026"), (form.end, "end", "31 3 2027")):
-        if field.data is None and any(part.strip() for part in field.raw_data or []):
-            errors[field.name] = f"The {which} of the period must be a real date, like {example}"
+    errors = {**date_problem(form.start, "The start of the period must be a real date, like 1 4 2026"),
+              **date_problem(form.end, "The end of the period must be a real date, like 31 3 2027")}
     if errors:
         raise ValidationFailed(errors)
     today = london_date(utcnow())

@@ -22,7 +22,7 @@ from debrief.services import recommendations, repeats
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.services.pagination import Page
-from debrief.web.fields import date_field
+from debrief.web.fields import date_field, date_problem
 from debrief.web.forms import show_rule_errors
 from debrief.web.paging import page_number, within_pages
 from debrief.web.recommendations import actions_for, gate_warning
@@ -135,10 +135,10 @@ def board_pack_download():
         form.meeting.data = recommendations.today()
         return render_template("workspaces/board_pack.html", title="Board pack", form=form)
     try:
-        for field in (form.meeting, form.since):
-            if field.data is None and any(part.strip() for part in field.raw_data or []):
-                raise ValidationFailed({field.name: f"{field.label.text.removesuffix(' (optional)')} must be a real "
-                                                    "date, like 2 3 2026"})
+        unreadable = {**date_problem(form.meeting, "The date of the board meeting must be a real date, like 2 3 2026"),
+                      **date_problem(form.since, "Decisions since must be a real date, like 2 3 2026")}
+        if unreadable:
+            raise ValidationFailed(unreadable)
         if form.meeting.data is None:
             raise ValidationFailed({"meeting": "Enter the date of the board meeting"})
         content = board_pack.build(form.meeting.data, form.since.data, current_user)
