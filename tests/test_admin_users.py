@@ -4,6 +4,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from debrief.extensions import db
 from debrief.models import AuditEvent, User
 from tests.conftest import csrf_token_from
 
@@ -116,3 +117,23 @@ def test_a_weak_password_reset_is_refused_with_a_message(admin, make_user):
     response = submit(admin, f"/admin/users/{owen.id}/password", password="aaaaaaaaaaaaaa")
     assert response.status_code == 400
     assert "must not repeat the same few characters" in response.get_data(as_text=True)
+
+
+def test_the_users_list_comes_in_pages_of_fifty_active_first(admin, app, make_user):
+    for n in range(60):
+        make_user(f"person{n:02}@police.uk", "owner", name=f"Person {n:02}")
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "person00@police.uk"))
+        user.active = False
+        db.session.commit()
+
+    first = admin.get("/admin/users").get_data(as_text=True)
+    assert "(61, page 1 of 2)" in first
+    assert first.count('class="govuk-table__row"') == 51  # the heading row and fifty users
+    assert "Adam Admin" in first and "Person 00" not in first  # active first, by name
+    assert 'href="/admin/users?page=2"' in first
+
+    second = admin.get("/admin/users?page=2").get_data(as_text=True)
+    assert second.count('class="govuk-table__row"') == 12
+    assert "Person 00" in second and "Deactivated" in second
+    assert admin.get("/admin/users?page=99").get_data(as_text=True).count('class="govuk-table__row"') == 12

@@ -107,6 +107,22 @@ def test_the_board_sees_open_overdue_awaiting_closure_and_unanswered_invitations
     assert body["by_owner"][0]["name"] == "Olu Owner"
 
 
+def test_the_unanswered_figure_counts_invitations_of_the_last_year(app, client, staff, board_story, debrief):
+    """A partner's silence on an invitation sent more than a year ago is history for the partner
+    engagement report (which can be asked for any period), not the board's current figure."""
+    old = invite(app, client, staff["reviewer"], debrief["id"], clock_due_days_ago=380, expired_days_ago=380)
+    with app.app_context():
+        db.session.execute(sa.update(Invitation).where(Invitation.id == old["id"]).values(
+            created_at=utcnow() - timedelta(days=366)))
+        db.session.commit()
+    assert summary(client, staff["board"])["unanswered_invitations"] == 2
+    with app.app_context():
+        db.session.execute(sa.update(Invitation).where(Invitation.id == old["id"]).values(
+            created_at=utcnow() - timedelta(days=364)))
+        db.session.commit()
+    assert summary(client, staff["board"])["unanswered_invitations"] == 3
+
+
 def test_the_analyst_sees_the_same_figures(client, staff, board_story):
     assert summary(client, staff["analyst"]) == summary(client, staff["board"])
 

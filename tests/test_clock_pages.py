@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from debrief.models import Clock
+from debrief.services import clocks
 from tests.test_debrief_pages import (
     ESCAPED_SCRIPT, REVIEWER, SCRIPT, clock_id, counts, deadlines, error_summary, history, input_value, london_today,
     long_date, open_debrief, parse, parts, post_form, success_banner, table_rows,
@@ -443,6 +444,18 @@ def test_reviewer_home_lists_ten_at_a_time(reviewer, read_db):
     # A page number that is not a page shows the first.
     overdue, _ = home_lists(reviewer.get("/?overdue_page=abc").get_data(as_text=True))
     assert len(overdue) == 10
+
+
+def test_overdue_deadlines_are_counted_only_up_to_a_limit(reviewer, read_db, monkeypatch):
+    """Deadlines missed years ago stay overdue; the count stops at a limit and says "or more"."""
+    monkeypatch.setattr(clocks, "OVERDUE_COUNTED_UP_TO", 11)
+    opened = [open_debrief_reported(reviewer, 10, n) for n in range(1, 14)]  # one overdue clock each
+    html = reviewer.get("/").get_data(as_text=True)
+    assert [row[0] for row in home_lists(html)[0]] == [reference_of(read_db, d) for d in opened[:10]]
+    assert "Page 2 of 2 or more" in html
+    last = reviewer.get("/?overdue_page=2").get_data(as_text=True)
+    assert [row[0] for row in home_lists(last)[0]] == [reference_of(read_db, d) for d in opened[10:]]
+    assert "Page 1 of 2 or more" in last and "overdue_page=3" not in last
 
 
 def test_an_old_link_to_a_later_page_shows_what_is_left(reviewer, read_db):

@@ -9,6 +9,7 @@ import re
 import runpy
 import zipfile
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -292,11 +293,18 @@ def test_the_pack_is_for_the_board_and_analysts(client, staff):
     assert pack(client, staff["analyst"]).status_code == 200
 
 
-def test_the_board_page_has_the_pack_form_and_it_downloads(client, staff, board, browser_of):
+def test_the_board_page_links_to_todays_pack_and_the_pack_form(client, staff, board, browser_of):
     member = browser_of(EMAIL["board"])
     page = member.get("/board").get_data(as_text=True)
-    assert 'action="/board/pack"' in page and "Download the board pack" in page
     day = today()
+    one_click = re.search(r'href="(/board/pack\?meeting=[^"]+)"[^>]*>\s*Download the board pack for a meeting today', page)
+    assert one_click, page
+    opened(member.get(unescape(one_click.group(1))))
+    assert 'href="/board/pack"' in page
+    form = member.get("/board/pack").get_data(as_text=True)
+    assert 'action="/board/pack"' in form and "Download the board pack" in form
+    for box, value in (("day", f"{day:%d}"), ("month", f"{day:%m}"), ("year", day.year)):  # a meeting today, to change
+        assert re.search(rf'id="meeting-{box}"[^>]*value="{value}"', form), box
     parts = lambda name, d, m, y: [(name, d), (name, m), (name, y)]  # noqa: E731 (a GOV.UK date input's three boxes)
     opened(member.get("/board/pack", query_string=parts("meeting", day.day, day.month, day.year)
                       + parts("since", "", "", "")))

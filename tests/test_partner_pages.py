@@ -655,3 +655,14 @@ def test_a_report_date_that_is_not_real_is_explained_not_replaced(make_user, bro
     assert error_summary(page) == [("The start of the period must be a real date, like 1 4 2026", "#start-day")]
     assert 'name="start" type="text" value="31"' in page  # what they typed, to correct
     assert "<table" not in page and "No invitations were sent" not in page
+
+
+def test_the_agencies_list_comes_in_pages_of_fifty(admin, app):
+    with app.app_context():
+        db.session.add_all(Agency(name=f"Agency {n:02}", kind="health") for n in range(55))
+        db.session.commit()
+    first = admin.get("/admin/agencies").get_data(as_text=True)
+    assert "Agency 00" in first and "Agency 49" in first and "Agency 50" not in first
+    assert 'href="/admin/agencies?page=2"' in first
+    second = admin.get("/admin/agencies?page=2").get_data(as_text=True)
+    assert "Agency 50" in second and "Agency 54" in second and "Agency 49" not in second

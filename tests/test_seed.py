@@ -2,6 +2,7 @@
 their lessons and recommendations moved through the app's own lifecycle."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -13,16 +14,20 @@ from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
+from email_validator import validate_email
 from flask_migrate import upgrade
 
 from debrief.extensions import db
 from debrief.models import (
-    AuditEvent, BoardDecision, Clock, Debrief, LearningProduct, Lesson, Recommendation, RecommendationUpdate,
-    RecommendationVector, User, recommendation_lessons, utcnow,
+    Agency, AgencyType, AuditEvent, BoardDecision, Clock, Contribution, Debrief, Invitation, InvitationState,
+    LearningProduct, Lesson, Recommendation, RecommendationUpdate, RecommendationVector, User, recommendation_lessons,
+    utcnow,
 )
-from debrief.services import clocks, recommendations, similarity
+from debrief.services import agencies, audit, clocks, invitations, recommendations, reminders, similarity
 from debrief.services import recommendation_lifecycle as lifecycle
-from debrief.services.clock_calendar import end_of_day, london_date
+from debrief.services import seed as seeding
+from debrief.services.clock_calendar import end_of_day, london_date, start_of_day
+from debrief.services.deadline_policy import PARTNER_CLOCK
 from debrief.services.seed import SEED_PASSWORD, distinct_texts, owner_email, reviewer_email, seeded_email
 from debrief.similarity import embed
 from tests.conftest import make_app, throwaway_database
@@ -39,7 +44,7 @@ def seed(runner, debriefs: int, seed: int = 1):
     return result
 
 
-def content(session) -> tuple[list, list, list, list, list]:
+def content(session) -> tuple[list, list, list, list, list, tuple[list, list, list]]:
     """What a seed made, in a form two databases can be compared by."""
     debriefs = session.scalars(
         sa.select(Debrief).order_by(Debrief.reference_year, Debrief.reference_number)).all()
@@ -55,7 +60,34 @@ def content(session) -> tuple[list, list, list, list, list]:
         sa.select(Recommendation.reference_year, Recommendation.reference_number, RecommendationVector.vector,
                   RecommendationVector.token_ids)
         .join(RecommendationVector, RecommendationVector.recommendation_id == Recommendation.id)).all())
-    return rows, deadlines, lessons, learning_content(session, reference), vectors
+    return rows, deadlines, lessons, learning_content(session, reference), vectors, partner_content(session, reference)
+
+
+def partner_content(session, debrief_reference: dict[int, str]) -> tuple[list, list, list]:
+    """The invitations (agency, contact, dates, states), their contributions, and the audit history
+    of the debriefs, with ids given as the references they stand for."""
+    now = start_of_day(london_date(utcnow()))  # the seed's now
+    agency = dict(session.execute(sa.select(Agency.id, Agency.name)).all())
+    emails = dict(session.execute(sa.select(User.id, User.email)).all())
+    invited = session.scalars(sa.select(Invitation).order_by(Invitation.id)).all()
+    invitation = {i.id: (debrief_reference[i.debrief_id], agency[i.agency_id]) for i in invited}
+    assert len(set(invitation.values())) == len(invitation)  # an agency is invited once to a debrief
+    rows = [(*invitation[i.id], i.contact_name, i.contact_email, i.token_hash, emails[i.invited_by_id], i.created_at,
+             i.expires_at, i.opened_at, i.responded_at, i.revoked_at, i.state_at(now)) for i in invited]
+    contributions = sorted((invitation[c.invitation_id], c.version, c.submitted_at, c.attending, c.prior_contact,
+                            c.contact_summary, c.learning)
+                           for c in session.scalars(sa.select(Contribution)))
+    recommendation = {id_: Recommendation.numbered(year, number) for id_, year, number in session.execute(
+        sa.select(Recommendation.id, Recommendation.reference_year, Recommendation.reference_number))}
+    lesson = dict(session.execute(sa.select(Lesson.id, Lesson.text)).all())
+    entity = {"debrief": debrief_reference, "recommendation": recommendation, "invitation": invitation}
+    history = sorted(
+        (debrief_reference[e.debrief_id], e.action, e.entity, entity[e.entity][e.entity_id], e.at, e.actor_label,
+         emails.get(e.actor_id), invitation.get(e.invitation_id),
+         json.dumps({**e.changes, "lessons": [lesson[i] for i in e.changes["lessons"]]} if "lessons" in e.changes
+                    else e.changes, sort_keys=True))
+        for e in session.scalars(sa.select(AuditEvent).where(AuditEvent.debrief_id.is_not(None))))
+    return rows, contributions, history
 
 
 def learning_content(session, debrief_reference: dict[int, str]) -> list:
@@ -115,12 +147,13 @@ def test_seed_adds_debriefs_with_clocks_themes_meetings_and_reviewers(runner, re
 
     debriefs = read_db(lambda s: s.scalars(sa.select(Debrief)).all())
     assert len(debriefs) == 300
-    kinds = read_db(lambda s: s.execute(sa.select(Clock.debrief_id, Clock.kind)).all())
+    kinds = read_db(lambda s: s.execute(sa.select(Clock.debrief_id, Clock.invitation_id, Clock.kind)).all())
     per_debrief = defaultdict(set)
-    for debrief_id, kind in kinds:
+    for debrief_id, _, kind in kinds:
         per_debrief[debrief_id].add(kind)
-    assert all({"debrief_meeting", "debrief_report"} <= per_debrief[d.id] for d in debriefs)
-    debrief_clocks = [kind for debrief_id, kind in kinds if debrief_id is not None]
+    assert all({"debrief_meeting", "debrief_report", PARTNER_CLOCK} <= per_debrief[d.id] for d in debriefs)
+    debrief_clocks = [kind for debrief_id, invitation_id, kind in kinds if debrief_id is not None and not invitation_id]
+    partner_clocks = [kind for _, invitation_id, kind in kinds if invitation_id is not None]
     assert f"{len(debrief_clocks):,} clocks" in result.output
 
     assert all(d.themes for d in debriefs)
@@ -148,8 +181,21 @@ def test_seed_adds_debriefs_with_clocks_themes_meetings_and_reviewers(runner, re
         count = read_db(lambda s, model=model: s.scalar(sa.select(sa.func.count()).select_from(model)))
         assert count > 0
         assert f"{count:,} {words}" in result.output
-    recommendation_clocks = len(kinds) - len(debrief_clocks)
+    recommendation_clocks = len(kinds) - len(debrief_clocks) - len(partner_clocks)
     assert f"{recommendation_clocks:,} recommendation clocks" in result.output
+
+    for model, words in ((Invitation, "invitations"), (Contribution, "contributions"), (Agency, "agencies")):
+        count = read_db(lambda s, model=model: s.scalar(sa.select(sa.func.count()).select_from(model)))
+        assert count > 0
+        assert f"{count:,} {words}" in result.output
+    assert f"{len(partner_clocks):,} contribution deadlines" in result.output
+    assert len(partner_clocks) == read_db(lambda s: s.scalar(sa.select(sa.func.count()).select_from(Invitation)))
+    states = Counter(read_db(lambda s: [i.state_at(start_of_day(london_date(utcnow())))
+                                        for i in s.scalars(sa.select(Invitation))]))
+    assert all(f"{states[state]:,} {state.value}" in result.output for state in InvitationState)
+    history = read_db(lambda s: s.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                                         .where(AuditEvent.debrief_id.is_not(None))))
+    assert f"{history:,} audit events" in result.output
 
     created = read_db(lambda s: s.scalars(sa.select(AuditEvent).where(
         AuditEvent.entity == "debrief", AuditEvent.action == "created")).all())
@@ -167,16 +213,23 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_different_data(tmp_p
                 made.append(content(db.session))
     assert made[0] == made[1]
     assert len(made[0][0]) == 200
+    invited, contributed, history = made[0][5]
+    assert len(invited) >= 400 and contributed and len(history) > len(invited)
 
     seed(runner, 200, seed=43)
     assert read_db(content) != made[0]
 
 
-def test_seeding_twice_adds_and_never_collides(runner, read_db):
+def test_seeding_twice_adds_and_never_collides(app, runner, read_db):
     first = seed(runner, 200, seed=5)
     references = lambda s: s.execute(sa.select(Recommendation.reference_year,  # noqa: E731
                                                Recommendation.reference_number)).all()
     before = read_db(references)
+    earlier = set(read_db(lambda s: s.scalars(sa.select(Debrief.id)).all()))
+    withdrawn = seeding.SEED_AGENCIES["health"][0][0]  # the most invited
+    with app.app_context():
+        agencies.set_active(agencies.find(withdrawn), False, actor=None)
+        db.session.commit()
     second = seed(runner, 200, seed=5)
     debriefs = read_db(lambda s: s.scalars(sa.select(Debrief)).all())
     assert len(debriefs) == 400
@@ -186,6 +239,15 @@ def test_seeding_twice_adds_and_never_collides(runner, read_db):
     users = read_db(lambda s: s.scalar(sa.select(sa.func.count()).select_from(User)))
     assert users == 5 + 3 + 3 + 3  # reviewers, owners, learning team and board, made once
     assert f"({users} new users in all)" in first.output and "(0 new users in all)" in second.output
+    seeded = read_db(lambda s: s.scalar(sa.select(sa.func.count()).select_from(Agency)))
+    assert seeded == sum(len(group) for group in seeding.SEED_AGENCIES.values())  # made once too
+    assert f"{seeded} agencies ({seeded} new)" in first.output
+    assert f"{seeded - 1} agencies (0 new)" in second.output  # all but the withdrawn one
+    hashes = read_db(lambda s: s.scalars(sa.select(Invitation.token_hash)).all())
+    assert len(set(hashes)) == len(hashes) > 0  # the same seed again, yet no link's hash twice
+    invited = read_db(lambda s: s.execute(sa.select(Invitation.debrief_id, Agency.name).join(Invitation.agency)).all())
+    assert any(name == withdrawn for debrief_id, name in invited if debrief_id in earlier)
+    assert all(name != withdrawn for debrief_id, name in invited if debrief_id not in earlier)  # the app would refuse
 
     after = read_db(references)
     assert len(after) > len(before) > 0
@@ -200,6 +262,26 @@ def test_seeding_twice_adds_and_never_collides(runner, read_db):
         assert numbers == list(range(1, len(numbers) + 1))
     records = read_db(lambda s: s.scalars(sa.select(Recommendation)).all())
     assert all(REC_REFERENCE.fullmatch(r.reference) for r in records)
+
+
+def test_adding_partners_left_the_debriefs_and_learning_as_they_were(tmp_path, monkeypatch):
+    """Partners draw from a stream of their own: a seed made without them has the same debriefs,
+    clocks, lessons and recommendations."""
+    def without_partner_clocks(made):
+        rows, deadlines, *rest = made[:5]
+        return rows, [d for d in deadlines if d[1] != PARTNER_CLOCK], *rest
+
+    made = []
+    for invite in (True, False):
+        if not invite:
+            monkeypatch.setattr(seeding._PartnerMaker, "make",
+                                lambda self, draft: seeding._PartnerDraft(draft.audit["actor_label"], []))
+        with empty_database(tmp_path) as other:
+            seed(other.test_cli_runner(), 200, seed=42)
+            with other.app_context():
+                made.append(content(db.session))
+    assert made[0][5][0] and not made[1][5][0]  # invitations, then none
+    assert without_partner_clocks(made[0]) == without_partner_clocks(made[1])
 
 
 def test_seed_is_refused_in_production(database_url, read_db):
@@ -243,7 +325,7 @@ def test_clocks_are_the_ones_the_policy_gives_with_its_due_dates(app, runner, re
     with app.app_context():
         rules, calendar = clocks.policy().debrief_rules, clocks.calendar()
         for debrief in db.session.scalars(sa.select(Debrief)):
-            deadlines = {c.kind: c for c in clocks.clocks_of(debrief)}
+            deadlines = {c.kind: c for c in clocks.clocks_of(debrief, with_partner_clocks=False)}
             assert set(deadlines) == {r.kind for r in rules if r.applies_to(debrief)}, debrief.reference
             if debrief.is_homicide:
                 assert "homicide_index_return" in deadlines
@@ -309,6 +391,224 @@ def test_lessons_and_recommendations_come_in_realistic_proportions(runner, read_
     open_by_owner = Counter(r.owner_id for r in records if r.status != "closed")
     assert {u.id for u in owners} == {r.owner_id for r in records}
     assert all(open_by_owner[u.id] >= 10 for u in owners)  # My actions has something on it for everyone
+
+
+def test_partners_are_invited_for_the_incident_and_answer_in_realistic_proportions(app, runner):
+    seed(runner, 2000, seed=11)
+    now = start_of_day(london_date(utcnow()))  # the seed's now
+    with app.app_context():
+        debriefs = {d.id: d for d in db.session.scalars(sa.select(Debrief))}
+        invited = db.session.scalars(sa.select(Invitation).order_by(Invitation.created_at, Invitation.id)).all()
+        versions = defaultdict(list)
+        for c in db.session.scalars(sa.select(Contribution).order_by(Contribution.version)):
+            versions[c.invitation_id].append(c)
+        deadline = {c.invitation_id: c for c in db.session.scalars(
+            sa.select(Clock).where(Clock.invitation_id.is_not(None)))}
+        rule, calendar = clocks.policy().rule(PARTNER_CLOCK), clocks.calendar()
+        expected_expiry = {i.id: invitations.expires_at_for(i.created_at) for i in invited}
+        seeded = db.session.scalars(sa.select(Agency)).all()
+    group_of = {name: group for group, members in seeding.SEED_AGENCIES.items() for name, _ in members}
+
+    # The agencies: a few dozen of every kind the app knows.
+    assert 30 <= len(seeded) <= 40 and all(a.active for a in seeded)
+    assert {a.kind for a in seeded} == {kind.value for kind in AgencyType}
+
+    # How many and whom each debrief invites.
+    of_debrief = defaultdict(list)
+    for i in invited:
+        of_debrief[i.debrief_id].append(i)
+    counts = {debrief_id: len(found) for debrief_id, found in of_debrief.items()}
+    assert set(counts) == set(debriefs)  # every debrief
+    assert min(counts.values()) >= 2 and max(counts.values()) <= 8
+    assert 2.9 <= sum(counts.values()) / len(counts) <= 3.6
+    children = {d.id for d in debriefs.values() if d.victim_age is not None and d.victim_age < 18}
+    more = {d.id for d in debriefs.values() if d.is_homicide} | children
+    average = lambda ids: sum(counts[i] for i in ids) / len(ids)  # noqa: E731
+    assert average(more) > average(set(debriefs) - more) + 1
+    assert all(len({i.agency_id for i in found}) == len(found) for found in of_debrief.values())
+    first_group = {debrief_id: group_of[found[0].agency.name] for debrief_id, found in of_debrief.items()}
+    assert all(first_group[i] == "children" for i in children)
+    assert all(first_group[d.id] == "domestic_abuse" for d in debriefs.values() if d.domestic and d.id not in children)
+    invited_groups = Counter(group_of[i.agency.name] for i in invited)
+    assert invited_groups.most_common(1)[0][0] == "health"
+    domestic = [i for i in invited if debriefs[i.debrief_id].domestic]
+    other = [i for i in invited if not debriefs[i.debrief_id].domestic and i.debrief_id not in children]
+    share = lambda found, group: sum(group_of[i.agency.name] == group for i in found) / len(found)  # noqa: E731
+    assert share(domestic, "housing") > share(other, "housing")
+    assert share(other, "education") < 0.02 < share([i for i in invited if i.debrief_id in children], "education")
+
+    # Who, when, and the link nobody holds.
+    for i in invited:
+        debrief = debriefs[i.debrief_id]
+        assert i.invited_by_id == debrief.reviewer_id
+        assert debrief.created_at <= i.created_at < now
+        assert i.expires_at == expected_expiry[i.id]  # the invitations service's rule
+        assert i.contact_name and i.contact_email.endswith(f".{seeding.PARTNER_EMAIL_DOMAIN}")
+        assert re.fullmatch(r"[0-9a-f]{64}", i.token_hash)
+        assert i.previous_token_hash is None and i.last_reminded_at is None
+        end = min(i.expires_at, now)
+        assert all(at is None or i.created_at <= at < end for at in (i.opened_at, i.responded_at, i.revoked_at))
+        assert i.responded_at is None or i.revoked_at is None
+        if i.responded_at:
+            assert i.opened_at is not None and i.opened_at <= i.responded_at
+    assert len({i.token_hash for i in invited}) == len(invited)
+    after_opening = [i.created_at - debriefs[i.debrief_id].created_at for i in invited]
+    assert sum(delay < timedelta(days=1) for delay in after_opening) / len(invited) > 0.7  # within hours, most
+    assert sum(delay < timedelta(days=10) for delay in after_opening) / len(invited) > 0.97
+    for email in {i.contact_email for i in invited}:  # addresses the app's own check accepts, as it stores them
+        assert validate_email(email, check_deliverability=False).normalized.lower() == email
+
+    # States by age, with the model's own rule: old ones answered, expired or withdrawn; recent ones waiting.
+    states = {i.id: i.state_at(now) for i in invited}
+    old = Counter(states[i.id] for i in invited if i.created_at < now - timedelta(days=30))
+    total = sum(old.values())
+    assert 0.70 <= old[InvitationState.RESPONDED] / total <= 0.82
+    assert 0.14 <= old[InvitationState.EXPIRED] / total <= 0.28
+    assert 0.01 <= old[InvitationState.REVOKED] / total <= 0.06
+    assert not old[InvitationState.SENT] and not old[InvitationState.OPENED]
+    recent = Counter(states[i.id] for i in invited if i.created_at > now - timedelta(days=14))
+    assert recent[InvitationState.SENT] + recent[InvitationState.OPENED] > 0
+    assert not recent[InvitationState.EXPIRED]
+
+    # Contributions: for answered invitations only, versions 1..n, the first when it was answered.
+    assert set(versions) == {i.id for i in invited if i.responded_at is not None}
+    by_id = {i.id: i for i in invited}
+    for invitation_id, found in versions.items():
+        invitation = by_id[invitation_id]
+        assert [c.version for c in found] == list(range(1, len(found) + 1))
+        assert found[0].submitted_at == invitation.responded_at
+        assert [c.submitted_at for c in found] == sorted(c.submitted_at for c in found)
+        assert found[-1].submitted_at < min(invitation.expires_at, now)
+        for c in found:
+            assert c.prior_contact in invitations.PRIOR_CONTACT
+            assert (c.contact_summary is not None) == (c.prior_contact == "yes")
+    again = sum(len(found) > 1 for found in versions.values()) / len(versions)
+    assert 0.05 <= again <= 0.16
+    assert max(len(found) for found in versions.values()) == 2
+    first = [found[0] for found in versions.values()]
+    assert 0.6 <= sum(c.attending for c in first) / len(first) <= 0.8
+    assert {c.prior_contact for c in first} == invitations.PRIOR_CONTACT
+    assert any(c.learning for c in first) and any(c.learning is None for c in first)
+
+    # Each its contribution deadline, as `clocks.start_partner_clock` starts it, met by the first answer.
+    assert set(deadline) == set(by_id)
+    late = 0
+    for i in invited:
+        clock = deadline[i.id]
+        assert clock.kind == PARTNER_CLOCK and clock.debrief_id == i.debrief_id
+        assert clock.label == clocks.partner_clock_label(rule, i.agency.name)
+        assert clock.started_at == i.created_at
+        assert clock.base_due_date == clock.due_date == clocks.due_date_for(
+            rule.unit, rule.length, london_date(i.created_at), calendar)
+        assert clock.due_at == end_of_day(clock.due_date)
+        assert clock.met_at == i.responded_at
+        late += i.responded_at is not None and i.responded_at > clock.due_at
+    assert 0.2 <= late / len(versions) <= 0.4
+
+
+def test_the_history_has_the_events_the_app_writes_for_what_was_seeded(app, runner):
+    seed(runner, 500, seed=6)
+    with app.app_context():
+        events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.debrief_id.is_not(None))).all()
+        invited = {i.id: i for i in db.session.scalars(sa.select(Invitation))}
+        contributions = db.session.scalars(sa.select(Contribution)).all()
+        records = {r.id: r for r in db.session.scalars(sa.select(Recommendation))}
+        linked = defaultdict(set)
+        for recommendation_id, lesson_id in db.session.execute(sa.select(recommendation_lessons)):
+            linked[recommendation_id].add(lesson_id)
+        emails = dict(db.session.execute(sa.select(User.id, User.email)).all())
+        reviewer = {d.id: d.reviewer_id for d in db.session.scalars(sa.select(Debrief))}
+        extended = set(db.session.scalars(sa.select(BoardDecision.recommendation_id)
+                                          .where(BoardDecision.decision == "extend")))
+    by_action = defaultdict(list)
+    for e in events:
+        by_action[e.action].append(e)
+    assert set(by_action) == {"created", "recommendation_added", "invitation_sent", "contribution_submitted",
+                              "invitation_revoked"}
+    assert len(by_action["created"]) == len(reviewer)
+
+    # One invitation_sent per invitation, by the reviewer who sent it, as `invitations.invite` writes it.
+    sent = {e.entity_id: e for e in by_action["invitation_sent"]}
+    assert len(sent) == len(by_action["invitation_sent"]) == len(invited)
+    for invitation_id, e in sent.items():
+        i = invited[invitation_id]
+        assert (e.entity, e.debrief_id, e.at, e.actor_id, e.actor_label, e.invitation_id) == (
+            "invitation", i.debrief_id, i.created_at, i.invited_by_id, emails[i.invited_by_id], None)
+        assert e.changes == {"agency": i.agency.name, "email": i.contact_email}
+
+    # One contribution_submitted per version, by the partner through their link (`invitations.contribute`).
+    submitted = {(e.entity_id, e.changes["version"]): e for e in by_action["contribution_submitted"]}
+    assert len(submitted) == len(by_action["contribution_submitted"]) == len(contributions)
+    for c in contributions:
+        e, i = submitted[(c.invitation_id, c.version)], invited[c.invitation_id]
+        assert (e.entity, e.debrief_id, e.at, e.actor_id, e.invitation_id) == (
+            "invitation", i.debrief_id, c.submitted_at, None, i.id)
+        assert e.actor_label == audit.partner_label(i.agency.name, i.id) == f"{i.agency.name} (partner invitation {i.id})"
+        assert e.changes == {"version": c.version}
+
+    # One invitation_revoked per withdrawn invitation, by the reviewer (`invitations.revoke`).
+    revoked = {e.entity_id: e for e in by_action["invitation_revoked"]}
+    assert set(revoked) == {i.id for i in invited.values() if i.revoked_at is not None}
+    for invitation_id, e in revoked.items():
+        i = invited[invitation_id]
+        assert (e.at, e.actor_id, e.actor_label, e.debrief_id, e.changes) == (
+            i.revoked_at, i.invited_by_id, emails[i.invited_by_id], i.debrief_id, {"agency": i.agency.name})
+
+    # One recommendation_added per recommendation, as `recommendations.create` writes it.
+    added = {e.entity_id: e for e in by_action["recommendation_added"]}
+    assert set(added) == set(records) and len(added) == len(by_action["recommendation_added"])
+    for recommendation_id, e in added.items():
+        r = records[recommendation_id]
+        assert (e.entity, e.debrief_id, e.at, e.actor_id, e.actor_label, e.invitation_id) == (
+            "recommendation", r.debrief_id, r.created_at, reviewer[r.debrief_id], emails[r.created_by_id], None)
+        assert set(e.changes) == {"reference", "text", "owner", "due_date", "priority", "lessons"}
+        assert (e.changes["reference"], e.changes["text"], e.changes["owner"], e.changes["priority"]) == (
+            r.reference, r.text, emails[r.owner_id], r.priority)
+        assert set(e.changes["lessons"]) == linked[r.id] and len(e.changes["lessons"]) == len(linked[r.id])
+        # The due date as first set: the board has moved some since.
+        assert (e.changes["due_date"] != r.due_date.isoformat()) == (r.id in extended)
+    assert extended
+
+
+def test_a_seeded_reviewer_sees_the_partners_and_the_analyst_their_engagement(app, runner, browser_of):
+    seed(runner, 300, seed=9)
+    now = start_of_day(london_date(utcnow()))
+    with app.app_context():
+        invited = db.session.scalars(sa.select(Invitation)).all()
+        deadline = {c.invitation_id: c.due_at for c in db.session.scalars(
+            sa.select(Clock).where(Clock.invitation_id.is_not(None)))}
+        contributed = Counter(db.session.scalars(sa.select(Contribution.invitation_id)))
+        # The debrief page's partners, with the service it uses: each invitation's state and versions.
+        busiest = Counter(i.debrief_id for i in invited if i.responded_at).most_common(1)[0][0]
+        debrief = db.session.get(Debrief, busiest)
+        views = invitations.partners_of(debrief, now)
+        reviewer, reference = debrief.reviewer.email, debrief.reference
+        names = [v.invitation.agency.name for v in views]
+        # The partner engagement report, over the ten years.
+        rows = invitations.engagement(london_date(min(i.created_at for i in invited)), london_date(now), now)
+        # The reminder job: only invitations still open, never the long-expired ones.
+        due = reminders.unanswered_invitations(utcnow(), london_date(utcnow()))
+    assert [v.invitation.debrief_id for v in views] == [busiest] * len(views) and len(views) >= 2
+    assert all(v.state is v.invitation.state_at(now) and len(v.contributions) == contributed[v.invitation.id]
+               and v.deadline is not None for v in views)
+
+    page = browser_of(reviewer, SEED_PASSWORD).get(f"/debriefs/{busiest}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert reference in html and all(name.replace("'", "&#39;") in html for name in names)
+
+    assert sum(r.sent for r in rows) == len(invited)
+    assert sum(r.opened for r in rows) == sum(i.opened_at is not None for i in invited)
+    assert sum(r.responded for r in rows) == sum(i.responded_at is not None for i in invited)
+    assert sum(r.late for r in rows) == sum(i.responded_at is not None and i.responded_at > deadline[i.id]
+                                            for i in invited) > 0
+    unanswered = [i for i in invited if i.responded_at is None and i.revoked_at is None
+                  and (deadline[i.id] < now or i.expires_at <= now)]
+    assert sum(r.never_answered for r in rows) == len(unanswered) > 0
+    assert {i.state_at(now) for i in unanswered} <= {InvitationState.EXPIRED, InvitationState.SENT,
+                                                    InvitationState.OPENED}
+    assert {r.agency for r in rows} <= {name for group in seeding.SEED_AGENCIES.values() for name, _ in group}
+    assert len(due) < 0.05 * len(invited)
 
 
 def test_recommendations_are_where_the_lifecycle_and_their_clocks_would_have_put_them(app, runner):
@@ -385,7 +685,7 @@ def test_recommendations_are_where_the_lifecycle_and_their_clocks_would_have_put
             assert response.met_at == (updates[0].at if r.status != "open" else None)
             assert due.met_at == (updates[-1].at if r.status in ("awaiting_closure", "closed") else None)
         # The board's queue: most have delivered what the gate needs; some have not (yet) and say why not.
-        assert 0.6 <= awaiting_gate.count(None) / len(awaiting_gate) < 1
+        assert 0.5 < awaiting_gate.count(None) / len(awaiting_gate) < 1, (awaiting_gate.count(None), len(awaiting_gate))
         # Some were closed with only an intranet article or bulletin, and the board said why.
         assert gate_refused_with_rationale > 0
         awareness_only = [r for r in records if r.status == "closed" and found["products"][r.id]

@@ -1,5 +1,5 @@
 """`seed --debriefs N [--seed S]`: synthetic data at scale, for benchmarks: debriefs, their lessons and
-recommendations, and everything that follows."""
+recommendations, their partners' invitations and contributions, and everything that follows."""
 from __future__ import annotations
 
 import click
@@ -18,7 +18,8 @@ from debrief.services.errors import RuleBroken
 @with_appcontext
 def seed_command(count: int, seed_value: int) -> None:
     """Add N synthetic debriefs with their clocks, meetings, lessons and recommendations (with owners'
-    notes, learning products and board decisions), and the seeded users. Refused in production."""
+    notes, learning products and board decisions), partner invitations and contributions, and the
+    seeded users and agencies. Refused in production."""
     try:
         result = seed.add_debriefs(count, seed=seed_value, progress=lambda done: click.echo(
             f"  {done:,} of {count:,} debriefs", err=True))
@@ -33,6 +34,10 @@ def seed_command(count: int, seed_value: int) -> None:
                f"{result.recommendation_clocks:,} recommendation clocks, {result.lesson_links:,} links to lessons, "
                f"{result.updates:,} owners' updates, {result.products:,} learning products and "
                f"{result.decisions:,} board decisions.")
+    states = ", ".join(f"{number:,} {state}" for state, number in result.invitation_states.items())
+    click.echo(f"Partners: {result.agencies} agencies ({result.agencies_created} new), {result.invitations:,} "
+               f"invitations ({states}), {result.partner_clocks:,} contribution deadlines and "
+               f"{result.contributions:,} contributions. History: {result.audit_events:,} audit events.")
     click.echo(f"Reviewers: {result.reviewers[0]} ... {result.reviewers[-1]}; "
                f"owners: {result.owners[0]} ... {result.owners[-1]} ({len(result.owners)}); "
                f"learning team: {', '.join(result.learning_team)}; board: {', '.join(result.board)} "

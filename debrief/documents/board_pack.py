@@ -66,7 +66,7 @@ def context(start: date, end: date) -> tuple[dict, dict[str, bytes]]:
             ("Awaiting the board's closure decision", summary.awaiting_closure),
             ("Confirmed repeats still open", summary.repeats),
             ("Repeats of implemented recommendations", summary.repeats_of_implemented),
-            ("Partner invitations unanswered past their deadline", summary.unanswered_invitations))],
+            ("Partner invitations of the last year unanswered past their deadline", summary.unanswered_invitations))],
         "did_not_stick": [{"reference": link.recommendation.reference, "text": text(link.recommendation.text),
                            "earlier": link.earlier.reference,
                            "closure": CLOSURE_CODE.get(link.earlier.closure_code, link.earlier.closure_code),

@@ -60,7 +60,11 @@ class Invitation(db.Model):
     """One named contact at one agency, asked to contribute to one debrief, through one secret link."""
 
     __tablename__ = "invitations"
-    __table_args__ = (sa.Index("ix_invitations_agency_created", "agency_id", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_invitations_agency_created", "agency_id", "created_at"),
+        # Partner engagement over a period (the board's figure, the dashboard, the report).
+        sa.Index("ix_invitations_created", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     debrief_id: Mapped[int] = mapped_column(sa.ForeignKey("debriefs.id", ondelete="CASCADE"), index=True)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
@@ -16,6 +17,7 @@ from debrief.extensions import db
 from debrief.models import ApiToken, Role, User, UserRole, utcnow
 from debrief.services import audit
 from debrief.services.errors import Conflict, ValidationFailed
+from debrief.services.pagination import Page, paginate
 
 # Argon2id with the library's defaults (RFC 9106 low-memory profile). The test suite may ask for
 # the cheapest parameters (PASSWORD_HASH_FAST, refused outside APP_ENV=testing): thousands of
@@ -70,6 +72,9 @@ def authenticate(email: str, password: str) -> User | None:
 
 # Users --------------------------------------------------------------------------------------
 
+#: Every request loads its user with their roles: one query, not two.
+WITH_ROLES = joinedload(User.roles)
+
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
@@ -84,14 +89,15 @@ def user_for_session(session_id: str) -> User | None:
     user_id, _, nonce = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[WITH_ROLES])
     if user is None or not user.active or not secrets.compare_digest(user.session_nonce, nonce):
         return None
     return user
 
 
-def list_users() -> list[User]:
-    return list(db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)))
+def list_users(page: int = 1, per_page: int = 50) -> Page:
+    """Staff accounts, active first, by name; their roles loaded with the page."""
+    return paginate(sa.select(User).order_by(User.active.desc(), User.name, User.id), page, per_page)
 
 
 def users_with_role(role: Role, active_only: bool = True) -> list[User]:
@@ -258,7 +264,8 @@ def user_for_token(token: str) -> User | None:
     """The active user a bearer token belongs to, or None (unknown, revoked, or user deactivated)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    record = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    record = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(token))
+                               .options(joinedload(ApiToken.user).options(WITH_ROLES)))
     if record is None or record.revoked_at is not None or not record.user.active:
         return None
     now = utcnow()

@@ -8,13 +8,17 @@ from debrief.models import Agency, AgencyType, User
 from debrief.services import audit
 from debrief.services import validation as check
 from debrief.services.errors import ValidationFailed
+from debrief.services.pagination import Page, paginate
 
 
-def agencies(*, include_inactive: bool = False) -> list[Agency]:
-    query = sa.select(Agency).order_by(Agency.name)
-    if not include_inactive:
-        query = query.where(Agency.active.is_(True))
-    return list(db.session.scalars(query))
+def agencies() -> list[Agency]:
+    """The agencies that can be invited, by name (the invitation form's choices)."""
+    return list(db.session.scalars(sa.select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)))
+
+
+def listed(page: int, per_page: int) -> Page:
+    """Every agency, withdrawn ones too, by name: the administrator's list."""
+    return paginate(sa.select(Agency).order_by(Agency.name, Agency.id), page, per_page)
 
 
 def find(name_or_id: str | int | None) -> Agency | None:

@@ -15,7 +15,7 @@ def record(
 ) -> AuditEvent:
     """Adds an event to the history. The actor is a staff user, a partner's invitation, or the system."""
     if invitation is not None:
-        label = f"{invitation.agency.name} (partner invitation {invitation.id})"
+        label = partner_label(invitation.agency.name, invitation.id)
     else:
         label = actor.email if actor else SYSTEM
     event = AuditEvent(
@@ -30,6 +30,11 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def partner_label(agency: str, invitation_id: int) -> str:
+    """Who acted, when a partner acted through their invitation link."""
+    return f"{agency} (partner invitation {invitation_id})"
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -24,6 +24,8 @@ from debrief.services.pagination import Page, paginate
 from debrief.services.validation import text
 
 DUE_SOON_DAYS = 7
+#: The home page counts overdue deadlines up to this many ("1,000 or more").
+OVERDUE_COUNTED_UP_TO = 1_000
 REASON_MAX = 2_000
 #: An extension further than this from today is a typing mistake, not a plan.
 LONGEST_EXTENSION = timedelta(days=366)
@@ -135,13 +137,17 @@ def start_partner_clock(invitation, debrief: Debrief, actor: User | None) -> Clo
     if rule is None:
         return None
     clock = Clock(debrief=debrief, invitation_id=invitation.id, kind=rule.kind,
-                  label=f"{rule.label}: {invitation.agency.name}", source=rule.source, unit=rule.unit,
+                  label=partner_clock_label(rule, invitation.agency.name), source=rule.source, unit=rule.unit,
                   length=rule.length, days_before_meeting=rule.days_before_meeting)
     _start(clock, invitation.created_at)
     db.session.add(clock)
     db.session.flush()
     _record(actor, "clock_added", clock, {"due_date": _iso(clock.due_date)})
     return clock
+
+
+def partner_clock_label(rule: deadline_policy.ClockRule, agency: str) -> str:
+    return f"{rule.label}: {agency}"
 
 
 def start_recommendation_clocks(recommendation, actor: User | None) -> None:
@@ -353,7 +359,8 @@ def overdue(page: int, per_page: int, now: datetime | None = None) -> Page:
     query = (sa.select(Clock).options(joinedload(Clock.debrief).noload("*"))
              .where(_running(), Clock.due_at < now)
              .order_by(Clock.due_at, Clock.id))
-    return _viewed(paginate(query, page, per_page), now)
+    # Deadlines missed years ago stay overdue: counting them all would grow with the whole history.
+    return _viewed(paginate(query, page, per_page, count_up_to=OVERDUE_COUNTED_UP_TO), now)
 
 
 def _iso(value: date | None) -> str | None:

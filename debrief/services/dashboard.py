@@ -28,9 +28,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from debrief.extensions import db
-from debrief.models import Debrief, DebriefTheme, Invitation, LearningProduct, Recommendation, Theme
+from debrief.models import Debrief, DebriefTheme, LearningProduct, Recommendation, Theme
 from debrief.services import invitations, recommendations, reference_data
-from debrief.services.clock_calendar import london_date, start_of_day
+from debrief.services.clock_calendar import start_of_day
 from debrief.services.errors import ValidationFailed
 from debrief.services.invitations import AgencyEngagement
 from debrief.services.recommendation_lifecycle import AWARENESS_ONLY, DELIVERED_STATES, PRODUCT_KINDS
@@ -211,13 +211,10 @@ def products_by_kind(within=None) -> tuple[ProductsOfKind, ...]:
 
 
 def partner_responses(chosen: Filter) -> PartnerResponses:
-    """The partner agencies' answers to invitations sent in the chosen period; with no start, since
-    the first invitation, and with no end, up to today."""
+    """The partner agencies' answers to invitations sent in the chosen period; with no start, in the
+    year before its end (invitations.recent_period), and with no end, up to today."""
     today = recommendations.today()
     end = chosen.end or max(today, chosen.start or today)
-    start = chosen.start
-    if start is None:
-        first = db.session.scalar(sa.select(sa.func.min(Invitation.created_at)))
-        start = min(london_date(first), end) if first is not None else end
+    start = chosen.start or invitations.recent_period(end)[0]
     return PartnerResponses(start=start, end=end, by_agency=tuple(invitations.engagement(
         start, end, theme=chosen.theme, incident_type=chosen.incident_type)))

@@ -36,6 +36,11 @@ def link(token: str) -> str:
     return f"{current_app.config['BASE_URL']}/invite/{token}"
 
 
+def expires_at_for(sent_at: datetime) -> datetime:
+    """When the link of an invitation sent at `sent_at` stops working."""
+    return sent_at + timedelta(days=current_app.config["INVITATION_EXPIRY_DAYS"])
+
+
 def state(invitation: Invitation, now: datetime | None = None) -> InvitationState:
     return invitation.state_at(now or utcnow())
 
@@ -65,7 +70,7 @@ def invite(debrief: Debrief, *, agency: str | int | None, email: str | None, nam
     invitation = Invitation(
         debrief_id=debrief.id, agency=chosen, contact_email=address, contact_name=name,
         token_hash=_digest(token), invited_by_id=actor.id, created_at=now,
-        expires_at=now + timedelta(days=current_app.config["INVITATION_EXPIRY_DAYS"]),
+        expires_at=expires_at_for(now),
     )
     db.session.add(invitation)
     db.session.flush()
@@ -220,6 +225,37 @@ class AgencyEngagement:
     never_answered: int
 
 
+#: Partner engagement is looked at over the last year unless a period is chosen: the board's figure,
+#: the dashboard and the report. Ten years of national history would otherwise be counted on every
+#: view, and a partner's silence on a debrief long closed is not what a board acts on.
+RECENT_DAYS = 365
+
+
+def recent_period(today: date) -> tuple[date, date]:
+    """The last year up to `today` (London dates, both ends included)."""
+    return today - timedelta(days=RECENT_DAYS), today
+
+
+def _clock_due():
+    """SQL: the due time of an invitation's contribution clock, read by index for each invitation (a
+    join lets the planner read every partner clock there is)."""
+    return sa.select(Clock.due_at).where(Clock.invitation_id == Invitation.id).scalar_subquery()
+
+
+def _not_answered_in_time(now: datetime):
+    """SQL: not answered, not revoked, and its deadline (its clock's, else its link's) has run out."""
+    deadline = sa.func.coalesce(_clock_due(), Invitation.expires_at)
+    return sa.and_(Invitation.responded_at.is_(None), Invitation.revoked_at.is_(None),
+                   sa.or_(deadline < now, Invitation.expires_at <= now))
+
+
+def not_answered_in_time(start: date, end: date, now: datetime | None = None) -> int:
+    """How many invitations sent from `start` to `end` were not answered in time (the board's figure)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Invitation).where(
+        Invitation.created_at >= start_of_day(start), Invitation.created_at <= end_of_day(end),
+        _not_answered_in_time(now or utcnow()))) or 0
+
+
 def engagement(start: date, end: date, now: datetime | None = None, *, theme: str | None = None,
                incident_type: str | None = None) -> list[AgencyEngagement]:
     """Per agency, for invitations sent from `start` to `end` (London dates, inclusive), to debriefs
@@ -229,18 +265,13 @@ def engagement(start: date, end: date, now: datetime | None = None, *, theme: st
     now = now or utcnow()
     if end < start:
         raise ValidationFailed({"end": "The end of the period must be on or after its start"})
-    deadline = sa.func.coalesce(Clock.due_at, Invitation.expires_at)
-    unanswered = sa.and_(Invitation.responded_at.is_(None), Invitation.revoked_at.is_(None),
-                         sa.or_(deadline < now, Invitation.expires_at <= now))
     count = lambda condition: sa.func.count(sa.case((condition, 1)))  # noqa: E731
     rows = db.session.execute(
         sa.select(Agency.name, sa.func.count(Invitation.id), count(Invitation.opened_at.is_not(None)),
                   count(Invitation.responded_at.is_not(None)),
-                  count(sa.and_(Invitation.responded_at.is_not(None), Clock.due_at.is_not(None),
-                                Invitation.responded_at > Clock.due_at)),
-                  count(unanswered))
+                  count(sa.and_(Invitation.responded_at.is_not(None), Invitation.responded_at > _clock_due())),
+                  count(_not_answered_in_time(now)))
         .join(Invitation, Invitation.agency_id == Agency.id)
-        .outerjoin(Clock, Clock.invitation_id == Invitation.id)
         .where(Invitation.created_at >= start_of_day(start), Invitation.created_at <= end_of_day(end),
                *_of_debriefs(theme, incident_type))
         .group_by(Agency.name).order_by(Agency.name))

@@ -13,10 +13,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from debrief.extensions import db
 from debrief.models import (
-    AuditEvent, BoardDecision, Clock, Debrief, Invitation, LearningProduct, Lesson, Priority, Recommendation,
+    AuditEvent, BoardDecision, Debrief, LearningProduct, Lesson, Priority, Recommendation,
     RecommendationSource, RecommendationUpdate, Role, User, utcnow,
 )
-from debrief.services import accounts, audit, clocks, notifications, references, repeats
+from debrief.services import accounts, audit, clocks, invitations, notifications, references, repeats
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services import validation as check
 from debrief.services.clock_calendar import london_date
@@ -461,11 +461,7 @@ def board_summary(within=None) -> BoardSummary:
     open_, overdue, awaiting = db.session.execute(sa.select(
         sa.func.count(), count(is_overdue),
         count(Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value)).where(not_closed)).one()
-    now = utcnow()
-    unanswered = db.session.scalar(
-        sa.select(sa.func.count(Invitation.id)).outerjoin(Clock, Clock.invitation_id == Invitation.id)
-        .where(Invitation.responded_at.is_(None), Invitation.revoked_at.is_(None),
-               sa.or_(Invitation.expires_at <= now, Clock.due_at < now)))
+    unanswered = invitations.not_answered_in_time(*invitations.recent_period(today()))
     rows = db.session.execute(
         sa.select(User.email, User.name, sa.func.count(), count(is_overdue))
         .join(Recommendation, Recommendation.owner_id == User.id)

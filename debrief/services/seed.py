@@ -1,7 +1,7 @@
 """Synthetic debriefs at scale: realistic records for benchmarks and for trying the service with a
 national amount of data (`flask --app wsgi seed --debriefs N [--seed S]`): 100,000 debriefs bring
 about 200,000 lessons and 500,000 recommendations with their clocks, owners' notes, learning
-products and board decisions.
+products and board decisions, and about 330,000 partner invitations with 270,000 contributions.
 
 - **Realistic**: ten years of incidents up to today, about one homicide to ten near-misses
   (product.md), victims' ages, domestic abuse, weapons and prior police contact in plausible
@@ -10,6 +10,19 @@ products and board decisions.
   meeting was held have 0–4 lessons and about five recommendations (more for homicides), each
   allocated to a seeded owner and moved through the lifecycle as far as its age allows: old ones
   mostly closed by the board, recent ones open, in progress or awaiting closure, some overdue.
+- **Partners**: 35 agencies of one invented county (`SEED_AGENCIES`, every `AgencyType`); each
+  debrief invites 2–7 of them within hours of being opened (more after a homicide or for a child),
+  chosen for the incident (domestic abuse: the domestic abuse service, housing, health; a child:
+  children's services and school), each a named contact at a reserved domain, each with its
+  contribution deadline. About three in four answer before the link expires, most by their deadline,
+  one in ten twice; a few links are withdrawn; the rest expire unanswered, and the recent ones are
+  still sent or opened.
+- **The history**: the audit events the app writes for what was seeded, with the same entity,
+  actor, changes and debrief: "created" for each debrief, "recommendation_added" for each
+  recommendation, and for each invitation "invitation_sent", a "contribution_submitted" per version
+  and "invitation_revoked". Not the others (the partners' "invitation_opened", clocks, owners'
+  updates, board decisions): each row costs as much to write as any other, and these are the ones
+  the history of a debrief is read for.
 - **Searchable for repeats**: every seeded recommendation gets its row in `recommendation_vectors`
   (the MiniLM sentence vector and word-piece ids repeat detection searches, services/similarity.py).
   The texts come from templates (`distinct_texts()`: a few hundred), so each distinct text is embedded
@@ -19,23 +32,28 @@ products and board decisions.
   policy's `recommendation_response` and `recommendation_due` rules. Only when each clock was met is
   invented. A recommendation closed as implemented or alternative action passes the closure gate
   (`recommendation_lifecycle`): a delivered learning product that is not awareness-only, or, for
-  some, only an intranet article or bulletin and the board's rationale for accepting it.
-- **Deterministic**: one `random.Random(seed)` for the debriefs and another for what follows from
-  them (so adding learning left the debriefs as they were), dates counted back from the start of today
-  in London, so the same seed and size give the same rows on an empty database (on the same day).
+  some, only an intranet article or bulletin and the board's rationale for accepting it. An
+  invitation's link expires by `invitations.expires_at_for`, its contribution deadline is the
+  policy's `partner_contribution` rule, and its state is `Invitation.state_at`.
+- **Deterministic**: one `random.Random(seed)` for the debriefs, another for the learning that
+  follows from them and a third for their partners (so adding learning, then partners, left what was
+  there as it was), dates counted back from the start of today in London, so the same seed and size
+  give the same rows on an empty database (on the same day).
 - **Fast**: SQLAlchemy 2.0 bulk inserts in batches, one commit per batch; due dates are computed
   once per (day type, length, start day), and 100,000 debriefs start on only ~3,650 days; the
   model runs once per distinct text (seconds), not once per recommendation (an hour at 500,000).
 
 It adds to what is there: DB- and REC- references continue after the highest of each year, and the
 seeded users (`reviewer-001@seed.police.uk`, `owner-001@...`, `learning-001@...`, `board-001@...`)
-are reused when seeding again. All seeded users share one known password (hashed once, by the
-accounts service, and that hash given to every seeded user: 200 hashes would take a minute), so
-seeding is refused in production.
+and agencies ("Seedshire ...") are reused when seeding again. All seeded users share one known
+password (hashed once, by the accounts service, and that hash given to every seeded user: 200
+hashes would take a minute), so seeding is refused in production.
 """
 from __future__ import annotations
 
+import hashlib
 import random
+import re
 import secrets
 import time
 from bisect import bisect
@@ -43,23 +61,24 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from itertools import accumulate, combinations
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
 
 from debrief.extensions import db
 from debrief.models import (
-    AuditEvent, BoardDecision, Clock, Debrief, DebriefTheme, IncidentType, LearningProduct, Lesson, LessonCategory,
-    MeetingAttendee, Priority, Recommendation, RecommendationSource, RecommendationUpdate, RecommendationVector,
-    Relationship, Role, Theme, User, UserRole, VictimSex, Weapon, recommendation_lessons, utcnow,
+    Agency, AgencyType, AuditEvent, BoardDecision, Clock, Contribution, Debrief, DebriefTheme, IncidentType,
+    Invitation, InvitationState, LearningProduct, Lesson, LessonCategory, MeetingAttendee, Priority, Recommendation,
+    RecommendationSource, RecommendationUpdate, RecommendationVector, Relationship, Role, Theme, User, UserRole,
+    VictimSex, Weapon, recommendation_lessons, utcnow,
 )
-from debrief.services import accounts, audit, clocks, reference_data, similarity
+from debrief.services import accounts, agencies, audit, clocks, invitations, reference_data, similarity
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services.clock_calendar import (
     BankHolidayCalendar, add_months, end_of_day, london_date, start_of_day,
 )
-from debrief.services.deadline_policy import RECOMMENDATION_CLOCKS, ClockRule
+from debrief.services.deadline_policy import PARTNER_CLOCK, RECOMMENDATION_CLOCKS, ClockRule
 from debrief.services.learning_products import AUDIENCES
 from debrief.services.errors import NotAllowed, ValidationFailed
 from debrief.similarity import embed
@@ -347,6 +366,116 @@ HOUSEKEEPING_AFTER_DAYS = (900, 1_300)
 # random.sample costs more than the rest of a product).
 AUDIENCE_GROUPS = [group for size in (1, 2, 3) for group in combinations(AUDIENCES, size)]
 
+# Partners: agencies, invitations and contributions --------------------------------------------------
+# The partners of one invented county, found again by name when seeding again. By what they do, for
+# choosing whom a debrief invites; their `AgencyType` is what the app records.
+SEED_AGENCIES: dict[str, tuple[tuple[str, AgencyType], ...]] = {
+    "health": (("Seedshire Hospitals NHS Foundation Trust", AgencyType.HEALTH),
+               ("Seedmouth University Hospitals NHS Trust", AgencyType.HEALTH),
+               ("Seedshire Integrated Care Board", AgencyType.HEALTH),
+               ("Seedford Primary Care Network", AgencyType.HEALTH),
+               ("Seedbury Medical Practice", AgencyType.HEALTH)),
+    "ambulance": (("Seedshire Ambulance Service NHS Trust", AgencyType.HEALTH),),
+    "mental_health": (("Seedshire Mental Health NHS Foundation Trust", AgencyType.MENTAL_HEALTH),
+                      ("Seedmouth Child and Adolescent Mental Health Service", AgencyType.MENTAL_HEALTH),
+                      ("Seedshire Perinatal Mental Health Team", AgencyType.MENTAL_HEALTH)),
+    "adult_social_care": (("Seedshire County Council Adult Social Care", AgencyType.LOCAL_AUTHORITY),
+                          ("Seedmouth City Council Adult Social Care", AgencyType.LOCAL_AUTHORITY)),
+    "council": (("Seedford Borough Council", AgencyType.LOCAL_AUTHORITY),
+                ("North Seedshire District Council", AgencyType.LOCAL_AUTHORITY),
+                ("Seedshire Community Safety Partnership", AgencyType.LOCAL_AUTHORITY)),
+    "children": (("Seedshire Children's Social Care", AgencyType.CHILDRENS_SERVICES),
+                 ("Seedmouth Children's Services", AgencyType.CHILDRENS_SERVICES),
+                 ("Seedshire Multi-Agency Safeguarding Hub", AgencyType.CHILDRENS_SERVICES),
+                 ("Seedford Early Help Team", AgencyType.CHILDRENS_SERVICES)),
+    "education": (("Seedford Academy Trust", AgencyType.EDUCATION),
+                  ("Seedmouth Primary School", AgencyType.EDUCATION),
+                  ("Seedbury High School", AgencyType.EDUCATION),
+                  ("Seedshire College", AgencyType.EDUCATION)),
+    "probation": (("Probation Service Seedshire", AgencyType.PROBATION),
+                  ("Probation Service Seedmouth", AgencyType.PROBATION)),
+    "youth_justice": (("Seedshire Youth Justice Service", AgencyType.YOUTH_JUSTICE),
+                      ("Seedmouth Youth Offending Team", AgencyType.YOUTH_JUSTICE)),
+    "housing": (("Seedford Homes", AgencyType.HOUSING),
+                ("Seedmouth Housing Association", AgencyType.HOUSING),
+                ("Seedshire Homelessness Prevention Team", AgencyType.HOUSING)),
+    "violence_reduction": (("Seedshire Violence Reduction Unit", AgencyType.VIOLENCE_REDUCTION_UNIT),),
+    "domestic_abuse": (("Seedshire Domestic Abuse Service", AgencyType.OTHER),
+                       ("Seedmouth Women's Aid", AgencyType.OTHER),
+                       ("Seedshire Independent Domestic Violence Advisers", AgencyType.OTHER)),
+    "substance_misuse": (("Seedshire Drug and Alcohol Service", AgencyType.OTHER),),
+    "victim_support": (("Seedshire Victim Support", AgencyType.OTHER),),
+}
+# Partner contacts' addresses: a reserved domain (RFC 2606) that the app's email check accepts
+# (`.invalid` and `.test` it refuses) and that no mail ever reaches.
+PARTNER_EMAIL_DOMAIN = "partner.seed.example"
+CONTACTS_PER_AGENCY = 3  # the safeguarding leads a reviewer invites again and again
+# How many partners a debrief invites: more after a homicide or when the victim is a child, who has
+# more agencies around them (children's services, school, health).
+INVITATION_COUNTS = {False: {2: 40, 3: 35, 4: 15, 5: 7, 6: 3},  # 3.0 on average
+                     True: {3: 25, 4: 30, 5: 25, 6: 12, 7: 8}}  # 4.5
+# Which: every debrief draws from the usual partners, more from those the incident calls for
+# (domestic abuse: the domestic abuse service, housing, health; a child: children's services and
+# school; drugs: the drug and alcohol service; a suspect known to police: probation). The first
+# invitation goes to the lead agency when there is one.
+INVITED_GROUPS = {"health": 6, "mental_health": 4, "adult_social_care": 2, "council": 2, "housing": 2,
+                  "probation": 2, "substance_misuse": 2, "ambulance": 1, "victim_support": 1,
+                  "violence_reduction": 1}
+INVITED_FOR = {
+    "domestic": {"domestic_abuse": 12, "housing": 5, "health": 3, "children": 2},
+    "child": {"children": 14, "education": 10, "youth_justice": 3, "health": 3},
+    "older": {"adult_social_care": 8, "health": 2},
+    "drugs": {"substance_misuse": 6},
+    "violence": {"violence_reduction": 4, "youth_justice": 1},
+    "known": {"probation": 4},
+}
+LEAD_GROUP = {"child": "children", "domestic": "domestic_abuse"}  # in this order
+# When: the reviewer invites partners within hours of opening the debrief, one after another; now
+# and then one more agency turns up days later.
+FIRST_INVITATION_MINUTES = 6 * 60  # on average, after the debrief was opened
+LATE_INVITATION_SHARE = 0.10
+# What partners do (the engagement the review team reports): three quarters answer, most before
+# their contribution deadline, all before the link expires (the app refuses it after); a few links
+# are withdrawn within days (wrong contact, agency not involved after all).
+REVOKED_SHARE = 0.03
+RESPONDED_SHARE = 0.78         # of those not withdrawn: 76% of all
+PARTNER_ON_TIME = 0.70         # answered by the contribution deadline; the rest late, before expiry
+SAME_SITTING = 0.60            # opened the link and answered at once; the others came back to it
+OPENED_UNANSWERED = 0.45       # of the unanswered: opened, never answered
+SECOND_VERSION_SHARE = 0.10    # sent again with more, before the link expired
+ATTENDING_SHARE = 0.70
+# Whether the agency knew the people: more often when police did too, or in a domestic setting.
+PRIOR_CONTACT_ANSWERS = {True: {"yes": 60, "no": 25, "unknown": 15}, False: {"yes": 30, "no": 55, "unknown": 15}}
+PARTNER_LEARNING_SHARE = 0.65
+CONTACT_SUMMARIES = (
+    "The victim was seen {count} times in the last two years, most recently {months} months before the "
+    "incident. No safeguarding concerns were recorded.",
+    "The suspect was referred to us {months} months before the incident and was on a waiting list when it "
+    "happened.",
+    "We held an open case on the family; the last home visit was {months} months before the incident.",
+    "The victim disclosed abuse at an appointment {months} months before the incident; a referral was made "
+    "but not followed up.",
+    "The suspect missed {count} appointments; the case was closed after letters went unanswered.",
+    "The tenancy was flagged for rent arrears and a neighbour's complaint about shouting {months} months "
+    "before the incident.",
+    "Staff noted a change in the child's behaviour {months} months before the incident and spoke to a parent.",
+    "The suspect was under our supervision and reported as required; the last appointment was {months} "
+    "months before the incident.",
+)
+PARTNER_LEARNING = (
+    "Our records did not show that police had attended the address; we would have reassessed the risk if "
+    "we had known.",
+    "A referral that is not accepted should go back to the referrer within a week, with the reasons.",
+    "Staff did not ask about domestic abuse at routine appointments; we are reviewing our guidance on "
+    "routine enquiry.",
+    "Missed appointments should prompt a welfare check when there are known risks.",
+    "We would welcome an invitation to the MARAC when we hold an open case.",
+    "The information was held in two systems that do not share records; we are looking at a single record.",
+    "Nothing further: we had no contact that would have changed the outcome.",
+    "Our safeguarding lead was not told about the earlier incident; a named police contact would help.",
+)
+REVISED = "Updated after a further search of our records: "
+
 
 @dataclass(frozen=True)
 class SeedResult:
@@ -370,6 +499,13 @@ class SeedResult:
     learning_team: tuple[str, ...] = ()
     board: tuple[str, ...] = ()
     statuses: dict[str, int] = field(default_factory=dict)  # recommendations added, by status
+    agencies: int = 0  # the seeded agencies, found again or created
+    agencies_created: int = 0
+    invitations: int = 0
+    partner_clocks: int = 0  # one contribution deadline per invitation, if the policy has one
+    contributions: int = 0  # every version
+    audit_events: int = 0  # every event written for the seeded debriefs, of every kind
+    invitation_states: dict[str, int] = field(default_factory=dict)  # invitations added, by state at `now`
 
 
 @dataclass(frozen=True)
@@ -407,8 +543,10 @@ def add_debriefs(debriefs: int, *, seed: int = 0, today: date | None = None, bat
                  progress: Callable[[int], None] | None = None) -> SeedResult:
     """Adds `debriefs` synthetic debriefs, with their clocks, themes, meetings and a "created" audit
     event each, their lessons and recommendations (with clocks, owners' notes, learning products and
-    board decisions), and the seeded users who work on them. Commits after every batch: this is a bulk
-    load, and a 100,000-row transaction would only hold memory and locks for nothing."""
+    board decisions), their partners' invitations (with contribution deadlines and contributions), the
+    audit events the app writes for those, and the seeded users and agencies. Commits after every
+    batch: this is a bulk load, and a 100,000-row transaction would only hold memory and locks for
+    nothing."""
     if current_app.config["APP_ENV"] == "production":
         raise NotAllowed("Seed data has a known password and is refused when APP_ENV=production.")
     if debriefs < 1:
@@ -422,30 +560,39 @@ def add_debriefs(debriefs: int, *, seed: int = 0, today: date | None = None, bat
     owners = users.ensure("owner", owner_count(debriefs), [Role.OWNER.value], _person_name)
     learning_team = users.ensure("learning", LEARNING_TEAM, [Role.LEARNING.value], _person_name)
     board = users.ensure("board", BOARD_MEMBERS, [Role.BOARD.value], _person_name, chair_first=True)
+    partners = _SeededAgencies()
     db.session.commit()
     kinds = _incident_types()
     maker = _DebriefMaker(rng, now, kinds, reviewers)
     learner = _LearningMaker(random.Random(f"learning-{seed}"), now, kinds, owners, learning_team, board,
                              maker.due_dates)
+    # A third stream for the partners, so that adding them left the debriefs and learning as they were.
+    inviter = _PartnerMaker(random.Random(f"partners-{seed}"), now, kinds, partners, maker.due_dates)
     totals = {"debriefs": 0, "clocks": 0, "themes": 0, "attendees": 0, "lessons": 0, "recommendations": 0,
               "recommendation_clocks": 0, "lesson_links": 0, "updates": 0, "products": 0, "decisions": 0,
-              "vectors": 0}
+              "vectors": 0, "invitations": 0, "partner_clocks": 0, "contributions": 0, "audit_events": 0}
     statuses: dict[str, int] = {status.value: 0 for status in lifecycle.Status}
+    states: dict[str, int] = {state.value: 0 for state in InvitationState}
     vectors = _SeededVectors()
     for batch in _batches(_numbered(_report_times(rng, debriefs, now)), batch_size):
         drafts = [maker.make(slot) for slot in batch]
         learning = [learner.make(draft) for draft in drafts]
-        for name, count in _insert(drafts, learning, vectors).items():
+        invited = [inviter.make(draft) for draft in drafts]
+        for name, count in _insert(drafts, learning, invited, vectors).items():
             totals[name] += count
         for draft in learning:
             for recommendation in draft.recommendations:
                 statuses[recommendation.row["status"]] += 1
+        for partner_draft in invited:
+            for invitation in partner_draft.invitations:
+                states[invitation.state.value] += 1
         db.session.commit()
         if progress:
             progress(totals["debriefs"])
     _refresh_planner_statistics()
     return SeedResult(**totals, users_created=users.created, reviewers=_emails(reviewers), owners=_emails(owners),
                       learning_team=_emails(learning_team), board=_emails(board), statuses=statuses,
+                      agencies=len(partners.agencies), agencies_created=partners.created, invitation_states=states,
                       embedding_seconds=vectors.seconds, seconds=time.perf_counter() - started)
 
 
@@ -534,6 +681,46 @@ class _SeededUsers:
         audit.record(None, "created", "user", user.id, {"email": email, "name": name, "roles": sorted(roles),
                                                          "is_board_chair": chair})
         return user.id
+
+
+@dataclass(frozen=True)
+class _SeededAgency:
+    id: int
+    name: str
+    group: str  # what it does: a key of SEED_AGENCIES
+    contacts: tuple[tuple[str, str], ...]  # (name, email) of the people invited there
+
+
+class _SeededAgencies:
+    """The seeded agencies, found again by name (whatever its case, as the app finds them) or added
+    through the agencies service, which writes its "created" audit event. A withdrawn one is left out:
+    the app refuses to invite it."""
+
+    def __init__(self) -> None:
+        listed = [(group, name, kind) for group, members in SEED_AGENCIES.items() for name, kind in members]
+        found = {name.lower(): (id_, name, active) for name, id_, active in db.session.execute(
+            sa.select(Agency.name, Agency.id, Agency.active)
+            .where(sa.func.lower(Agency.name).in_([name.lower() for _, name, _ in listed])))}
+        self.created = 0
+        self.agencies: list[_SeededAgency] = []
+        for n, (group, listed_name, kind) in enumerate(listed):
+            agency_id, name, active = found.get(listed_name.lower(), (None, listed_name, True))
+            if agency_id is None:
+                agency_id = agencies.add(name=name, kind=kind.value, actor=None).id
+                self.created += 1
+            if active:
+                self.agencies.append(_SeededAgency(agency_id, name, group, _contacts(n, name)))
+        if not self.agencies:
+            raise ValidationFailed({"agencies": "Every seeded agency has been withdrawn; there is no one to invite"})
+
+
+def _contacts(n: int, agency: str) -> tuple[tuple[str, str], ...]:
+    """The `n`th seeded agency's contacts, the same every time."""
+    slug = re.sub("[^a-z0-9]+", "-", agency.lower().replace("'", "")).strip("-")
+    domain = f"{slug}.{PARTNER_EMAIL_DOMAIN}"
+    people = [(FIRST_NAMES[(n * 7 + k * 3) % len(FIRST_NAMES)], LAST_NAMES[(n * 3 + k * 7) % len(LAST_NAMES)])
+              for k in range(CONTACTS_PER_AGENCY)]
+    return tuple((f"{first} {last}", f"{first}.{last}@{domain}".lower()) for first, last in people)
 
 
 def _incident_types() -> list[IncidentType]:
@@ -719,7 +906,7 @@ class _DebriefMaker:
         }
         themes = self._themes(kind, facts)
         attendees = self._attendees() if meeting_held_at else []
-        audit = {"at": slot.created_at, "actor_id": reviewer_id, "actor_label": reviewer_email,
+        audit = {"at": slot.created_at, "actor_id": reviewer_id, "invitation_id": None, "actor_label": reviewer_email,
                  "action": "created", "entity": "debrief", "changes": _created_changes(debrief, themes)}
         return _Draft(debrief, clock_rows, themes, attendees, audit)
 
@@ -852,6 +1039,7 @@ class _RecommendationDraft:
     updates: list[dict[str, Any]]
     products: list[dict[str, Any]]
     decisions: list[dict[str, Any]]
+    added: dict[str, Any]  # its "recommendation_added" audit event, but for its id and its lessons' ids
 
 
 @dataclass
@@ -882,6 +1070,7 @@ class _LearningMaker:
         self.rng, self.now, self.due_dates = rng, now, due_dates
         self.homicides = {k.code for k in kinds if k.is_homicide}
         self.owners = [user_id for user_id, _ in owners]
+        self.owner_emails = dict(owners)
         self.learning_team = [user_id for user_id, _ in learning_team]
         self.board = [user_id for user_id, _ in board]
         self.rules = [rule for kind in RECOMMENDATION_CLOCKS if (rule := clocks.policy().rule(kind)) is not None]
@@ -917,11 +1106,12 @@ class _LearningMaker:
             created = max(held, min(_seconds(first + timedelta(minutes=n * rng.randint(2, 15))), latest))
             linked = rng.sample(range(len(lessons)), min(len(lessons), _pick(rng, LINKED_LESSONS))) if lessons else []
             category = (LessonCategory(lessons[linked[0]]["category"]) if linked else _pick(rng, self.categories))
-            recommendations.append(self._recommendation(created, category, linked, debrief))
+            recommendations.append(self._recommendation(created, category, linked, debrief,
+                                                        draft.audit["actor_label"]))
         return _LearningDraft(lessons, recommendations)
 
     def _recommendation(self, created: datetime, category: LessonCategory, linked: list[int],
-                        debrief: dict[str, Any]) -> _RecommendationDraft:
+                        debrief: dict[str, Any], reviewer: str) -> _RecommendationDraft:
         rng, now = self.rng, self.now
         priority = _pick(rng, PRIORITIES)
         created_on = self.due_dates.london(created)
@@ -936,6 +1126,12 @@ class _LearningMaker:
                "created_by_id": debrief["reviewer_id"], "created_at": created, "updated_at": created,
                "closed_at": None, "version": 1}
         owner = row["owner_id"]
+        # What the app records when the reviewer adds it (recommendations.create), as first entered.
+        added = {"at": created, "actor_id": row["created_by_id"], "invitation_id": None, "actor_label": reviewer,
+                 "action": "recommendation_added", "entity": "recommendation",
+                 "changes": {"reference": Recommendation.numbered(year, row["reference_number"]), "text": row["text"],
+                             "owner": self.owner_emails[owner], "due_date": due.isoformat(),
+                             "priority": row["priority"]}}
 
         # The story, start to finish. --------------------------------------------------------------
         response_due = (self._due(self.response_rule, created, due)[2] if self.response_rule
@@ -1033,7 +1229,7 @@ class _LearningMaker:
             clock_rows.append({"kind": rule.kind, "label": rule.label, "source": rule.source, "unit": rule.unit,
                                "length": rule.length, "started_at": created, "base_due_date": base,
                                "due_date": due_date, "due_at": due_time, "met_at": met_at})
-        return _RecommendationDraft(row, linked, clock_rows, updates, products, decisions)
+        return _RecommendationDraft(row, linked, clock_rows, updates, products, decisions, added)
 
     def _due(self, rule: ClockRule, start: datetime, due: date) -> tuple[date, date, datetime]:
         """(base due date, due date, due time) of a recommendation's clock, by the policy's rule: the
@@ -1091,12 +1287,205 @@ class _LearningMaker:
         return rows
 
 
+# Partners: whom a debrief invites, and what they do with the link -----------------------------------
+
+
+@dataclass
+class _InvitationDraft:
+    """An invitation's rows before it has an id."""
+
+    row: dict[str, Any]
+    agency: str
+    state: InvitationState  # at `now`, by the model's own rule
+    clock: dict[str, Any] | None  # its contribution deadline
+    contributions: list[dict[str, Any]]
+    events: list[tuple[datetime, str, dict[str, Any], bool]]  # (at, action, changes, by the partner)
+
+
+@dataclass
+class _PartnerDraft:
+    reviewer: str  # who invited them, as the audit history names them
+    invitations: list[_InvitationDraft]
+
+
+class _Times(NamedTuple):
+    """What `Invitation.state_at` reads, without building an ORM object per seeded invitation."""
+
+    expires_at: datetime
+    opened_at: datetime | None
+    responded_at: datetime | None
+    revoked_at: datetime | None
+
+
+class _PartnerMaker:
+    """Invents whom a debrief invites and what each partner did with the link: the whole story is drawn
+    first (opened, answered or not, withdrawn), then cut at `now`. When the link expires is the
+    invitations service's rule, when the contribution is due the policy's; the secret link itself is
+    never made (see `_token_hash`)."""
+
+    def __init__(self, rng: random.Random, now: datetime, kinds: list[IncidentType], seeded: _SeededAgencies,
+                 due_dates: _DueDates) -> None:
+        self.rng, self.now, self.due_dates = rng, now, due_dates
+        self.homicides = {k.code for k in kinds if k.is_homicide}
+        self.agencies = seeded.agencies
+        self.groups: dict[str, list[int]] = {}  # positions in `agencies`, by what they do
+        for n, agency in enumerate(self.agencies):
+            self.groups.setdefault(agency.group, []).append(n)
+        self.rule = clocks.policy().rule(PARTNER_CLOCK)
+        self._weights: dict[tuple[str, ...], dict[int, float]] = {}
+
+    def make(self, draft: _Draft) -> _PartnerDraft:
+        rng, debrief = self.rng, draft.debrief
+        age = debrief["victim_age"]
+        needs = tuple(need for need, applies in (
+            ("domestic", debrief["domestic"]), ("child", age is not None and age < 18),
+            ("older", age is not None and age >= 70), ("drugs", "drugs" in draft.themes),
+            ("violence", "serious_violence" in draft.themes), ("known", debrief["prior_police_contact"])) if applies)
+        wanted = _pick(rng, INVITATION_COUNTS[debrief["incident_type_code"] in self.homicides or "child" in needs])
+        chosen: list[int] = []
+        lead = next((self.groups[LEAD_GROUP[need]] for need in LEAD_GROUP if need in needs
+                     and LEAD_GROUP[need] in self.groups), None)
+        if lead:
+            chosen.append(rng.choice(lead))
+        weights = self._weights_for(needs)
+        for _ in range(4 * wanted):  # never loops forever when few agencies are left
+            if len(chosen) >= min(wanted, len(self.agencies)):
+                break
+            if (n := _pick(rng, weights)) not in chosen:
+                chosen.append(n)
+
+        # Sent one after another within hours of the debrief being opened (sooner if that was just now).
+        start, latest = debrief["created_at"], self.now - timedelta(minutes=1)
+        at = start + timedelta(minutes=min(int(rng.expovariate(1 / FIRST_INVITATION_MINUTES)), MINUTES_IN_3_DAYS))
+        if at > latest:
+            at = start + (self.now - start) * rng.uniform(0.2, 0.8)
+        reference = f"DB-{debrief['reference_year']}-{debrief['reference_number']:04d}"
+        made = []
+        for position, n in enumerate(chosen, start=1):
+            at += timedelta(minutes=rng.randint(2, 20))
+            if rng.random() < LATE_INVITATION_SHARE:
+                at += _days(rng, 1, 5)
+            sent = max(start, min(_seconds(at), latest))
+            made.append(self._invitation(self.agencies[n], sent, debrief, _token_hash(rng, reference, position)))
+        return _PartnerDraft(draft.audit["actor_label"], made)
+
+    def _weights_for(self, needs: tuple[str, ...]) -> dict[int, float]:
+        """How likely each agency is to be invited for these needs: its group's weight, shared by the
+        group's agencies. One dict per combination of needs (`_pick` adds each up once)."""
+        if needs not in self._weights:
+            groups = dict(INVITED_GROUPS)
+            for need in needs:
+                for group, weight in INVITED_FOR[need].items():
+                    groups[group] = groups.get(group, 0) + weight
+            weights = {n: groups.get(group, 0) / len(members)
+                       for group, members in self.groups.items() for n in members}
+            if not any(weights.values()):  # only agencies nobody asks for are left: any of them
+                weights = dict.fromkeys(weights, 1.0)
+            self._weights[needs] = weights
+        return self._weights[needs]
+
+    def _invitation(self, agency: _SeededAgency, sent: datetime, debrief: dict[str, Any],
+                    token_hash: str) -> _InvitationDraft:
+        rng, now = self.rng, self.now
+        contact, email = rng.choice(agency.contacts)
+        expires = invitations.expires_at_for(sent)
+        clock = self._clock(agency, sent)
+        due_at = min(clock["due_at"], expires) if clock else expires
+
+        # The story, start to finish. -------------------------------------------------------------
+        opened = responded = revoked = None
+        versions: list[datetime] = []
+        if rng.random() < REVOKED_SHARE:
+            revoked = _between(rng, sent, min(sent + timedelta(days=4), expires), 0.01, 0.99)
+            if rng.random() < 0.3:
+                opened = _between(rng, sent, revoked, 0.1, 0.9)
+        elif rng.random() < RESPONDED_SHARE:
+            responded = (_between(rng, sent, due_at, 0.02, 0.98) if rng.random() < PARTNER_ON_TIME
+                         else _between(rng, due_at, expires, 0.01, 0.95))
+            opened = (_seconds(responded - timedelta(minutes=rng.randint(5, 90))) if rng.random() < SAME_SITTING
+                      else _between(rng, sent, responded, 0.02, 0.8))
+            opened = max(opened, sent)
+            versions.append(responded)
+            if rng.random() < SECOND_VERSION_SHARE:
+                versions.append(_between(rng, responded, expires, 0.05, 0.95))
+        elif rng.random() < OPENED_UNANSWERED:
+            opened = _between(rng, sent, expires, 0.01, 0.6)
+
+        # Cut at now. -------------------------------------------------------------------------------
+        if opened is not None and opened >= now:
+            opened = None
+        if responded is not None and responded >= now:
+            responded = None
+        if revoked is not None and revoked >= now:
+            revoked = None
+        row = {"agency_id": agency.id, "contact_email": email, "contact_name": contact, "token_hash": token_hash,
+               "previous_token_hash": None, "last_reminded_at": None, "invited_by_id": debrief["reviewer_id"],
+               "created_at": sent, "expires_at": expires, "opened_at": opened, "responded_at": responded,
+               "revoked_at": revoked}
+        events = [(sent, "invitation_sent", {"agency": agency.name, "email": email}, False)]
+        contributions: list[dict[str, Any]] = []
+        for at in versions:
+            if at < now:
+                contributions.append(self._contribution(len(contributions) + 1, at, debrief,
+                                                        contributions[-1] if contributions else None))
+                events.append((at, "contribution_submitted", {"version": len(contributions)}, True))
+        if revoked:
+            events.append((revoked, "invitation_revoked", {"agency": agency.name}, False))
+        if clock:
+            clock["met_at"] = responded  # the first contribution meets it
+        state = Invitation.state_at(_Times(expires, opened, responded, revoked), now)  # type: ignore[arg-type]
+        return _InvitationDraft(row, agency.name, state, clock, contributions, events)
+
+    def _clock(self, agency: _SeededAgency, sent: datetime) -> dict[str, Any] | None:
+        """The invitation's contribution deadline, as `clocks.start_partner_clock` starts it: a seeded
+        debrief has no meeting planned, so it runs the policy's length from the day it was sent."""
+        rule = self.rule
+        if rule is None:
+            return None
+        due = self.due_dates(rule.unit, rule.length, self.due_dates.london(sent))
+        return {"kind": rule.kind, "label": clocks.partner_clock_label(rule, agency.name), "source": rule.source,
+                "unit": rule.unit, "length": rule.length, "waits_for": None,
+                "days_before_meeting": rule.days_before_meeting, "started_at": sent, "base_due_date": due,
+                "due_date": due, "due_at": self.due_dates.end_of(due), "met_at": None, "paused_at": None,
+                "pause_reason": None, "extension_reason": None}
+
+    def _contribution(self, version: int, at: datetime, debrief: dict[str, Any],
+                      before: dict[str, Any] | None) -> dict[str, Any]:
+        """What the partner sent; a second version keeps the first's answers, adding what a further
+        search of their records found."""
+        rng = self.rng
+        if before is None:
+            known = debrief["prior_police_contact"] or debrief["domestic"]
+            prior = _pick(rng, PRIOR_CONTACT_ANSWERS[known])
+            attending = rng.random() < ATTENDING_SHARE
+            learning = rng.choice(PARTNER_LEARNING) if rng.random() < PARTNER_LEARNING_SHARE else None
+        else:
+            attending, learning = before["attending"], before["learning"]
+            prior = "yes" if before["prior_contact"] == "unknown" and rng.random() < 0.6 else before["prior_contact"]
+        summary = None
+        if prior == "yes":  # the app keeps a summary only when there was contact
+            summary = rng.choice(CONTACT_SUMMARIES).format(count=rng.randint(2, 9), months=rng.randint(1, 18))
+            summary = f"{REVISED}{summary}" if before is not None else summary
+        return {"version": version, "submitted_at": at, "attending": attending, "prior_contact": prior,
+                "contact_summary": summary, "learning": learning}
+
+
+def _token_hash(rng: random.Random, reference: str, position: int) -> str:
+    """A seeded invitation's `token_hash`: 64 hex digits that no link opens. It is not the SHA-256 of
+    anything (a keyed BLAKE2b of the debrief's reference), so nobody holds a secret for it, and it is
+    unique because the reference is; the key comes from the seed, so the same seed gives the same."""
+    key = rng.getrandbits(128).to_bytes(16, "big")
+    return hashlib.blake2b(f"{reference}/{position}".encode(), key=key, digest_size=32).hexdigest()
+
+
 # Writing ------------------------------------------------------------------------------------------
 
 
-def _insert(drafts: list[_Draft], learning: list[_LearningDraft], vectors: _SeededVectors) -> dict[str, int]:
+def _insert(drafts: list[_Draft], learning: list[_LearningDraft], partners: list[_PartnerDraft],
+            vectors: _SeededVectors) -> dict[str, int]:
     """One batch: the debriefs, then every row that points at them; the lessons, then the
-    recommendations, then every row that points at those."""
+    recommendations, then every row that points at those; the invitations, then theirs; and last the
+    audit events of all of them."""
     _execute(Debrief, [d.debrief for d in drafts])
     # Ids found again by the unique crime reference: RETURNING in parameter order makes SQLite
     # insert one row per statement (and PostgreSQL three times slower than without RETURNING).
@@ -1111,16 +1500,19 @@ def _insert(drafts: list[_Draft], learning: list[_LearningDraft], vectors: _Seed
         attendee_rows += [{"debrief_id": debrief_id, "position": n, "name": name, "agency": agency}
                           for n, (name, agency) in enumerate(draft.attendees, start=1)]
         audit_rows.append({**draft.audit, "entity_id": debrief_id, "debrief_id": debrief_id})
-    for model, rows in ((Clock, clock_rows), (DebriefTheme, theme_rows), (MeetingAttendee, attendee_rows),
-                        (AuditEvent, audit_rows)):
+    for model, rows in ((Clock, clock_rows), (DebriefTheme, theme_rows), (MeetingAttendee, attendee_rows)):
         _execute(model, rows)
     counts = {"debriefs": len(ids), "clocks": len(clock_rows), "themes": len(theme_rows),
               "attendees": len(attendee_rows)}
-    return counts | _insert_learning(ids, learning, vectors)
+    counts |= _insert_learning(ids, learning, vectors, audit_rows)
+    counts |= _insert_partners(ids, partners, audit_rows)
+    _execute(AuditEvent, audit_rows)
+    return counts | {"audit_events": len(audit_rows)}
 
 
-def _insert_learning(debrief_ids: list[int], learning: list[_LearningDraft], vectors: _SeededVectors
-                     ) -> dict[str, int]:
+def _insert_learning(debrief_ids: list[int], learning: list[_LearningDraft], vectors: _SeededVectors,
+                     audit_rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Also adds each recommendation's "recommendation_added" event to `audit_rows`."""
     _execute(Lesson, [{**lesson, "debrief_id": debrief_id}
                       for debrief_id, draft in zip(debrief_ids, learning, strict=True) for lesson in draft.lessons])
     # A debrief's lessons in the order they were inserted (this batch's debriefs are all new).
@@ -1148,10 +1540,13 @@ def _insert_learning(debrief_ids: list[int], learning: list[_LearningDraft], vec
         rid = id_of[(r.row["reference_year"], r.row["reference_number"])]
         texts.append((rid, r.row["text"]))
         clock_rows += [{**row, "recommendation_id": rid} for row in r.clocks]
-        link_rows += [{"recommendation_id": rid, "lesson_id": lesson_ids[debrief_id][n]} for n in r.lessons]
         update_rows += [{**row, "recommendation_id": rid} for row in r.updates]
         product_rows += [{**row, "recommendation_id": rid} for row in r.products]
         decision_rows += [{**row, "recommendation_id": rid} for row in r.decisions]
+        linked = [lesson_ids[debrief_id][n] for n in r.lessons]
+        link_rows += [{"recommendation_id": rid, "lesson_id": lesson_id} for lesson_id in linked]
+        audit_rows.append({**r.added, "changes": {**r.added["changes"], "lessons": linked}, "entity_id": rid,
+                           "debrief_id": debrief_id})
     vector_rows = vectors.rows(texts)
     for table, rows in ((Clock, clock_rows), (recommendation_lessons, link_rows), (RecommendationUpdate, update_rows),
                         (LearningProduct, product_rows), (BoardDecision, decision_rows),
@@ -1160,6 +1555,34 @@ def _insert_learning(debrief_ids: list[int], learning: list[_LearningDraft], vec
     return {"lessons": sum(len(d.lessons) for d in learning), "recommendations": len(recommendations),
             "recommendation_clocks": len(clock_rows), "lesson_links": len(link_rows), "updates": len(update_rows),
             "products": len(product_rows), "decisions": len(decision_rows), "vectors": len(vector_rows)}
+
+
+def _insert_partners(debrief_ids: list[int], partners: list[_PartnerDraft], audit_rows: list[dict[str, Any]]
+                     ) -> dict[str, int]:
+    """The invitations, then their deadlines and contributions; their audit events go to `audit_rows`,
+    the partner's own as the app writes them (by the invitation, under the agency's name)."""
+    _execute(Invitation, [{**invitation.row, "debrief_id": debrief_id}
+                          for debrief_id, draft in zip(debrief_ids, partners, strict=True)
+                          for invitation in draft.invitations])
+    # Ids found again by the unique token hash, among this batch's debriefs (all new).
+    id_of = dict(db.session.execute(sa.select(Invitation.token_hash, Invitation.id)
+                                    .where(Invitation.debrief_id.in_(debrief_ids))).all())
+    clock_rows, contribution_rows = [], []
+    for debrief_id, draft in zip(debrief_ids, partners, strict=True):
+        for invitation in draft.invitations:
+            iid = id_of[invitation.row["token_hash"]]
+            if invitation.clock:
+                clock_rows.append({**invitation.clock, "debrief_id": debrief_id, "invitation_id": iid})
+            contribution_rows += [{**row, "invitation_id": iid} for row in invitation.contributions]
+            reviewer_id, partner = invitation.row["invited_by_id"], audit.partner_label(invitation.agency, iid)
+            audit_rows += [{"at": at, "actor_id": None if by_partner else reviewer_id,
+                            "invitation_id": iid if by_partner else None,
+                            "actor_label": partner if by_partner else draft.reviewer, "action": action,
+                            "entity": "invitation", "entity_id": iid, "changes": changes, "debrief_id": debrief_id}
+                           for at, action, changes, by_partner in invitation.events]
+    _execute(Clock, clock_rows)
+    _execute(Contribution, contribution_rows)
+    return {"invitations": len(id_of), "partner_clocks": len(clock_rows), "contributions": len(contribution_rows)}
 
 
 def _execute(target: type[db.Model] | sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -1175,6 +1598,7 @@ def _refresh_planner_statistics() -> None:
     for table in (Debrief.__table__, Clock.__table__, DebriefTheme.__table__, MeetingAttendee.__table__,
                   AuditEvent.__table__, Lesson.__table__, Recommendation.__table__, recommendation_lessons,
                   RecommendationUpdate.__table__, LearningProduct.__table__, BoardDecision.__table__,
-                  RecommendationVector.__table__, User.__table__):
+                  RecommendationVector.__table__, User.__table__, Agency.__table__, Invitation.__table__,
+                  Contribution.__table__):
         db.session.execute(sa.text(f"ANALYZE {table.name}"))
     db.session.commit()

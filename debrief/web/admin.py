@@ -19,6 +19,7 @@ from debrief.web.paging import page_number, within_pages
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
+USERS_PER_PAGE = 50
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
@@ -59,7 +60,8 @@ def index():
 @admin.route("/users")
 @permission_required(Rule.MANAGE_USERS)
 def users():
-    return render_template("admin/users.html", title="Users", users=accounts.list_users(),
+    users = within_pages(lambda n: accounts.list_users(n, USERS_PER_PAGE), page_number())
+    return render_template("admin/users.html", title="Users", users=users,
                            role_labels=ROLE_LABELS, confirm=ConfirmForm())
 
 

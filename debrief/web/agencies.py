@@ -13,6 +13,9 @@ from debrief.permissions import Rule, permission_required
 from debrief.services import agencies as agency_service
 from debrief.services.errors import RuleBroken
 from debrief.web.forms import show_rule_errors
+from debrief.web.paging import page_number, within_pages
+
+PER_PAGE = 50
 
 agencies_bp = Blueprint("agencies", __name__, url_prefix="/admin/agencies")
 
@@ -40,7 +43,7 @@ def index():
             flash(f"{agency.name} can now be invited to debriefs.", "success")
             return redirect(url_for("agencies.index"))
     return render_template("admin/agencies.html", title="Partner agencies", form=form,
-                           agencies=agency_service.agencies(include_inactive=True),
+                           agencies=within_pages(lambda n: agency_service.listed(n, PER_PAGE), page_number()),
                            labels=AGENCY_TYPE_LABELS), 400 if form.errors else 200
 
 

@@ -1,7 +1,7 @@
 """Reports for the governance board and the police and crime commissioner."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, Response, render_template, request
 from flask_wtf import FlaskForm
@@ -38,10 +38,8 @@ def _period(form: PeriodForm) -> tuple[date, date]:
               **date_problem(form.end, "The end of the period must be a real date, like 31 3 2027")}
     if errors:
         raise ValidationFailed(errors)
-    today = london_date(utcnow())
-    start = form.start.data or today - timedelta(days=365)
-    end = form.end.data or today
-    return start, end
+    last_year_start, today = invitations.recent_period(london_date(utcnow()))
+    return form.start.data or last_year_start, form.end.data or today
 
 
 @reports_bp.route("/partner-engagement")

@@ -109,9 +109,7 @@ def board():
     owners = _in_memory_page(summary.by_owner, page_number("owners_page"), PER_PAGE)
     # Repeats of recommendations closed as done, with the earlier one's learning products loaded.
     did_not_stick = within_pages(lambda n: repeats.learning_did_not_stick(n, PER_PAGE), page_number("repeats_page"))
-    pack = BoardPackForm(meeting=recommendations.today())
     return render_template("workspaces/board.html", title="Governance board", summary=summary, owners=owners,
-                           pack=pack,
                            awaiting=[(r, gate_warning(r)) for r in awaiting.items], awaiting_page=awaiting,
                            overdue=overdue, did_not_stick=did_not_stick, today=recommendations.today())
 
@@ -130,10 +128,10 @@ class BoardPackForm(FlaskForm):
 @permission_required(Rule.ANALYSE)
 def board_pack_download():
     """The pack's form; with a meeting date, the pack itself (Word)."""
+    if "meeting" not in request.args:  # the form, ready for a meeting today
+        return render_template("workspaces/board_pack.html", title="Board pack",
+                               form=BoardPackForm(meeting=recommendations.today()))
     form = BoardPackForm(request.args)
-    if "meeting" not in request.args:
-        form.meeting.data = recommendations.today()
-        return render_template("workspaces/board_pack.html", title="Board pack", form=form)
     try:
         unreadable = {**date_problem(form.meeting, "The date of the board meeting must be a real date, like 2 3 2026"),
                       **date_problem(form.since, "Decisions since must be a real date, like 2 3 2026")}

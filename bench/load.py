@@ -1,0 +1,414 @@
+"""The main pages and API lists under concurrent load, served by gunicorn as in deployment, at two
+sizes (issue 9), beside a bare Flask JSON endpoint served the same way.
+
+    .venv/bin/python bench/load.py                        # 1,000 and 100,000 debriefs on PostgreSQL 127.0.0.1:5432
+    .venv/bin/python bench/load.py --sizes 30 60 --seconds 1      # a small run (the test suite's)
+    .venv/bin/python bench/load.py --keep                 # keep both databases, then measure them again:
+    .venv/bin/python bench/load.py --reuse 1000=postgresql://... --reuse 100000=postgresql://...
+
+For each size it creates a throwaway database (as bench/pages.py does), seeds it through the seed
+service (`flask --app wsgi seed`), runs VACUUM ANALYZE, then starts two gunicorn servers with the
+README's deployment settings (`gunicorn -c gunicorn.conf.py`, APP_ENV=production): the app
+(`wsgi:app`) and a bare Flask app with one JSON endpoint (`bench/bare.py`). It signs in over HTTP
+through the sign-in page as a seeded reviewer, owner, learning-team member and board member, and
+issues API tokens. Then wrk, a separate process, drives each page in turn:
+
+- a warm-up at full concurrency, so that every worker has compiled its templates and filled its pool;
+- **light load**: one connection, each request sent when the last one is answered: p50 and p95;
+- **heavy load**: `--connections` connections (twice the workers): requests per second.
+
+It prints a table per size, then the targets at the largest size against the smallest: every page's
+p95 at light load ≤ 100 ms; its requests per second ≥ 25% of the bare endpoint's; its p95 no more
+than 1.5 × its p95 at the smallest size. It exits 1 if a page answered anything but 2xx (or could
+not be measured), and 0 otherwise: missed targets are reported, not failures of the script.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from flask_migrate import upgrade  # noqa: E402
+from pages import (  # noqa: E402
+    DEFAULT_SERVER, PER_PAGE, Subjects, _subjects, bench_app, db_label, seeded, seeded_already, settle,
+    throwaway_database,
+)
+
+from debrief.extensions import db  # noqa: E402
+from debrief.models import Recommendation  # noqa: E402
+from debrief.services import seed  # noqa: E402
+
+WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
+P95_TARGET_MS = 100.0
+THROUGHPUT_SHARE = 0.25
+GROWTH_LIMIT = 1.5
+WARM_UP_LIMIT = 60  # seconds
+LABEL = 44
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    path: str
+    who: str  # whose cookie or token: reviewer, owner, board, learning (or "" for the bare endpoint)
+    api: bool = False
+
+
+@dataclass(frozen=True)
+class Figures:
+    p50: float  # ms, light load
+    p95: float  # ms, light load
+    rps: float  # requests per second, heavy load
+    heavy_p95: float  # ms, heavy load
+
+
+def main() -> int:
+    options = _arguments()
+    results: dict[int, dict[str, Figures]] = {}
+    failed: list[str] = []
+    for size in options.sizes:
+        with ExitStack() as stack:
+            url = (options.reuse[size] if size in options.reuse
+                   else stack.enter_context(throwaway_database(options.database_url, keep=options.keep)))
+            subjects, recommendation_id, label = _prepare(url, size, options)
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rapid-debrief-load-")))
+            app_server = stack.enter_context(gunicorn("wsgi:app", url, workdir / "app.log"))
+            bare_server = stack.enter_context(gunicorn("bench.bare:app", url, workdir / "bare.log"))
+            credentials = _credentials(app_server, subjects)
+            pages = _pages(size, subjects, recommendation_id)
+            print(f"\n{size:,} debriefs on {label}; gunicorn: {options.workers} sync workers each "
+                  f"(gunicorn.conf.py); wrk: warm-up {options.warm_up:g} s, light load 1 connection for "
+                  f"{options.seconds:g} s, heavy load {options.connections} connections for {options.seconds:g} s\n",
+                  flush=True)
+            print(f"| {'page':<{LABEL}} | {'p50 ms':>7} | {'p95 ms':>7} | {'req/s':>7} | {'% bare':>6} "
+                  f"| {'heavy p95':>9} |")
+            print(f"|{'-' * (LABEL + 2)}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|{'-' * 10}:|")
+            figures: dict[str, Figures] = {}
+            bare = Page("bare Flask JSON endpoint (bench/bare.py)", "/bare", "")
+            for page in [bare, *pages]:
+                server = bare_server if page is bare else app_server
+                try:
+                    headers = credentials.get(f"{page.who}-api" if page.api else page.who, {})
+                    figures[page.label] = measured = _measure(server, page, headers, options)
+                except LoadFailed as failure:
+                    failed.append(f"{page.label} at {size:,}")
+                    print(f"| {page.label:<{LABEL}} | failed: {failure} |", flush=True)
+                    continue
+                share = measured.rps / figures[bare.label].rps * 100 if bare.label in figures else float("nan")
+                print(f"| {page.label:<{LABEL}} | {measured.p50:7.1f} | {measured.p95:7.1f} | {measured.rps:7.0f} "
+                      f"| {share:5.0f}% | {measured.heavy_p95:9.1f} |", flush=True)
+            results[size] = figures
+    if results:
+        _targets(results)
+    if failed:
+        print(f"\n{len(failed)} failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+class LoadFailed(Exception):
+    """A page answered something other than 2xx, or wrk could not run."""
+
+
+class NothingAnswered(LoadFailed):
+    """No request finished within the run."""
+
+
+def _prepare(url: str, size: int, options: argparse.Namespace) -> tuple[Subjects, int, str]:
+    """Migrate, seed and settle a new database (or count a reused one); who to sign in as."""
+    app = bench_app(url)
+    with app.app_context():
+        if size in options.reuse:
+            result = seeded_already()
+            print(f"Measuring {url}: {result.debriefs:,} debriefs seeded earlier.", flush=True)
+        else:
+            upgrade()
+            print(f"Seeding {size:,} debriefs (seed {options.seed}) ...", flush=True)
+            result = seed.add_debriefs(size, seed=options.seed)
+            print(seeded(result, db.engine.dialect.name), flush=True)
+            print(f"VACUUM ANALYZE: {settle():.1f} s", flush=True)
+        subjects = _subjects(result)
+        # A recommendation page: the subject debrief's newest recommendation, or any.
+        recommendation_id = db.session.scalar(
+            sa.select(Recommendation.id).order_by((Recommendation.debrief_id == subjects.debrief_id).desc(),
+                                                  Recommendation.id.desc()).limit(1))
+        db.session.remove()
+        db.engine.dispose()
+    return subjects, recommendation_id, db_label(app)
+
+
+def _pages(size: int, subjects: Subjects, recommendation_id: int) -> list[Page]:
+    deep = max(1, size // PER_PAGE // 2)
+    return [
+        Page("GET / (the reviewer's home)", "/", "reviewer"),
+        Page("GET /debriefs", "/debriefs", "reviewer"),
+        Page("GET /debriefs?page=<halfway>", f"/debriefs?page={deep}", "reviewer"),
+        Page("GET /debriefs?status=open", "/debriefs?status=open", "reviewer"),
+        Page("GET /debriefs/<id>", f"/debriefs/{subjects.debrief_id}", "reviewer"),
+        Page("GET /recommendations/<id>", f"/recommendations/{recommendation_id}", "reviewer"),
+        Page("GET /my-actions (as the owner)", "/my-actions", "owner"),
+        Page("GET /learning-queue", "/learning-queue", "learning"),
+        Page("GET /board", "/board", "board"),
+        Page("GET /board/dashboard", "/board/dashboard", "board"),
+        Page("GET /reports/partner-engagement", "/reports/partner-engagement", "board"),
+        Page("GET /api/v1/debriefs?per_page=100", "/api/v1/debriefs?per_page=100", "reviewer", api=True),
+        Page("GET /api/v1/debriefs/<id>", f"/api/v1/debriefs/{subjects.debrief_id}", "reviewer", api=True),
+        Page("GET /api/v1/recommendations?per_page=100", "/api/v1/recommendations?per_page=100", "board", api=True),
+        Page("GET /api/v1/recommendations?overdue=true", "/api/v1/recommendations?overdue=true", "board", api=True),
+        Page("GET /api/v1/board/summary", "/api/v1/board/summary", "board", api=True),
+    ]
+
+
+# The servers ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+
+    def url(self, path: str) -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+
+@contextmanager
+def gunicorn(app: str, database_url: str, log: Path) -> Iterator[Server]:
+    """`gunicorn -c gunicorn.conf.py <app>` as the README deploys it, on a free loopback port, with its
+    access log (the deployment's, to stdout) going to a file. Stopped with SIGTERM at the end."""
+    port = _free_port()
+    environment = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": database_url.replace("postgresql+psycopg://", "postgresql://", 1),
+        "BIND": f"127.0.0.1:{port}",
+        "SCHEDULER_ENABLED": "0",
+    }
+    with log.open("wb") as output:
+        process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", app],
+                                   cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
+    server = Server("127.0.0.1", port)
+    try:
+        _wait_until_listening(server, process, log)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_listening(server: Server, process: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn stopped ({process.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with socket.create_connection((server.host, server.port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not listen on {server.port} within {timeout:.0f} s")
+
+
+# Signing in over HTTP -------------------------------------------------------------------------------
+
+def _credentials(server: Server, subjects: Subjects) -> dict[str, dict[str, str]]:
+    """The headers each user's requests carry: a session cookie from the real sign-in page, and
+    a bearer token for the API (reviewer and board)."""
+    credentials = {who: {"Cookie": _signed_in(server, email)} for who, email in (
+        ("reviewer", subjects.reviewer), ("owner", subjects.owner), ("learning", subjects.learning),
+        ("board", subjects.board))}
+    credentials["reviewer-api"] = {"Authorization": f"Bearer {subjects.reviewer_token}"}
+    credentials["board-api"] = {"Authorization": f"Bearer {subjects.board_token}"}
+    return credentials
+
+
+def _signed_in(server: Server, email: str) -> str:
+    cookies: dict[str, str] = {}
+    status, body = _request(server, "GET", "/sign-in", cookies)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body)
+    if status != 200 or not token:
+        raise SystemExit(f"The sign-in page answered {status}")
+    form = urlencode({"csrf_token": token.group(1), "email": email, "password": seed.SEED_PASSWORD})
+    status, _ = _request(server, "POST", "/sign-in", cookies, form)
+    if status != 302:
+        raise SystemExit(f"Could not sign in as {email}: {status}")
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def _request(server: Server, method: str, path: str, cookies: dict[str, str], form: str | None = None
+             ) -> tuple[int, str]:
+    """One request; the cookies it sets are kept (the app marks them Secure, which a real browser would
+    only send over HTTPS: the bench speaks plain HTTP on loopback, as a load balancer's backend does)."""
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+    if form is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=form, headers=headers)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookies.update((name, morsel.value) for name, morsel in SimpleCookie(header).items())
+        return response.status, body
+    finally:
+        connection.close()
+
+
+# wrk ------------------------------------------------------------------------------------------------
+
+def _measure(server: Server, page: Page, headers: dict[str, str], options: argparse.Namespace) -> Figures:
+    """Warm-up, light load (one connection) and heavy load (many), each a separate wrk process."""
+    _warm_up(server, page, headers, options)
+    light = _answered(server, page, headers, connections=1, seconds=options.seconds)
+    heavy = _answered(server, page, headers, connections=options.connections, seconds=options.seconds)
+    return Figures(p50=light.p50, p95=light.p95, rps=heavy.rps, heavy_p95=heavy.p95)
+
+
+def _answered(server: Server, page: Page, headers: dict[str, str], *, connections: int, seconds: float) -> Run:
+    """A run with at least one answer: a run shorter than one slow request (a short --seconds on a
+    busy machine) is run again, twice as long, up to three times."""
+    for attempt in range(3):
+        try:
+            return _wrk(server, page, headers, connections=connections, seconds=seconds * 2 ** attempt)
+        except NothingAnswered:
+            continue
+    raise LoadFailed(f"no request was answered within {seconds * 4:g} s")
+
+
+def _warm_up(server: Server, page: Page, headers: dict[str, str], options: argparse.Namespace) -> None:
+    """Full concurrency until every connection has had an answer: a worker's first request for some
+    pages loads what it keeps for the next ones (compiled templates, the repeat-detection model)."""
+    deadline = time.monotonic() + WARM_UP_LIMIT
+    while True:
+        try:
+            if _wrk(server, page, headers, connections=options.connections, seconds=options.warm_up
+                    ).requests >= options.connections:
+                return
+        except NothingAnswered:
+            pass
+        if time.monotonic() > deadline:
+            raise LoadFailed(f"no answers after {WARM_UP_LIMIT} s of warm-up")
+
+
+@dataclass(frozen=True)
+class Run:
+    requests: int
+    rps: float
+    p50: float
+    p95: float
+
+
+def _wrk(server: Server, page: Page, headers: dict[str, str], *, connections: int, seconds: float) -> Run:
+    command = [WRK, "--threads", str(min(2, connections)), "--connections", str(connections),
+               "--duration", f"{max(1, round(seconds))}s", "--timeout", "10s", "--script", str(WRK_SCRIPT)]
+    for name, value in headers.items():
+        command += ["--header", f"{name}: {value}"]
+    finished = subprocess.run([*command, server.url(page.path)], capture_output=True, text=True, timeout=seconds + 60)
+    line = next((line for line in finished.stdout.splitlines() if line.startswith("RESULT ")), None)
+    if finished.returncode != 0 or line is None:
+        raise LoadFailed(f"wrk exited {finished.returncode}: {finished.stderr.strip()[:200]}")
+    requests, duration_us, p50_us, p95_us, _max_us, bad_status, socket_errors = (int(v) for v in line.split()[1:])
+    if bad_status or socket_errors:
+        raise LoadFailed(f"{bad_status} answers not 2xx/3xx and {socket_errors} socket errors in {requests:,}")
+    if requests == 0:
+        raise NothingAnswered(f"no request was answered within {seconds:g} s")
+    return Run(requests=requests, rps=requests / (duration_us / 1e6), p50=p50_us / 1000, p95=p95_us / 1000)
+
+
+WRK = shutil.which("wrk") or "wrk"
+
+
+# The targets ----------------------------------------------------------------------------------------
+
+def _targets(results: dict[int, dict[str, Figures]]) -> None:
+    small, large = min(results), max(results)
+    figures, before = results[large], results[small]
+    bare = next((f for label, f in figures.items() if label.startswith("bare")), None)
+    missed = []
+    print(f"\nTargets at {large:,} debriefs (p95 at light load; throughput at heavy load against the bare endpoint"
+          f"{f'; growth against {small:,}' if small != large else ''}):\n")
+    print(f"| {'page':<{LABEL}} | {'p95 ≤ 100 ms':>12} | {'≥ 25% of bare':>13} | {'p95 growth ≤ 1.5×':>17} |")
+    print(f"|{'-' * (LABEL + 2)}|{'-' * 13}:|{'-' * 14}:|{'-' * 18}:|")
+    for label, page in figures.items():
+        if label.startswith("bare"):
+            continue
+        fast = page.p95 <= P95_TARGET_MS
+        share = page.rps / bare.rps if bare else float("nan")
+        growth = page.p95 / before[label].p95 if small != large and label in before else None
+        checks = [fast, share >= THROUGHPUT_SHARE, growth is None or growth <= GROWTH_LIMIT]
+        missed += [f"{label}: {what}" for ok, what in zip(checks, ("p95", "throughput", "growth")) if not ok]
+        print(f"| {label:<{LABEL}} | {_mark(fast)} {page.p95:7.1f} ms | {_mark(checks[1])} {share:10.0%} "
+              f"| {_mark(checks[2])} {('—' if growth is None else f'{growth:.2f}×'):>14} |")
+    print(f"\n{'Every target met.' if not missed else f'{len(missed)} targets missed: ' + '; '.join(missed)}")
+
+
+def _mark(ok: bool) -> str:
+    return "ok" if ok else "NO"
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", metavar="N",
+                        help="how many debriefs to seed for each run (default 1000 100000, or only the reused ones)")
+    parser.add_argument("--database-url", default=DEFAULT_SERVER,
+                        help="a PostgreSQL server to create throwaway databases on, or sqlite:///a/new/file")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seconds", type=float, default=10.0, help="each load run's length (default 10)")
+    parser.add_argument("--warm-up", type=float, default=2.0, help="the warm-up's length (default 2)")
+    parser.add_argument("--connections", type=int, help="heavy load's connections (default twice the workers)")
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--reuse", action="append", default=[], metavar="SIZE=URL",
+                        help="measure a database seeded earlier for that size instead of seeding a new one")
+    options = parser.parse_args()
+    try:
+        options.reuse = {int(size): url.replace("postgresql://", "postgresql+psycopg://", 1)
+                         for size, _, url in (item.partition("=") for item in options.reuse)}
+    except ValueError:
+        parser.error("--reuse takes SIZE=URL, e.g. 1000=postgresql://postgres@127.0.0.1:5432/rapid_debrief_bench_1")
+    options.sizes = sorted(set(options.sizes or ([] if options.reuse else [1_000, 100_000])) | set(options.reuse))
+    if min(options.sizes) < 1 or options.seconds <= 0:
+        parser.error("sizes and --seconds must be positive")
+    if shutil.which("wrk") is None:
+        parser.error("wrk is not installed (Debian: apt-get install wrk; bin/test installs it)")
+    options.workers = _configured_workers()
+    options.connections = options.connections or 2 * options.workers
+    return options
+
+
+def _configured_workers() -> int:
+    """How many workers gunicorn.conf.py starts here, read from the file itself."""
+    settings: dict[str, object] = {}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
+    return int(settings["workers"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
