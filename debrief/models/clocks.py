@@ -25,14 +25,15 @@ class Clock(db.Model):
         # The open clocks by due time: what the reviewer's home and the reminders look for.
         sa.Index("ix_clocks_open_due", "due_at", postgresql_where=sa.text("met_at IS NULL"),
                  sqlite_where=sa.text("met_at IS NULL")),
+        # An invitation's contribution deadline, read from the index alone (partner engagement).
+        sa.Index("ix_clocks_invitation_id", "invitation_id", postgresql_include=["due_at"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     debrief_id: Mapped[int | None] = mapped_column(sa.ForeignKey("debriefs.id", ondelete="CASCADE"),
                                                    index=True)
     # A partner contribution clock belongs to one invitation as well as to its debrief.
-    invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitations.id", ondelete="CASCADE"),
-                                                      index=True)
+    invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitations.id", ondelete="CASCADE"))
     # A recommendation's clocks (its response and its due date) belong to it instead of a debrief.
     recommendation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)

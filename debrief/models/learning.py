@@ -81,8 +81,10 @@ class Recommendation(db.Model):
         sa.Index("ix_recommendations_status_due", "status", "due_date"),
         # Lists run soonest due first, with the id to break ties.
         sa.Index("ix_recommendations_due_id", "due_date", "id"),
-        # Most rows are closed; the workspaces look only at the rest.
+        # Most rows are closed; the workspaces look only at the rest. The board's counts by owner
+        # read this index alone (PostgreSQL's INCLUDE), not the rows.
         sa.Index("ix_recommendations_not_closed_owner", "owner_id", "due_date", "id",
+                 postgresql_include=["status", "debrief_id"],
                  postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'")),
         sa.Index("ix_recommendations_not_closed_due", "due_date", "id",
                  postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'")),
@@ -158,7 +160,11 @@ class LearningProduct(db.Model):
     """How the learning reaches people: training, a briefing, a guidance change, ..."""
 
     __tablename__ = "learning_products"
-    __table_args__ = (sa.Index("ix_learning_products_status", "status"),)
+    __table_args__ = (
+        sa.Index("ix_learning_products_status", "status"),
+        # The dashboard's products by kind, delivered or not, counted from the index alone.
+        sa.Index("ix_learning_products_kind_status", "kind", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id", ondelete="CASCADE"),
