@@ -156,6 +156,10 @@ class RecommendationUpdate(db.Model):
     author: Mapped[User] = relationship(lazy="joined")
 
 
+#: Products not delivered yet (services.recommendations.products_in_development).
+IN_DEVELOPMENT = sa.text("status IN ('planned', 'in_development')")
+
+
 class LearningProduct(db.Model):
     """How the learning reaches people: training, a briefing, a guidance change, ..."""
 
@@ -164,6 +168,9 @@ class LearningProduct(db.Model):
         sa.Index("ix_learning_products_status", "status"),
         # The dashboard's products by kind, delivered or not, counted from the index alone.
         sa.Index("ix_learning_products_kind_status", "kind", "status"),
+        # The learning queue's products still in the making, oldest first.
+        sa.Index("ix_learning_products_in_development", "created_at", "id",
+                 postgresql_where=IN_DEVELOPMENT, sqlite_where=IN_DEVELOPMENT),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
