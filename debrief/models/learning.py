@@ -156,8 +156,9 @@ class RecommendationUpdate(db.Model):
     author: Mapped[User] = relationship(lazy="joined")
 
 
-#: Products not delivered yet (services.recommendations.products_in_development).
-IN_DEVELOPMENT = sa.text("status IN ('planned', 'in_development')")
+#: Products not delivered yet: the learning queue's (services.recommendations.products_in_development).
+IN_DEVELOPMENT_STATES = ("planned", "in_development")
+IN_DEVELOPMENT = sa.text("status IN ({})".format(", ".join(f"'{state}'" for state in IN_DEVELOPMENT_STATES)))
 
 
 class LearningProduct(db.Model):

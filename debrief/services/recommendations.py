@@ -16,6 +16,7 @@ from debrief.models import (
     AuditEvent, BoardDecision, Debrief, LearningProduct, Lesson, Priority, Recommendation,
     RecommendationSource, RecommendationUpdate, Role, User, utcnow,
 )
+from debrief.models.learning import IN_DEVELOPMENT_STATES
 from debrief.services import accounts, audit, clocks, invitations, notifications, references, repeats
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services import validation as check
@@ -400,7 +401,7 @@ def needing_a_product(page: int = 1, per_page: int = 25) -> Page:
 
 def products_in_development(page: int = 1, per_page: int = 25) -> Page:
     query = (sa.select(LearningProduct).options(selectinload(LearningProduct.recommendation))
-             .where(LearningProduct.status.in_(("planned", "in_development")))
+             .where(LearningProduct.status.in_(IN_DEVELOPMENT_STATES))
              .order_by(LearningProduct.created_at, LearningProduct.id))
     return paginate(query, page, per_page, key=LearningProduct.id)
 
