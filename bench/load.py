@@ -137,11 +137,11 @@ def _prepare(url: str, size: int, options: argparse.Namespace) -> tuple[Subjects
     """Migrate, seed and settle a new database (or count a reused one); who to sign in as."""
     app = bench_app(url)
     with app.app_context():
+        upgrade()  # a reused database is brought up to date first
         if size in options.reuse:
             result = seeded_already()
             print(f"Measuring {url}: {result.debriefs:,} debriefs seeded earlier.", flush=True)
         else:
-            upgrade()
             print(f"Seeding {size:,} debriefs (seed {options.seed}) ...", flush=True)
             result = seed.add_debriefs(size, seed=options.seed)
             print(seeded(result, db.engine.dialect.name), flush=True)

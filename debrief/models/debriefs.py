@@ -128,7 +128,12 @@ class Debrief(db.Model):
 
     @property
     def reference(self) -> str:
-        return f"DB-{self.reference_year}-{self.reference_number:04d}"
+        return self.numbered(self.reference_year, self.reference_number)
+
+    @staticmethod
+    def numbered(year: int, number: int) -> str:
+        """The reference of the `number`th debrief of `year`."""
+        return f"DB-{year}-{number:04d}"
 
     @property
     def themes(self) -> list[str]:

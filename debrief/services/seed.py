@@ -698,18 +698,15 @@ class _SeededAgencies:
 
     def __init__(self) -> None:
         listed = [(group, name, kind) for group, members in SEED_AGENCIES.items() for name, kind in members]
-        found = {name.lower(): (id_, name, active) for name, id_, active in db.session.execute(
-            sa.select(Agency.name, Agency.id, Agency.active)
-            .where(sa.func.lower(Agency.name).in_([name.lower() for _, name, _ in listed])))}
         self.created = 0
         self.agencies: list[_SeededAgency] = []
-        for n, (group, listed_name, kind) in enumerate(listed):
-            agency_id, name, active = found.get(listed_name.lower(), (None, listed_name, True))
-            if agency_id is None:
-                agency_id = agencies.add(name=name, kind=kind.value, actor=None).id
+        for n, (group, name, kind) in enumerate(listed):
+            agency = agencies.find(name)
+            if agency is None:
+                agency = agencies.add(name=name, kind=kind.value, actor=None)
                 self.created += 1
-            if active:
-                self.agencies.append(_SeededAgency(agency_id, name, group, _contacts(n, name)))
+            if agency.active:
+                self.agencies.append(_SeededAgency(agency.id, agency.name, group, _contacts(n, agency.name)))
         if not self.agencies:
             raise ValidationFailed({"agencies": "Every seeded agency has been withdrawn; there is no one to invite"})
 
@@ -1014,7 +1011,7 @@ class _DebriefMaker:
 
 def _created_changes(debrief: dict[str, Any], themes: list[str]) -> dict[str, Any]:
     """What the app's "created" audit event holds: the reference and the details as entered."""
-    reference = f"DB-{debrief['reference_year']}-{debrief['reference_number']:04d}"
+    reference = Debrief.numbered(debrief["reference_year"], debrief["reference_number"])
     changes: dict[str, Any] = {"reference": reference}
     for name in ("incident_type_code", "crime_reference", "operation_name", "occurred_at", "reported_at",
                  "area", "summary", "partner_briefing", "victim_age", "victim_sex", "relationship_to_suspect",
@@ -1359,7 +1356,7 @@ class _PartnerMaker:
         at = start + timedelta(minutes=min(int(rng.expovariate(1 / FIRST_INVITATION_MINUTES)), MINUTES_IN_3_DAYS))
         if at > latest:
             at = start + (self.now - start) * rng.uniform(0.2, 0.8)
-        reference = f"DB-{debrief['reference_year']}-{debrief['reference_number']:04d}"
+        reference = Debrief.numbered(debrief["reference_year"], debrief["reference_number"])
         made = []
         for position, n in enumerate(chosen, start=1):
             at += timedelta(minutes=rng.randint(2, 20))
