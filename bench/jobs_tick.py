@@ -113,7 +113,7 @@ def timed_tick(label: str, now: datetime) -> Tick:
             elapsed = time.perf_counter() - started
             if job.name == "outbox":
                 tick.sent, tick.delivering = result, elapsed
-            else:
+            elif job.name == "reminders":
                 tick.queued, tick.deciding = sum(result.values()), elapsed
     finally:
         reminders.RULES[:] = originals

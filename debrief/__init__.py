@@ -129,12 +129,15 @@ def register_blueprints(app: Flask) -> None:
     from debrief.web.auth import auth
     from debrief.web.clocks import clocks_bp
     from debrief.web.dashboard import dashboard_bp
+    from debrief.web.death_report import death_report_bp
+    from debrief.web.deaths import deaths_bp
     from debrief.web.debriefs import debriefs_bp
     from debrief.web.formatting import register_formatting
     from debrief.web.home import home
     from debrief.web.imports import imports_bp
     from debrief.web.agencies import agencies_bp
     from debrief.web.invitations import invitations_bp
+    from debrief.web.linked_series import series_bp
     from debrief.web.navigation import register_navigation
     from debrief.web.partner import partner
     from debrief.web.recommendations import recommendations_bp
@@ -143,7 +146,8 @@ def register_blueprints(app: Flask) -> None:
     from debrief.web.workspaces import workspaces_bp
 
     for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, invitations_bp, recommendations_bp, imports_bp,
-                      workspaces_bp, dashboard_bp, reports_bp, admin, reference_bp, agencies_bp, partner, api):
+                      workspaces_bp, dashboard_bp, reports_bp, deaths_bp, death_report_bp, series_bp, admin, reference_bp, agencies_bp, partner,
+                      api):
         app.register_blueprint(blueprint)
     register_navigation(app)
     register_formatting(app)

@@ -26,6 +26,11 @@ class Rule(Enum):
     ANALYSE = frozenset({Role.ANALYST, Role.BOARD})
     READ_RECOMMENDATIONS = frozenset({Role.REVIEWER, Role.BOARD, Role.ANALYST, Role.ADMIN, Role.LEARNING})
     IMPORT_RECOMMENDATIONS = frozenset({Role.REVIEWER, Role.ADMIN})
+    # Death reports hold personal data of the dead: only those who analyse them, and the board
+    # that reads the analytical report, see them; administrators may import an extract.
+    READ_DEATHS = frozenset({Role.ANALYST, Role.BOARD})
+    IMPORT_DEATH_REPORTS = frozenset({Role.ANALYST, Role.ADMIN})
+    ANALYSE_DEATHS = frozenset({Role.ANALYST})
     USE_STAFF_API = frozenset(Role)
 
 

@@ -6,4 +6,4 @@ from debrief.extensions import csrf
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api)
 
-from debrief.api import deadlines, debriefs, imports, invitations, learning, openapi, staff  # noqa: E402,F401  (routes register on import)
+from debrief.api import deadlines, death_report, deaths, debriefs, imports, invitations, learning, openapi, staff  # noqa: E402,F401  (routes register on import)

@@ -418,6 +418,8 @@ def paths() -> dict:
 
 
 def document() -> dict:
+    from debrief.api import openapi_deaths  # it builds on this module's helpers
+
     return {
         "openapi": "3.0.3",
         "info": {"title": "Rapid Debrief API", "version": "1",
@@ -428,9 +430,9 @@ def document() -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "A token from `flask --app wsgi users token EMAIL`."}},
-            "schemas": schemas(),
+            "schemas": {**schemas(), **openapi_deaths.schemas()},
         },
-        "paths": paths(),
+        "paths": {**paths(), **openapi_deaths.paths()},
     }
 
 

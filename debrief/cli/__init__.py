@@ -1,6 +1,7 @@
 """Command-line commands (`flask --app wsgi ...`). Each parses options, calls a service, commits."""
 from flask import Flask
 
+from debrief.cli.deaths import deaths_group
 from debrief.cli.demo import demo_command
 from debrief.cli.jobs import jobs_group
 from debrief.cli.seed import seed_command
@@ -12,3 +13,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(deaths_group)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from debrief.extensions import db
 from debrief.models import as_if_now
-from debrief.services import notifications, reminders
+from debrief.services import death_analysis, notifications, reminders
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ class Job:
 # In order: a tick delivers last what the reminders queued.
 JOBS = (
     Job("reminders", 600, reminders.send_due),
+    # Every ten minutes it asks whether tonight's analysis has run yet; it runs once a night.
+    Job("death_analysis", 600, death_analysis.analyse_nightly),
     Job("outbox", 60, notifications.deliver_due),
 )
 

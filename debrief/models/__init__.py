@@ -1,6 +1,10 @@
 """The data model. Importing this package registers every table with SQLAlchemy."""
 from debrief.models.audit import AuditEvent
 from debrief.models.clocks import Clock, ClockState
+from debrief.models.deaths import (
+    ApparentCause, Classification, Death, DeathAnalysis, DeathReport, DeathSource, Indicator, LinkedSeries,
+    LocationType, PossibleMatch, ReportPairDecision, SeriesStatus, Sex, Substance, linked_series_members,
+)
 from debrief.models.debriefs import (
     LABELS, Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, VictimSex, Weapon,
 )
@@ -18,6 +22,9 @@ from debrief.models.staff import ROLE_LABELS, ApiToken, Role, User, UserRole
 from debrief.models.types import UTCDateTime, as_if_now, utcnow
 
 __all__ = [
+    "ApparentCause", "Classification", "Death", "DeathAnalysis", "DeathReport", "DeathSource", "Indicator",
+    "LinkedSeries", "LocationType", "PossibleMatch", "ReportPairDecision", "SeriesStatus", "Sex", "Substance",
+    "linked_series_members",
     "BoardDecision", "LearningProduct", "Lesson", "LessonCategory", "Priority", "Recommendation",
     "RecommendationSource", "RecommendationUpdate", "recommendation_lessons",
     "RecommendationVector", "RepeatDecision", "RepeatLink",

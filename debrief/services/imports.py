@@ -9,8 +9,6 @@ track: they have no debrief, owner or due date, and are never flagged as repeats
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from debrief.extensions import db
 from debrief.models import Recommendation, RecommendationSource, User, utcnow
 from debrief.services import audit, similarity, validation
 from debrief.services.clock_calendar import london_date
+from debrief.services.csv_files import CsvRows, read_rows
 from debrief.services.errors import Conflict, ValidationFailed
 from debrief.services.recommendation_lifecycle import ClosureCode, Status
 
@@ -210,49 +209,8 @@ def _status(value: str | None, errors: dict[str, str]) -> tuple[str | None, str 
     return Status.CLOSED.value, None if value == Status.CLOSED else value
 
 
-# Reading a CSV file --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CsvRows:
-    items: list[dict[str, str]]
-    lines: list[int]  # the file's line where each item starts (the header is line 1)
-
-
 def rows_from_csv(data: bytes) -> CsvRows:
-    """A spreadsheet's rows as import items, by their columns' names (in any order, other columns
-    ignored), or ValidationFailed on `file` when it is not a UTF-8 CSV with those columns."""
-    if len(data) > MAX_CSV_BYTES:
-        raise ValidationFailed({"file": f"The selected file must be smaller than {MAX_CSV_BYTES // (1024 * 1024)} MB"})
-    if not data.strip():
-        raise ValidationFailed({"file": "The selected file is empty"})
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed({"file": "The selected file must be a CSV saved as UTF-8 (in Excel, "
-                                        "“CSV UTF-8 (Comma delimited)”)"}) from None
-    if "\x00" in text:
-        raise ValidationFailed({"file": "The selected file must be a CSV"})
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip().lower().replace(" ", "_") for name in next(reader, [])]
-        missing = [name for name in REQUIRED_COLUMNS if name not in header]
-        if missing:
-            raise ValidationFailed({"file": "The first line of the file must name the columns "
-                                            f"{', '.join(REQUIRED_COLUMNS)} (and status, if you have it); "
-                                            f"it is missing {', '.join(missing)}"})
-        twice = sorted({name for name in header if name in FIELDS and header.count(name) > 1})
-        if twice:
-            raise ValidationFailed({"file": f"The column {', '.join(twice)} appears more than once"})
-        columns = {name: header.index(name) for name in FIELDS if name in header}
-        items, lines = [], []
-        line = reader.line_num + 1
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                items.append({name: row[i] if i < len(row) else None for name, i in columns.items()})
-                lines.append(line)
-            line = reader.line_num + 1
-    except csv.Error:
-        raise ValidationFailed({"file": "The selected file must be a CSV"}) from None
-    return CsvRows(items=items, lines=lines)
-
+    """A spreadsheet's rows as import items, or ValidationFailed on `file` when it is not a UTF-8 CSV
+    with the columns an import needs."""
+    return read_rows(data, fields=FIELDS, required=REQUIRED_COLUMNS, max_bytes=MAX_CSV_BYTES,
+                     optional_note=" (and status, if you have it)")

@@ -10,7 +10,8 @@ from debrief import documents
 from debrief.documents import debrief_report
 from debrief.models import LABELS, Debrief, DebriefStatus
 from debrief.permissions import Rule, can, permission_required
-from debrief.services import clocks, debriefs, invitations, lessons, recommendations, reference_data
+from debrief.services import clocks, debriefs, invitations, lessons, linked_series, recommendations, reference_data
+from debrief.services.errors import RuleBroken
 from debrief.services.debriefs import Attendee, DebriefDetails
 from debrief.web.debrief_forms import DebriefForm, MeetingForm
 from debrief.web.formatting import describe_event
@@ -91,15 +92,42 @@ def index():
 @permission_required(Rule.RUN_DEBRIEFS)
 def new():
     form = _with_incident_types(DebriefForm())
+    series = _series_to_open()
     if request.method == "POST":
         details, format_errors, places = _details_from(form)
-        saved, debrief = save(form, lambda: debriefs.create(details, actor=current_user, format_errors=format_errors),
-                              places)
+
+        def create():
+            debrief = debriefs.create(details, actor=current_user, format_errors=format_errors)
+            if series is not None:
+                linked_series.opened_debrief(series, debrief.id, actor=current_user)
+            return debrief
+
+        saved, debrief = save(form, create, places)
         if saved:
             flash(f"Debrief {debrief.reference} opened. Its deadline clocks have started.", "success")
             return redirect(url_for("debriefs.show", debrief_id=debrief.id))
-    return render_template("debriefs/form.html", title="Open a debrief", form=form,
-                           debrief=None), 400 if form.errors else 200
+    elif series is not None:
+        form.summary.data = (f"Opened from the confirmed linked series {series.reference}: "
+                             f"{linked_series.summary(series)}.")
+    return render_template("debriefs/form.html", title="Open a debrief", form=form, debrief=None,
+                           series=series), 400 if form.errors else 200
+
+
+def _series_to_open():
+    """A confirmed linked series this debrief is opened from (`?series=`): only for someone who may
+    also read deaths, and only once per series."""
+    series_id = request.args.get("series", type=int)
+    if series_id is None:
+        return None
+    if not can(current_user, Rule.READ_DEATHS):
+        abort(403)
+    try:
+        series = linked_series.get(series_id)
+    except RuleBroken:
+        abort(404)
+    if series.status != "confirmed" or series.debrief_id is not None:
+        abort(409)
+    return series
 
 
 @debriefs_bp.route("/<int:debrief_id>/edit", methods=["GET", "POST"])

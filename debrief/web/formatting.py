@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from flask import Flask
 
+from debrief.deaths.words import reason_words
 from debrief.models import LABELS, Relationship, Theme, VictimSex, Weapon
 from debrief.services import reference_data
 from debrief.services.clock_calendar import LONDON
@@ -139,3 +140,4 @@ def register_formatting(app: Flask) -> None:
     app.add_template_filter(date_and_time, "date_and_time")
     app.add_template_filter(choice_label, "choice_label")
     app.add_template_filter(describe_event, "describe_event")
+    app.add_template_filter(reason_words, "reason_words")

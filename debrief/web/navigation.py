@@ -26,6 +26,8 @@ NAV_ITEMS = (
     NavItem("Figures", "dashboard.index", Rule.ANALYSE),
     NavItem("Partner engagement", "reports.partner_engagement", Rule.ANALYSE),
     NavItem("Import recommendations", "imports.new", Rule.IMPORT_RECOMMENDATIONS),
+    NavItem("Deaths", "deaths.index", Rule.READ_DEATHS),
+    NavItem("Linked series", "linked_series.index", Rule.READ_DEATHS),
     NavItem("Administration", "admin.index", Rule.MANAGE_USERS),
 )
 

@@ -190,7 +190,79 @@ def board_pack() -> Document:
     return document
 
 
-TEMPLATES = {"debrief-report.docx": debrief_report, "board-pack.docx": board_pack}
+def deaths_report() -> Document:
+    document = _document("Analytical report on death investigations")
+    document.add_paragraph("Analytical report on death investigations", style="Title")
+    document.add_paragraph("{{ force }} · deaths found {{ period }} · produced {{ produced }}")
+    document.add_paragraph("{{ freshness }}")
+
+    document.add_heading("Summary", level=1)
+    document.add_paragraph("{%p for line in summary %}")
+    document.add_paragraph("{{ line }}", style="List Bullet")
+    document.add_paragraph("{%p endfor %}")
+
+    document.add_heading("Deaths by apparent cause", level=1)
+    document.add_paragraph("Compared with the {{ previous_days }} days before: {{ previous_period }}.")
+    _table(document, ["Apparent cause", "This period", "Previous period", "Change"], "row in by_cause",
+           ["{{ row.label }}", "{{ row.current }}", "{{ row.previous }}", "{{ row.change }}"],
+           "No deaths were found in either period.")
+
+    document.add_heading("Deaths by initial classification", level=1)
+    _table(document, ["Classification", "This period", "Previous period", "Change"], "row in by_classification",
+           ["{{ row.label }}", "{{ row.current }}", "{{ row.previous }}", "{{ row.change }}"],
+           "No deaths were found in either period.")
+
+    document.add_heading("Deaths by month", level=1)
+    _table(document, ["Month", "Deaths"], "month in by_month", ["{{ month.label }}", "{{ month.count }}"],
+           "No months in this period.")
+
+    document.add_heading("Deaths by area", level=1)
+    document.add_paragraph("{{ area_note }}")
+    document.add_paragraph("{{ area_map }}")
+    _table(document, ["Area", "Deaths"], "area in by_area", ["{{ area.label }}", "{{ area.count }}"],
+           "No deaths with a known place were found in this period.")
+
+    document.add_heading("Substances", level=1)
+    document.add_paragraph("{{ substances_note }}")
+    _table(document, ["Substance", "Deaths"], "s in substances", ["{{ s.label }}", "{{ s.count }}"],
+           "No substance was recorded for any death in this period.")
+
+    document.add_heading("Deaths known only to partners", level=1)
+    document.add_paragraph("{{ partners_note }}")
+    _table(document, ["Apparent cause", "Deaths"], "row in partners_by_cause", ["{{ row.label }}", "{{ row.count }}"],
+           "None.")
+
+    document.add_heading("Linked series", level=1)
+    document.add_paragraph("Series with at least one death found in this period. A candidate series is one the "
+                           "analysis found and an analyst has not yet decided on; a confirmed series is one an "
+                           "analyst has confirmed. A death found outside the period is marked “(outside the period)”.")
+    for heading, name, empty in (("Confirmed series", "confirmed_series", "No confirmed series."),
+                                 ("Candidate series", "candidate_series", "No candidate series.")):
+        document.add_heading(heading, level=2)
+        document.add_paragraph(f"{{%p if not {name} %}}")
+        document.add_paragraph(empty)
+        document.add_paragraph("{%p endif %}")
+        document.add_paragraph(f"{{%p for series in {name} %}}")
+        document.add_heading("{{ series.reference }} · {{ series.size }} · score {{ series.score }}", level=3)
+        paragraph = document.add_paragraph()
+        paragraph.add_run("What they share: ").bold = True
+        paragraph.add_run("{{ series.reasons }}")
+        document.add_paragraph("{%p if series.note %}")
+        paragraph = document.add_paragraph()
+        paragraph.add_run("Analyst's note: ").bold = True
+        paragraph.add_run("{{ series.note }}")
+        document.add_paragraph("{%p endif %}")
+        _table(document, ["Death", "Found", "Apparent cause", "Area"], "m in series.members",
+               ["{{ m.reference }}", "{{ m.found }}", "{{ m.cause }}", "{{ m.area }}"], "No deaths.")
+        document.add_paragraph("{%p endfor %}")
+
+    document.add_heading("Method", level=1)
+    document.add_paragraph("{{ method }}")
+    return document
+
+
+TEMPLATES = {"debrief-report.docx": debrief_report, "board-pack.docx": board_pack,
+             "deaths-report.docx": deaths_report}
 
 
 def build(folder: Path = HERE) -> list[Path]:

@@ -1,0 +1,230 @@
+"""The analytical report on death investigations for a period (the inspectorate's Recommendation 2):
+a summary set beside the period of the same length before it; deaths by apparent cause, initial
+classification, month and area (with a map); substances; the deaths only partner agencies told us
+of; the candidate and confirmed linked series; and a note on the method.
+
+It names no one: deaths are told by their references, never by a name, a date of birth or an NHS
+number. The figures are services/death_figures.py's; this module lays them out.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from flask import current_app
+
+from debrief.documents import render, text
+from debrief.models import User, utcnow
+from debrief.services import audit, death_figures
+from debrief.services.clock_calendar import LONDON
+from debrief.services.death_figures import DeathFigures, SeriesInPeriod
+from debrief.web.death_maps import SHADES, shade_classes, shade_of
+from debrief.web.formatting import date_and_time
+
+TEMPLATE = "deaths-report.docx"
+TITLE = "Analytical report on death investigations"
+METHOD = (
+    "Each organisation's report of a death (police, NHS and local authority) is linked to the reports "
+    "of the same person by probabilistic record linkage (Splink), which weighs how far names, dates of "
+    "birth, NHS numbers, dates and places agree; an analyst settles the matches it is unsure of. Each "
+    "death's picture is then made from its reports. Deaths that may form a linked series are scored by "
+    "the rare circumstances they share (a substance, what the scene showed, where the person was found) "
+    "and by how close they are in space and time; the highest-scoring groups are put to an analyst as "
+    "candidate series, and only a series an analyst confirms is treated as linked. Analysts' decisions "
+    "are kept through every later analysis. The figures count deaths by the London date they were found; "
+    "areas are the squares of a 6 by 6 grid laid over the places deaths were found.")
+
+
+def build(start: date, end: date, actor: User) -> bytes:
+    """The report on the deaths found from `start` to `end` (London dates, both included)."""
+    period = death_figures.period_of(start, end, required=True)
+    found = death_figures.figures(period)
+    content, images = context(found)
+    audit.record(actor, "deaths_report_built", "deaths_report", 0,
+                 {"from": period.start.isoformat(), "to": period.end.isoformat()})
+    return render(TEMPLATE, content, title=TITLE, images=images)
+
+
+def filename(start: date, end: date) -> str:
+    return f"deaths-report-{start.isoformat()}-to-{end.isoformat()}.docx"
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return "Not known"
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def _deaths(n: int) -> str:
+    return f"{n:,} death" + ("" if n == 1 else "s")
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "0%"
+
+
+def context(found: DeathFigures) -> tuple[dict, dict[str, bytes]]:
+    period, previous = found.period, found.previous_period
+    content = {
+        "force": text(current_app.config["FORCE_NAME"]),
+        "period": f"{_day(period.start)} to {_day(period.end)}",
+        "produced": date_and_time(utcnow()),
+        "freshness": _freshness(found),
+        "summary": _summary(found),
+        "previous_days": f"{previous.days:,}",
+        "previous_period": f"{_day(previous.start)} to {_day(previous.end)}",
+        "by_cause": [_change(row) for row in found.by_cause],
+        "by_classification": [_change(row) for row in found.by_classification],
+        "by_month": [{"label": month.label, "count": f"{month.count:,}"} for month in found.by_month],
+        "area_note": _area_note(found),
+        "by_area": [{"label": row.label, "count": f"{row.count:,}"} for row in found.by_area]
+                   + ([{"label": "No area (place not known or off the map)", "count": f"{found.unplaced:,}"}]
+                      if found.unplaced else []),
+        "substances_note": (f"{_deaths(found.with_substances)} of {found.total:,} had at least one substance "
+                            "recorded. A death with several substances is counted once under each."),
+        "substances": [{"label": row.label[:1].upper() + row.label[1:], "count": f"{row.count:,}"}
+                       for row in found.substances],
+        "partners_note": _partners_note(found),
+        "partners_by_cause": [{"label": row.label, "count": f"{row.count:,}"} for row in found.partners_only_by_cause],
+        "confirmed_series": [_series(s) for s in found.confirmed_series],
+        "candidate_series": [_series(s) for s in found.candidate_series],
+        "method": METHOD,
+    }
+    return content, {"area_map": area_map_png(found.extent, found.area_counts, found.positions)}
+
+
+def _freshness(found: DeathFigures) -> str:
+    if found.analysed_at is None:
+        return "No analysis of the death reports has been run yet, so there are no deaths to count."
+    words = f"Figures from the analysis finished {date_and_time(found.analysed_at)}."
+    if found.not_yet_analysed:
+        words += (f" {found.not_yet_analysed:,} report{'' if found.not_yet_analysed == 1 else 's'} imported or "
+                  "changed since then will be counted after the next analysis.")
+    return words
+
+
+def _summary(found: DeathFigures) -> list[str]:
+    change = found.change_words[:1].lower() + found.change_words[1:]
+    lines = [f"{_deaths(found.total)} {'was' if found.total == 1 else 'were'} found in this period, against "
+             f"{found.previous_total:,} in the {found.previous_period.days:,} days before: {change}."]
+    causes = [row for row in found.by_cause if row.code is not None and row.current]
+    if causes:
+        top = causes[0]
+        lines.append(f"The commonest apparent cause was {top.label.lower()}: {_deaths(top.current)} "
+                     f"({_share(top.current, found.total)}), against {top.previous:,} before.")
+    if found.substances:
+        top = found.substances[0]
+        lines.append(f"{_deaths(found.with_substances)} had a substance recorded; the commonest was {top.label} "
+                     f"({_deaths(top.count)}).")
+    if found.by_area:
+        most = found.by_area[0].count
+        busiest = [row.label for row in found.by_area if row.count == most]
+        lines.append(f"The area with the most deaths was {busiest[0]} ({most:,})." if len(busiest) == 1 else
+                     f"The areas with the most deaths were {', '.join(busiest[:-1])} and {busiest[-1]} "
+                     f"({most:,} each).")
+    lines.append(f"{_deaths(found.partners_only)} ({_share(found.partners_only, found.total)}) "
+                 f"{'was' if found.partners_only == 1 else 'were'} known only to partner agencies, against "
+                 f"{found.previous_partners_only:,} before.")
+    lines.append(f"Linked series with a death in this period: {len(found.confirmed_series):,} confirmed and "
+                 f"{len(found.candidate_series):,} candidate{'' if len(found.candidate_series) == 1 else 's'} "
+                 "waiting for an analyst's decision.")
+    return lines
+
+
+def _change(row) -> dict:
+    return {"label": row.label, "current": f"{row.current:,}", "previous": f"{row.previous:,}",
+            "change": row.change_words}
+
+
+def _area_note(found: DeathFigures) -> str:
+    if not found.extent:
+        return "No deaths have been analysed yet, so there is no map."
+    words = ("The map is cut into a grid of areas, columns lettered A to F from west to east and rows numbered "
+             "1 to 6 from north to south; each square shows how many deaths were found in it")
+    if found.positions is not None:
+        words += ", and each death is a dot"
+    else:
+        words += f" (with more than {death_figures.MAP_DOTS:,} deaths, the dots are left out)"
+    return words + "."
+
+
+def _partners_note(found: DeathFigures) -> str:
+    return (f"Deaths that no police report told us of, only the NHS or a local authority: "
+            f"{_deaths(found.partners_only)} in this period ({_share(found.partners_only, found.total)} of all), "
+            f"against {found.previous_partners_only:,} in the period before. By apparent cause:")
+
+
+def _series(series: SeriesInPeriod) -> dict:
+    return {
+        "reference": series.reference,
+        "size": _deaths(len(series.members)),
+        "score": f"{series.score:.2f}",
+        "reasons": text("; ".join(series.reasons) or "Not recorded"),
+        "note": text(series.note) if series.note else "",
+        "members": [{"reference": m.reference,
+                     "found": _day(m.found_at) + ("" if m.in_period else " (outside the period)"),
+                     "cause": m.cause, "area": m.area or "Not known"} for m in series.members],
+    }
+
+
+def area_map_png(extent: dict, counts: dict[str, int], points: list[tuple[float, float]] | None) -> bytes:
+    """The grid of areas with each square's count, shaded as on the page, and a dot for each death
+    (when there are no more than MAP_DOTS); b"" with no extent. matplotlib is imported only here."""
+    if not extent:
+        return b""
+    import math
+
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch, Rectangle
+
+    columns, rows = int(extent["columns"]), int(extent["rows"])
+    south, north, west, east = (float(extent[k]) for k in ("south", "north", "west", "east"))
+    stretch = 1 / math.cos(math.radians((south + north) / 2))  # a degree of longitude is shorter
+    ground = (east - west) / stretch / (north - south)
+    ground = min(max(ground, 1 / 3), 3)
+    figure = Figure(figsize=(6.6, min(6.6 / ground, 8.5) + 1.0), dpi=150)
+    axes = figure.subplots()
+    most = max(counts.values(), default=0)
+    step, classes = shade_classes(most)
+    cell_w, cell_h = (east - west) / columns, (north - south) / rows
+    for r in range(rows):
+        for c in range(columns):
+            area = f"{chr(ord('A') + c)}{r + 1}"
+            x0, y0 = west + c * cell_w, north - (r + 1) * cell_h
+            shade = shade_of(counts.get(area, 0), step)
+            axes.add_patch(Rectangle((x0, y0), cell_w, cell_h, facecolor=SHADES[shade], edgecolor="#b1b4b6",
+                                     linewidth=0.8, zorder=1))
+    inside = [(lat, lon) for lat, lon in points or () if south <= lat <= north and west <= lon <= east]
+    if inside:
+        axes.scatter([lon for _, lon in inside], [lat for lat, _ in inside], s=2, c="#0b0c0c", alpha=0.5,
+                     linewidths=0, zorder=2)
+    for r in range(rows):
+        for c in range(columns):
+            area = f"{chr(ord('A') + c)}{r + 1}"
+            count = counts.get(area, 0)
+            ink = "#ffffff" if shade_of(count, step) >= 4 else "#0b0c0c"
+            x0, y1 = west + c * cell_w, north - r * cell_h
+            axes.text(x0 + cell_w * 0.05, y1 - cell_h * 0.08, area, fontsize=6, color=ink, va="top", zorder=3)
+            axes.text(x0 + cell_w / 2, y1 - cell_h / 2, f"{count:,}", fontsize=9, fontweight="bold", color=ink,
+                      ha="center", va="center", zorder=3)
+    axes.set_xlim(west, east)
+    axes.set_ylim(south, north)
+    axes.set_aspect(stretch)
+    axes.set_xticks([west + (c + 0.5) * cell_w for c in range(columns)],
+                    labels=[chr(ord("A") + c) for c in range(columns)], fontsize=9)
+    axes.set_yticks([north - (r + 0.5) * cell_h for r in range(rows)], labels=[str(r + 1) for r in range(rows)],
+                    fontsize=9)
+    axes.xaxis.tick_top()
+    axes.tick_params(length=0)
+    axes.set_title("Deaths found in each area", fontsize=10, loc="left", pad=18)
+    handles = [Patch(facecolor=SHADES[index], edgecolor="#505a5f", label=label) for index, label in classes]
+    axes.legend(handles=handles, title="Deaths in the area", fontsize=7, title_fontsize=7, frameon=False,
+                loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=len(handles))
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()

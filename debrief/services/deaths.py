@@ -1,0 +1,210 @@
+"""Reading deaths: the list with its filters, one death with its reports, the deaths most like it;
+and the matches the record linkage was unsure of, which an analyst settles.
+
+Death reports hold personal data of the dead. Only the roles in permissions.READ_DEATHS read them,
+and nothing here writes a name, date of birth or NHS number to a log.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from debrief.extensions import db
+from debrief.models import (
+    ApparentCause, Classification, Death, DeathReport, PossibleMatch, ReportPairDecision, Substance, User, utcnow,
+)
+from debrief.services import audit, validation
+from debrief.services.clock_calendar import end_of_day, start_of_day
+from debrief.services.errors import NotFound, ValidationFailed
+from debrief.services.pagination import Page, paginate
+
+MAX_SIMILAR = 50
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2099
+DEFAULT_SIMILAR = 10
+
+
+@dataclass(frozen=True)
+class DeathFilters:
+    """What the deaths list is narrowed to; every field optional."""
+
+    start: date | None = None
+    end: date | None = None
+    cause: str | None = None
+    substance: str | None = None
+    classification: str | None = None
+    area: str | None = None
+
+    def query(self) -> sa.Select:
+        query = sa.select(Death)
+        if self.start:
+            query = query.where(Death.found_at >= start_of_day(self.start))
+        if self.end:
+            query = query.where(Death.found_at <= end_of_day(self.end))
+        if self.cause:
+            query = query.where(Death.apparent_cause == self.cause)
+        if self.classification:
+            query = query.where(Death.classification == self.classification)
+        if self.area:
+            query = query.where(Death.area == self.area)
+        if self.substance:
+            # Substances are a short JSON list of codes, stored sorted: a code is matched with its quotes.
+            query = query.where(sa.cast(Death.substances, sa.Text).contains(f'"{self.substance}"'))
+        return query
+
+
+def filters_from(values) -> DeathFilters:
+    """The list's filters from a query string (`from`, `to` as YYYY-MM-DD, `cause`, `substance`,
+    `classification`, `area`), or ValidationFailed naming each that is wrong."""
+    errors: dict[str, str] = {}
+    start = _date(values.get("from"), "from", errors)
+    end = _date(values.get("to"), "to", errors)
+    return filters(start=start, end=end, cause=values.get("cause"), substance=values.get("substance"),
+                   classification=values.get("classification"), area=values.get("area"), errors=errors)
+
+
+def filters(*, start: date | None, end: date | None, cause: str | None = None, substance: str | None = None,
+            classification: str | None = None, area: str | None = None,
+            errors: dict[str, str] | None = None) -> DeathFilters:
+    """Checked filters; `errors` already found (a date that is not real) are reported with the rest."""
+    errors = dict(errors or {})
+    for field, value, what in (("from", start, "start"), ("to", end, "end")):
+        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            errors.setdefault(field, f"The {what} of the period must be in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
+    if start and end and end < start and not errors:
+        errors["to"] = "The end of the period must be on or after its start"
+    cause = validation.choice(cause or None, "cause", errors, ApparentCause, label="a cause")
+    substance = validation.choice(substance or None, "substance", errors, Substance, label="a substance")
+    classification = validation.choice(classification or None, "classification", errors, Classification,
+                                       label="a classification")
+    area = (area or "").strip().upper() or None
+    if area and not (len(area) <= 3 and area[0].isalpha() and area[1:].isdigit()):
+        errors["area"] = "Select an area of the map, like C4"
+    if errors:
+        raise ValidationFailed(errors)
+    return DeathFilters(start=start, end=end, cause=cause, substance=substance, classification=classification,
+                        area=area)
+
+
+def _date(value: str | None, field: str, errors: dict[str, str]) -> date | None:
+    if not value:
+        return None
+    try:
+        parsed = date.fromisoformat(value.strip())
+    except ValueError:
+        errors[field] = "must be a date like 2025-03-31"
+        return None
+    return parsed
+
+
+def listing(filters: DeathFilters, page: int, per_page: int) -> Page:
+    query = filters.query().options(selectinload(Death.reports).load_only(
+        DeathReport.source, DeathReport.source_reference, DeathReport.death_id))
+    return paginate(query.order_by(Death.found_at.desc(), Death.id.desc()), page, per_page, key=Death.id)
+
+
+def positions(filters: DeathFilters) -> list[tuple[float, float]]:
+    """Where every death of the list was found, for its map."""
+    query = filters.query().with_only_columns(Death.latitude, Death.longitude).where(Death.latitude.is_not(None))
+    return [(lat, lon) for lat, lon in db.session.execute(query)]
+
+
+def get(death_id: int) -> Death:
+    death = db.session.get(Death, death_id, options=[selectinload(Death.reports)])
+    if death is None:
+        raise NotFound("There is no death with that id.")
+    return death
+
+
+@dataclass(frozen=True)
+class SimilarDeath:
+    death: Death
+    score: float
+    reasons: list[list]
+
+
+def similar(death: Death, limit: int = DEFAULT_SIMILAR) -> list[SimilarDeath]:
+    """The deaths most like `death` as a possible series, best first, as the last analysis found."""
+    kept = (death.similar or [])[:limit]
+    others = {d.id: d for d in db.session.scalars(sa.select(Death).where(Death.id.in_([s["id"] for s in kept]))
+                                                 .options(selectinload(Death.reports).load_only(
+                                                     DeathReport.source, DeathReport.source_reference,
+                                                     DeathReport.death_id)))}
+    return [SimilarDeath(death=others[s["id"]], score=s["score"], reasons=s["reasons"])
+            for s in kept if s["id"] in others]
+
+
+def similar_limit(value: str | None) -> int:
+    if value in (None, ""):
+        return DEFAULT_SIMILAR
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_SIMILAR:
+        raise ValidationFailed({"limit": f"must be a whole number from 1 to {MAX_SIMILAR}"})
+    return limit
+
+
+def totals() -> dict[str, int]:
+    return {"reports": db.session.scalar(sa.select(sa.func.count()).select_from(DeathReport)) or 0,
+            "deaths": db.session.scalar(sa.select(sa.func.count()).select_from(Death)) or 0,
+            "unanalysed": db.session.scalar(sa.select(sa.func.count()).select_from(DeathReport)
+                                            .where(DeathReport.death_id.is_(None))) or 0}
+
+
+def unanalysed_since(moment: datetime | None) -> int:
+    """Reports imported or changed since the last analysis: not yet in the deaths shown."""
+    query = sa.select(sa.func.count()).select_from(DeathReport)
+    if moment is not None:
+        query = query.where(DeathReport.updated_at > moment)
+    return db.session.scalar(query) or 0
+
+
+# The matches the method was unsure of --------------------------------------------------------------
+
+def possible_matches(page: int, per_page: int) -> Page:
+    query = (sa.select(PossibleMatch).options(selectinload(PossibleMatch.report_a), selectinload(PossibleMatch.report_b))
+             .order_by(PossibleMatch.probability.desc(), PossibleMatch.id))
+    return paginate(query, page, per_page)
+
+
+def possible_match(match_id: int) -> PossibleMatch:
+    match = db.session.get(PossibleMatch, match_id)
+    if match is None:
+        raise NotFound("There is no such possible match; the latest analysis may have settled it.")
+    return match
+
+
+def decide_match(report_ids: object, decision: str | None, note: str | None, *, actor: User) -> ReportPairDecision:
+    """An analyst says two reports are (`same_person`) or are not (`different_people`) one person.
+    The decision holds for every later analysis; the deaths change at the next analysis."""
+    errors: dict[str, str] = {}
+    if not (isinstance(report_ids, list) and len(report_ids) == 2 and all(isinstance(i, int) and not isinstance(i, bool)
+                                                                          for i in report_ids)
+            and report_ids[0] != report_ids[1]):
+        errors["reports"] = "must be the ids of two different death reports"
+    if decision not in ("same_person", "different_people"):
+        errors["decision"] = "Select whether the reports are of the same person or of different people"
+    note = validation.text(note, "note", errors, label="a note", max_length=2_000)
+    if errors:
+        raise ValidationFailed(errors)
+    a, b = sorted(report_ids)
+    found = set(db.session.scalars(sa.select(DeathReport.id).where(DeathReport.id.in_([a, b]))))
+    if found != {a, b}:
+        raise NotFound("There is no death report with one of those ids.")
+    row = db.session.scalar(sa.select(ReportPairDecision).where(
+        ReportPairDecision.report_a_id == a, ReportPairDecision.report_b_id == b))
+    if row is None:
+        row = ReportPairDecision(report_a_id=a, report_b_id=b)
+        db.session.add(row)
+    row.same_person, row.note = decision == "same_person", note
+    row.decided_by_id, row.decided_at = actor.id, utcnow()
+    db.session.execute(sa.delete(PossibleMatch).where(PossibleMatch.report_a_id == a, PossibleMatch.report_b_id == b))
+    db.session.flush()
+    audit.record(actor, "death_reports_matched", "report_pair_decision", row.id,
+                 {"reports": [a, b], "same_person": row.same_person})
+    return row
+

@@ -1,0 +1,181 @@
+"""Linked series: deaths that may share an offender or a cause. The analysis finds candidates
+(debrief/deaths/series.py); an analyst confirms or dismisses each with a note; a confirmed series can
+open a debrief. Every analysis reconciles what it finds with the series already held, so decisions
+survive: a group found again is the same series, a confirmed series keeps its members (and gains any
+new ones), a dismissed one stays dismissed unless deaths it never held join it.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from debrief.deaths.words import reason_words
+from debrief.extensions import db
+from debrief.models import Death, LinkedSeries, Role, SeriesStatus, User, UserRole, linked_series_members, utcnow
+from debrief.services import audit, notifications, validation
+from debrief.services.clock_calendar import london_date
+from debrief.services.errors import Conflict, NotFound, ValidationFailed
+from debrief.services.pagination import Page, paginate
+
+DECISIONS = {"confirm": SeriesStatus.CONFIRMED, "dismiss": SeriesStatus.DISMISSED}
+MAX_NOTE = 5_000
+
+
+@dataclass(frozen=True)
+class _Found:
+    death_ids: frozenset[int]
+    score: float
+    reasons: list[list]
+
+
+def reconcile(candidates: Sequence) -> list[LinkedSeries]:
+    """Matches the analysis's candidate groups (best first) with the series held, and returns the
+    new candidate series. A group is a held series when they share at least two deaths and at least
+    half of the smaller; series still to decide or confirmed are matched before dismissed ones."""
+    found = [_Found(frozenset(c.death_ids), float(c.score), [[r.kind, r.field, r.code, r.value] for r in c.reasons])
+             for c in candidates]
+    held = list(db.session.scalars(sa.select(LinkedSeries).options(selectinload(LinkedSeries.deaths))))
+    members = {s.id: {d.id for d in s.deaths} for s in held}
+    now = utcnow()
+    matched: set[int] = set()
+    new: list[LinkedSeries] = []
+    deaths_by_id: dict[int, Death] = {}
+
+    def deaths(ids) -> list[Death]:
+        missing = [i for i in ids if i not in deaths_by_id]
+        if missing:
+            deaths_by_id.update({d.id: d for d in db.session.scalars(sa.select(Death).where(Death.id.in_(missing)))})
+        return [deaths_by_id[i] for i in sorted(ids) if i in deaths_by_id]
+
+    for group in found:
+        options = [(s.status == SeriesStatus.DISMISSED, -len(group.death_ids & members[s.id]), s.id, s)
+                   for s in held if s.id not in matched and _same(group.death_ids, members[s.id])]
+        if options:
+            series = min(options, key=lambda option: option[:3])[3]
+            matched.add(series.id)
+            if series.status == SeriesStatus.DISMISSED and not group.death_ids <= members[series.id]:
+                series = None  # deaths it never held have joined: ask again, as a new candidate
+            elif series.status == SeriesStatus.DISMISSED:
+                continue
+        else:
+            series = None
+        if series is None:
+            series = LinkedSeries(status=SeriesStatus.CANDIDATE.value, score=group.score, reasons=group.reasons,
+                                  found_at=now, updated_at=now)
+            _number(series)
+            series.deaths = deaths(group.death_ids)
+            db.session.add(series)
+            new.append(series)
+            continue
+        series.score, series.reasons, series.updated_at = group.score, group.reasons, now
+        wanted = group.death_ids | (members[series.id] if series.status == SeriesStatus.CONFIRMED else set())
+        series.deaths = deaths(wanted)
+    for series in held:
+        if series.id not in matched and series.status == SeriesStatus.CANDIDATE:
+            db.session.delete(series)  # no longer found, and nobody decided on it
+    db.session.flush()
+    _tell_analysts(new)
+    return new
+
+
+def _same(a: frozenset[int], b: set[int]) -> bool:
+    shared = len(a & b)
+    return shared >= 2 and shared * 2 >= min(len(a), len(b))
+
+
+def _number(series: LinkedSeries) -> None:
+    """SER-<year>-<nnnn>, the next number of the year it was found (analyses run one at a time)."""
+    year = london_date(utcnow()).year
+    highest = db.session.scalar(sa.select(sa.func.max(LinkedSeries.reference_number))
+                                .where(LinkedSeries.reference_year == year)) or 0
+    pending = [s.reference_number for s in db.session.new if isinstance(s, LinkedSeries)
+               and s.reference_year == year]
+    series.reference_year, series.reference_number = year, max([highest, *pending]) + 1
+
+
+def _tell_analysts(new: list[LinkedSeries]) -> None:
+    """One email per new candidate series to each active analyst: its reference and a link, nothing
+    about the deaths (email is not a secure channel)."""
+    if not new:
+        return
+    analysts = list(db.session.scalars(sa.select(User).join(UserRole).where(
+        UserRole.role == Role.ANALYST.value, User.active.is_(True)).order_by(User.id)))
+    base = current_app.config["BASE_URL"].rstrip("/")
+    for series in new:
+        for analyst in analysts:
+            notifications.queue(
+                key=f"new-series:{series.reference}:{analyst.id}", to=analyst.email,
+                subject=f"New candidate linked series {series.reference}",
+                body=(f"Hello {analyst.name},\n\nThe analysis of death reports has found a new candidate "
+                      f"linked series, {series.reference}, of {len(series.deaths)} deaths.\n\n"
+                      f"Review it and confirm or dismiss it:\n{base}/linked-series/{series.id}\n\n"
+                      "This email says nothing about the deaths: read them in Rapid Debrief.\n"))
+
+
+def listing(status: str | None, page: int, per_page: int) -> Page:
+    query = sa.select(LinkedSeries).options(selectinload(LinkedSeries.deaths))
+    if status:
+        query = query.where(LinkedSeries.status == status)
+    return paginate(query.order_by(LinkedSeries.score.desc(), LinkedSeries.id), page, per_page)
+
+
+def counts() -> dict[str, int]:
+    found = dict(db.session.execute(sa.select(LinkedSeries.status, sa.func.count()).group_by(LinkedSeries.status)).all())
+    return {status.value: found.get(status.value, 0) for status in SeriesStatus}
+
+
+def get(series_id: int) -> LinkedSeries:
+    series = db.session.get(LinkedSeries, series_id, options=[selectinload(LinkedSeries.deaths)])
+    if series is None:
+        raise NotFound("There is no linked series with that id.")
+    return series
+
+
+def series_of_death(death_id: int) -> list[LinkedSeries]:
+    return list(db.session.scalars(sa.select(LinkedSeries).join(linked_series_members).where(
+        linked_series_members.c.death_id == death_id).order_by(LinkedSeries.id)))
+
+
+def decide(series_id: int, decision: str | None, note: str | None, *, actor: User) -> LinkedSeries:
+    """An analyst confirms or dismisses a series, with a note saying why. A decision can be changed
+    (a dismissed series confirmed after all); a series that opened a debrief stays confirmed."""
+    errors: dict[str, str] = {}
+    if decision not in DECISIONS:
+        errors["decision"] = "Select whether to confirm or dismiss the series"
+    note = validation.text(note, "note", errors, label="a note saying why", required=True, max_length=MAX_NOTE)
+    if errors:
+        raise ValidationFailed(errors)
+    series = get(series_id)
+    status = DECISIONS[decision].value
+    if series.debrief_id is not None and status != SeriesStatus.CONFIRMED:
+        raise Conflict("invalid_transition", "This series has opened a debrief, so it stays confirmed.")
+    before = series.status
+    series.status, series.note = status, note
+    series.decided_by_id, series.decided_at = actor.id, utcnow()
+    db.session.flush()
+    audit.record(actor, "linked_series_decided", "linked_series", series.id,
+                 {"status": {"from": before, "to": status}})
+    return series
+
+
+def opened_debrief(series: LinkedSeries, debrief_id: int, *, actor: User) -> None:
+    """A confirmed series has opened a debrief: keep the link both ways."""
+    if series.status != SeriesStatus.CONFIRMED:
+        raise Conflict("invalid_transition", "Only a confirmed series can open a debrief.")
+    if series.debrief_id is not None:
+        raise Conflict("duplicate", "This series has already opened a debrief.")
+    series.debrief_id = debrief_id
+    audit.record(actor, "linked_series_opened_debrief", "linked_series", series.id, {"debrief_id": debrief_id},
+                 debrief_id=debrief_id)
+
+
+def summary(series: LinkedSeries) -> str:
+    """One line: how many deaths, over how long, what they share."""
+    found = sorted(d.found_at for d in series.deaths if d.found_at)
+    span = f" over {(found[-1] - found[0]).days + 1:,} days" if len(found) > 1 else ""
+    shared = [reason_words(r) for r in series.reasons if r and r[0] == "shared"][:3]
+    return f"{len(series.deaths)} deaths{span}" + (f": {', '.join(shared)}" if shared else "")

@@ -1,0 +1,182 @@
+"""Death reports pages: the deaths with their filters and map, one death with its reports and the
+deaths most like it, the import of an extract, running the analysis, and the matches the record
+linkage was unsure of. The rules are in services/death_reports.py, death_analysis.py and deaths.py."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import RadioField, SelectField, SubmitField, TextAreaField
+
+from debrief.deaths import words
+from debrief.extensions import db
+from debrief.models import ApparentCause, Classification, Substance
+from debrief.permissions import Rule, can, permission_required
+from debrief.services import death_analysis, death_reports, deaths, linked_series
+from debrief.services.errors import RuleBroken, ValidationFailed
+from debrief.web import death_maps
+from debrief.web.fields import date_field, date_problem
+from debrief.web.forms import show_rule_errors
+from debrief.web.paging import page_number, within_pages
+
+deaths_bp = Blueprint("deaths", __name__)
+
+PER_PAGE = 25
+
+
+class DeathFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    start = date_field("Found from", hint="For example, 1 4 2025. Leave empty for no start.")
+    end = date_field("Found up to", hint="For example, 30 6 2025. Leave empty for up to today.")
+    cause = SelectField("Apparent cause", widget=GovSelect(), validate_choice=False,
+                        choices=[("", "All causes"), *((c.value, words.CAUSE[c.value]) for c in ApparentCause)])
+    substance = SelectField("Substance", widget=GovSelect(), validate_choice=False,
+                            choices=[("", "Any or none"),
+                                     *((s.value, words.SUBSTANCE[s.value].capitalize()) for s in Substance)])
+    classification = SelectField("Initial classification", widget=GovSelect(), validate_choice=False,
+                                 choices=[("", "All classifications"),
+                                          *((c.value, words.CLASSIFICATION[c.value]) for c in Classification)])
+    area = SelectField("Area of the map", widget=GovSelect(), validate_choice=False)
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+
+@deaths_bp.route("/deaths")
+@permission_required(Rule.READ_DEATHS)
+def index():
+    form = DeathFilterForm(request.args)
+    latest = death_analysis.latest()
+    extent = latest.extent if latest else {}
+    form.area.choices = [("", "All areas"), *((name, name) for name in death_analysis.area_names(extent))]
+    format_errors = {**date_problem(form.start, "The start of the period must be a real date, like 1 4 2025"),
+                     **date_problem(form.end, "The end of the period must be a real date, like 30 6 2025")}
+    try:
+        chosen = deaths.filters(start=form.start.data, end=form.end.data, cause=form.cause.data,
+                                substance=form.substance.data, classification=form.classification.data,
+                                area=form.area.data, errors=format_errors)
+    except RuleBroken as error:
+        show_rule_errors(form, error, {"from": "start", "to": "end"})
+        return render_template("deaths/index.html", title="Deaths", form=form, result=None, latest=latest,
+                               map=None, words=words, totals=deaths.totals()), 400
+    result = within_pages(lambda page: deaths.listing(chosen, page, PER_PAGE), page_number())
+    points = deaths.positions(chosen)
+    counts: dict[str, int] = {}
+    for lat, lon in points:
+        area = death_analysis.area_of(lat, lon, extent)
+        if area:
+            counts[area] = counts.get(area, 0) + 1
+    return render_template("deaths/index.html", title="Deaths", form=form, result=result, latest=latest,
+                           map=death_maps.area_map(extent, counts, points), words=words, totals=deaths.totals(),
+                           may_analyse=can(current_user, Rule.ANALYSE_DEATHS),
+                           may_import=can(current_user, Rule.IMPORT_DEATH_REPORTS),
+                           series_counts=linked_series.counts())
+
+
+@deaths_bp.route("/deaths/<int:death_id>")
+@permission_required(Rule.READ_DEATHS)
+def show(death_id: int):
+    try:
+        death = deaths.get(death_id)
+    except RuleBroken:
+        abort(404)
+    return render_template("deaths/show.html", title=death.reference, death=death, words=words,
+                           similar=deaths.similar(death, deaths.DEFAULT_SIMILAR),
+                           series=linked_series.series_of_death(death.id))
+
+
+class ImportForm(FlaskForm):
+    source = RadioField("Whose extract is it?", widget=GovRadioInput(), choices=list(words.SOURCE.items()))
+    file = FileField("Upload a CSV file", widget=GovFileInput(),
+                     description=f"At most {death_reports.MAX_CSV_BYTES // (1024 * 1024)} MB, saved as CSV UTF-8.")
+    submit = SubmitField("Import death reports", widget=GovSubmitInput())
+
+
+def _import_page(form: ImportForm, status: int = 200):
+    return render_template("deaths/import.html", title="Import death reports", form=form, words=words,
+                           fields=death_reports.FIELDS, required=death_reports.REQUIRED_COLUMNS), status
+
+
+@deaths_bp.route("/deaths/import", methods=["GET", "POST"])
+@permission_required(Rule.IMPORT_DEATH_REPORTS)
+def import_reports():
+    form = ImportForm()
+    if request.method == "GET":
+        return _import_page(form)
+    upload = form.file.data
+    try:
+        errors = {}
+        if form.source.data not in death_reports.SOURCES:
+            errors["source"] = "Select whose extract it is"
+        if upload is None:
+            errors["file"] = "Select a CSV file"
+        if errors:
+            raise ValidationFailed(errors)
+        rows = death_reports.rows_from_csv(upload.stream.read(death_reports.MAX_CSV_BYTES + 1))
+        result = death_reports.import_reports(form.source.data, rows.items, actor=current_user, lines=rows.lines,
+                                              day_first_dates=True)
+    except RuleBroken as error:
+        db.session.rollback()
+        show_rule_errors(form, error, {"reports": "file"})
+        return _import_page(form, 400)
+    db.session.commit()
+    return render_template("deaths/import_result.html", title="Import result", result=result,
+                           filename=upload.filename, source=words.SOURCE[form.source.data],
+                           may_analyse=can(current_user, Rule.ANALYSE_DEATHS))
+
+
+class AnalyseForm(FlaskForm):
+    submit = SubmitField("Analyse now", widget=GovSubmitInput())
+
+
+@deaths_bp.route("/deaths/analyse", methods=["POST"])
+@permission_required(Rule.ANALYSE_DEATHS)
+def analyse():
+    AnalyseForm()  # its CSRF token is checked for every post, before any view runs
+    outcome = death_analysis.analyse(current_user)
+    db.session.commit()
+    flash(f"Analysed {outcome.reports:,} reports: {outcome.deaths:,} deaths, {outcome.candidate_series:,} "
+          f"candidate series ({outcome.new_series:,} new), in {outcome.seconds:.1f} seconds.", "success")
+    return redirect(url_for("deaths.index"))
+
+
+class MatchForm(FlaskForm):
+    decision = RadioField("Are these reports of the same person?", widget=GovRadioInput(),
+                          choices=[("same_person", "Yes, the same person: make them one death"),
+                                   ("different_people", "No, different people: keep them apart")])
+    note = TextAreaField("Note (optional)", widget=GovTextArea())
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+
+@deaths_bp.route("/deaths/possible-matches")
+@permission_required(Rule.ANALYSE_DEATHS)
+def possible_matches():
+    result = within_pages(lambda page: deaths.possible_matches(page, 10), page_number())
+    return render_template("deaths/matches.html", title="Possible matches", result=result, words=words,
+                           form=MatchForm())
+
+
+@deaths_bp.route("/deaths/possible-matches/<int:match_id>", methods=["GET", "POST"])
+@permission_required(Rule.ANALYSE_DEATHS)
+def decide_match(match_id: int):
+    try:
+        match = deaths.possible_match(match_id)
+    except RuleBroken:
+        flash("That match has already been settled, or a newer analysis replaced it.", "success")
+        return redirect(url_for("deaths.possible_matches"))
+    form = MatchForm()
+    if request.method == "POST":
+        try:
+            deaths.decide_match([match.report_a_id, match.report_b_id], form.decision.data, form.note.data,
+                                actor=current_user)
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_errors(form, error, {"reports": "decision"})
+        else:
+            db.session.commit()
+            flash("Decision saved. The deaths change at the next analysis.", "success")
+            return redirect(url_for("deaths.possible_matches"))
+    return render_template("deaths/match.html", title="Possible match", match=match, words=words,
+                           form=form), 400 if form.errors else 200
