@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.models import AuditEvent, DeathReport
-from debrief.services.death_reports import nhs_number_is_valid
+from debrief.deaths.records import nhs_number_is_valid
 from tests.conftest import csrf_token_from
 from tests.test_debrief_pages import error_summary
 from tests.test_recommendations_api import EMAIL, make_staff
@@ -98,7 +98,7 @@ def test_good_rows_are_kept_and_each_bad_one_reported_by_line_and_field(client, 
         row("SD-2", found_at="31/02/2025"),                                   # 3: not a date
         row("SD-3", apparent_cause="poisoned", substances="heroin;unicorn"),  # 4: unknown codes
         row("SD-4", latitude="48.85", longitude="2.35"),                      # 5: Paris, not the UK
-        row("SD-5", nhs_number="9434765918"),                                 # 6: wrong check digit
+        row("SD-5", nhs_number="94347 659"),                                  # 6: not ten digits
         row("SD-6", date_of_birth="2026-01-01", found_at="2025-01-01T10:00", reported_at=""),  # 7: born after
         row("SD-1"),                                                          # 8: same reference again
         row("SD-8", found_at="2999-01-01T00:00", reported_at=""),            # 9: the future
@@ -123,7 +123,7 @@ def test_good_rows_are_kept_and_each_bad_one_reported_by_line_and_field(client, 
     assert rejected[3]["source_reference"] == "SD-2"
     # What a field held is never repeated back: not the name, the date of birth or the NHS number.
     text = str(body)
-    assert FAMILY_NAME not in text and "9434765918" not in text and "2026-01-01" not in text
+    assert FAMILY_NAME not in text and "94347 659" not in text and "2026-01-01" not in text
     assert [r.source_reference for r in reports(read_db)] == ["SD-1"]
 
 
@@ -213,6 +213,13 @@ def test_only_analysts_and_administrators_import(client, staff, who, status):
 
 def test_importing_needs_a_token(client):
     assert client.post(IMPORT, json={"source": "police", "reports": [row()]}).status_code == 401
+
+
+def test_an_nhs_number_failing_its_check_digit_is_kept_as_the_source_holds_it(client, staff, read_db):
+    """Sources hold mistyped numbers (two digits swapped); the report is not lost for it."""
+    body = send_json(client, staff["analyst"], "nhs", [row("AMB-9", nhs_number="9434765918")]).get_json()
+    assert body["imported"] == 1 and not body["rejected"]
+    assert reports(read_db)[0].nhs_number == "9434765918"
 
 
 def test_the_nhs_number_check_digit():

@@ -9,7 +9,8 @@ import pytest
 
 from debrief.deaths.profile import profile_of
 from debrief.deaths.records import DeathProfile, ReportRecord
-from debrief.deaths.series import Reason, analyse, reason_words
+from debrief.deaths.series import Reason, analyse
+from debrief.deaths.words import reason_words
 
 START = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
 CENTRE = (52.47, -1.90)
@@ -121,7 +122,7 @@ def test_reasons_read_sensibly(result):
     assert any(w.endswith("days apart") for w in words)
     assert reason_words(Reason("shared", field="substance", code="ghb")) == "both GHB"
     assert reason_words(Reason("shared", field="location_type", code="care_home")) == "both found in a care home"
-    assert reason_words(Reason("shared", field="indicator", code="unknown_companion")) == "both: unknown companion"
+    assert reason_words(Reason("shared", field="indicator", code="unknown_companion")) == "both: an unknown companion"
     assert reason_words(Reason("distance", value=380)) == "380 m apart"
     assert reason_words(Reason("days", value=41)) == "41 days apart"
     assert reason_words(Reason("age", field="male", code="18-25")) == "both men aged 18\u201325"

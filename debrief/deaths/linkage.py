@@ -34,8 +34,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from debrief.deaths.records import ReportRecord
+
+LONDON = ZoneInfo("Europe/London")
 
 #: Pairs at or above this match probability are linked (subject to the constraints). On the
 #: development set wrong pairs score 0.79 at most, and true pairs 0.98 or more, save those of
@@ -268,7 +271,10 @@ def _soundex(word: str) -> str | None:
 
 
 def _date_only(moment: datetime) -> bool:
-    """Midnight exactly: a date without a time (the local authority's), standing for the day."""
+    """Midnight exactly, London time: a date without a time (the local authority's), standing for the
+    day. (The database gives times back in UTC, where a summer midnight is 23:00.)"""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(LONDON)
     return (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
 
 

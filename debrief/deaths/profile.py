@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from debrief.deaths.records import DeathProfile, ReportRecord
 
@@ -21,6 +22,8 @@ CLASSIFICATIONS = ("non_suspicious", "unexplained", "suspicious", "homicide")
 # Location types that describe a place the person was taken to rather than where they were found.
 NOT_THE_SCENE = ("hospital",)
 
+LONDON = ZoneInfo("Europe/London")
+
 
 def _order(report: ReportRecord) -> tuple:
     """Sources in the order they are trusted for the scene; within a source, earliest found first."""
@@ -31,7 +34,7 @@ def _order(report: ReportRecord) -> tuple:
 def _age(date_of_birth: date | None, found_at: datetime | None) -> int | None:
     if date_of_birth is None or found_at is None:
         return None
-    day = found_at.date()
+    day = found_at.astimezone(LONDON).date() if found_at.tzinfo else found_at.date()  # the day in London
     years = day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
     return years if 0 <= years <= 120 else None
 

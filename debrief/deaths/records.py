@@ -46,3 +46,13 @@ class DeathProfile:
     indicators: frozenset[str]
     classification: str | None
     sources: frozenset[str] = field(default_factory=frozenset)
+
+
+def nhs_number_is_valid(digits: str) -> bool:
+    """Whether ten digits pass the NHS number's modulus 11 check (the last digit checks the rest)."""
+    if not (len(digits) == 10 and digits.isascii() and digits.isdigit()):
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])

@@ -96,12 +96,15 @@ def _metres(value: int) -> str:
     return f"{value:,} m" if value < 10_000 else f"{value / 1000:.0f} km"
 
 
-def reason_words(reason: Sequence) -> str:
-    """One reason deaths look alike, stored as [kind, field, code, value] (debrief/deaths/series.py's
-    Reason), in words. For two deaths: "both GHB", "both: an unknown companion", "both men aged
+def reason_words(reason) -> str:
+    """One reason deaths look alike (debrief/deaths/series.py's Reason, or as stored: [kind, field,
+    code, value]), in words. For two deaths: "both GHB", "both: an unknown companion", "both men aged
     20–29", "380 m apart", "41 days apart". For a series, where `value` counts its deaths that
     share it: "GHB (4 deaths)", "all within 600 m", "over 420 days"."""
-    kind, field, code, value = (list(reason) + [None] * 4)[:4]
+    if hasattr(reason, "kind"):
+        kind, field, code, value = reason.kind, reason.field, reason.code, reason.value
+    else:
+        kind, field, code, value = (list(reason) + [None] * 4)[:4]
     if kind == "shared":
         words = _shared(field, code or "")
         if value is not None:

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from debrief.deaths.records import nhs_number_is_valid
 from debrief.extensions import db
 from debrief.models.staff import User
 from debrief.models.types import UTCDateTime, utcnow
@@ -209,6 +210,10 @@ class DeathReport(db.Model):
     @property
     def key(self) -> str:
         return f"{self.source}:{self.source_reference}"
+
+    @property
+    def nhs_number_passes_check(self) -> bool:
+        return self.nhs_number is not None and nhs_number_is_valid(self.nhs_number)
 
 
 class ReportPairDecision(db.Model):

@@ -26,7 +26,7 @@ from debrief.services.clock_calendar import add_months, london_date, start_of_da
 from debrief.services.errors import ValidationFailed
 
 #: The dates a period may use: beyond them a date is a slip of the keyboard.
-EARLIEST, LATEST = date(1900, 1, 1), date(2099, 12, 31)
+EARLIEST, LATEST = deaths.EARLIEST, deaths.LATEST
 #: The longest period one report covers (its table by month stays readable).
 LONGEST_MONTHS = 120
 #: Beyond this many deaths the maps shade their areas only, without a dot for each death.

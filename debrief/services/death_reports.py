@@ -248,21 +248,17 @@ def _codes(value: str | None, field: str, errors: dict[str, str], codes) -> list
 
 
 def _nhs_number(value: str | None, errors: dict[str, str]) -> str | None:
-    """Ten digits (spaces and hyphens allowed) whose last is the modulus 11 check digit."""
+    """Ten digits (spaces and hyphens allowed). One whose modulus 11 check digit fails is kept as the
+    source holds it: it is still evidence that two reports are one person (a slip of one or two
+    digits is the usual mistake), and refusing it would lose the report, which nobody here can
+    correct; the death's page says it fails the check."""
     if not value:
         return None
     digits = re.sub(r"[\s-]", "", value)
-    if not (len(digits) == 10 and digits.isascii() and digits.isdigit()) or not nhs_number_is_valid(digits):
-        errors["nhs_number"] = "must be a valid NHS number: 10 digits, the last a check digit"
+    if not (len(digits) == 10 and digits.isascii() and digits.isdigit()):
+        errors["nhs_number"] = "must be an NHS number: 10 digits"
         return None
     return digits
-
-
-def nhs_number_is_valid(digits: str) -> bool:
-    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1)))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == int(digits[9])
 
 
 def _position(latitude: str | None, longitude: str | None,

@@ -22,7 +22,8 @@ from debrief.services.errors import NotFound, ValidationFailed
 from debrief.services.pagination import Page, paginate
 
 MAX_SIMILAR = 50
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2099
+#: The days a period may start and end on: beyond them a date is a typing mistake.
+EARLIEST, LATEST = date(1900, 1, 1), date(2099, 12, 31)
 DEFAULT_SIMILAR = 10
 
 
@@ -71,8 +72,8 @@ def filters(*, start: date | None, end: date | None, cause: str | None = None, s
     """Checked filters; `errors` already found (a date that is not real) are reported with the rest."""
     errors = dict(errors or {})
     for field, value, what in (("from", start, "start"), ("to", end, "end")):
-        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            errors.setdefault(field, f"The {what} of the period must be in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
+        if value is not None and not EARLIEST <= value <= LATEST:
+            errors.setdefault(field, f"The {what} of the period must be between 1 1 1900 and 31 12 2099")
     if start and end and end < start and not errors:
         errors["to"] = "The end of the period must be on or after its start"
     cause = validation.choice(cause or None, "cause", errors, ApparentCause, label="a cause")

@@ -73,7 +73,6 @@ def show(series_id: int):
         members=members, may_decide=may_decide,
         may_open_debrief=(series.status == "confirmed" and series.debrief_id is None
                           and can(current_user, Rule.RUN_DEBRIEFS)),
-        map=death_maps.series_map(extent, [(label, d.latitude, d.longitude) for label, d in members
-                                           if d.latitude is not None]),
+        map=death_maps.series_map(extent, [(d.reference, d.latitude, d.longitude) for _, d in members]),
         timeline=death_maps.timeline([(label, d.found_at) for label, d in members if d.found_at]),
     ), 400 if form.errors else 200

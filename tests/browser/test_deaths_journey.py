@@ -35,13 +35,13 @@ def test_an_analyst_finds_confirms_and_reports_a_linked_series(strict_csp_site: 
     page.get_by_label("Upload a CSV file").set_input_files(str(extract))
     site.check_accessibility()
     site.click_to_next_page(page.get_by_role("button", name="Import death reports"))
-    expect(page.locator("#imported-count")).to_have_text("164 reports imported")
+    expect(page.locator("#imported-count")).to_have_text("404 reports imported")
     site.check_accessibility()
 
     site.visit("/deaths")
     site.click_to_next_page(page.get_by_role("button", name="Analyse now"))
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Analysed 164 reports")
-    expect(page.get_by_role("img", name=re.compile("Map of 164 deaths"))).to_be_visible()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Analysed 404 reports")
+    expect(page.get_by_role("img", name=re.compile("Map of 404 deaths"))).to_be_visible()
     site.check_accessibility()
 
     page.get_by_label("Substance").select_option(label="Insulin")
@@ -59,7 +59,7 @@ def test_an_analyst_finds_confirms_and_reports_a_linked_series(strict_csp_site: 
     page.get_by_label("Confirm: these deaths may be linked and need investigating").check()
     page.get_by_label("Why").fill("Four residents of one home, none diabetic, insulin found: refer to MIT")
     site.click_to_next_page(page.get_by_role("button", name="Save decision"))
-    expect(page.locator("#decision")).to_contain_text("Confirmed by Ana Analyst")
+    expect(page.locator("#series-decision")).to_contain_text("Confirmed by Ana Analyst")
 
     site.visit("/deaths/report")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
