@@ -10,7 +10,8 @@ force), its people born a year later per copy and given other valid NHS numbers,
 other people at the same density, with the same mix of sources, misspellings and gaps. Each source's
 file is imported as `flask deaths import` does it (read, checked, inserted, committed), then one
 analysis runs as `flask deaths analyse` does; the script prints the time of each phase, the
-analysis's own phases, and the process's peak memory.
+analysis's own phases, and the process's peak memory. With --pages it then times the deaths pages
+and API lists in-process as an analyst (p50 and p95; target p95 <= 100 ms).
 """
 from __future__ import annotations
 
@@ -26,15 +27,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from bench.deaths_data import DEV, read_truth  # noqa: E402
-from bench.pages import DEFAULT_SERVER, bench_app, db_label, reused, throwaway_database  # noqa: E402
+from bench.pages import (  # noqa: E402
+    DEFAULT_SERVER, bench_app, db_label, reused, signed_in, throwaway_database, time_page,
+)
 from debrief.deaths.records import SOURCES  # noqa: E402
 from debrief.extensions import db  # noqa: E402
-from debrief.services import death_analysis, death_reports  # noqa: E402
+from debrief.models import Death, LinkedSeries  # noqa: E402
+from debrief.services import accounts, death_analysis, death_reports, seed  # noqa: E402
 
 TARGET_SECONDS = 60.0
+PAGE_TARGET_MS = 100.0
+PAGE_REQUESTS = 30
 EAST_DEGREES = 0.45  # about 30 km at 52° north
 
 
@@ -109,12 +116,42 @@ def main() -> int:
             db.session.commit()
             timings["analyse"] = time.perf_counter() - started
             db.session.remove()
+        pages = _time_pages(app) if options.pages else []
     total = sum(timings.values())
     print(f"analyse: {outcome.reports:,} reports, {outcome.deaths:,} deaths, {outcome.candidate_series:,} candidate "
           f"series in {timings['analyse']:.1f} s")
     print("  phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in outcome.phases.items()))
     print(f"import and analysis: {total:.1f} s (target <= {TARGET_SECONDS:.0f} s); peak memory {peak_mb():,.0f} MB")
-    return 0 if total <= TARGET_SECONDS else 1
+    for path, p50, p95, statements in pages:
+        print(f"  {path:<44} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {statements:>3} statements")
+    slow = [path for path, _, p95, _ in pages if p95 > PAGE_TARGET_MS]
+    if pages:
+        print(f"pages: p95 <= {PAGE_TARGET_MS:.0f} ms on {len(pages) - len(slow)} of {len(pages)}")
+    return 0 if total <= TARGET_SECONDS and not slow else 1
+
+
+def _time_pages(app) -> list[tuple[str, float, float, int]]:
+    """p50 and p95 of each deaths page and API list, in-process (the test client), as an analyst."""
+    import statistics
+
+    with app.app_context():
+        analyst = accounts.create_user(email="analyst@bench.police.uk", name="Bench Analyst", roles=["analyst"],
+                                       password=seed.SEED_PASSWORD, actor=None)
+        token = accounts.issue_token(analyst, actor=None)
+        death = db.session.scalar(sa.select(Death.id).order_by(Death.id).limit(1))
+        series = db.session.scalar(sa.select(LinkedSeries.id).order_by(LinkedSeries.id).limit(1))
+        db.session.commit()
+    client = signed_in(app, "analyst@bench.police.uk")
+    api = {"Authorization": f"Bearer {token}"}
+    paths = [("/deaths", {}), ("/deaths?cause=drug_related&substance=heroin", {}), (f"/deaths/{death}", {}),
+             ("/linked-series", {}), (f"/linked-series/{series}", {}), ("/deaths/report", {}),
+             ("/api/v1/deaths", api), (f"/api/v1/deaths/{death}/similar", api), ("/api/v1/linked-series", api)]
+    rows = []
+    for path, headers in paths:
+        times, statements = time_page(app, client, path, headers, PAGE_REQUESTS)
+        times.sort()
+        rows.append((path, statistics.median(times), times[int(0.95 * (len(times) - 1))], statements))
+    return rows
 
 
 def _arguments() -> argparse.Namespace:
@@ -123,6 +160,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--database-url", default=DEFAULT_SERVER,
                         help="a PostgreSQL server (a throwaway database is made on it) or a new sqlite:/// file")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--pages", action="store_true",
+                        help=f"then time the deaths pages and API lists ({PAGE_REQUESTS} requests each, in-process)")
     parser.add_argument("--reuse", help="a database kept by --keep (imports again: unchanged rows change nothing)")
     return parser.parse_args()
 

@@ -30,7 +30,7 @@ EARLIEST, LATEST = deaths.EARLIEST, deaths.LATEST
 #: The longest period one report covers (its table by month stays readable).
 LONGEST_MONTHS = 120
 #: Beyond this many deaths the maps shade their areas only, without a dot for each death.
-MAP_DOTS = 2_000
+MAP_DOTS = deaths.MAP_DOTS
 NOT_RECORDED = "Not recorded"
 
 

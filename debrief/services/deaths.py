@@ -22,6 +22,8 @@ from debrief.services.errors import NotFound, ValidationFailed
 from debrief.services.pagination import Page, paginate
 
 MAX_SIMILAR = 50
+#: A map draws each death as a dot up to this many; beyond, only its shaded areas.
+MAP_DOTS = 2_000
 #: The days a period may start and end on: beyond them a date is a typing mistake.
 EARLIEST, LATEST = date(1900, 1, 1), date(2099, 12, 31)
 DEFAULT_SIMILAR = 10
@@ -106,10 +108,16 @@ def listing(filters: DeathFilters, page: int, per_page: int) -> Page:
     return paginate(query.order_by(Death.found_at.desc(), Death.id.desc()), page, per_page, key=Death.id)
 
 
-def positions(filters: DeathFilters) -> list[tuple[float, float]]:
-    """Where every death of the list was found, for its map."""
-    query = filters.query().with_only_columns(Death.latitude, Death.longitude).where(Death.latitude.is_not(None))
-    return [(lat, lon) for lat, lon in db.session.execute(query)]
+def map_of(filters: DeathFilters) -> tuple[dict[str, int], list[tuple[float, float]] | None]:
+    """The list's deaths for its map: how many in each area, and where each was found when there
+    are no more than MAP_DOTS of them (more dots than that say nothing a shaded area does not)."""
+    query = filters.query()
+    counts = dict(db.session.execute(query.with_only_columns(Death.area, sa.func.count())
+                                     .where(Death.area.is_not(None)).group_by(Death.area)).all())
+    if sum(counts.values()) > MAP_DOTS:
+        return counts, None
+    placed = query.with_only_columns(Death.latitude, Death.longitude).where(Death.latitude.is_not(None))
+    return counts, [(lat, lon) for lat, lon in db.session.execute(placed.limit(MAP_DOTS + 1))]
 
 
 def get(death_id: int) -> Death:

@@ -62,12 +62,7 @@ def index():
         return render_template("deaths/index.html", title="Deaths", form=form, result=None, latest=latest,
                                map=None, words=words, totals=deaths.totals()), 400
     result = within_pages(lambda page: deaths.listing(chosen, page, PER_PAGE), page_number())
-    points = deaths.positions(chosen)
-    counts: dict[str, int] = {}
-    for lat, lon in points:
-        area = death_analysis.area_of(lat, lon, extent)
-        if area:
-            counts[area] = counts.get(area, 0) + 1
+    counts, points = deaths.map_of(chosen)
     return render_template("deaths/index.html", title="Deaths", form=form, result=result, latest=latest,
                            map=death_maps.area_map(extent, counts, points), words=words, totals=deaths.totals(),
                            may_analyse=can(current_user, Rule.ANALYSE_DEATHS),
