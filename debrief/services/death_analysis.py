@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time as clock
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 
 import sqlalchemy as sa
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 #: How many similar deaths each death keeps (the API's `limit` is at most this).
 SIMILAR_KEPT = 50
+#: The things two similar deaths share that are kept as reasons, the most telling first.
+REASONS_KEPT = 4
 #: The nightly run starts at or after this London time.
 NIGHTLY_FROM = time(2, 0)
 #: The map's grid of areas: columns lettered west to east, rows numbered north to south ("C4").
@@ -82,13 +84,15 @@ def analyse(actor: User | None = None) -> Outcome:
     linked = linkage.link_reports(list(records.values()), decisions) if records else linkage.Linkage([], [])
     done("link")
 
-    death_of_group = _keep_references(linked.groups, {_key(row): row.death_id for row in reports},
-                                      {_key(row): row.found_at for row in reports})
-    profiles = {death_id: profile.profile_of(death_id, [records[key] for key in group])
-                for death_id, group in zip(death_of_group, linked.groups)}
-    extent = _extent(profiles.values())
-    _store_deaths(profiles, extent, {death_id: group for death_id, group in zip(death_of_group, linked.groups)},
-                  id_of)
+    death_of_report = {_key(row): row.death_id for row in reports}
+    kept = _keep_references(linked.groups, death_of_report)
+    # Each group's picture, under its death's id (a new death's is provisional until it is inserted).
+    pictures = [profile.profile_of(kept.get(index, -1 - index), [records[key] for key in group])
+                for index, group in enumerate(linked.groups)]
+    extent = _extent(pictures)
+    ids = _store_deaths(pictures, kept, extent, [_first_found(group, records) for group in linked.groups])
+    profiles = {death_id: replace(picture, id=death_id) for death_id, picture in zip(ids, pictures)}
+    _link_reports(linked.groups, ids, id_of, death_of_report)
     _store_possible_matches(linked.possible_matches, id_of)
     done("deaths")
 
@@ -153,49 +157,84 @@ def _record(row) -> ReportRecord:
         classification=row.initial_classification)
 
 
-def _keep_references(groups: list[list[str]], death_of_report: dict[str, int | None],
-                     found_at: dict[str, datetime | None]) -> list[int]:
-    """The death id for each group: the existing death holding most of its reports (each death goes
-    to one group, the largest overlaps first), else a new death. Deaths left with no group go."""
+def _keep_references(groups: list[list[str]], death_of_report: dict[str, int | None]) -> dict[int, int]:
+    """{group index: the existing death that holds most of its reports} (each death goes to one
+    group, the largest overlaps first); the other groups are new deaths. Deaths left with no group
+    are deleted."""
     overlaps = []
     for index, group in enumerate(groups):
         for death_id, count in Counter(death_of_report[key] for key in group if death_of_report[key]).items():
             overlaps.append((-count, death_id, index))
     overlaps.sort()
-    assigned: dict[int, int] = {}
+    kept: dict[int, int] = {}
+    taken: set[int] = set()
     for _, death_id, index in overlaps:
-        if index not in assigned and death_id not in assigned.values():
-            assigned[index] = death_id
-    gone = sorted(set(db.session.scalars(sa.select(Death.id))) - set(assigned.values()))
+        if index not in kept and death_id not in taken:
+            kept[index] = death_id
+            taken.add(death_id)
+    gone = sorted(set(db.session.scalars(sa.select(Death.id))) - taken)
     for start in range(0, len(gone), _CHUNK):
         chunk = gone[start:start + _CHUNK]
         db.session.execute(sa.update(DeathReport).where(DeathReport.death_id.in_(chunk)).values(death_id=None))
         db.session.execute(sa.delete(Death).where(Death.id.in_(chunk)))
-    new = [index for index in range(len(groups)) if index not in assigned]
-    first_found = [min((at for key in groups[index] if (at := found_at[key]) is not None), default=None)
-                   for index in new]
-    assigned.update(zip(new, _new_deaths(first_found)))
-    return [assigned[index] for index in range(len(groups))]
+    return kept
 
 
-def _new_deaths(found: list[datetime | None]) -> list[int]:
-    """Inserts deaths numbered within the year each was found, and returns their ids in order."""
-    if not found:
-        return []
+def _first_found(group: list[str], records: dict[str, ReportRecord]) -> datetime | None:
+    return min((at for key in group if (at := records[key].found_at) is not None), default=None)
+
+
+_VALUES = ("found_at", "age", "sex", "location_type", "apparent_cause", "substances", "indicators",
+           "classification", "latitude", "longitude", "area", "sources")
+
+
+def _values(picture: DeathProfile, extent: dict) -> dict:
+    return {"found_at": picture.found_at, "age": picture.age, "sex": picture.sex,
+            "location_type": picture.location_type, "apparent_cause": picture.apparent_cause,
+            "substances": sorted(picture.substances), "indicators": sorted(picture.indicators),
+            "classification": picture.classification, "latitude": picture.latitude,
+            "longitude": picture.longitude, "area": area_of(picture.latitude, picture.longitude, extent),
+            "sources": "+".join(sorted(picture.sources))}
+
+
+def _store_deaths(pictures: list[DeathProfile], kept: dict[int, int], extent: dict,
+                  first_found: list[datetime | None]) -> list[int]:
+    """Writes each group's death: a new one inserted with its values and numbered within the year it
+    was found; a kept one updated only where its values changed. Returns the death id of each group."""
     now = utcnow()
+    values = [_values(picture, extent) for picture in pictures]
+    kept_ids = sorted(kept.values())
+    held = {row.id: row._asdict() for start in range(0, len(kept_ids), _CHUNK) for row in db.session.execute(
+        sa.select(Death.id, *(getattr(Death, name) for name in _VALUES))
+        .where(Death.id.in_(kept_ids[start:start + _CHUNK])))}
+    changed = [{"id": kept[index], **values[index], "updated_at": now} for index in kept
+               if any(held[kept[index]][name] != values[index][name] for name in _VALUES)]
+    for start in range(0, len(changed), _CHUNK):
+        db.session.execute(sa.update(Death), changed[start:start + _CHUNK])
+    new = [index for index in range(len(pictures)) if index not in kept]
     highest = dict(db.session.execute(sa.select(Death.reference_year, sa.func.max(Death.reference_number))
                                       .group_by(Death.reference_year)).all())
     rows = []
-    for at in found:
-        year = london_date(at or now).year
+    for index in new:
+        year = london_date(first_found[index] or now).year
         highest[year] = highest.get(year, 0) + 1
-        rows.append({"reference_year": year, "reference_number": highest[year], "sources": "",
-                     "substances": [], "indicators": [], "similar": [], "created_at": now, "updated_at": now})
-    ids = []
+        rows.append({**values[index], "reference_year": year, "reference_number": highest[year], "similar": [],
+                     "created_at": now, "updated_at": now})
+    ids = dict(kept)
     for start in range(0, len(rows), _CHUNK):
-        ids.extend(db.session.scalars(sa.insert(Death).returning(Death.id, sort_by_parameter_order=True),
-                                      rows[start:start + _CHUNK]))
-    return ids
+        inserted = db.session.scalars(sa.insert(Death).returning(Death.id, sort_by_parameter_order=True),
+                                      rows[start:start + _CHUNK])
+        ids.update(zip(new[start:start + _CHUNK], inserted))
+    return [ids[index] for index in range(len(pictures))]
+
+
+def _link_reports(groups: list[list[str]], ids: list[int], id_of: dict[str, int],
+                  death_of_report: dict[str, int | None]) -> None:
+    """Each report to its group's death, writing only the reports whose death changed."""
+    links = [{"id": id_of[key], "death_id": death_id} for death_id, group in zip(ids, groups) for key in group
+             if death_of_report[key] != death_id]
+    for start in range(0, len(links), _CHUNK):
+        db.session.execute(sa.update(DeathReport), links[start:start + _CHUNK])
 
 
 def _extent(profiles) -> dict:
@@ -234,22 +273,6 @@ def area_names(extent: dict) -> list[str]:
             for column in range(extent["columns"])]
 
 
-def _store_deaths(profiles: dict[int, DeathProfile], extent: dict, groups: dict[int, list[str]],
-                  id_of: dict[str, int]) -> None:
-    now = utcnow()
-    rows = [{"id": death_id, "found_at": p.found_at, "age": p.age, "sex": p.sex, "location_type": p.location_type,
-             "apparent_cause": p.apparent_cause, "substances": sorted(p.substances),
-             "indicators": sorted(p.indicators), "classification": p.classification, "latitude": p.latitude,
-             "longitude": p.longitude, "area": area_of(p.latitude, p.longitude, extent),
-             "sources": "+".join(sorted(p.sources)), "updated_at": now}
-            for death_id, p in profiles.items()]
-    for start in range(0, len(rows), _CHUNK):
-        db.session.execute(sa.update(Death), rows[start:start + _CHUNK])
-    links = [{"id": id_of[key], "death_id": death_id} for death_id, group in groups.items() for key in group]
-    for start in range(0, len(links), _CHUNK):
-        db.session.execute(sa.update(DeathReport), links[start:start + _CHUNK])
-
-
 def _store_possible_matches(matches: list, id_of: dict[str, int]) -> None:
     db.session.execute(sa.delete(PossibleMatch))
     rows = []
@@ -262,11 +285,18 @@ def _store_possible_matches(matches: list, id_of: dict[str, int]) -> None:
 
 
 def _store_similar(similar: dict[int, list]) -> None:
-    rows = [{"id": death_id, "similar": [{"id": s.other_id, "score": round(s.score, 4),
-                                          "reasons": [_reason(r) for r in s.reasons]} for s in found]}
+    rows = [{"id": death_id, "similar": [{"id": s.other_id, "score": round(s.score, 4), "reasons": _kept(s.reasons)}
+                                         for s in found]}
             for death_id, found in similar.items()]
     for start in range(0, len(rows), _CHUNK):
         db.session.execute(sa.update(Death), rows[start:start + _CHUNK])
+
+
+def _kept(reasons) -> list[list]:
+    """The most telling REASONS_KEPT things two deaths share, then how far apart in space and time:
+    enough to say why, short enough to read (and to store 50 times for each death)."""
+    shared = [r for r in reasons if r.kind not in ("distance", "days")][:REASONS_KEPT]
+    return [_reason(r) for r in shared] + [_reason(r) for r in reasons if r.kind in ("distance", "days")]
 
 
 def _reason(reason) -> list:
