@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from debrief.models import Death, DeathReport, LinkedSeries, OutboxEmail
+from debrief.extensions import db
+from debrief.models import Agency, Death, DeathReport, LinkedSeries, OutboxEmail
 from tests.conftest import csrf_token_from
 from tests.test_debrief_pages import error_summary
-from tests.test_recommendations_api import EMAIL, make_staff
+from tests.test_recommendations_api import EMAIL, make_staff, open_debrief
 
 def problems(html: str) -> str:
     """The error summary's messages, as one text."""
@@ -304,10 +305,25 @@ def test_the_board_reads_but_cannot_decide_or_settle_matches(staff, analysed, br
     assert board.get("/deaths/possible-matches").status_code == 403
 
 
-def test_a_partner_link_opens_nothing_of_this(client, staff, read_db):
-    """A partner holds only their invitation link: it is never an API token and grants no page here."""
-    response = client.get("/api/v1/deaths", headers={"Authorization": "Bearer not-a-staff-token"})
-    assert response.status_code == 401
+def test_a_partner_link_opens_nothing_of_this(app, client, staff, analysed, read_db):
+    """A partner holds only their invitation link: it is never an API token, and the session it gives
+    opens no page of deaths or series."""
+    with app.app_context():
+        db.session.add(Agency(name="Riverside Health Board", kind="health"))
+        db.session.commit()
+    debrief = open_debrief(client, staff["reviewer"])
+    invited = client.post(f"/api/v1/debriefs/{debrief['id']}/invitations", headers=staff["reviewer"],
+                          json={"agency": "Riverside Health Board", "email": "nurse@health.example"})
+    assert invited.status_code == 201, invited.get_json()
+    secret = invited.get_json()["url"].rsplit("/", 1)[1]
+    partner = app.test_client()
+    assert partner.get(f"/invite/{secret}").status_code == 200
+    death = next(iter(planted_ids(read_db)))
+    for path in ("/deaths", f"/deaths/{death}", "/linked-series", "/deaths/report"):
+        response = partner.get(path)
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"], path
+    for path in ("/api/v1/deaths", "/api/v1/linked-series", f"/api/v1/deaths/{death}"):
+        assert partner.get(path, headers={"Authorization": f"Bearer {secret}"}).status_code == 401, path
 
 
 # The pages ---------------------------------------------------------------------------------------------------
