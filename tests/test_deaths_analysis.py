@@ -382,6 +382,23 @@ def test_a_confirmed_series_opens_a_debrief(make_user, staff, analysed, browser_
     assert browser_of(EMAIL["reviewer"]).get(f"/debriefs/new?series={series}").status_code == 403
 
 
+def test_a_death_reference_is_never_given_twice_even_after_its_death_was_merged(client, staff, read_db):
+    load(client, staff["analyst"], "police", [POLICE])
+    load(client, staff["analyst"], "nhs", [dict(NHS, given_names="Daniel", date_of_birth="1989-03-07",
+                                                nhs_number="")])
+    analyse(client, staff["analyst"])
+    first = read_db(lambda s: set(s.scalars(sa.select(Death.reference_number))))
+    ids = read_db(lambda s: list(s.scalars(sa.select(DeathReport.id).order_by(DeathReport.id))))
+    assert len(first) == 2  # born a year apart: the method keeps them apart; an analyst joins them
+    client.post("/api/v1/death-reports/possible-matches/decision", headers=staff["analyst"],
+                json={"reports": ids, "decision": "same_person"})
+    analyse(client, staff["analyst"])
+    load(client, staff["analyst"], "police", [NAMESAKE])
+    analyse(client, staff["analyst"])
+    numbers = read_db(lambda s: list(s.scalars(sa.select(Death.reference_number).order_by(Death.id))))
+    assert len(numbers) == 2 and numbers[-1] > max(first)
+
+
 def test_an_analyst_settles_a_possible_match_on_its_page(client, staff, browser_of, read_db):
     # The same name and found three hours apart, but born a year apart: perhaps one man, perhaps two.
     near = dict(NHS, given_names="Daniel", date_of_birth="1989-03-07", nhs_number="")

@@ -278,6 +278,11 @@ def _date_only(moment: datetime) -> bool:
     return (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
 
 
+def _london_day(moment: datetime):
+    """The day a moment fell on in London (a summer morning's report is on the day, not the UTC day)."""
+    return moment.astimezone(LONDON).date() if moment.tzinfo is not None else moment.date()
+
+
 def _hours(moment: datetime) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
@@ -315,7 +320,7 @@ def _row(index: int, report: ReportRecord) -> dict[str, Any]:
         "found_lo": found_lo,
         "found_hi": found_hi,
         # The day in the report's own (local) time: a date-only report names that day.
-        "found_day": report.found_at.date().toordinal() if report.found_at is not None else None,
+        "found_day": _london_day(report.found_at).toordinal() if report.found_at is not None else None,
         "lat": report.latitude if has_place else None,
         "lon": report.longitude if has_place else None,
     }
@@ -508,7 +513,7 @@ def _reasons(levels: dict[str, int], a: ReportRecord, b: ReportRecord) -> tuple[
         words.append(spec[len(spec) - 1 - gamma][1])
     if a.found_at is not None and b.found_at is not None:
         if _date_only(a.found_at) or _date_only(b.found_at):
-            days = abs((a.found_at.date() - b.found_at.date()).days)
+            days = abs((_london_day(a.found_at) - _london_day(b.found_at)).days)
             words.append("found the same day" if days == 0 else
                          "found a day apart" if days == 1 else f"found {days} days apart")
         else:

@@ -3,7 +3,8 @@ from debrief.models.audit import AuditEvent
 from debrief.models.clocks import Clock, ClockState
 from debrief.models.deaths import (
     ApparentCause, Classification, Death, DeathAnalysis, DeathReport, DeathSource, Indicator, LinkedSeries,
-    LocationType, PossibleMatch, ReportPairDecision, SeriesStatus, Sex, Substance, linked_series_members,
+    LocationType, PossibleMatch, ReferenceCounter, ReportPairDecision, SeriesStatus, Sex, Substance,
+    linked_series_members,
 )
 from debrief.models.debriefs import (
     LABELS, Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, VictimSex, Weapon,
@@ -23,7 +24,7 @@ from debrief.models.types import UTCDateTime, as_if_now, utcnow
 
 __all__ = [
     "ApparentCause", "Classification", "Death", "DeathAnalysis", "DeathReport", "DeathSource", "Indicator",
-    "LinkedSeries", "LocationType", "PossibleMatch", "ReportPairDecision", "SeriesStatus", "Sex", "Substance",
+    "LinkedSeries", "LocationType", "PossibleMatch", "ReferenceCounter", "ReportPairDecision", "SeriesStatus", "Sex", "Substance",
     "linked_series_members",
     "BoardDecision", "LearningProduct", "Lesson", "LessonCategory", "Priority", "Recommendation",
     "RecommendationSource", "RecommendationUpdate", "recommendation_lessons",

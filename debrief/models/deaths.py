@@ -134,6 +134,7 @@ class Death(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("reference_year", "reference_number", name="uq_deaths_reference"),
         sa.Index("ix_deaths_found_at_id", "found_at", "id"),
+        {"sqlite_autoincrement": True},  # a merged-away death's id (and so its address) is never reused
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -279,6 +280,7 @@ class LinkedSeries(db.Model):
         sa.UniqueConstraint("reference_year", "reference_number", name="uq_linked_series_reference"),
         sa.CheckConstraint("status IN ('candidate', 'confirmed', 'dismissed')", name="ck_linked_series_status"),
         sa.Index("ix_linked_series_status_score", "status", "score"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -320,3 +322,14 @@ class DeathAnalysis(db.Model):
     # The map's extent and its grid of areas: {"south", "west", "north", "east", "columns", "rows"}.
     extent: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class ReferenceCounter(db.Model):
+    """The last number given in a year to a kind of record numbered in bulk (deaths, linked series),
+    so that a number is never given twice even after its record was merged away or deleted."""
+
+    __tablename__ = "reference_counters"
+
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)

@@ -23,7 +23,7 @@ from debrief.extensions import db
 from debrief.models import (
     Death, DeathAnalysis, DeathReport, PossibleMatch, ReportPairDecision, User, utcnow,
 )
-from debrief.services import audit, linked_series
+from debrief.services import audit, linked_series, references
 from debrief.services.clock_calendar import LONDON, london_date
 
 log = logging.getLogger(__name__)
@@ -212,14 +212,13 @@ def _store_deaths(pictures: list[DeathProfile], kept: dict[int, int], extent: di
     for start in range(0, len(changed), _CHUNK):
         db.session.execute(sa.update(Death), changed[start:start + _CHUNK])
     new = [index for index in range(len(pictures)) if index not in kept]
+    years = {index: london_date(first_found[index] or now).year for index in new}
     highest = dict(db.session.execute(sa.select(Death.reference_year, sa.func.max(Death.reference_number))
                                       .group_by(Death.reference_year)).all())
-    rows = []
-    for index in new:
-        year = london_date(first_found[index] or now).year
-        highest[year] = highest.get(year, 0) + 1
-        rows.append({**values[index], "reference_year": year, "reference_number": highest[year], "similar": [],
-                     "created_at": now, "updated_at": now})
+    numbers = {year: iter(references.take_numbers("death", year, count, at_least_after=highest.get(year, 0)))
+               for year, count in Counter(years.values()).items()}
+    rows = [{**values[index], "reference_year": years[index], "reference_number": next(numbers[years[index]]),
+             "similar": [], "created_at": now, "updated_at": now} for index in new]
     ids = dict(kept)
     for start in range(0, len(rows), _CHUNK):
         inserted = db.session.scalars(sa.insert(Death).returning(Death.id, sort_by_parameter_order=True),

@@ -241,7 +241,7 @@ def figures(period: Period) -> DeathFigures:
         confirmed_series=[s for s in series if s.status == SeriesStatus.CONFIRMED.value],
         candidate_series=[s for s in series if s.status == SeriesStatus.CANDIDATE.value],
         analysed_at=analysis.finished_at if analysis else None,
-        not_yet_analysed=deaths.unanalysed_since(analysis.finished_at if analysis else None),
+        not_yet_analysed=deaths.unanalysed_since(analysis),
     )
 
 

@@ -57,8 +57,7 @@ class ImportResult:
     rejected: list[tuple[int, str | None, dict[str, str]]]  # (line, source_reference, {field: what is wrong})
 
 
-def import_reports(source: Any, items: Any, *, actor: User | None, lines: Sequence[int] | None = None,
-                   day_first_dates: bool = False) -> ImportResult:
+def import_reports(source: Any, items: Any, *, actor: User | None, lines: Sequence[int] | None = None) -> ImportResult:
     """Adds or updates each good report of `source` and reports each bad one by its line
     (`lines[i]` for items[i], or 1 for the first item). Flushed, not committed."""
     if source not in SOURCES:
@@ -73,7 +72,7 @@ def import_reports(source: Any, items: Any, *, actor: User | None, lines: Sequen
     lines = list(lines) if lines is not None else list(range(1, len(items) + 1))
     now = utcnow()
     for _ in range(ATTEMPTS):
-        good, rejected = _check(items, lines, day_first_dates, now)
+        good, rejected = _check(items, lines, now)
         held = _held(source, [values["source_reference"] for _, values in good])
         new, changed, unchanged = [], [], 0
         for _, values in good:
@@ -113,12 +112,11 @@ def _held(source: str, references: list[str]) -> dict[str, dict[str, Any]]:
     return held
 
 
-def _check(items: list, lines: list[int], day_first_dates: bool,
-           now: datetime) -> tuple[list[tuple[int, dict]], list[tuple[int, str | None, dict[str, str]]]]:
+def _check(items: list, lines: list[int], now: datetime) -> tuple[list[tuple[int, dict]], list[tuple[int, str | None, dict[str, str]]]]:
     first_line: dict[str, int] = {}
     good, rejected = [], []
     for line, item in zip(lines, items):
-        values, errors = _read(item, day_first_dates, now)
+        values, errors = _read(item, now)
         reference = values.get("source_reference")
         if reference and not errors.get("source_reference"):
             if reference in first_line:
@@ -132,7 +130,7 @@ def _check(items: list, lines: list[int], day_first_dates: bool,
     return good, rejected
 
 
-def _read(item: Any, day_first_dates: bool, now: datetime) -> tuple[dict[str, Any], dict[str, str]]:
+def _read(item: Any, now: datetime) -> tuple[dict[str, Any], dict[str, str]]:
     """One report's values and what is wrong with it, field by field."""
     if not isinstance(item, dict):
         return {}, {"report": "must be an object with the fields of a death report"}
@@ -159,7 +157,7 @@ def _read(item: Any, day_first_dates: bool, now: datetime) -> tuple[dict[str, An
                                      max_length=MAX_NARRATIVE),
         "reported_at": _moment(raw["reported_at"], "reported_at", errors, now),
         "found_at": _moment(raw["found_at"], "found_at", errors, now, required=True),
-        "date_of_birth": _date_of_birth(raw["date_of_birth"], errors, day_first_dates),
+        "date_of_birth": _date_of_birth(raw["date_of_birth"], errors),
         "sex": _code(raw["sex"], "sex", errors, Sex),
         "nhs_number": _nhs_number(raw["nhs_number"], errors),
         "location_type": _code(raw["location_type"], "location_type", errors, LocationType),
@@ -203,15 +201,16 @@ def _moment(value: str | None, field: str, errors: dict[str, str], now: datetime
     return moment
 
 
-def _date_of_birth(value: str | None, errors: dict[str, str], day_first_dates: bool) -> date | None:
+def _date_of_birth(value: str | None, errors: dict[str, str]) -> date | None:
+    """1950-03-31, or 31/03/1950 as spreadsheets write it (day first, as in the UK)."""
     if not value:
         return None
-    example = "1950-03-31 or 31/03/1950" if day_first_dates else "1950-03-31"
+    example = "1950-03-31 or 31/03/1950"
     born = None
     try:
         if len(value) == 10 and value[4] == "-":
             born = date.fromisoformat(value)
-        elif day_first_dates and (found := _DAY_FIRST.match(value)):
+        elif found := _DAY_FIRST.match(value):
             day, month, year = (int(part) for part in found.groups())
             born = date(year, month, day)
     except ValueError:
@@ -241,8 +240,8 @@ def _codes(value: str | None, field: str, errors: dict[str, str], codes) -> list
     known = {member.value for member in codes}
     unknown = [code for code in given if code not in known]
     if unknown:
-        shown = ", ".join(sorted(set(unknown))[:3])[:100]
-        errors[field] = f"has codes that are not in the list ({shown}); use {', '.join(sorted(known))}"
+        errors[field] = (f"has {len(unknown)} code{'' if len(unknown) == 1 else 's'} that {'is' if len(unknown) == 1 else 'are'}"
+                         f" not in the list; use {', '.join(sorted(known))}")
         return []
     return sorted(set(given))
 

@@ -7,7 +7,7 @@ and nothing here writes a name, date of birth or NHS number to a log.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -157,18 +157,12 @@ def similar_limit(value: str | None) -> int:
     return limit
 
 
-def totals() -> dict[str, int]:
-    return {"reports": db.session.scalar(sa.select(sa.func.count()).select_from(DeathReport)) or 0,
-            "deaths": db.session.scalar(sa.select(sa.func.count()).select_from(Death)) or 0,
-            "unanalysed": db.session.scalar(sa.select(sa.func.count()).select_from(DeathReport)
-                                            .where(DeathReport.death_id.is_(None))) or 0}
-
-
-def unanalysed_since(moment: datetime | None) -> int:
-    """Reports imported or changed since the last analysis: not yet in the deaths shown."""
+def unanalysed_since(analysis) -> int:
+    """Reports imported or changed since `analysis` (the latest, a DeathAnalysis, or None) began:
+    not yet in the deaths shown."""
     query = sa.select(sa.func.count()).select_from(DeathReport)
-    if moment is not None:
-        query = query.where(DeathReport.updated_at > moment)
+    if analysis is not None:
+        query = query.where(DeathReport.updated_at > analysis.started_at)
     return db.session.scalar(query) or 0
 
 
@@ -195,8 +189,11 @@ def decide_match(report_ids: object, decision: str | None, note: str | None, *, 
                                                                           for i in report_ids)
             and report_ids[0] != report_ids[1]):
         errors["reports"] = "must be the ids of two different death reports"
-    if decision not in ("same_person", "different_people"):
+    if not isinstance(decision, str) or decision not in ("same_person", "different_people"):
         errors["decision"] = "Select whether the reports are of the same person or of different people"
+    if note is not None and not isinstance(note, str):
+        errors["note"] = "must be text"
+        note = None
     note = validation.text(note, "note", errors, label="a note", max_length=2_000)
     if errors:
         raise ValidationFailed(errors)

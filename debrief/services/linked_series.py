@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from debrief.deaths.words import reason_words
 from debrief.extensions import db
 from debrief.models import Death, LinkedSeries, Role, SeriesStatus, User, UserRole, linked_series_members, utcnow
-from debrief.services import audit, notifications, validation
+from debrief.services import audit, notifications, references, validation
 from debrief.services.clock_calendar import london_date
 from debrief.services.errors import Conflict, NotFound, ValidationFailed
 from debrief.services.pagination import Page, paginate
@@ -88,13 +88,12 @@ def _same(a: frozenset[int], b: set[int]) -> bool:
 
 
 def _number(series: LinkedSeries) -> None:
-    """SER-<year>-<nnnn>, the next number of the year it was found (analyses run one at a time)."""
+    """SER-<year>-<nnnn>, the next number of the year it was found, never one given before."""
     year = london_date(utcnow()).year
     highest = db.session.scalar(sa.select(sa.func.max(LinkedSeries.reference_number))
                                 .where(LinkedSeries.reference_year == year)) or 0
-    pending = [s.reference_number for s in db.session.new if isinstance(s, LinkedSeries)
-               and s.reference_year == year]
-    series.reference_year, series.reference_number = year, max([highest, *pending]) + 1
+    series.reference_year = year
+    series.reference_number = references.take_numbers("linked_series", year, 1, at_least_after=highest)[0]
 
 
 def _tell_analysts(new: list[LinkedSeries]) -> None:
@@ -144,8 +143,11 @@ def decide(series_id: int, decision: str | None, note: str | None, *, actor: Use
     """An analyst confirms or dismisses a series, with a note saying why. A decision can be changed
     (a dismissed series confirmed after all); a series that opened a debrief stays confirmed."""
     errors: dict[str, str] = {}
-    if decision not in DECISIONS:
+    if not isinstance(decision, str) or decision not in DECISIONS:
         errors["decision"] = "Select whether to confirm or dismiss the series"
+    if note is not None and not isinstance(note, str):
+        errors["note"] = "must be text"
+        note = None
     note = validation.text(note, "note", errors, label="a note saying why", required=True, max_length=MAX_NOTE)
     if errors:
         raise ValidationFailed(errors)
@@ -176,6 +178,7 @@ def opened_debrief(series: LinkedSeries, debrief_id: int, *, actor: User) -> Non
 def summary(series: LinkedSeries) -> str:
     """One line: how many deaths, over how long, what they share."""
     found = sorted(d.found_at for d in series.deaths if d.found_at)
-    span = f" over {(found[-1] - found[0]).days + 1:,} days" if len(found) > 1 else ""
+    days = round((found[-1] - found[0]).total_seconds() / 86_400) if len(found) > 1 else None
+    span = "" if days is None else " on one day" if days == 0 else f" over {days:,} days"
     shared = [reason_words(r) for r in series.reasons if r and r[0] == "shared"][:3]
     return f"{len(series.deaths)} deaths{span}" + (f": {', '.join(shared)}" if shared else "")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from debrief.extensions import db
-from debrief.models import utcnow
+from debrief.models import ReferenceCounter, utcnow
 from debrief.services.clock_calendar import london_date
 from debrief.services.errors import Conflict
 
@@ -36,3 +36,17 @@ def insert_with_next_reference(record, *, on_clash: Callable[[IntegrityError], N
             continue
         return
     raise Conflict("busy", "Many records are being saved at once. Try saving again.")
+
+
+def take_numbers(kind: str, year: int, count: int, *, at_least_after: int = 0) -> list[int]:
+    """`count` new numbers of `year` for records numbered in bulk (deaths, linked series), after every
+    number given before, even to a record since deleted. The caller holds the only writer (the death
+    analysis runs one at a time); `at_least_after` is the highest number held, for data numbered
+    before the counter existed."""
+    counter = db.session.get(ReferenceCounter, (kind, year))
+    if counter is None:
+        counter = ReferenceCounter(kind=kind, year=year, last_number=0)
+        db.session.add(counter)
+    first = max(counter.last_number, at_least_after) + 1
+    counter.last_number = first + count - 1
+    return list(range(first, first + count))

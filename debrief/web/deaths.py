@@ -60,11 +60,12 @@ def index():
     except RuleBroken as error:
         show_rule_errors(form, error, {"from": "start", "to": "end"})
         return render_template("deaths/index.html", title="Deaths", form=form, result=None, latest=latest,
-                               map=None, words=words, totals=deaths.totals()), 400
+                               map=None, words=words, unanalysed=deaths.unanalysed_since(latest)), 400
     result = within_pages(lambda page: deaths.listing(chosen, page, PER_PAGE), page_number())
     counts, points = deaths.map_of(chosen)
     return render_template("deaths/index.html", title="Deaths", form=form, result=result, latest=latest,
-                           map=death_maps.area_map(extent, counts, points), words=words, totals=deaths.totals(),
+                           map=death_maps.area_map(extent, counts, points, highlight=chosen.area), words=words,
+                           unanalysed=deaths.unanalysed_since(latest),
                            may_analyse=can(current_user, Rule.ANALYSE_DEATHS),
                            may_import=can(current_user, Rule.IMPORT_DEATH_REPORTS),
                            series_counts=linked_series.counts())
@@ -110,8 +111,7 @@ def import_reports():
         if errors:
             raise ValidationFailed(errors)
         rows = death_reports.rows_from_csv(upload.stream.read(death_reports.MAX_CSV_BYTES + 1))
-        result = death_reports.import_reports(form.source.data, rows.items, actor=current_user, lines=rows.lines,
-                                              day_first_dates=True)
+        result = death_reports.import_reports(form.source.data, rows.items, actor=current_user, lines=rows.lines)
     except RuleBroken as error:
         db.session.rollback()
         show_rule_errors(form, error, {"reports": "file"})

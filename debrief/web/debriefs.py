@@ -125,7 +125,9 @@ def _series_to_open():
         series = linked_series.get(series_id)
     except RuleBroken:
         abort(404)
-    if series.status != "confirmed" or series.debrief_id is not None:
+    if series.debrief_id is not None:
+        abort(redirect(url_for("debriefs.show", debrief_id=series.debrief_id)))
+    if series.status != "confirmed":
         abort(409)
     return series
 

@@ -28,7 +28,9 @@ class DecisionForm(FlaskForm):
                           choices=[("confirm", "Confirm: these deaths may be linked and need investigating"),
                                    ("dismiss", "Dismiss: not a linked series")])
     note = TextAreaField("Why", widget=GovTextArea(),
-                         description="Say what you checked and why you decided. Other analysts and the board read it.")
+                         description="Say what you checked and why you decided. Other analysts and the board read "
+                                     "it, and it goes into the analytical report: refer to deaths by their "
+                                     "references, never by name.")
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 

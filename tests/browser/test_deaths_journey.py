@@ -35,7 +35,7 @@ def test_an_analyst_finds_confirms_and_reports_a_linked_series(strict_csp_site: 
     page.get_by_label("Upload a CSV file").set_input_files(str(extract))
     site.check_accessibility()
     site.click_to_next_page(page.get_by_role("button", name="Import death reports"))
-    expect(page.locator("#imported-count")).to_have_text("404 reports imported")
+    expect(page.locator("#imported-count")).to_have_text("404 new reports, 0 updated")
     site.check_accessibility()
 
     site.visit("/deaths")
