@@ -30,9 +30,12 @@ drawn at random", made of two parts learnt from the data themselves:
    batch of drugs across a city in a week and a street's fires over half a year both count.
 
 Only pairs that share a not-too-common token, or are close in both space and time, are scored
-(blocking), so 20,000+ deaths need no all-pairs matrix. The score in [0, 1] is the posterior
-probability with a prior that a given death has on average `PRIOR_MATES` series mates among all
-others: comparable across deaths and across data sets of different sizes.
+(blocking), so 20,000+ deaths need no all-pairs matrix. The score in [0, 1] is a logistic of the
+evidence, one half where the pairs scoring at least as high are as many as the series pairs to be
+expected (`PRIOR_MATES` series mates per death, but never fewer than `MIN_EXPECTED_PAIRS` pairs),
+and never below `MIN_CENTRE` nats of evidence: in a large force's data the first rule sets it (7.4 to
+8 nats at 6,000 deaths); in a small data set the floor keeps ordinary coincidences below one half,
+so data without a series yields no candidate.
 
 Candidate series are the connected groups of pairs scoring at least `CANDIDATE_SCORE`, split
 (by raising the bar within the group) until none holds more than `MAX_SERIES` deaths, so a group
@@ -104,7 +107,9 @@ CLOSENESS_CAP = 2     # ... and bounded (in nats)
 SUPPORT_LINKS = 10      # a death's strongest links that can vouch for its other links
 SUPPORT_WEIGHT = 1.0    # weight of a third death's support
 SUPPORT_LEVEL = 75    # percentile of the deaths' best links above which a link can vouch
-MIN_CENTRE = 0.0        # the calibration's centre never falls below an even likelihood ratio
+MIN_EXPECTED_PAIRS = 12  # ... but never fewer pairs than this (small data sets)
+MIN_CENTRE = 5.0        # ... and a pair needs at least this much evidence (nats: a likelihood ratio of
+                        # about 150) to reach one half, however few pairs the data has (6,000 deaths: 7.4-8.0)
 CANDIDATE_SCORE = 0.5   # pairs at least this likely link deaths into a candidate series
 PAIR_SCORE = 0.9        # a candidate of only two deaths needs this
 REASON_MIN_GAIN = 0.5    # a shared thing worth less than this (nats) is not given as a reason
@@ -489,7 +494,9 @@ class _Scored:
         # Calibration (tail area): a score of one half where the pairs scoring at least as high
         # are as many as the series pairs to be expected (PRIOR_MATES per death), the slope of a
         # likelihood ratio above and below.
-        expected = max(1, int(round(PRIOR_MATES * n / 2)))
+        # In a small data set that is very few pairs, fewer than one series of four has: at least
+        # MIN_EXPECTED_PAIRS (a series of four, and as many again) may reach one half.
+        expected = max(MIN_EXPECTED_PAIRS, int(round(PRIOR_MATES * n / 2)))
         centre = np.sort(self.llr)[::-1][min(expected, len(self.llr)) - 1]
         self.centre = max(centre, MIN_CENTRE)
         self.logit = self.llr - self.centre

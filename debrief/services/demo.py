@@ -1,14 +1,18 @@
-"""Demonstration data: one user for each role, with known passwords, partner agencies, and a few
-debriefs whose clocks are due soon, overdue and met. Loading twice changes nothing."""
+"""Demonstration data: one user for each role, with known passwords, partner agencies, a few
+debriefs whose clocks are due soon, overdue and met, and two years of made-up death reports from the
+police and the NHS, analysed, with a planted linked series. Loading twice changes nothing."""
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import sqlalchemy as sa
 
 from debrief.extensions import db
-from debrief.models import Debrief, Role, utcnow
-from debrief.services import accounts, agencies, debriefs, learning_products, lessons, recommendations
+from debrief.models import Debrief, DeathReport, Role, utcnow
+from debrief.services import (
+    accounts, agencies, death_analysis, death_reports, debriefs, learning_products, lessons, recommendations,
+)
 from debrief.services.debriefs import Attendee, DebriefDetails
 
 DEMO_USERS = (
@@ -66,6 +70,7 @@ def load() -> list[tuple[str, str, str]]:
         if agencies.find(name) is None:
             agencies.add(name=name, kind=kind, actor=None)
     _load_debriefs(accounts.find_by_email(DEMO_USERS[0][0]))
+    _load_deaths()
     return sign_ins
 
 
@@ -108,3 +113,55 @@ def _load_learning(debrief, reviewer) -> None:
     learning_products.update(product, status="delivered", delivered_on=today, reached_count=312, actor=owner)
     recommendations.transition(done, to="awaiting_closure", note="Briefing delivered at all shift briefings.",
                                actor=owner)
+
+
+# Ordinary deaths, none a series: (place, cause, substances, indicators).
+DEMO_DEATH_KINDS = (
+    ("dwelling", "natural", "", "found_by_relative"), ("care_home", "natural", "", "found_by_carer;known_to_social_care"),
+    ("dwelling", "drug_related", "heroin", "previous_overdose"), ("dwelling", "hanging", "", "found_by_relative"),
+    ("dwelling", "alcohol_related", "alcohol", "lives_alone"), ("street", "road_traffic", "", "found_by_stranger"),
+    ("river_or_water", "drowning", "alcohol", "found_by_stranger"), ("dwelling", "unexplained", "", "lives_alone"),
+)
+DEMO_NAMES = (("Smith", "John"), ("Jones", "Margaret"), ("Taylor", "David"), ("Brown", "Susan"), ("Patel", "Amir"),
+              ("Evans", "Carys"), ("Khan", "Imran"), ("Wright", "Peter"), ("Hughes", "Mary"), ("Green", "Paul"))
+SOUTHEND = (51.545, 0.707)
+
+
+def _load_deaths() -> None:
+    """Two years of made-up sudden-death reports across a town, a third of them also known to the
+    ambulance service (names spelt in capitals, times an hour later), and four young men dead of GHB
+    near one churchyard over fifteen months: a series for the analysts to find."""
+    if db.session.scalar(sa.select(DeathReport.id).limit(1)) is not None:
+        return
+    rng = random.Random(2026)
+    start = utcnow() - timedelta(days=730)
+    police, nhs = [], []
+    for n in range(240):
+        place, cause, substances, indicators = DEMO_DEATH_KINDS[n % len(DEMO_DEATH_KINDS)]
+        family, given = DEMO_NAMES[rng.randrange(len(DEMO_NAMES))]
+        found = start + timedelta(days=rng.randrange(0, 720), minutes=rng.randrange(0, 1440))
+        born = f"{rng.randrange(1930, 2004)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+        row = {"source_reference": f"SD/{found.year}/{n + 1:05d}", "found_at": found.isoformat(),
+               "family_name": family, "given_names": given, "date_of_birth": born,
+               "sex": rng.choice(("male", "female")), "latitude": f"{SOUTHEND[0] + rng.uniform(-0.04, 0.04):.5f}",
+               "longitude": f"{SOUTHEND[1] + rng.uniform(-0.08, 0.08):.5f}", "location_type": place,
+               "apparent_cause": cause, "substances": substances, "indicators": indicators,
+               "initial_classification": "non_suspicious", "narrative": "Made-up report for the demonstration."}
+        police.append(row)
+        if n % 3 == 0:
+            nhs.append({**row, "source_reference": f"AMB-{n + 1:05d}", "family_name": family.upper(),
+                        "found_at": (found + timedelta(hours=1)).isoformat(), "location_type": "dwelling",
+                        "indicators": "", "initial_classification": "", "narrative": "Conveyed; died in ED."})
+    for n, (family, given, day) in enumerate((("Walgate", "Anthony", 40), ("Kovari", "Gabriel", 160),
+                                              ("Whitworth", "Daniel", 300), ("Taylor", "Jack", 460))):
+        found = start + timedelta(days=day, hours=6)
+        police.append({"source_reference": f"SD/{found.year}/9{n:04d}", "found_at": found.isoformat(),
+                       "family_name": family, "given_names": given, "date_of_birth": f"{2001 - n}-06-1{n}",
+                       "sex": "male", "latitude": f"{51.5402 + 0.0008 * n:.5f}", "longitude": f"{0.7115:.5f}",
+                       "location_type": "place_of_worship_grounds", "apparent_cause": "drug_related",
+                       "substances": "ghb", "indicators": "partially_clothed;found_by_stranger;unknown_companion",
+                       "initial_classification": "non_suspicious",
+                       "narrative": "Young man found in the churchyard; GHB suspected."})
+    death_reports.import_reports("police", police, actor=None)
+    death_reports.import_reports("nhs", nhs, actor=None)
+    death_analysis.analyse(None)
