@@ -10,16 +10,11 @@ from debrief.api.reading import page_arguments
 from debrief.api.shapes import page as page_shape
 from debrief.api.shapes import when
 from debrief.extensions import db
-from debrief.models import Death, DeathReport, LinkedSeries, PossibleMatch
+from debrief.models import Death, DeathReport, LinkedSeries, PossibleMatch, SeriesStatus
 from debrief.permissions import Rule
 from debrief.services import death_analysis, death_reports, deaths, linked_series
 from debrief.services.errors import ValidationFailed
 from debrief.deaths.words import reason_words
-
-REPORT_FIELDS = ("source_reference", "reported_at", "found_at", "family_name", "given_names", "date_of_birth", "sex",
-                 "nhs_number", "latitude", "longitude", "location_type", "apparent_cause", "substances",
-                 "indicators", "initial_classification", "narrative")
-
 
 def death_shape(death: Death, *, with_reports: bool = False) -> dict:
     body = {
@@ -36,7 +31,7 @@ def death_shape(death: Death, *, with_reports: bool = False) -> dict:
 
 def report_shape(report: DeathReport) -> dict:
     body = {"id": report.id, "source": report.source}
-    for name in REPORT_FIELDS:
+    for name in death_reports.FIELDS:
         value = getattr(report, name)
         if name in ("reported_at", "found_at"):
             value = when(value)
@@ -134,7 +129,7 @@ def decide_match():
 @api_permission(Rule.READ_DEATHS)
 def list_series():
     status = request.args.get("status") or None
-    if status is not None and status not in ("candidate", "confirmed", "dismissed"):
+    if status is not None and status not in {s.value for s in SeriesStatus}:
         raise ValidationFailed({"status": "must be candidate, confirmed or dismissed"})
     return page_shape(linked_series.listing(status, *page_arguments()), series_shape)
 

@@ -16,12 +16,12 @@ from debrief.extensions import db
 from debrief.models import (
     ApparentCause, Classification, Death, DeathReport, PossibleMatch, ReportPairDecision, Substance, User, utcnow,
 )
-from debrief.services import audit, validation
+from debrief.services import audit, death_analysis, validation
 from debrief.services.clock_calendar import end_of_day, start_of_day
 from debrief.services.errors import NotFound, ValidationFailed
 from debrief.services.pagination import Page, paginate
 
-MAX_SIMILAR = 50
+MAX_SIMILAR = death_analysis.SIMILAR_KEPT  # the API's `limit`: no more than each death keeps
 #: A map draws each death as a dot up to this many; beyond, only its shaded areas.
 MAP_DOTS = 2_000
 #: The days a period may start and end on: beyond them a date is a typing mistake.

@@ -11,6 +11,7 @@ from wtforms import RadioField, SubmitField, TextAreaField
 from debrief.deaths import words
 from debrief.deaths.words import reason_words
 from debrief.extensions import db
+from debrief.models import SeriesStatus
 from debrief.permissions import Rule, can, permission_required
 from debrief.services import death_analysis, linked_series
 from debrief.services.errors import RuleBroken
@@ -20,7 +21,7 @@ from debrief.web.paging import page_number, within_pages
 
 series_bp = Blueprint("linked_series", __name__, url_prefix="/linked-series")
 
-STATUSES = ("candidate", "confirmed", "dismissed")
+STATUSES = tuple(status.value for status in SeriesStatus)
 
 
 class DecisionForm(FlaskForm):
