@@ -326,6 +326,20 @@ def test_a_partner_link_opens_nothing_of_this(app, client, staff, analysed, read
         assert partner.get(path, headers={"Authorization": f"Bearer {secret}"}).status_code == 401, path
 
 
+@pytest.mark.parametrize("query, field", [("from=2025-02-31", "from"), ("to=0001-01-01", "to"),
+                                          ("from=2025-06-01&to=2025-01-01", "to"), ("cause=poison", "cause"),
+                                          ("area=my+street", "area"), ("colour=red", "colour")])
+def test_a_bad_filter_on_the_api_list_is_a_422_naming_it(client, staff, query, field):
+    response = client.get(f"/api/v1/deaths?{query}", headers=staff["analyst"])
+    assert response.status_code == 422 and field in response.get_json()["error"]["fields"]
+
+
+def test_the_api_list_filters_by_period_and_substance(client, staff, analysed):
+    body = client.get("/api/v1/deaths?substance=insulin&from=2025-01-01&to=2025-12-31",
+                      headers=staff["analyst"]).get_json()
+    assert body["total"] == 4 and all("insulin" in d["substances"] for d in body["items"])
+
+
 # The pages ---------------------------------------------------------------------------------------------------
 
 

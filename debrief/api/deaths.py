@@ -6,7 +6,7 @@ from flask import g, request
 
 from debrief.api import api
 from debrief.api.auth import api_permission, json_body
-from debrief.api.reading import page_arguments
+from debrief.api.reading import BodyReader, page_arguments
 from debrief.api.shapes import page as page_shape
 from debrief.api.shapes import when
 from debrief.extensions import db
@@ -82,7 +82,11 @@ def analyse_deaths():
 @api.get("/deaths")
 @api_permission(Rule.READ_DEATHS)
 def list_deaths():
-    filters = deaths.filters_from(request.args)
+    reader = BodyReader(request.args.to_dict(), {"from", "to", "cause", "substance", "classification", "area",
+                                                  "page", "per_page"})
+    filters = deaths.filters(start=reader.date("from"), end=reader.date("to"), cause=reader.text("cause"),
+                             substance=reader.text("substance"), classification=reader.text("classification"),
+                             area=reader.text("area"), errors=reader.errors)
     return page_shape(deaths.listing(filters, *page_arguments()), death_shape)
 
 

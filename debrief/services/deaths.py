@@ -58,16 +58,6 @@ class DeathFilters:
         return query
 
 
-def filters_from(values) -> DeathFilters:
-    """The list's filters from a query string (`from`, `to` as YYYY-MM-DD, `cause`, `substance`,
-    `classification`, `area`), or ValidationFailed naming each that is wrong."""
-    errors: dict[str, str] = {}
-    start = _date(values.get("from"), "from", errors)
-    end = _date(values.get("to"), "to", errors)
-    return filters(start=start, end=end, cause=values.get("cause"), substance=values.get("substance"),
-                   classification=values.get("classification"), area=values.get("area"), errors=errors)
-
-
 def filters(*, start: date | None, end: date | None, cause: str | None = None, substance: str | None = None,
             classification: str | None = None, area: str | None = None,
             errors: dict[str, str] | None = None) -> DeathFilters:
@@ -89,17 +79,6 @@ def filters(*, start: date | None, end: date | None, cause: str | None = None, s
         raise ValidationFailed(errors)
     return DeathFilters(start=start, end=end, cause=cause, substance=substance, classification=classification,
                         area=area)
-
-
-def _date(value: str | None, field: str, errors: dict[str, str]) -> date | None:
-    if not value:
-        return None
-    try:
-        parsed = date.fromisoformat(value.strip())
-    except ValueError:
-        errors[field] = "must be a date like 2025-03-31"
-        return None
-    return parsed
 
 
 def listing(filters: DeathFilters, page: int, per_page: int) -> Page:

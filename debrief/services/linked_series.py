@@ -43,12 +43,10 @@ def reconcile(candidates: Sequence) -> list[LinkedSeries]:
     now = utcnow()
     matched: set[int] = set()
     new: list[LinkedSeries] = []
-    deaths_by_id: dict[int, Death] = {}
+    wanted = sorted(set().union(*(group.death_ids for group in found), *members.values()))
+    deaths_by_id = {d.id: d for d in db.session.scalars(sa.select(Death).where(Death.id.in_(wanted)))}
 
     def deaths(ids) -> list[Death]:
-        missing = [i for i in ids if i not in deaths_by_id]
-        if missing:
-            deaths_by_id.update({d.id: d for d in db.session.scalars(sa.select(Death).where(Death.id.in_(missing)))})
         return [deaths_by_id[i] for i in sorted(ids) if i in deaths_by_id]
 
     for group in found:
@@ -164,12 +162,17 @@ def decide(series_id: int, decision: str | None, note: str | None, *, actor: Use
     return series
 
 
+def may_open_debrief(series: LinkedSeries) -> bool:
+    """A confirmed series opens one debrief."""
+    return series.status == SeriesStatus.CONFIRMED and series.debrief_id is None
+
+
 def opened_debrief(series: LinkedSeries, debrief_id: int, *, actor: User) -> None:
     """A confirmed series has opened a debrief: keep the link both ways."""
-    if series.status != SeriesStatus.CONFIRMED:
-        raise Conflict("invalid_transition", "Only a confirmed series can open a debrief.")
     if series.debrief_id is not None:
         raise Conflict("duplicate", "This series has already opened a debrief.")
+    if not may_open_debrief(series):
+        raise Conflict("invalid_transition", "Only a confirmed series can open a debrief.")
     series.debrief_id = debrief_id
     audit.record(actor, "linked_series_opened_debrief", "linked_series", series.id, {"debrief_id": debrief_id},
                  debrief_id=debrief_id)

@@ -122,14 +122,10 @@ def import_reports():
                            may_analyse=can(current_user, Rule.ANALYSE_DEATHS))
 
 
-class AnalyseForm(FlaskForm):
-    submit = SubmitField("Analyse now", widget=GovSubmitInput())
-
-
 @deaths_bp.route("/deaths/analyse", methods=["POST"])
 @permission_required(Rule.ANALYSE_DEATHS)
 def analyse():
-    AnalyseForm()  # its CSRF token is checked for every post, before any view runs
+    # The form's CSRF token is checked for every post, before any view runs.
     outcome = death_analysis.analyse(current_user)
     db.session.commit()
     flash(f"Analysed {outcome.reports:,} reports: {outcome.deaths:,} deaths, {outcome.candidate_series:,} "

@@ -127,7 +127,7 @@ def _series_to_open():
         abort(404)
     if series.debrief_id is not None:
         abort(redirect(url_for("debriefs.show", debrief_id=series.debrief_id)))
-    if series.status != "confirmed":
+    if not linked_series.may_open_debrief(series):
         abort(409)
     return series
 

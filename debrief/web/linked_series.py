@@ -74,8 +74,7 @@ def show(series_id: int):
         "linked_series/show.html", title=series.reference, series=series, form=form, words=words,
         reasons=[reason_words(r) for r in series.reasons], summary=linked_series.summary(series),
         members=members, may_decide=may_decide,
-        may_open_debrief=(series.status == "confirmed" and series.debrief_id is None
-                          and can(current_user, Rule.RUN_DEBRIEFS)),
+        may_open_debrief=linked_series.may_open_debrief(series) and can(current_user, Rule.RUN_DEBRIEFS),
         map=death_maps.series_map(extent, [(d.reference, d.latitude, d.longitude) for _, d in members]),
         timeline=death_maps.timeline([(label, d.found_at) for label, d in members if d.found_at]),
     ), 400 if form.errors else 200
