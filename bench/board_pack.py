@@ -29,7 +29,8 @@ from bench.pages import DEFAULT_SERVER, bench_app, db_label, reused, settle, thr
 from debrief.documents import board_pack  # noqa: E402
 from debrief.extensions import db  # noqa: E402
 from debrief.models import Recommendation, Role, User, UserRole  # noqa: E402
-from debrief.services import recommendations, seed  # noqa: E402
+from debrief.services import recommendations  # noqa: E402
+from debrief.sample_data import seed  # noqa: E402
 
 TARGET_SECONDS = 5.0
 OPEN_SHARE = 0.049  # of the seed's recommendations, those not closed

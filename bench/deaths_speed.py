@@ -37,7 +37,8 @@ from bench.pages import (  # noqa: E402
 from debrief.deaths.records import SOURCES  # noqa: E402
 from debrief.extensions import db  # noqa: E402
 from debrief.models import Death, LinkedSeries  # noqa: E402
-from debrief.services import accounts, death_analysis, death_reports, seed  # noqa: E402
+from debrief.services import accounts, death_analysis, death_reports  # noqa: E402
+from debrief.sample_data import seed  # noqa: E402
 
 TARGET_SECONDS = 60.0
 PAGE_TARGET_MS = 100.0

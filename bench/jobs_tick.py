@@ -45,7 +45,8 @@ from bench.pages import DEFAULT_SERVER, bench_app, db_label, reused, settle, thr
 from debrief import jobs  # noqa: E402
 from debrief.extensions import db  # noqa: E402
 from debrief.models import Clock, Invitation, OutboxEmail, Recommendation  # noqa: E402
-from debrief.services import reminders, seed  # noqa: E402
+from debrief.services import reminders  # noqa: E402
+from debrief.sample_data import seed  # noqa: E402
 from debrief.services.clock_calendar import LONDON, london_date  # noqa: E402
 
 TARGET_SECONDS = 2.0

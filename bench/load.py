@@ -56,7 +56,7 @@ from pages import (  # noqa: E402
 
 from debrief.extensions import db  # noqa: E402
 from debrief.models import Recommendation  # noqa: E402
-from debrief.services import seed  # noqa: E402
+from debrief.sample_data import seed  # noqa: E402
 
 WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
 P95_TARGET_MS = 100.0

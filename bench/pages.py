@@ -40,7 +40,8 @@ from flask_migrate import upgrade  # noqa: E402
 from debrief import create_app  # noqa: E402
 from debrief.extensions import db  # noqa: E402
 from debrief.models import Debrief, IncidentType, Recommendation, User  # noqa: E402
-from debrief.services import accounts, recommendations, seed  # noqa: E402
+from debrief.services import accounts, recommendations  # noqa: E402
+from debrief.sample_data import seed  # noqa: E402
 from debrief.services import recommendation_lifecycle as lifecycle  # noqa: E402
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"

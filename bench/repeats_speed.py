@@ -60,7 +60,8 @@ from flask import Flask  # noqa: E402
 from bench.pages import DEFAULT_SERVER, bench_app, db_label, percentile, reused, settle, throwaway_database  # noqa: E402
 from debrief.extensions import db  # noqa: E402
 from debrief.models import Recommendation, RecommendationVector  # noqa: E402
-from debrief.services import seed, similarity  # noqa: E402
+from debrief.services import similarity  # noqa: E402
+from debrief.sample_data import seed  # noqa: E402
 from debrief.similarity import RETRIEVE, Corpus, Embedding, embed  # noqa: E402
 from debrief.similarity import encoder as encoder_module  # noqa: E402
 from debrief.similarity import index as index_module  # noqa: E402

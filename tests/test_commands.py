@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from debrief.models import ApiToken, Debrief, Recommendation, User
-from debrief.services.demo import DEMO_DEBRIEFS, DEMO_USERS, demo_password
+from debrief.sample_data.demo import DEMO_DEBRIEFS, DEMO_USERS, demo_password
 from tests.conftest import make_app
 
 

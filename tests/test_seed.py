@@ -25,10 +25,10 @@ from debrief.models import (
 )
 from debrief.services import agencies, audit, clocks, invitations, recommendations, reminders, similarity
 from debrief.services import recommendation_lifecycle as lifecycle
-from debrief.services import seed as seeding
+from debrief.sample_data import seed as seeding
 from debrief.services.clock_calendar import end_of_day, london_date, start_of_day
 from debrief.services.deadline_policy import PARTNER_CLOCK
-from debrief.services.seed import SEED_PASSWORD, distinct_texts, owner_email, reviewer_email, seeded_email
+from debrief.sample_data.seed import SEED_PASSWORD, distinct_texts, owner_email, reviewer_email, seeded_email
 from debrief.similarity import embed
 from tests.conftest import make_app, throwaway_database
 

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from debrief.extensions import db
-from debrief.services import demo
+from debrief.sample_data import demo
 
 
 @click.command("demo")

@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from debrief.extensions import db
-from debrief.services import seed
+from debrief.sample_data import seed
 from debrief.services.errors import RuleBroken
 
 
