@@ -72,11 +72,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; a form left open overnight still posts
     PASSWORD_HASH_FAST = False  # the test suite only: see services/accounts.py
 
-    # Sign-in throttling. memory:// is per process; use redis:// when running several web servers.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Throttling (services/throttling.py): failures are counted in the database, which every worker and
+    # every web server shares, so no other store is needed. Off only for benchmarks.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-    # Per account, against password guessing; per address, looser, since a whole police station
-    # may reach the service from one address.
+    # Wrong passwords for one account from one address (a stranger elsewhere cannot lock its owner
+    # out); and from one address across accounts, looser, since a whole police station may reach the
+    # service from one address.
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "5 per minute;20 per hour")
     SIGN_IN_ADDRESS_RATE_LIMIT = os.environ.get("SIGN_IN_ADDRESS_RATE_LIMIT", "30 per minute;300 per hour")
 
@@ -89,7 +90,8 @@ class Config:
     CRIME_REFERENCE_PATTERN = os.environ.get("CRIME_REFERENCE_PATTERN", r"[0-9]{1,4}/[0-9]{1,8}/[0-9]{2}")
     CRIME_REFERENCE_EXAMPLE = os.environ.get("CRIME_REFERENCE_EXAMPLE", "42/18812/26")
 
-    # Partner invitation links: how long they work, and how many wrong links one address may try.
+    # Partner invitation links: how long they work, and how many wrong links one address may try (a
+    # real link still opens from an address over this limit).
     INVITATION_EXPIRY_DAYS = _int("INVITATION_EXPIRY_DAYS", 14)
     INVITE_WRONG_LINK_LIMIT = os.environ.get("INVITE_WRONG_LINK_LIMIT", "10 per minute;50 per day")
 

@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ROOT, Config, PLACEHOLDER_SECRET_KEY
 from debrief import log_redaction
-from debrief.extensions import csrf, db, limiter, login_manager, migrate
+from debrief.extensions import csrf, db, login_manager, migrate
 
 
 class ConfigurationError(RuntimeError):
@@ -49,6 +49,13 @@ def check_settings(app: Flask) -> None:
         )
     if app.config.get("PASSWORD_HASH_FAST") and app.config["APP_ENV"] != "testing":
         raise ConfigurationError("PASSWORD_HASH_FAST weakens password storage and is for the test suite only.")
+    from debrief.services.throttling import LIMIT_SETTINGS, parse_limits
+
+    for name in LIMIT_SETTINGS:
+        try:
+            parse_limits(app.config[name])
+        except ValueError as error:
+            raise ConfigurationError(f"{name}: {error}") from None
     for cookie in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(cookie) is None:
             app.config[cookie] = app.config["APP_ENV"] != "development"
@@ -105,7 +112,6 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True,
                      render_as_batch=True)
     csrf.init_app(app)
-    limiter.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -113,7 +119,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from debrief.services.accounts import user_for_session
+    from debrief.services.sign_ins import user_for_session
 
     login_manager.user_loader(user_for_session)
 

@@ -24,7 +24,6 @@ from sqlalchemy.engine import make_url
 
 from debrief import create_app
 from debrief.extensions import db as _db
-from debrief.extensions import limiter
 from debrief.models import User
 from debrief.services import accounts, similarity
 
@@ -70,7 +69,6 @@ def make_app(database_url: str, **overrides) -> Flask:
         # The test client and the browser tests speak plain HTTP on loopback.
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
     }
     settings.update(overrides)
     settings.setdefault("PASSWORD_HASH_FAST", settings["APP_ENV"] == "testing")
@@ -139,7 +137,7 @@ def app(database_url: str, mail_server: MailServer) -> Iterator[Flask]:
 
 @pytest.fixture(autouse=True)
 def _clean_state(request) -> Iterator[None]:
-    """Every test starts with empty tables (but the migrations' reference data) and fresh rate limits."""
+    """Every test starts with empty tables (but the migrations' reference data), failed attempts included."""
     yield
     if "app" not in request.fixturenames:
         return
@@ -152,7 +150,6 @@ def _clean_state(request) -> Iterator[None]:
             for name, rows in app.extensions["test_reference_rows"].items():
                 conn.execute(_db.metadata.tables[name].insert(), rows)
         similarity.forget()
-        limiter.reset()
 
 
 @pytest.fixture
@@ -204,16 +201,18 @@ def csrf_token_from(html: str) -> str:
 class SignIn:
     """Signs a test client in and out through the real pages (the flaskr AuthActions pattern)."""
 
-    def __init__(self, client: FlaskClient):
+    def __init__(self, client: FlaskClient, address: str = "127.0.0.1"):
         self.client = client
+        self.environ = {"REMOTE_ADDR": address}  # where the browser is: throttling counts per address
 
     def sign_in(self, email: str, password: str = PASSWORD):
-        token = csrf_token_from(self.client.get("/sign-in").get_data(as_text=True))
-        return self.client.post("/sign-in", data={"csrf_token": token, "email": email, "password": password})
+        token = csrf_token_from(self.client.get("/sign-in", environ_base=self.environ).get_data(as_text=True))
+        return self.client.post("/sign-in", environ_base=self.environ,
+                                data={"csrf_token": token, "email": email, "password": password})
 
     def sign_out(self):
-        token = csrf_token_from(self.client.get("/").get_data(as_text=True))
-        return self.client.post("/sign-out", data={"csrf_token": token})
+        token = csrf_token_from(self.client.get("/", environ_base=self.environ).get_data(as_text=True))
+        return self.client.post("/sign-out", environ_base=self.environ, data={"csrf_token": token})
 
 
 @pytest.fixture

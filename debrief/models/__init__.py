@@ -19,7 +19,8 @@ from debrief.models.partners import (
 )
 from debrief.models.reference import IncidentType
 from debrief.models.repeats import RecommendationVector, RepeatDecision, RepeatLink
-from debrief.models.staff import ROLE_LABELS, ApiToken, Role, User, UserRole
+from debrief.models.staff import ROLE_LABELS, ApiToken, Role, SignInSession, User, UserRole
+from debrief.models.throttling import FailedAttempt
 from debrief.models.types import UTCDateTime, as_if_now, utcnow
 
 __all__ = [
@@ -31,6 +32,6 @@ __all__ = [
     "RecommendationVector", "RepeatDecision", "RepeatLink",
     "AGENCY_TYPE_LABELS", "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
     "LABELS", "ROLE_LABELS", "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
-    "DebriefTheme", "IncidentType", "MeetingAttendee", "Relationship", "Role", "Theme", "User", "UserRole",
+    "DebriefTheme", "FailedAttempt", "IncidentType", "MeetingAttendee", "Relationship", "Role", "SignInSession", "Theme", "User", "UserRole",
     "UTCDateTime", "VictimSex", "Weapon", "as_if_now", "utcnow",
 ]

@@ -42,8 +42,6 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    # Rotated when an account is deactivated or its password reset: every existing session ends.
-    session_nonce: Mapped[str] = mapped_column(sa.String(32))
     is_board_chair: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -52,6 +50,12 @@ class User(db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    sign_ins: Mapped[list[SignInSession]] = relationship(back_populates="user", cascade="all, delete-orphan",
+                                                         passive_deletes=True)
+
+    #: The secret of the sign-in this object was loaded through or just started (services/sign_ins.py);
+    #: not a column. Flask-Login keeps it in the session cookie as the user's id.
+    sign_in_secret = None
 
     @property
     def role_set(self) -> frozenset[Role]:
@@ -74,7 +78,9 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+        if self.sign_in_secret is None:
+            raise RuntimeError("A user is signed in only through services.sign_ins.start().")
+        return self.sign_in_secret
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -109,3 +115,19 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class SignInSession(db.Model):
+    """One sign-in, from the sign-in page to signing out (or its end by a password change, a
+    deactivation or time). The browser's session cookie carries its secret; only the secret's SHA-256
+    digest is kept, so a copy of the database signs nobody in."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="sign_ins")

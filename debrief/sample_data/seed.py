@@ -54,7 +54,6 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-import secrets
 import time
 from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
@@ -674,7 +673,7 @@ class _SeededUsers:
                                         is_board_chair=chair)
             self._password_hash = user.password_hash
             return user.id
-        user = User(email=email, name=name, password_hash=self._password_hash, session_nonce=secrets.token_hex(16),
+        user = User(email=email, name=name, password_hash=self._password_hash,
                     is_board_chair=chair, roles=[UserRole(role=role) for role in sorted(roles)])
         db.session.add(user)
         db.session.flush()

@@ -15,7 +15,7 @@ from flask import current_app
 
 from debrief.extensions import db
 from debrief.models import ApiToken, Role, User, UserRole, utcnow
-from debrief.services import audit
+from debrief.services import audit, sign_ins
 from debrief.services.errors import Conflict, ValidationFailed
 from debrief.services.pagination import Page, paginate
 
@@ -84,17 +84,6 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def user_for_session(session_id: str) -> User | None:
-    """Flask-Login's loader: the user behind a session, if it is still valid and active."""
-    user_id, _, nonce = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id), options=[WITH_ROLES])
-    if user is None or not user.active or not secrets.compare_digest(user.session_nonce, nonce):
-        return None
-    return user
-
-
 def list_users(page: int = 1, per_page: int = 50) -> Page:
     """Staff accounts, active first, by name; their roles loaded with the page."""
     return paginate(sa.select(User).order_by(User.active.desc(), User.name, User.id), page, per_page)
@@ -160,7 +149,6 @@ def create_user(
         email=email,
         name=name,
         password_hash=_hash_password(password),
-        session_nonce=secrets.token_hex(16),
         is_board_chair=is_board_chair,
         roles=[UserRole(role=r.value) for r in sorted(chosen)],
     )
@@ -218,7 +206,7 @@ def set_password(user: User, password: str, *, actor: User | None) -> None:
     if problem := password_problem(password):
         raise ValidationFailed({"password": problem})
     user.password_hash = _hash_password(password)
-    user.session_nonce = secrets.token_hex(16)
+    sign_ins.end_all(user)
     audit.record(actor, "password_reset", "user", user.id)
 
 
@@ -228,7 +216,7 @@ def deactivate(user: User, *, actor: User | None) -> None:
         return
     _ensure_an_admin_remains(user, keeps_admin=False)
     user.active = False
-    user.session_nonce = secrets.token_hex(16)
+    sign_ins.end_all(user)
     now = utcnow()
     for token in user.tokens:
         if token.revoked_at is None:

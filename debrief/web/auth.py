@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from debrief.extensions import db, limiter
-from debrief.services import accounts
+from debrief.extensions import db
+from debrief.services import accounts, sign_ins, throttling
+from debrief.web.throttled import too_many_attempts
 
 auth = Blueprint("auth", __name__)
 
@@ -24,19 +25,6 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-def _account_limit() -> str:
-    return current_app.config["SIGN_IN_RATE_LIMIT"]
-
-
-def _address_limit() -> str:
-    return current_app.config["SIGN_IN_ADDRESS_RATE_LIMIT"]
-
-
-def _account_key() -> str:
-    # Guessing one person's password is slow even when spread over many addresses.
-    return "sign-in:" + accounts.normalise_email(request.form.get("email", ""))
-
-
 def _safe_next(target: str | None) -> str:
     """Only a path on this site; never an open redirect."""
     if target:
@@ -47,15 +35,19 @@ def _safe_next(target: str | None) -> str:
 
 
 @auth.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_address_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
+        try:
+            attempt = throttling.sign_in_attempt(form.email.data, request.remote_addr)
+        except throttling.TooManyAttempts as error:
+            return too_many_attempts(error)
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            attempt.succeeded()
+            sign_ins.start(user)
             db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
@@ -65,6 +57,9 @@ def sign_in():
 
 @auth.route("/sign-out", methods=["POST"])
 def sign_out():
+    if current_user.is_authenticated:
+        sign_ins.end(current_user)
+        db.session.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))

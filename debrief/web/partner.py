@@ -6,17 +6,18 @@ kept out of logs (debrief/log_redaction.py), out of other sites' Referer headers
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
-from debrief.extensions import csrf, db, limiter
-from debrief.services import clocks, invitations
+from debrief.extensions import csrf, db
+from debrief.services import clocks, invitations, throttling
 from debrief.services.errors import Gone, NotFound, RuleBroken
 from debrief.web.forms import show_rule_errors
+from debrief.web.throttled import too_many_attempts
 
 partner = Blueprint("partner", __name__)
 
@@ -34,10 +35,6 @@ class ContributionForm(FlaskForm):
     submit = SubmitField("Send to the review team", widget=GovSubmitInput())
 
 
-def _wrong_link(response) -> bool:
-    return response.status_code == 404
-
-
 def _came_from_this_page() -> bool:
     """The CSRF check, made here rather than before the view: a partner whose phone dropped the session
     gets their answers back with a note, instead of an error page that loses what they typed."""
@@ -50,11 +47,15 @@ def _came_from_this_page() -> bool:
 
 @partner.route("/invite/<token>", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(lambda: current_app.config["INVITE_WRONG_LINK_LIMIT"], deduct_when=_wrong_link)
 def contribute(token: str):
     try:
         invitation = invitations.for_partner(token)
     except NotFound as error:
+        # Only unknown links are counted and refused: a real link opens even from a throttled address.
+        try:
+            throttling.wrong_invitation_link(request.remote_addr)
+        except throttling.TooManyAttempts as too_many:
+            return too_many_attempts(too_many)
         return render_template("partner/unknown.html", title="Link not recognised", message=error.message), 404
     except Gone as error:
         db.session.commit()  # the refused use, in the history
