@@ -3,17 +3,16 @@ and the board's decisions to extend or escalate a recommendation, each with a ra
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 
 from debrief.extensions import db
-from debrief.models import Agency, BoardDecision, Clock, Invitation, utcnow
-from tests.conftest import csrf_token_from
-from tests.test_recommendations_api import (
-    EMAIL, clock, error_of, get, in_days, make_staff, move, open_debrief, recommended, set_due_date, to_awaiting_closure,
-    today,
+from debrief.models import BoardDecision, Invitation, utcnow
+from tests import builders
+from tests.builders import (
+    clock, error_of, get, in_days, invite, make_staff, move, open_debrief, recommended, set_due_date, summary,
+    to_awaiting_closure, today,
 )
 
 
@@ -27,66 +26,8 @@ def debrief(client, staff):
     return open_debrief(client, staff["reviewer"])
 
 
-def summary(client, headers) -> dict:
-    response = client.get("/api/v1/board/summary", headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def invite(app, client, reviewer, debrief_id: int, **age) -> int:
-    """An invitation made through the API, then (optionally) aged in the database."""
-    created = client.post(f"/api/v1/debriefs/{debrief_id}/invitations", headers=reviewer,
-                          json={"agency": "Mid and South Essex NHS", "email": "contact@nhs.net"})
-    assert created.status_code == 201, created.get_json()
-    body = created.get_json()
-    now = utcnow()
-    with app.app_context():
-        if "clock_due_days_ago" in age:
-            db.session.execute(sa.update(Clock).where(Clock.invitation_id == body["id"]).values(
-                due_at=now - timedelta(days=age["clock_due_days_ago"])))
-        if "expired_days_ago" in age:
-            db.session.execute(sa.update(Invitation).where(Invitation.id == body["id"]).values(
-                expires_at=now - timedelta(days=age["expired_days_ago"])))
-        db.session.commit()
-    return body
-
-
-@pytest.fixture
-def board_story(app, client, staff, debrief, make_user, api_token, read_db, mailbox):
-    """Known numbers. Olu: A open, B open and 3 days overdue, C in progress and 1 day overdue, D awaiting
-    closure. Oscar: E open, F closed (its date long past, but closed is never overdue). Pat: G closed
-    only. Partner invitations: one answered, one past its deadline, one in time, one expired, one
-    past its deadline but withdrawn."""
-    make_user("pat@police.uk", "owner", name="Pat Owner")
-    reviewer = staff["reviewer"]
-    rec = lambda days, owner="owner": recommended(client, reviewer, debrief["id"], due_date=in_days(days),  # noqa: E731
-                                                  owner_email=EMAIL.get(owner, owner))
-    a, b, c, d = rec(30), rec(31), rec(32), rec(10)
-    e, f, g = rec(5, "other_owner"), rec(33, "other_owner"), rec(34, "pat@police.uk")
-    assert move(client, staff["owner"], c["id"], "in_progress", note="Plan").status_code == 200
-    to_awaiting_closure(client, staff["owner"], d["id"])
-    to_awaiting_closure(client, staff["other_owner"], f["id"])
-    assert move(client, staff["board"], f["id"], "closed", closure_code="no_longer_applicable").status_code == 200
-    to_awaiting_closure(client, api_token("pat@police.uk"), g["id"])
-    assert move(client, staff["board"], g["id"], "closed", closure_code="superseded").status_code == 200
-    set_due_date(read_db, b["id"], today() - timedelta(days=3))
-    set_due_date(read_db, c["id"], today() - timedelta(days=1))
-    set_due_date(read_db, f["id"], today() - timedelta(days=10))
-
-    with app.app_context():
-        db.session.add(Agency(name="Mid and South Essex NHS", kind="health"))
-        db.session.commit()
-    answered = invite(app, client, reviewer, debrief["id"], clock_due_days_ago=1)
-    partner = app.test_client()
-    path = urlsplit(answered["url"]).path
-    token = csrf_token_from(partner.get(path).get_data(as_text=True))
-    assert partner.post(path, data={"csrf_token": token, "attending": "no", "prior_contact": "no"}).status_code == 200
-    invite(app, client, reviewer, debrief["id"], clock_due_days_ago=2)  # unanswered, past its deadline
-    invite(app, client, reviewer, debrief["id"])  # unanswered, still in time
-    invite(app, client, reviewer, debrief["id"], expired_days_ago=1)  # the link expired unanswered
-    withdrawn = invite(app, client, reviewer, debrief["id"], clock_due_days_ago=2)
-    assert client.post(f"/api/v1/invitations/{withdrawn['id']}/revoke", headers=reviewer).status_code == 200
-    return {name: r for name, r in zip("abcdefg", (a, b, c, d, e, f, g))}
+#: The governance board's story with known numbers (its docstring tells it); the dashboard's tests use it too.
+board_story = builders.board_story
 
 
 # --- the summary ---------------------------------------------------------------------------------

@@ -13,9 +13,12 @@ import pytest
 
 from debrief.models import Clock
 from debrief.services import clocks
-from tests.test_debrief_pages import (
-    ESCAPED_SCRIPT, REVIEWER, SCRIPT, clock_id, counts, deadlines, error_summary, history, input_value, london_today,
-    long_date, open_debrief, parse, parts, post_form, success_banner, table_rows,
+from tests.builders import (
+    REVIEWER, clock_id, counts, london_today, open_debrief_through_form, post_form,
+)
+from tests.html import (
+    ESCAPED_SCRIPT, SCRIPT, deadlines, error_summary, history, input_value, long_date, parse, parts,
+    success_banner, table_rows,
 )
 
 
@@ -60,7 +63,7 @@ def action_links(html: str, deadline: str) -> list[str]:
 
 
 def test_the_met_page_suggests_now(reviewer, read_db):
-    debrief_id = open_debrief(reviewer, prior_police_contact="y")
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")
     iopc = clock_id(read_db, debrief_id, "IOPC referral")
     html = reviewer.get(f"/deadlines/{iopc}/met").get_data(as_text=True)
     day, month, year = (int(input_value(html, f"met_on-{p}")) for p in ("day", "month", "year"))
@@ -73,7 +76,7 @@ def test_the_met_page_suggests_now(reviewer, read_db):
 
 
 def test_reviewer_marks_the_iopc_referral_met(reviewer, read_db):
-    debrief_id = open_debrief(reviewer, prior_police_contact="y")
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")
     iopc = clock_id(read_db, debrief_id, "IOPC referral")
     html = returned_to_debrief(reviewer, act(reviewer, iopc, "met", {"met_on": ["3", "11", "2026"],
                                                                      "met_time": "09:15"}), debrief_id)
@@ -88,7 +91,7 @@ def test_reviewer_marks_the_iopc_referral_met(reviewer, read_db):
 
 
 def test_a_met_time_in_summer_is_read_as_london_time(reviewer, read_db):
-    debrief_id = open_debrief(reviewer, occurred_on=["1", "7", "2026"], reported_on=["1", "7", "2026"],
+    debrief_id = open_debrief_through_form(reviewer, occurred_on=["1", "7", "2026"], reported_on=["1", "7", "2026"],
                               prior_police_contact="y")
     iopc = clock_id(read_db, debrief_id, "IOPC referral")
     act(reviewer, iopc, "met", {"met_on": ["2", "7", "2026"], "met_time": "00:30"})
@@ -109,7 +112,7 @@ def test_a_met_time_in_summer_is_read_as_london_time(reviewer, read_db):
     ({"met_on": ["3", "11", "2026"], "met_time": ""}, "Enter the time it was met, for example 23:40", "#met_time"),
 ])
 def test_a_met_date_that_cannot_be_right_is_refused(reviewer, read_db, data, message, link):
-    debrief_id = open_debrief(reviewer, prior_police_contact="y")
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")
     iopc = clock_id(read_db, debrief_id, "IOPC referral")
     html, summary = refused(read_db, reviewer, iopc, "met", data)
     assert summary == [(message, link)]
@@ -117,7 +120,7 @@ def test_a_met_date_that_cannot_be_right_is_refused(reviewer, read_db, data, mes
 
 
 def test_a_met_date_in_the_future_is_refused(reviewer, read_db):
-    debrief_id = open_debrief(reviewer, prior_police_contact="y")
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")
     iopc = clock_id(read_db, debrief_id, "IOPC referral")
     tomorrow = london_today() + timedelta(days=1)
     _, summary = refused(read_db, reviewer, iopc, "met", {"met_on": parts(tomorrow), "met_time": "09:00"})
@@ -125,7 +128,7 @@ def test_a_met_date_in_the_future_is_refused(reviewer, read_db):
 
 
 def test_a_deadline_already_met_cannot_be_met_extended_or_paused_again(reviewer, read_db):
-    debrief_id = open_debrief(reviewer, prior_police_contact="y")
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")
     iopc = clock_id(read_db, debrief_id, "IOPC referral")
     act(reviewer, iopc, "met", {"met_on": ["3", "11", "2026"], "met_time": "09:15"})
     # A second tab still shows the forms.
@@ -142,7 +145,7 @@ def test_a_deadline_already_met_cannot_be_met_extended_or_paused_again(reviewer,
 
 
 def test_a_form_opened_for_a_deadline_already_met_goes_back_to_the_debrief_and_says_why(reviewer, read_db):
-    debrief_id = open_debrief(reviewer, prior_police_contact="y")
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")
     iopc = clock_id(read_db, debrief_id, "IOPC referral")
     act(reviewer, iopc, "met", {"met_on": ["3", "11", "2026"], "met_time": "09:15"})
     for action in ("met", "extend", "pause", "resume"):
@@ -157,7 +160,7 @@ def test_a_form_opened_for_a_deadline_already_met_goes_back_to_the_debrief_and_s
 
 
 def test_reviewer_extends_a_deadline_with_a_reason(reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     meeting = clock_id(read_db, debrief_id, "Rapid debrief meeting")
     page = reviewer.get(f"/deadlines/{meeting}/extend").get_data(as_text=True)
     assert parse(page).find("h1").text == "Extend this deadline"
@@ -188,7 +191,7 @@ def test_reviewer_extends_a_deadline_with_a_reason(reviewer, read_db):
      [("A reason must be 2,000 characters or fewer", "#reason")]),
 ])
 def test_an_extension_needs_a_later_real_date_and_a_reason(reviewer, read_db, data, expected):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     meeting = clock_id(read_db, debrief_id, "Rapid debrief meeting")
     html, summary = refused(read_db, reviewer, meeting, "extend", data)
     assert summary == expected
@@ -200,7 +203,7 @@ def test_an_extension_needs_a_later_real_date_and_a_reason(reviewer, read_db, da
 
 
 def test_reviewer_pauses_and_resumes_a_deadline_with_reasons(reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     report = clock_id(read_db, debrief_id, "Debrief report issued")
 
     page = reviewer.get(f"/deadlines/{report}/pause").get_data(as_text=True)
@@ -229,7 +232,7 @@ def test_reviewer_pauses_and_resumes_a_deadline_with_reasons(reviewer, read_db):
 
 
 def test_pausing_and_resuming_need_a_reason(reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     report = clock_id(read_db, debrief_id, "Debrief report issued")
     html, summary = refused(read_db, reviewer, report, "pause", {"reason": ""})
     assert summary == [("Enter a reason", "#reason")]
@@ -243,7 +246,7 @@ def test_pausing_and_resuming_need_a_reason(reviewer, read_db):
 
 
 def test_a_paused_deadline_can_be_marked_met(reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     report = clock_id(read_db, debrief_id, "Debrief report issued")
     act(reviewer, report, "pause", {"reason": "Coroner asked us to hold."})
     html = returned_to_debrief(reviewer, act(reviewer, report, "met", {"met_on": ["20", "11", "2026"],
@@ -253,7 +256,7 @@ def test_a_paused_deadline_can_be_marked_met(reviewer, read_db):
 
 
 def test_reasons_are_shown_escaped_on_the_debrief_page_and_in_its_history(reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     meeting = clock_id(read_db, debrief_id, "Rapid debrief meeting")
     report = clock_id(read_db, debrief_id, "Debrief report issued")
     act(reviewer, meeting, "extend", {"due_date": ["16", "11", "2026"], "reason": f"Extend {SCRIPT}"})
@@ -272,7 +275,7 @@ def test_reasons_are_shown_escaped_on_the_debrief_page_and_in_its_history(review
 
 
 def test_a_refused_reason_is_shown_back_escaped(reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     meeting = clock_id(read_db, debrief_id, "Rapid debrief meeting")
     html, _ = refused(read_db, reviewer, meeting, "extend", {"due_date": ["1", "1", "2026"], "reason": SCRIPT})
     assert SCRIPT not in html
@@ -283,7 +286,7 @@ def test_a_refused_reason_is_shown_back_escaped(reviewer, read_db):
 
 
 def test_the_child_rapid_review_starts_when_the_notification_is_met(reviewer, read_db):
-    debrief_id = open_debrief(reviewer, victim_age="14")
+    debrief_id = open_debrief_through_form(reviewer, victim_age="14")
     html = reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
     review = deadlines(html)["Child safeguarding rapid review"]
     assert review[1] == "Starts when the earlier step is met"
@@ -302,7 +305,7 @@ def test_the_child_rapid_review_starts_when_the_notification_is_met(reviewer, re
 
 
 def test_a_deadline_not_yet_started_cannot_be_acted_on(reviewer, read_db):
-    debrief_id = open_debrief(reviewer, victim_age="14")
+    debrief_id = open_debrief_through_form(reviewer, victim_age="14")
     review = clock_id(read_db, debrief_id, "Child safeguarding rapid review")
     _, summary = refused(read_db, reviewer, review, "met", {"met_on": ["4", "11", "2026"], "met_time": "12:00"})
     assert summary == [("Child safeguarding rapid review has not started: it starts when its earlier step is met.",
@@ -343,7 +346,7 @@ def open_debrief_reported(browser, days_ago: int, crime_number: int, **changes) 
     """A near-miss reported `days_ago` days before today (London): only the meeting (7 days) and
     report (28 days) deadlines."""
     day = london_today() - timedelta(days=days_ago)
-    return open_debrief(browser, incident_type="wounding", crime_reference=f"42/{crime_number}/26",
+    return open_debrief_through_form(browser, incident_type="wounding", crime_reference=f"42/{crime_number}/26",
                         occurred_on=parts(day), reported_on=parts(day), occurred_time="00:00",
                         reported_time="00:05", **changes)
 
@@ -485,7 +488,7 @@ def test_the_deadline_lists_are_only_on_a_reviewers_home(make_user, browser_of, 
 
 def test_an_extension_more_than_a_year_ahead_is_refused(reviewer, read_db):
     # A slip of the keyboard (9999 for 2026) must not push a deadline out of sight for good.
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     report = clock_id(read_db, debrief_id, "Debrief report issued")
     _, summary = refused(read_db, reviewer, report, "extend", {"due_date": ["31", "12", "9999"],
                                                                "reason": "Typo for 2026"})

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from debrief.models import Clock
 from debrief.services.clock_calendar import LONDON
-from tests.test_debriefs_api import MURDER
+from tests.builders import MURDER
 
 
 @pytest.fixture

@@ -19,11 +19,11 @@ from debrief.models import (
 )
 from debrief.services import exports
 from debrief.services.clock_calendar import LONDON, london_date
-from tests.conftest import csrf_token_from
-from tests.test_debrief_pages import parse
-from tests.test_recommendations_api import (
+from tests.builders import (
     EMAIL, error_of, in_days, make_staff, move, open_debrief, recommended, set_due_date, today,
 )
+from tests.conftest import csrf_token_from
+from tests.html import parse
 
 BOM = b"\xef\xbb\xbf"
 RECOMMENDATIONS, LESSONS, DEBRIEFS = "/api/v1/recommendations.csv", "/api/v1/lessons.csv", "/api/v1/debriefs.csv"

@@ -14,10 +14,9 @@ from debrief.models import Agency, Recommendation
 from debrief.services import dashboard
 from debrief.services.clock_calendar import LONDON
 from debrief.services.errors import ValidationFailed
-from tests import test_board_api
-from tests.test_board_api import summary
-from tests.test_recommendations_api import (
-    EMAIL, delivered_product, in_days, make_staff, move, open_debrief, recommended, set_due_date,
+from tests import builders
+from tests.builders import (
+    EMAIL, delivered_product, in_days, make_staff, move, open_debrief, recommended, set_due_date, summary,
     to_awaiting_closure, today,
 )
 
@@ -93,7 +92,7 @@ def debrief(client, staff):
 
 
 #: The governance board API's story with known numbers (its docstring tells it).
-board_story = test_board_api.board_story
+board_story = builders.board_story
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import pytest
 
 from debrief import ConfigurationError
 from debrief.services import deadline_policy
+from tests.builders import MURDER
 from tests.conftest import SignIn, make_app
-from tests.test_debriefs_api import MURDER
 
 SHIPPED = deadline_policy.DEFAULT_POLICY_FILE.read_text()
 

@@ -12,19 +12,13 @@ import sqlalchemy as sa
 
 from debrief.models import AuditEvent, DeathReport
 from debrief.deaths.records import nhs_number_is_valid
+from tests.builders import EMAIL, csv_of, make_staff
 from tests.conftest import csrf_token_from
-from tests.test_debrief_pages import error_summary
-from tests.test_recommendations_api import EMAIL, make_staff
-
-def problems(html: str) -> str:
-    """The error summary's messages, as one text."""
-    return " ".join(text for text, _ in error_summary(html))
+from tests.html import problems
 
 
 IMPORT = "/api/v1/death-reports/import"
 PAGE = "/deaths/import"
-HEADER = ("source_reference,reported_at,found_at,family_name,given_names,date_of_birth,sex,nhs_number,latitude,"
-          "longitude,location_type,apparent_cause,substances,indicators,initial_classification,narrative")
 #: A valid NHS number (modulus 11), and the personal data that must never be repeated back.
 NHS_NUMBER = "9434765919"
 FAMILY_NAME = "Zebedee-Quartermaine"
@@ -39,17 +33,6 @@ def row(reference: str = "SD/2025/000001", **changes) -> dict[str, str]:
               "narrative": "Found by a neighbour & a carer <no signs of disturbance>."}
     values.update(changes)
     return values
-
-
-def csv_of(*rows: dict[str, str], header: str = HEADER) -> bytes:
-    import csv
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header.split(","))
-    for values in rows:
-        writer.writerow([values.get(name, "") for name in header.split(",")])
-    return out.getvalue().encode("utf-8")
 
 
 @pytest.fixture

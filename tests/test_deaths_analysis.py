@@ -4,100 +4,25 @@ series is ranked first and found as a candidate; analysts confirm or dismiss ser
 do what; the nightly job tells analysts of a new candidate series once; the pages."""
 from __future__ import annotations
 
-import random
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import Agency, Death, DeathReport, LinkedSeries, OutboxEmail
+from tests.builders import EMAIL, background, make_staff, open_debrief, planted_series, report
 from tests.conftest import csrf_token_from
-from tests.test_debrief_pages import error_summary
-from tests.test_recommendations_api import EMAIL, make_staff, open_debrief
-
-def problems(html: str) -> str:
-    """The error summary's messages, as one text."""
-    return " ".join(text for text, _ in error_summary(html))
+from tests.html import problems
 
 
 ANALYSE = "/api/v1/death-reports/analyse"
 IMPORT = "/api/v1/death-reports/import"
 
-FAMILY = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Wright",
-          "Evans", "Thomas", "Roberts", "Walker", "Khan", "Hughes", "Green", "Hall", "Wood", "Clarke"]
-GIVEN = ["John", "Margaret", "David", "Susan", "Peter", "Mary", "Michael", "Patricia", "Robert", "Linda",
-         "James", "Barbara", "Stephen", "Karen", "Paul", "Carol", "Mark", "Janet", "Alan", "Sandra"]
-CARE_HOME = (52.4410, -1.9330)
-ESTATE = (52.5050, -1.9030)
-
 
 @pytest.fixture
 def staff(make_user, api_token):
     return make_staff(make_user, api_token)
-
-
-def report(reference: str, found: datetime, *, family: str, given: str, born: str | None, sex: str,
-           lat: float, lon: float, place: str, cause: str, substances: str = "", indicators: str = "",
-           classification: str = "non_suspicious", nhs: str = "") -> dict[str, str]:
-    return {"source_reference": reference, "found_at": found.isoformat(timespec="minutes"),
-            "reported_at": (found + timedelta(hours=2)).isoformat(timespec="minutes"), "family_name": family,
-            "given_names": given, "date_of_birth": born or "", "sex": sex, "nhs_number": nhs,
-            "latitude": f"{lat:.6f}", "longitude": f"{lon:.6f}", "location_type": place, "apparent_cause": cause,
-            "substances": substances, "indicators": indicators, "initial_classification": classification,
-            "narrative": "Synthetic test report."}
-
-
-#: Ordinary kinds of death: (place, cause, substances, indicators), one picked per death.
-ORDINARY = [
-    ("dwelling", "natural", "", "found_by_relative"),
-    ("dwelling", "natural", "", "lives_alone;found_by_carer;known_to_social_care"),
-    ("care_home", "natural", "", "found_by_carer;known_to_social_care"),
-    ("dwelling", "drug_related", "heroin", "previous_overdose"),
-    ("dwelling", "hanging", "", "found_by_relative"),
-    ("dwelling", "alcohol_related", "alcohol", "lives_alone"),
-    ("street", "road_traffic", "", "found_by_stranger"),
-    ("dwelling", "fall_from_height", "", "found_by_relative;head_injury"),
-    ("river_or_water", "drowning", "alcohol", "found_by_stranger"),
-    ("public_open_space", "hypothermia", "alcohol", "homeless;found_by_stranger"),
-    ("dwelling", "drug_related", "cocaine;alcohol", "night_out"),
-    ("dwelling", "unexplained", "", "no_signs_of_disturbance"),
-]
-
-
-def background(count: int = 400, seed: int = 7) -> list[dict[str, str]]:
-    """Ordinary deaths over two years across the area: natural deaths at home and in care homes (many
-    in one), heroin deaths on one estate, hangings, alcohol, falls, drownings... None is a series."""
-    rng = random.Random(seed)
-    start = datetime(2024, 1, 1, 8, 0)
-    rows = []
-    for n in range(count):
-        place, cause, substances, indicators = ORDINARY[n % len(ORDINARY)]
-        found = start + timedelta(days=rng.randrange(0, 720), minutes=rng.randrange(0, 600))
-        lat, lon = 52.40 + rng.random() * 0.2, -2.05 + rng.random() * 0.3
-        if place == "care_home" and n % 2:
-            lat, lon = CARE_HOME[0] + rng.gauss(0, 0.0003), CARE_HOME[1] + rng.gauss(0, 0.0003)
-        if substances == "heroin":
-            lat, lon = ESTATE[0] + rng.gauss(0, 0.002), ESTATE[1] + rng.gauss(0, 0.002)
-        old = place == "care_home" or cause in ("natural", "fall_from_height")
-        year = rng.randrange(1925, 1950) if old else rng.randrange(1950, 2005)
-        born = f"{year}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 28):02d}"
-        rows.append(report(f"BG-{n}", found, family=rng.choice(FAMILY), given=rng.choice(GIVEN), born=born,
-                           sex=rng.choice(["male", "female"]), lat=lat, lon=lon, place=place, cause=cause,
-                           substances=substances, indicators=indicators))
-    return rows
-
-
-def planted_series() -> list[dict[str, str]]:
-    """Four insulin deaths in one care home within ten weeks, none of them diabetic."""
-    start = datetime(2025, 2, 3, 7, 0)
-    people = [("Ashworth", "Edith", "1931-04-02"), ("Bellamy", "Harold", "1929-11-20"),
-              ("Crowther", "Winifred", "1934-07-15"), ("Dunmore", "Albert", "1930-01-09")]
-    return [report(f"SER-{n}", start + timedelta(days=n * 17), family=family, given=given, born=born,
-                   sex="female" if n % 2 == 0 else "male", lat=CARE_HOME[0] + 0.0002 * n, lon=CARE_HOME[1],
-                   place="care_home", cause="unexplained", substances="insulin",
-                   indicators="hypoglycaemia;not_diabetic;found_by_carer")
-            for n, (family, given, born) in enumerate(people)]
 
 
 def load(client, headers, source: str, rows: list[dict]) -> None:

@@ -6,231 +6,27 @@ The deadlines below were worked out by hand from the default policy (deadline_po
 """
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta
-from html.parser import HTMLParser
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
-from debrief.models import AuditEvent, Clock, Debrief, MeetingAttendee
+from debrief.models import Debrief
 from tests.conftest import csrf_token_from
+from tests.builders import REVIEWER, clock_id, counts, debrief_form, edit_debrief, london_today, open_debrief_through_form, post_form
+from tests.html import ESCAPED_SCRIPT, SCRIPT, deadlines, error_summary, history, input_value, is_checked, long_date, parse, parts, selected_option, success_banner, table_rows
 
 LONDON = ZoneInfo("Europe/London")
-SCRIPT = "<script>alert('pwned')</script>"
-ESCAPED_SCRIPT = "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;"
-
-REVIEWER = "riya@police.uk"
 
 
 # Reading pages ---------------------------------------------------------------------------------
 
 
-class Element:
-    """A node of a parsed page: enough of a DOM to find tables, links and form fields."""
-
-    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Element | None = None):
-        self.tag, self.attrs, self.parent = tag, attrs, parent
-        self.children: list[Element | str] = []
-
-    @property
-    def text(self) -> str:
-        parts: list[str] = []
-
-        def walk(node):
-            for child in node.children:
-                if isinstance(child, str):
-                    parts.append(child)
-                elif child.tag == "br":
-                    parts.append(" ")
-                else:
-                    walk(child)
-
-        walk(self)
-        return " ".join("".join(parts).split())
-
-    def has_class(self, name: str) -> bool:
-        return name in (self.attrs.get("class") or "").split()
-
-    def find_all(self, tag: str | None = None, *, cls: str | None = None, **attrs: str) -> list[Element]:
-        found = []
-        for child in self.children:
-            if isinstance(child, Element):
-                if ((tag is None or child.tag == tag) and (cls is None or child.has_class(cls))
-                        and all(child.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())):
-                    found.append(child)
-                found.extend(child.find_all(tag, cls=cls, **attrs))
-        return found
-
-    def find(self, tag: str | None = None, *, cls: str | None = None, **attrs: str) -> Element | None:
-        found = self.find_all(tag, cls=cls, **attrs)
-        return found[0] if found else None
-
-
-class _Parser(HTMLParser):
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = self.current = Element("document", {})
-
-    def handle_starttag(self, tag, attrs):
-        element = Element(tag, dict(attrs), self.current)
-        self.current.children.append(element)
-        if tag not in self.VOID:
-            self.current = element
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Element(tag, dict(attrs), self.current))
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        if node is not None and node.parent is not None:
-            self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
-
-
-def parse(html: str) -> Element:
-    parser = _Parser()
-    parser.feed(html)
-    return parser.root
-
-
-def error_summary(html: str) -> list[tuple[str, str | None]]:
-    """The GOV.UK error summary's items: (message, link)."""
-    summary = parse(html).find("div", cls="govuk-error-summary")
-    if summary is None:
-        return []
-    return [(item.text, (item.find("a").attrs.get("href") if item.find("a") else None))
-            for item in summary.find_all("li")]
-
-
-def table_rows(html: str, caption: str) -> list[list[str]]:
-    """The body rows of the table whose caption starts with `caption`, as cell texts."""
-    for table in parse(html).find_all("table"):
-        found = table.find("caption")
-        if found is not None and found.text.startswith(caption):
-            return [[cell.text for cell in row.find_all("td")] for row in table.find("tbody").find_all("tr")]
-    raise AssertionError(f"no table captioned {caption!r}")
-
-
-def deadlines(html: str) -> dict[str, list[str]]:
-    """The debrief page's deadlines table, by deadline name: [name and source, due, status, actions]."""
-    rows = table_rows(html, "Deadlines for")
-    return {row[0].split(" Source:")[0]: row for row in rows}
-
-
-def history(html: str) -> list[str]:
-    """What each line of the debrief's history says, newest first."""
-    return [row[2] for row in table_rows(html, "Changes to")]
-
-
-def success_banner(html: str) -> str | None:
-    banner = parse(html).find("div", cls="govuk-notification-banner--success")
-    return banner.find("div", cls="govuk-notification-banner__content").text if banner else None
-
-
-def input_value(html: str, element_id: str) -> str | None:
-    element = parse(html).find(id=element_id)
-    assert element is not None, f"no element #{element_id}"
-    if element.tag == "textarea":
-        return "".join(c for c in element.children if isinstance(c, str)).removeprefix("\n")
-    return element.attrs.get("value")
-
-
-def selected_option(html: str, element_id: str) -> str | None:
-    select = parse(html).find("select", id=element_id)
-    chosen = [option.attrs.get("value") for option in select.find_all("option") if "selected" in option.attrs]
-    return chosen[0] if chosen else None
-
-
-def is_checked(html: str, name: str, value: str) -> bool:
-    for element in parse(html).find_all("input", name=name):
-        if element.attrs.get("value") == value:
-            return "checked" in element.attrs
-    raise AssertionError(f"no {name}={value} input")
-
-
 # Dates -----------------------------------------------------------------------------------------
 
 
-def london_today() -> date:
-    return datetime.now(LONDON).date()
-
-
-def parts(day: date) -> list[str]:
-    """A date as the three GOV.UK date input boxes post it."""
-    return [str(day.day), str(day.month), str(day.year)]
-
-
-def long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 # Acting through the pages ----------------------------------------------------------------------
-
-
-def debrief_form(**changes) -> dict:
-    """The form for a murder reported on Monday 2 November 2026 at 23:40 (GMT), with `changes`;
-    a change of None leaves the field out."""
-    data = {
-        "incident_type": "murder",
-        "crime_reference": "42/18812/26",
-        "operation_name": "Op Larch",
-        "occurred_on": ["2", "11", "2026"],
-        "occurred_time": "23:10",
-        "reported_on": ["2", "11", "2026"],
-        "reported_time": "23:40",
-        "area": "Southend",
-        "summary": "Man stabbed outside a takeaway on the High Street.",
-        "partner_briefing": "A man died after an assault in Southend.",
-        "victim_age": "",
-        "relationship_to_suspect": "",
-    }
-    data.update(changes)
-    return {name: value for name, value in data.items() if value is not None}
-
-
-def post_form(browser, path: str, data: dict, *, form_page: str | None = None):
-    """Opens the form page (for its CSRF token; a stale form sends the reader back to the debrief, whose
-    page has the same session's token) and posts `data` to `path`."""
-    page = browser.get(form_page or path, follow_redirects=True)
-    assert page.status_code == 200, f"{form_page or path} answered {page.status_code}"
-    return browser.post(path, data={"csrf_token": csrf_token_from(page.get_data(as_text=True)), **data})
-
-
-def open_debrief(browser, **changes) -> int:
-    """Opens a debrief through the form and returns its id."""
-    response = post_form(browser, "/debriefs/new", debrief_form(**changes))
-    assert response.status_code == 302, error_summary(response.get_data(as_text=True))
-    match = re.fullmatch(r"/debriefs/(\d+)", response.headers["Location"])
-    assert match, response.headers["Location"]
-    return int(match.group(1))
-
-
-def edit_debrief(browser, debrief_id: int, **changes):
-    return post_form(browser, f"/debriefs/{debrief_id}/edit", debrief_form(**changes))
-
-
-def clock_id(read_db, debrief_id: int, label: str) -> int:
-    found = read_db(lambda s: s.scalar(sa.select(Clock.id).where(Clock.debrief_id == debrief_id,
-                                                                    Clock.label == label)))
-    assert found is not None, f"no {label} clock"
-    return found
-
-
-def counts(read_db) -> dict[str, int]:
-    """How many debriefs, clocks, audit events and attendees are stored."""
-    def count(model):
-        return read_db(lambda s: s.scalar(sa.select(sa.func.count()).select_from(model)))
-
-    return {"debriefs": count(Debrief), "clocks": count(Clock), "audit": count(AuditEvent),
-            "attendees": count(MeetingAttendee)}
 
 
 @pytest.fixture
@@ -273,7 +69,7 @@ def test_reviewer_opens_a_murder_and_sees_its_deadlines_and_history(reviewer, re
 
 
 def test_the_incident_facts_are_shown_in_words(reviewer):
-    debrief_id = open_debrief(reviewer, victim_age="34", victim_sex="female", weapon="firearm",
+    debrief_id = open_debrief_through_form(reviewer, victim_age="34", victim_sex="female", weapon="firearm",
                               relationship_to_suspect="ex_partner", domestic="y",
                               themes=["domestic_abuse", "serious_violence"])
     html = reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
@@ -295,15 +91,15 @@ def test_the_incident_facts_are_shown_in_words(reviewer):
 
 
 def test_references_count_up_within_the_year(reviewer):
-    first = open_debrief(reviewer)
-    second = open_debrief(reviewer, crime_reference="42/18813/26")
+    first = open_debrief_through_form(reviewer)
+    second = open_debrief_through_form(reviewer, crime_reference="42/18813/26")
     year = london_today().year
     assert f"DB-{year}-0001" in reviewer.get(f"/debriefs/{first}").get_data(as_text=True)
     assert f"DB-{year}-0002" in reviewer.get(f"/debriefs/{second}").get_data(as_text=True)
 
 
 def test_a_near_miss_with_prior_police_contact_gets_the_iopc_referral_but_no_home_office_return(reviewer):
-    debrief_id = open_debrief(reviewer, incident_type="wounding_with_intent", prior_police_contact="y")
+    debrief_id = open_debrief_through_form(reviewer, incident_type="wounding_with_intent", prior_police_contact="y")
     html = reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
     clocks = deadlines(html)
     assert "Home Office homicide index return" not in clocks
@@ -314,7 +110,7 @@ def test_a_near_miss_with_prior_police_contact_gets_the_iopc_referral_but_no_hom
 
 
 def test_a_child_victim_gets_the_safeguarding_notification_and_a_rapid_review_not_yet_started(reviewer):
-    debrief_id = open_debrief(reviewer, victim_age="15")
+    debrief_id = open_debrief_through_form(reviewer, victim_age="15")
     clocks = deadlines(reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True))
     # 5 working days after Monday 2 November 2026: Tue 3, Wed 4, Thu 5, Fri 6, Mon 9.
     assert clocks["Child safeguarding notification"][1].startswith("Monday 9 November 2026")
@@ -406,7 +202,7 @@ def test_a_date_after_today_is_refused(reviewer, read_db):
 
 def test_an_incident_reported_today_is_accepted(reviewer):
     today = london_today()
-    debrief_id = open_debrief(reviewer, occurred_on=parts(today), reported_on=parts(today),
+    debrief_id = open_debrief_through_form(reviewer, occurred_on=parts(today), reported_on=parts(today),
                               occurred_time="00:00", reported_time="00:01")
     clocks = deadlines(reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True))
     assert clocks["Rapid debrief meeting"][1].startswith(long_date(today + timedelta(days=7)))
@@ -453,7 +249,7 @@ def test_a_crime_reference_in_the_wrong_shape_is_refused(reviewer, read_db, type
 
 
 def test_a_second_debrief_for_the_same_crime_reference_names_the_first(reviewer, read_db):
-    open_debrief(reviewer)
+    open_debrief_through_form(reviewer)
     reference = f"DB-{london_today().year}-0001"
     # Typed with spaces: still the same crime reference.
     _, summary = refused(read_db, reviewer, debrief_form(crime_reference=" 42 / 18812 / 26 "))
@@ -468,7 +264,7 @@ def test_a_summary_over_20000_characters_is_refused_and_kept(reviewer, read_db):
 
 
 def test_a_summary_of_exactly_20000_characters_is_accepted(reviewer):
-    debrief_id = open_debrief(reviewer, summary="y" * 20_000)
+    debrief_id = open_debrief_through_form(reviewer, summary="y" * 20_000)
     assert "y" * 20_000 in reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
 
 
@@ -509,7 +305,7 @@ def test_a_form_without_its_csrf_token_is_refused(reviewer, read_db):
 
 
 def test_markup_in_every_text_field_is_shown_escaped_on_the_debrief_page_list_and_history(reviewer, read_db):
-    debrief_id = open_debrief(reviewer, summary=f"Summary {SCRIPT}", partner_briefing=f"Briefing {SCRIPT}",
+    debrief_id = open_debrief_through_form(reviewer, summary=f"Summary {SCRIPT}", partner_briefing=f"Briefing {SCRIPT}",
                               operation_name=f"Op {SCRIPT}", area=f"Area {SCRIPT}")
     page = reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
     assert SCRIPT not in page
@@ -547,7 +343,7 @@ def test_markup_in_a_refused_form_is_shown_back_escaped(reviewer, read_db):
 
 
 def test_markup_in_attendee_names_is_shown_escaped_on_the_page_and_in_the_history(reviewer):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     response = post_form(reviewer, f"/debriefs/{debrief_id}/meeting", {
         "held_on": ["5", "11", "2026"], "held_time": "10:00",
         "attendees": f"DS {SCRIPT}, Essex Police\nJo Bloggs, {SCRIPT} Trust"})
@@ -566,7 +362,7 @@ def test_markup_in_attendee_names_is_shown_escaped_on_the_page_and_in_the_histor
 
 
 def test_the_edit_form_shows_what_was_recorded(reviewer):
-    debrief_id = open_debrief(reviewer, victim_age="34", weapon="blunt", themes=["drugs"], prior_police_contact="y")
+    debrief_id = open_debrief_through_form(reviewer, victim_age="34", weapon="blunt", themes=["drugs"], prior_police_contact="y")
     html = reviewer.get(f"/debriefs/{debrief_id}/edit").get_data(as_text=True)
     assert parse(html).find("h1").text == f"Edit DB-{london_today().year}-0001"
     assert [input_value(html, f"reported_on-{p}") for p in ("day", "month", "year")] in (
@@ -583,7 +379,7 @@ def test_the_edit_form_shows_what_was_recorded(reviewer):
 
 
 def test_changing_when_it_was_reported_moves_the_unmet_deadlines_and_the_history_says_so(reviewer, read_db):
-    debrief_id = open_debrief(reviewer, prior_police_contact="y")
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")
     # The IOPC referral is made; it must stay where it is.
     iopc = clock_id(read_db, debrief_id, "IOPC referral")
     assert post_form(reviewer, f"/deadlines/{iopc}/met",
@@ -611,7 +407,7 @@ def test_changing_when_it_was_reported_moves_the_unmet_deadlines_and_the_history
 
 
 def test_giving_the_victims_age_as_16_adds_the_two_child_safeguarding_deadlines(reviewer):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     assert edit_debrief(reviewer, debrief_id, victim_age="16").status_code == 302
     html = reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
     clocks = deadlines(html)
@@ -624,7 +420,7 @@ def test_giving_the_victims_age_as_16_adds_the_two_child_safeguarding_deadlines(
 
 
 def test_a_met_deadline_is_never_removed_by_an_edit(reviewer, read_db):
-    debrief_id = open_debrief(reviewer, victim_age="16")
+    debrief_id = open_debrief_through_form(reviewer, victim_age="16")
     notification = clock_id(read_db, debrief_id, "Child safeguarding notification")
     assert post_form(reviewer, f"/deadlines/{notification}/met",
                      {"met_on": ["4", "11", "2026"], "met_time": "12:00"}).status_code == 302
@@ -639,7 +435,7 @@ def test_a_met_deadline_is_never_removed_by_an_edit(reviewer, read_db):
 
 
 def test_an_edit_that_breaks_a_rule_changes_nothing(reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     before = counts(read_db)
     html, summary = refused(read_db, reviewer, debrief_form(reported_on=["1", "11", "2026"], victim_age="16"),
                             path=f"/debriefs/{debrief_id}/edit")
@@ -652,8 +448,8 @@ def test_an_edit_that_breaks_a_rule_changes_nothing(reviewer, read_db):
 
 
 def test_an_edit_cannot_take_another_debriefs_crime_reference(reviewer, read_db):
-    open_debrief(reviewer)
-    second = open_debrief(reviewer, crime_reference="42/18813/26")
+    open_debrief_through_form(reviewer)
+    second = open_debrief_through_form(reviewer, crime_reference="42/18813/26")
     _, summary = refused(read_db, reviewer, debrief_form(), path=f"/debriefs/{second}/edit")
     assert summary == [(f"Crime reference 42/18812/26 already has a debrief, DB-{london_today().year}-0001",
                         "#crime_reference")]
@@ -669,7 +465,7 @@ def test_editing_an_unknown_debrief_is_not_found(reviewer):
 
 
 def test_recording_the_meeting_meets_its_deadline_and_lists_who_attended(reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     response = post_form(reviewer, f"/debriefs/{debrief_id}/meeting", {
         "held_on": ["5", "11", "2026"], "held_time": "10:00",
         "attendees": "DS Priya Shah, Essex Police\n\n  Jo Bloggs ,  Mid and South Essex NHS Trust  \n"})
@@ -697,7 +493,7 @@ def test_recording_the_meeting_meets_its_deadline_and_lists_who_attended(reviewe
     ("  \n \n", "Enter at least one person who attended"),
 ])
 def test_each_attendee_needs_a_name_and_an_agency(reviewer, read_db, attendees, message):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     html, summary = refused(read_db, reviewer, {"held_on": ["5", "11", "2026"], "held_time": "10:00",
                                                 "attendees": attendees},
                             path=f"/debriefs/{debrief_id}/meeting")
@@ -707,7 +503,7 @@ def test_each_attendee_needs_a_name_and_an_agency(reviewer, read_db, attendees, 
 
 
 def test_a_meeting_before_the_incident_was_reported_is_refused(reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     _, summary = refused(read_db, reviewer, {"held_on": ["2", "11", "2026"], "held_time": "23:00",
                                              "attendees": "DS Priya Shah, Essex Police"},
                          path=f"/debriefs/{debrief_id}/meeting")
@@ -715,7 +511,7 @@ def test_a_meeting_before_the_incident_was_reported_is_refused(reviewer, read_db
 
 
 def test_a_meeting_in_the_future_or_on_no_real_date_is_refused(reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     tomorrow = london_today() + timedelta(days=1)
     _, summary = refused(read_db, reviewer, {"held_on": parts(tomorrow), "held_time": "10:00",
                                              "attendees": "DS Priya Shah, Essex Police"},
@@ -732,7 +528,7 @@ def test_a_meeting_in_the_future_or_on_no_real_date_is_refused(reviewer, read_db
 
 
 def test_changing_the_meeting_record_shows_what_was_recorded(reviewer):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     post_form(reviewer, f"/debriefs/{debrief_id}/meeting", {
         "held_on": ["5", "11", "2026"], "held_time": "10:00", "attendees": "DS Priya Shah, Essex Police"})
     html = reviewer.get(f"/debriefs/{debrief_id}/meeting").get_data(as_text=True)
@@ -755,8 +551,8 @@ def test_changing_the_meeting_record_shows_what_was_recorded(reviewer):
 def test_the_debrief_list_shows_every_debrief_and_filters_by_status(reviewer, make_user, browser_of):
     make_user("sam@police.uk", "reviewer", name="Sam Second")
     other = browser_of("sam@police.uk")
-    mine = open_debrief(reviewer)
-    theirs = open_debrief(other, crime_reference="42/18813/26", incident_type="attempted_murder",
+    mine = open_debrief_through_form(reviewer)
+    theirs = open_debrief_through_form(other, crime_reference="42/18813/26", incident_type="attempted_murder",
                           operation_name="Op Birch")
     post_form(other, f"/debriefs/{theirs}/meeting", {"held_on": ["5", "11", "2026"], "held_time": "10:00",
                                                    "attendees": "Sam Second, Essex Police"})
@@ -786,7 +582,7 @@ def test_the_debrief_list_says_when_there_are_none(reviewer):
 
 @pytest.mark.parametrize("role", ["owner", "learning"])
 def test_owners_and_learning_staff_cannot_see_debriefs(make_user, browser_of, reviewer, role):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     make_user(f"{role}@police.uk", role, name=role.title())
     browser = browser_of(f"{role}@police.uk")
     for path in ("/debriefs", "/debriefs/new", f"/debriefs/{debrief_id}", f"/debriefs/{debrief_id}/edit"):
@@ -796,7 +592,7 @@ def test_owners_and_learning_staff_cannot_see_debriefs(make_user, browser_of, re
 
 @pytest.mark.parametrize("role", ["analyst", "board", "admin"])
 def test_readers_see_a_debrief_but_no_way_to_change_it(make_user, browser_of, reviewer, read_db, role):
-    debrief_id = open_debrief(reviewer, prior_police_contact="y")
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")
     iopc = clock_id(read_db, debrief_id, "IOPC referral")
     make_user(f"{role}@police.uk", role, name=role.title())
     browser = browser_of(f"{role}@police.uk")
@@ -826,7 +622,7 @@ def test_readers_see_a_debrief_but_no_way_to_change_it(make_user, browser_of, re
 
 
 def test_someone_signed_out_is_sent_to_sign_in(client, reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     clock = clock_id(read_db, debrief_id, "Rapid debrief meeting")
     for path in ("/debriefs", "/debriefs/new", f"/debriefs/{debrief_id}", f"/debriefs/{debrief_id}/edit",
                  f"/debriefs/{debrief_id}/meeting", f"/deadlines/{clock}/met", f"/deadlines/{clock}/extend"):
@@ -843,7 +639,7 @@ def test_an_age_typed_with_unusual_digits_is_refused_not_a_crash(reviewer, read_
 
 
 def test_a_page_number_that_is_not_a_number_shows_the_first_page(reviewer):
-    open_debrief(reviewer)
+    open_debrief_through_form(reviewer)
     for typed in ("²", "-1", "0", "abc", "99999999999"):
         page = reviewer.get(f"/debriefs?page={typed}")
         assert page.status_code == 200, typed
@@ -851,14 +647,14 @@ def test_a_page_number_that_is_not_a_number_shows_the_first_page(reviewer):
 
 
 def test_a_page_past_the_last_shows_the_last_page_rather_than_saying_there_are_none(reviewer):
-    open_debrief(reviewer)
+    open_debrief_through_form(reviewer)
     html = reviewer.get("/debriefs?page=7").get_data(as_text=True)
     assert "No debriefs have been opened yet." not in html
     assert [row[0] for row in table_rows(html, "1 debrief")] == [f"DB-{london_today().year}-0001"]
 
 
 def test_the_history_shows_changed_answers_in_words(reviewer):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     response = edit_debrief(reviewer, debrief_id, area="2026-11-02", themes=["drugs", "domestic_abuse"],
                             weapon="knife", domestic="y", incident_type="manslaughter", victim_sex="male",
                             relationship_to_suspect="ex_partner")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import Debrief
-from tests.test_debriefs_api import MURDER
+from tests.builders import MURDER
 
 THREADS = 6
 EACH = 4

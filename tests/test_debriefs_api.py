@@ -3,14 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.models import AuditEvent, Clock, Debrief
-
-MURDER = {
-    "incident_type": "murder", "crime_reference": "42/18812/26", "operation_name": "Op Larch",
-    "occurred_at": "2026-11-02T23:10:00+00:00", "reported_at": "2026-11-02T23:40:00+00:00",
-    "area": "Southend", "summary": "internal summary", "partner_briefing": "what partners may read",
-    "themes": ["serious_violence"], "victim_age": 19, "domestic": False, "weapon": "knife",
-    "prior_police_contact": False,
-}
+from tests.builders import MURDER
 
 
 @pytest.fixture

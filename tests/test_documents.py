@@ -19,10 +19,11 @@ from docx import Document
 
 from debrief.extensions import db
 from debrief.models import Agency, AuditEvent
-from tests.conftest import csrf_token_from
-from tests.test_recommendations_api import (
-    EMAIL, SECRET_SUMMARY, make_staff, move, open_debrief, recommended, set_due_date, to_awaiting_closure, today,
+from tests.builders import (
+    EMAIL, SECRET_SUMMARY, make_staff, move, open_debrief, recommended, set_due_date, to_awaiting_closure,
+    today,
 )
+from tests.conftest import csrf_token_from
 
 ROOT = Path(__file__).resolve().parent.parent
 AWKWARD = "Tom & Jerry's <b>\"risk\"</b> > 5 — Siân Ŵyn ŷ 🙂"

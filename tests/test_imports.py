@@ -12,10 +12,9 @@ import sqlalchemy as sa
 
 from debrief.models import AuditEvent, Recommendation, RecommendationVector, RepeatLink
 from debrief.services import imports
+from tests.builders import EMAIL, api_routes, make_staff, open_debrief, recommended, today
 from tests.conftest import csrf_token_from
-from tests.test_debrief_pages import ESCAPED_SCRIPT, SCRIPT, error_summary, parse, table_rows
-from tests.test_openapi import api_routes
-from tests.test_recommendations_api import EMAIL, make_staff, open_debrief, recommended, today
+from tests.html import ESCAPED_SCRIPT, SCRIPT, error_summary, parse, table_rows
 
 IMPORT = "/api/v1/recommendations/import"
 PAGE = "/recommendations/import"

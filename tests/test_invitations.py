@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import Agency, AuditEvent, Contribution, Invitation, OutboxEmail, utcnow
+from tests.builders import MURDER
 from tests.conftest import csrf_token_from
-from tests.test_debriefs_api import MURDER
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.models import LearningProduct
-from tests.test_recommendations_api import (
-    EMAIL, add_product, error_of, get, in_days, make_staff, move, open_debrief, recommended, to_awaiting_closure,
+from tests.builders import (
+    EMAIL, add_product, error_of, get, in_days, make_staff, move, open_debrief, recommended,
+    to_awaiting_closure,
 )
 
 

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import Agency, Lesson
+from tests.builders import error_of, make_staff, open_debrief
 from tests.conftest import csrf_token_from
-from tests.test_recommendations_api import error_of, make_staff, open_debrief
 
 PARTNER_LEARNING = "GP records showed two A&E visits with unexplained injuries; no referral was made"
 

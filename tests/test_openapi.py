@@ -1,16 +1,5 @@
 """The OpenAPI document the app serves describes exactly the API routes the code has."""
-import re
-
-
-def api_routes(app) -> set[tuple[str, str]]:
-    routes = set()
-    for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("api.") or rule.endpoint == "api.openapi_document":
-            continue
-        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
-        for method in rule.methods - {"HEAD", "OPTIONS"}:
-            routes.add((method.lower(), path))
-    return routes
+from tests.builders import api_routes
 
 
 def documented(document) -> set[tuple[str, str]]:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import Agency, Clock, Invitation
-from tests.test_debriefs_api import MURDER
+from tests.builders import MURDER
 
 NOW = datetime.now(timezone.utc)
 

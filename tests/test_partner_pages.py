@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from debrief.extensions import db
 from debrief.models import Agency, Clock, Contribution, Invitation, utcnow
 from debrief.services.clock_calendar import london_date
+from tests.builders import MURDER
 from tests.conftest import csrf_token_from
-from tests.test_debriefs_api import MURDER
 
 REVIEWER = "riya@police.uk"
 ADMIN = "adam@police.uk"

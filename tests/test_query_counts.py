@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from debrief.extensions import db
 from debrief.models import Agency
 from debrief.services import notifications
-from tests.test_recommendations_api import (
-    EMAIL, delivered_product, in_days, make_staff, open_debrief, recommended, set_due_date, to_awaiting_closure, today,
+from tests.builders import (
+    EMAIL, delivered_product, in_days, make_staff, open_debrief, recommended, set_due_date,
+    to_awaiting_closure, today,
 )
 
 #: (who, path): every main page and API list, with {debrief} and {recommendation} the story's.

@@ -19,12 +19,12 @@ from debrief.models import (
     Agency, Debrief, LearningProduct, Lesson, Recommendation,
 )
 from debrief.services import accounts, invitations, learning_products, recommendations
+from tests.builders import MURDER, london_today, post_form
 from tests.conftest import csrf_token_from
-from tests.test_debrief_pages import (
-    ESCAPED_SCRIPT, SCRIPT, error_summary, input_value, is_checked, london_today, long_date, parse, parts, post_form,
-    success_banner, table_rows,
+from tests.html import (
+    ESCAPED_SCRIPT, SCRIPT, error_summary, input_value, is_checked, long_date, parse, parts, success_banner,
+    table_rows,
 )
-from tests.test_debriefs_api import MURDER
 
 REVIEWER = "riya@police.uk"
 OWNER = "omar@police.uk"

@@ -10,123 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from debrief.models import Recommendation, utcnow
-from debrief.services.clock_calendar import london_date
-from tests.test_debriefs_api import MURDER
+from debrief.models import Recommendation
+from tests.builders import DEBRIEF, EMAIL, SECRET_SUMMARY, add_product, clock, delivered_product, error_of, get, in_days, make_staff, move, open_debrief, recommend, recommended, set_due_date, to_awaiting_closure, today
 
 # --- people, a debrief and helpers shared by the learning-chain tests ----------------------------
-
-#: key: (email, roles, name). "reading_owner" owns recommendations of their own and, as an analyst,
-#: can see everyone's: someone else's recommendation is visible to them but not theirs to act on.
-PEOPLE = {
-    "reviewer": ("riya@police.uk", ("reviewer",), "Riya Reviewer"),
-    "owner": ("olu@police.uk", ("owner",), "Olu Owner"),
-    "other_owner": ("oscar@police.uk", ("owner",), "Oscar Owner"),
-    "reading_owner": ("omar@police.uk", ("owner", "analyst"), "Omar Owner"),
-    "learning": ("lee@police.uk", ("learning",), "Lee Learning"),
-    "board": ("bea@police.uk", ("board",), "Bea Board"),
-    "analyst": ("ana@police.uk", ("analyst",), "Ana Analyst"),
-    "admin": ("ada@police.uk", ("admin",), "Ada Admin"),
-}
-EMAIL = {key: email for key, (email, _, _) in PEOPLE.items()}
-
-#: The debrief's internal detail, which must never reach an owner's email.
-SECRET_SUMMARY = "INTERNAL: suspect named as J. Bloggs, seen at 14 Acacia Avenue"
-DEBRIEF = {**MURDER, "summary": SECRET_SUMMARY, "crime_reference": "42/77001/26", "operation_name": "Op Hawthorn"}
-
-
-def make_staff(make_user, api_token) -> dict[str, dict[str, str]]:
-    """Every person in PEOPLE, with an API token; returns their Authorization headers by key."""
-    headers = {}
-    for key, (email, roles, name) in PEOPLE.items():
-        make_user(email, *roles, name=name)
-        headers[key] = api_token(email)
-    return headers
-
-
-def today() -> date:
-    return london_date(utcnow())
-
-
-def in_days(n: int) -> str:
-    return (today() + timedelta(days=n)).isoformat()
-
-
-def open_debrief(client, reviewer, **changes) -> dict:
-    response = client.post("/api/v1/debriefs", json={**DEBRIEF, **changes}, headers=reviewer)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def recommend(client, reviewer, debrief_id: int, **body):
-    payload = {"text": "Supervisors review every DASH risk assessment within 24 hours",
-               "owner_email": EMAIL["owner"], "due_date": in_days(60), **body}
-    return client.post(f"/api/v1/debriefs/{debrief_id}/recommendations", json=payload, headers=reviewer)
-
-
-def recommended(client, reviewer, debrief_id: int, **body) -> dict:
-    response = recommend(client, reviewer, debrief_id, **body)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def get(client, headers, recommendation_id: int):
-    return client.get(f"/api/v1/recommendations/{recommendation_id}", headers=headers)
-
-
-def move(client, headers, recommendation_id: int, to: str, **body):
-    return client.post(f"/api/v1/recommendations/{recommendation_id}/transition", json={"to": to, **body},
-                       headers=headers)
-
-
-def to_awaiting_closure(client, owner, recommendation_id: int) -> dict:
-    response = move(client, owner, recommendation_id, "in_progress", note="Plan: a supervisor check on every DASH")
-    assert response.status_code == 200, response.get_json()
-    response = move(client, owner, recommendation_id, "awaiting_closure",
-                    note="Done: supervisors trained, check added to the DASH form")
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def add_product(client, headers, recommendation_id: int, **body):
-    payload = {"kind": "briefing", "title": "DASH supervision briefing", "audience": ["supervisors"], **body}
-    return client.post(f"/api/v1/recommendations/{recommendation_id}/products", json=payload, headers=headers)
-
-
-def delivered_product(client, headers, recommendation_id: int, kind: str) -> dict:
-    created = add_product(client, headers, recommendation_id, kind=kind)
-    assert created.status_code == 201, created.get_json()
-    response = client.patch(f"/api/v1/products/{created.get_json()['id']}", headers=headers,
-                            json={"status": "delivered", "delivered_on": in_days(0)})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def clock(body: dict, kind: str) -> dict:
-    return next(d for d in body["deadlines"] if d["kind"] == kind)
-
-
-def error_of(response, status: int, code: str) -> dict:
-    assert response.status_code == status, (response.status_code, response.get_json())
-    error = response.get_json()["error"]
-    assert error["code"] == code, error
-    assert error["message"]
-    return error
-
-
-def set_due_date(read_db, recommendation_id: int, due: date) -> None:
-    """Moves a due date straight in the database (a recommendation allocated long ago)."""
-
-    def write(session):
-        session.execute(sa.update(Recommendation).where(Recommendation.id == recommendation_id).values(due_date=due))
-        session.commit()
-
-    read_db(write)
 
 
 # --- fixtures ------------------------------------------------------------------------------------

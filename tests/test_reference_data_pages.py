@@ -6,10 +6,12 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.models import AuditEvent, IncidentType
+from tests.builders import (
+    REVIEWER, debrief_form, edit_debrief, open_debrief_through_form, post_form,
+)
 from tests.conftest import csrf_token_from
-from tests.test_debrief_pages import (
-    ESCAPED_SCRIPT, REVIEWER, SCRIPT, debrief_form, deadlines, edit_debrief, error_summary, is_checked,
-    open_debrief, parse, post_form, success_banner, table_rows,
+from tests.html import (
+    ESCAPED_SCRIPT, SCRIPT, deadlines, error_summary, is_checked, parse, success_banner, table_rows,
 )
 
 ADMIN = "adam@police.uk"
@@ -78,7 +80,7 @@ def test_admin_adds_an_incident_class_that_reviewers_can_then_choose(admin, revi
 
     offered = offered_on_the_debrief_form(reviewer)
     assert offered["arson_with_intent_to_endanger_life"] == "Arson with intent to endanger life"
-    debrief_id = open_debrief(reviewer, incident_type="arson_with_intent_to_endanger_life")
+    debrief_id = open_debrief_through_form(reviewer, incident_type="arson_with_intent_to_endanger_life")
     html = reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
     assert parse(html).find("span", cls="govuk-caption-l").text == "Arson with intent to endanger life · Near-miss"
     assert "Home Office homicide index return" not in deadlines(html)
@@ -86,7 +88,7 @@ def test_admin_adds_an_incident_class_that_reviewers_can_then_choose(admin, revi
 
 def test_a_homicide_class_an_admin_adds_gets_the_home_office_return(admin, reviewer):
     assert add_class(admin, "Familicide", "yes").status_code == 302
-    debrief_id = open_debrief(reviewer, incident_type="familicide")
+    debrief_id = open_debrief_through_form(reviewer, incident_type="familicide")
     clocks = deadlines(reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True))
     assert clocks["Home Office homicide index return"][1].startswith("Wednesday 2 December 2026")
 
@@ -120,7 +122,7 @@ def test_a_class_needs_a_name_and_a_kind(admin, read_db):
 
 def test_a_withdrawn_class_is_not_offered_for_new_debriefs_but_stays_on_those_that_used_it(admin, reviewer, read_db):
     add_class(admin, "Arson with intent", "no")
-    debrief_id = open_debrief(reviewer, incident_type="arson_with_intent")
+    debrief_id = open_debrief_through_form(reviewer, incident_type="arson_with_intent")
 
     arson = kind_id(read_db, "Arson with intent")
     page = admin.get("/admin/incident-types").get_data(as_text=True)
@@ -153,7 +155,7 @@ def test_a_withdrawn_class_is_not_offered_for_new_debriefs_but_stays_on_those_th
 
 
 def test_a_debrief_cannot_be_moved_onto_a_withdrawn_class(admin, reviewer, read_db):
-    debrief_id = open_debrief(reviewer)
+    debrief_id = open_debrief_through_form(reviewer)
     page = admin.get("/admin/incident-types").get_data(as_text=True)
     admin.post(f"/admin/incident-types/{kind_id(read_db, 'Infanticide')}/withdraw",
                data={"csrf_token": csrf_token_from(page)})
@@ -173,7 +175,7 @@ def test_markup_in_a_class_name_is_shown_escaped_everywhere(admin, reviewer):
     form = reviewer.get("/debriefs/new").get_data(as_text=True)
     assert SCRIPT not in form
     assert offered_on_the_debrief_form(reviewer)[code] == f"Arson {SCRIPT}"
-    debrief_id = open_debrief(reviewer, incident_type=code)
+    debrief_id = open_debrief_through_form(reviewer, incident_type=code)
     for path in (f"/debriefs/{debrief_id}", "/debriefs", "/"):
         page = reviewer.get(path).get_data(as_text=True)
         assert SCRIPT not in page, path

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from debrief.extensions import db
 from debrief.models import Agency, Invitation, OutboxEmail, User, as_if_now
 from debrief.services.clock_calendar import LONDON
-from tests.test_recommendations_api import EMAIL, SECRET_SUMMARY, make_staff, open_debrief, recommended
+from tests.builders import EMAIL, SECRET_SUMMARY, make_staff, open_debrief, recommended
 
 #: Monday 2 March 2026, 09:00 in London (GMT).
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)

@@ -17,15 +17,14 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.models import Recommendation, RepeatLink
+from tests.builders import (
+    EARLIER, EMAIL, PARAPHRASE, UNRELATED, delivered_product, london_today, make_staff, move, open_debrief,
+    post_form, recommended, to_awaiting_closure,
+)
 from tests.conftest import csrf_token_from
-from tests.test_debrief_pages import (
-    ESCAPED_SCRIPT, SCRIPT, error_summary, input_value, is_checked, london_today, parse, parts, post_form,
-    success_banner,
+from tests.html import (
+    ESCAPED_SCRIPT, SCRIPT, error_summary, input_value, is_checked, parse, parts, success_banner,
 )
-from tests.test_recommendations_api import (
-    EMAIL, delivered_product, make_staff, move, open_debrief, recommended, to_awaiting_closure,
-)
-from tests.test_repeats_api import EARLIER, PARAPHRASE, UNRELATED
 
 #: Like none of the recommendations the tests make.
 ANOTHER_SUBJECT = "Replace the broken CCTV cameras in the custody suite before the end of the year."

@@ -7,20 +7,17 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.models import Recommendation, RepeatLink
-from tests.test_recommendations_api import (
-    delivered_product, get, make_staff, move, open_debrief, recommended, to_awaiting_closure,
+from tests.builders import (
+    EARLIER, PARAPHRASE, UNRELATED, delivered_product, get, make_staff, move, open_debrief, recommended,
+    to_awaiting_closure,
 )
 
-EARLIER = ("Officers attending incidents where children are present should speak to the children directly, "
-           "away from their parents, and record what each child says about their experience.")
-PARAPHRASE = "Talk to the kids separately, away from the adults, and write down what each of them tells you."
 ENCOMPASS = ("Police should notify the child's school through Operation Encompass before the start of the next school "
              "day after a domestic abuse incident.")
 STRATEGY = ("Police should be invited to, and take part in, every strategy discussion where a child may have suffered "
             "significant harm, not just those involving a criminal offence.")
 # The same topic, and much of the same words, but a different action: not a repeat.
 SAME_TOPIC = "Extend Operation Encompass notifications to nurseries and early years settings."
-UNRELATED = "Review the force's vehicle fleet maintenance contract before it is renewed."
 
 
 @pytest.fixture

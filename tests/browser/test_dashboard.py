@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from debrief.extensions import db
 from debrief.models import Agency
 from tests.browser.conftest import Site
-from tests.test_recommendations_api import (
+from tests.builders import (
     EMAIL, delivered_product, in_days, make_staff, open_debrief, recommended, set_due_date, today,
 )
 

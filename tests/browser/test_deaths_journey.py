@@ -10,9 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Site
-from tests.test_death_reports import HEADER, csv_of
-from tests.test_deaths_analysis import background, planted_series
-from tests.test_recommendations_api import EMAIL, make_staff
+from tests.builders import EMAIL, HEADER, background, csv_of, make_staff, planted_series
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Site
+from tests.browser.helpers import expect_success
 
 REVIEWER = "riya@police.uk"
 
@@ -30,12 +31,6 @@ def action(page: Page, verb: str, deadline: str):
     """A deadline's action link, e.g. "Mark as met: IOPC referral" (the deadline's name is visually
     hidden, so Chromium may read a space before the colon)."""
     return page.get_by_role("link", name=re.compile(rf"^{re.escape(verb)}\s*: {re.escape(deadline)}$"))
-
-
-def expect_success(page: Page, message: str) -> None:
-    banner = page.locator(".govuk-notification-banner--success")
-    expect(banner).to_be_visible()
-    expect(banner).to_contain_text(message)
 
 
 def test_reviewer_opens_a_debrief_works_its_deadlines_and_records_the_meeting(site: Site, make_user):

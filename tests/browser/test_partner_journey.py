@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from debrief.extensions import db
 from debrief.models import Agency, Invitation, utcnow
 from tests.browser.conftest import AXE_SCRIPT, Site, _test_failed
-from tests.test_debriefs_api import MURDER
+from tests.builders import MURDER
 
 # Police email addresses can be long; on a phone they must wrap, not push the page sideways.
 REVIEWER = "alexandra.richardsonwhitfield@staffordshire.police.uk"

@@ -12,25 +12,13 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Site
-from tests.test_debriefs_api import MURDER
+from tests.browser.helpers import expect_success, fill_date
+from tests.builders import MURDER
 
 REVIEWER = ("riya@police.uk", "Riya Reviewer", "reviewer")
 OWNER = ("omar@police.uk", "Omar Owner", "owner")
 LEARNING = ("lena@police.uk", "Lena Learning", "learning")
 BOARD = ("bea@police.uk", "Bea Board", "board")
-
-
-def fill_date(page: Page, legend: str, day) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
-
-
-def expect_success(page: Page, message: str) -> None:
-    banner = page.locator(".govuk-notification-banner--success")
-    expect(banner).to_be_visible()
-    expect(banner).to_contain_text(message)
 
 
 def menu(page: Page):

@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Site
-from tests.browser.test_recommendation_chain import expect_success, fill_date
-from tests.test_debriefs_api import MURDER
-from tests.test_repeats_api import EARLIER, PARAPHRASE, UNRELATED
+from tests.browser.helpers import expect_success, fill_date
+from tests.builders import EARLIER, MURDER, PARAPHRASE, UNRELATED
 
 REVIEWER = ("riya@police.uk", "Riya Reviewer", "reviewer")
 OWNER = ("omar@police.uk", "Omar Owner", "owner")
