@@ -23,8 +23,8 @@ from debrief.extensions import db
 from debrief.models import Agency, FailedAttempt, as_if_now, utcnow
 from debrief.services import accounts
 from debrief.services.throttling import Limit, parse_limits
+from tests.builders import MURDER
 from tests.conftest import PASSWORD, csrf_token_from, make_app, throwaway_database
-from tests.test_debriefs_api import MURDER
 
 ROOT = Path(__file__).resolve().parent.parent
 WRONG = "Enter a correct email address and password"
