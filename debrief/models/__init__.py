@@ -1,5 +1,5 @@
 """The data model. Importing this package registers every table with SQLAlchemy."""
-from debrief.models.audit import AuditEvent
+from debrief.models.audit import AuditEvent, RecordView
 from debrief.models.clocks import Clock, ClockState
 from debrief.models.deaths import (
     ApparentCause, Classification, Death, DeathAnalysis, DeathReport, DeathSource, Indicator, LinkedSeries,
@@ -30,7 +30,7 @@ __all__ = [
     "RecommendationSource", "RecommendationUpdate", "recommendation_lessons",
     "RecommendationVector", "RepeatDecision", "RepeatLink",
     "AGENCY_TYPE_LABELS", "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
-    "LABELS", "ROLE_LABELS", "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
+    "LABELS", "ROLE_LABELS", "ApiToken", "AuditEvent", "Clock", "RecordView", "ClockState", "Debrief", "DebriefStatus",
     "DebriefTheme", "IncidentType", "MeetingAttendee", "Relationship", "Role", "Theme", "User", "UserRole",
     "UTCDateTime", "VictimSex", "Weapon", "as_if_now", "utcnow",
 ]

@@ -1,20 +1,20 @@
-"""Administration: staff users and their roles; the outbox of emails that could not be sent."""
+"""Administration: staff users and their roles; the outbox of emails that could not be sent; who opened what."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovCheckboxInput, GovPasswordInput, GovSubmitInput, GovTextInput,
+    GovCheckboxesInput, GovCheckboxInput, GovPasswordInput, GovSelect, GovSubmitInput, GovTextInput,
 )
-from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 
 from debrief.extensions import db
 from debrief.models import ROLE_LABELS, User
 from debrief.permissions import Rule, permission_required
-from debrief.services import accounts, notifications
+from debrief.services import accounts, notifications, read_trail
 from debrief.services.errors import RuleBroken
-from debrief.web.forms import save
+from debrief.web.forms import save, show_rule_errors
 from debrief.web.paging import page_number, within_pages
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -41,6 +41,18 @@ class NewUserForm(UserForm):
 class PasswordForm(FlaskForm):
     password = PasswordField("New password", widget=GovPasswordInput())
     submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
+class ReadTrailForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    person = StringField("Person's email address", widget=GovTextInput())
+    kind = SelectField("Kind of record", widget=GovSelect(), validate_choice=False,
+                       choices=[("", "Every kind"), *read_trail.KINDS.items()])
+    number = StringField("Record's number", widget=GovTextInput(),
+                         description="The number at the end of the record's address: 12 in /debriefs/12")
+    submit = SubmitField("Show openings", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):
@@ -136,6 +148,22 @@ def _change_access(user_id: int, change, message: str):
             db.session.commit()
             flash(message.format(user.name), "success")
     return redirect(url_for("admin.users"))
+
+
+@admin.route("/read-trail")
+@permission_required(Rule.MANAGE_USERS)
+def read_trail_page():
+    form = ReadTrailForm(request.args)
+    try:
+        chosen = read_trail.filters(person=form.person.data, kind=form.kind.data, number=form.number.data)
+    except RuleBroken as error:
+        show_rule_errors(form, error)
+        return render_template("admin/read_trail.html", title="Who opened what", form=form, openings=None,
+                               kinds=read_trail.KINDS), 400
+    openings = within_pages(lambda n: read_trail.trail(user=chosen.user, entity=chosen.entity,
+                                                       entity_id=chosen.entity_id, page=n), page_number())
+    return render_template("admin/read_trail.html", title="Who opened what", form=form, openings=openings,
+                           kinds=read_trail.KINDS)
 
 
 @admin.route("/outbox")
