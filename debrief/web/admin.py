@@ -12,8 +12,9 @@ from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleFiel
 from debrief.extensions import db
 from debrief.models import ROLE_LABELS, User
 from debrief.permissions import Rule, permission_required
-from debrief.services import accounts, notifications, read_trail
-from debrief.services.errors import RuleBroken
+from debrief.services import accounts, leavers, notifications, read_trail, recommendations
+from debrief.services.errors import RuleBroken, ValidationFailed
+from debrief.web import learning_words
 from debrief.web.forms import save, show_rule_errors
 from debrief.web.paging import page_number, within_pages
 
@@ -124,10 +125,45 @@ def reset_password(user_id: int):
                            user=user), 400 if form.errors else 200
 
 
-@admin.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@admin.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
 @permission_required(Rule.MANAGE_USERS)
 def deactivate(user_id: int):
-    return _change_access(user_id, accounts.deactivate, "{} can no longer sign in or use the API.")
+    """Asks first; shows the open recommendations the user owns and who could take each one over."""
+    user = _user_or_404(user_id)
+    if not user.active:
+        flash(f"{user.name} is already deactivated.", "info")
+        return redirect(url_for("admin.users"))
+    form = ConfirmForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        still_owned = recommendations.still_owned_by(user)
+        chosen = {r.id: _user_id(request.form.get(leavers.field(r)) or request.form.get("owner_all"))
+                  for r in still_owned}
+        try:
+            handed = leavers.deactivate(user, new_owners=chosen, actor=current_user)
+        except ValidationFailed as problem:
+            db.session.rollback()
+            errors = problem.fields
+        except RuleBroken as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("admin.users"))
+        else:
+            db.session.commit()
+            handed_over = f" {len(handed)} open recommendation{'' if len(handed) == 1 else 's'} handed over." \
+                if handed else ""
+            flash(f"{user.name} can no longer sign in or use the API.{handed_over}", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/deactivate.html", title=f"Deactivate {user.name}?", user=user, confirm=form,
+                           still_owned=recommendations.still_owned_by(user), errors=errors, field=leavers.field,
+                           owners=[o for o in accounts.eligible_owners() if o.id != user.id],
+                           chosen=request.form, status_labels=learning_words.STATUS), 400 if errors else 200
+
+
+def _user_id(value: str | None) -> int | None:
+    """A user id from a select; anything else is no choice (the service then asks for one)."""
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**31 else None
 
 
 @admin.route("/users/<int:user_id>/reactivate", methods=["POST"])
