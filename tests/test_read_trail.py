@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.extensions import db
-from debrief.models import Death, RecordView
+from debrief.models import Death, DeathReport, RecordView
 from debrief.services import agencies, debriefs, invitations
 from debrief.services.debriefs import DebriefDetails
 from debrief.services.invitations import ContributionDetails
@@ -36,9 +36,11 @@ def records(app, make_user):
             attending="yes", prior_contact="yes", contact_summary="Known to the council since 2024",
             learning="Share the housing referral"))
         death = Death(reference_year=2026, reference_number=1, sources="police")
-        db.session.add(death)
+        report = DeathReport(source="police", source_reference="SD/2026/000123", family_name="Zebedee",
+                             death=death)
+        db.session.add_all([death, report])
         db.session.commit()
-        return {"debrief": debrief.id, "contribution": contribution.id, "death": death.id}
+        return {"debrief": debrief.id, "contribution": contribution.id, "death": death.id, "report": report.id}
 
 
 def views(read_db) -> list[tuple[str, str, int]]:
@@ -73,7 +75,8 @@ def test_opening_a_death_on_its_page_and_in_the_api_records_each(records, make_u
     make_user(f"{role}@police.uk", role)
     assert browser_of(f"{role}@police.uk").get(f"/deaths/{records['death']}").status_code == 200
     assert client.get(f"/api/v1/deaths/{records['death']}", headers=api_token(f"{role}@police.uk")).status_code == 200
-    assert views(read_db) == [(f"{role}@police.uk", "death", records["death"])] * 2
+    assert views(read_db) == [(f"{role}@police.uk", "death", records["death"]),
+                              (f"{role}@police.uk", "death_report", records["report"])] * 2
 
 
 def test_every_refresh_is_kept_and_a_refused_or_missing_record_leaves_none(records, make_user, browser_of, read_db):
@@ -111,12 +114,14 @@ def test_an_administrator_reads_the_trail_newest_first_and_filters_it_by_person_
 
     everything = rows(admin.get("/admin/read-trail").get_data(as_text=True))
     assert [(who, what) for _, who, what in everything] == [
+        ("Ann Analyst", "Death report Police report SD/2026/000123"),
         ("Ann Analyst", "Death DTH-2026-00001"),
         ("Bea Board", "Partner contribution Seedshire Council (version 1)"),
         ("Bea Board", "Debrief DB-"),
     ]
     page = admin.get("/admin/read-trail").get_data(as_text=True)
     assert "Known to the council" not in page and "Secret summary" not in page  # never the content
+    assert "Zebedee" not in page
 
     by_person = rows(admin.get("/admin/read-trail?person=BEA@police.uk").get_data(as_text=True))
     assert {who for _, who, _ in by_person} == {"Bea Board"} and len(by_person) == 2

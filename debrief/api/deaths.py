@@ -93,8 +93,9 @@ def list_deaths():
 @api.get("/deaths/<int:death_id>")
 @api_permission(Rule.READ_DEATHS)
 def show_death(death_id: int):
-    shape = death_shape(deaths.get(death_id), with_reports=True)
-    read_trail.opened(g.actor, read_trail.DEATH, [death_id])
+    death = deaths.get(death_id)
+    shape = death_shape(death, with_reports=True)
+    read_trail.opened_death(g.actor, death)
     db.session.commit()  # the read trail
     return shape
 

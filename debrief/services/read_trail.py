@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from debrief.extensions import db
-from debrief.models import Contribution, Death, Debrief, Invitation, RecordView, User, utcnow
+from debrief.deaths.words import SOURCE_SHORT
+from debrief.models import Contribution, Death, DeathReport, Debrief, Invitation, RecordView, User, utcnow
 from debrief.services import accounts
 from debrief.services.errors import ValidationFailed
 from debrief.services.pagination import Page, paginate
@@ -22,9 +23,10 @@ from debrief.services.pagination import Page, paginate
 DEBRIEF = "debrief"
 CONTRIBUTION = "contribution"
 DEATH = "death"
+DEATH_REPORT = "death_report"
 
 #: The kinds of record whose reading is kept, with their names as a person reads them.
-KINDS = {DEBRIEF: "Debrief", CONTRIBUTION: "Partner contribution", DEATH: "Death"}
+KINDS = {DEBRIEF: "Debrief", CONTRIBUTION: "Partner contribution", DEATH: "Death", DEATH_REPORT: "Death report"}
 
 
 def opened(user: User, entity: str, entity_ids: Iterable[int]) -> None:
@@ -35,6 +37,11 @@ def opened(user: User, entity: str, entity_ids: Iterable[int]) -> None:
 def opened_debrief(user: User, debrief: Debrief, contributions: Iterable[Contribution] = ()) -> None:
     """A debrief's page shows its partners' contributions with it: each is noted as opened."""
     _insert(user, [(DEBRIEF, debrief.id), *((CONTRIBUTION, c.id) for c in contributions)])
+
+
+def opened_death(user: User, death: Death) -> None:
+    """A death is shown with the reports it was linked from (names, dates of birth): each is noted as opened."""
+    _insert(user, [(DEATH, death.id), *((DEATH_REPORT, report.id) for report in death.reports)])
 
 
 def _insert(user: User, records: list[tuple[str, int]]) -> None:
@@ -51,8 +58,9 @@ def _insert(user: User, records: list[tuple[str, int]]) -> None:
 class Opening:
     """One line of the trail, with what a reader needs to recognise the record."""
     view: RecordView
-    reference: str | None  # the debrief's or death's reference; a contribution's agency
-    debrief_id: int | None  # where a contribution is read: its debrief's page
+    reference: str | None  # the debrief's or death's reference; a contribution's agency; a report's source's
+    debrief_id: int | None  # where a debrief or a contribution is read: the debrief's page
+    death_id: int | None  # where a death or a death report is read: the death's page
 
 
 @dataclass(frozen=True)
@@ -116,13 +124,21 @@ def _named(views: list[RecordView]) -> list[Opening]:
         for c in db.session.scalars(sa.select(Contribution).where(Contribution.id.in_(ids[CONTRIBUTION]))
                                     .options(joinedload(Contribution.invitation).joinedload(Invitation.agency)))
     } if ids[CONTRIBUTION] else {}
+    reports = {
+        r.id: (f"{SOURCE_SHORT.get(r.source, r.source)} report {r.source_reference}", r.death_id)
+        for r in db.session.execute(sa.select(DeathReport.id, DeathReport.source, DeathReport.source_reference,
+                                              DeathReport.death_id).where(DeathReport.id.in_(ids[DEATH_REPORT])))
+    } if ids[DEATH_REPORT] else {}
     named = []
     for view in views:
         if view.entity == DEBRIEF:
-            named.append(Opening(view, debriefs.get(view.entity_id), view.entity_id))
+            named.append(Opening(view, debriefs.get(view.entity_id), view.entity_id, None))
         elif view.entity == CONTRIBUTION:
             reference, debrief_id = contributions.get(view.entity_id, (None, None))
-            named.append(Opening(view, reference, debrief_id))
+            named.append(Opening(view, reference, debrief_id, None))
+        elif view.entity == DEATH_REPORT:
+            reference, death_id = reports.get(view.entity_id, (None, None))
+            named.append(Opening(view, reference, None, death_id))
         else:
-            named.append(Opening(view, deaths.get(view.entity_id), None))
+            named.append(Opening(view, deaths.get(view.entity_id), None, view.entity_id))
     return named

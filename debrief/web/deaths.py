@@ -81,7 +81,7 @@ def show(death_id: int):
     page = render_template("deaths/show.html", title=death.reference, death=death, words=words,
                            similar=deaths.similar(death, deaths.DEFAULT_SIMILAR),
                            series=linked_series.series_of_death(death.id))
-    read_trail.opened(current_user, read_trail.DEATH, [death.id])
+    read_trail.opened_death(current_user, death)
     db.session.commit()  # the read trail
     return page
 
