@@ -13,6 +13,7 @@ import pytest
 
 from debrief.models import Clock
 from debrief.services import clocks
+from tests.conftest import csrf_token_from
 from tests.builders import (
     REVIEWER, clock_id, counts, london_today, open_debrief_through_form, post_form,
 )
@@ -497,3 +498,57 @@ def test_an_extension_more_than_a_year_ahead_is_refused(reviewer, read_db):
     html = returned_to_debrief(reviewer, act(reviewer, report, "extend", {"due_date": parts(a_year_on),
                                                                           "reason": "Inquest listed"}), debrief_id)
     assert deadlines(html)["Debrief report issued"][1].startswith(long_date(a_year_on))
+
+
+# Asking first, undoing, and saying a deadline was met late ---------------------------------------
+
+
+def test_the_met_page_says_what_marking_does_and_that_it_can_be_undone(reviewer, read_db):
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")
+    html = reviewer.get(f"/deadlines/{clock_id(read_db, debrief_id, 'IOPC referral')}/met").get_data(as_text=True)
+    warning = parse(html).find("div", cls="govuk-warning-text").text
+    assert "stops its reminders" in warning and "you can undo it from the debrief page" in warning
+    assert [a.text for a in parse(html).find_all("a") if a.attrs.get("href") == f"/debriefs/{debrief_id}#deadlines"] \
+        == [f"Back to {reference_of(read_db, debrief_id)}", "Cancel"]
+
+
+def test_a_deadline_met_late_says_so_and_one_met_in_time_does_not(reviewer, read_db):
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")  # reported 2 November 2026
+    act(reviewer, clock_id(read_db, debrief_id, "IOPC referral"), "met",
+        {"met_on": ["5", "11", "2026"], "met_time": "09:15"})  # due by the end of 3 November
+    act(reviewer, clock_id(read_db, debrief_id, "Debrief report issued"), "met",
+        {"met_on": ["5", "11", "2026"], "met_time": "09:15"})
+    rows = deadlines(reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True))
+    assert "Met late on 5 November 2026 at 09:15" in rows["IOPC referral"][1]
+    assert rows["IOPC referral"][2] == "Met"
+    assert "Met 5 November 2026 at 09:15" in rows["Debrief report issued"][1]
+    assert "late" not in rows["Debrief report issued"][1]
+
+
+def test_a_reviewer_undoes_a_deadline_marked_met_by_mistake(reviewer, read_db):
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")
+    iopc = clock_id(read_db, debrief_id, "IOPC referral")
+    html = returned_to_debrief(reviewer, act(reviewer, iopc, "met", {"met_on": ["3", "11", "2026"],
+                                                                     "met_time": "09:15"}), debrief_id)
+    undo = parse(html).find("form", action=f"/deadlines/{iopc}/unmet")
+    assert undo is not None and "Undo: not met" in undo.text
+    html = returned_to_debrief(reviewer, reviewer.post(f"/deadlines/{iopc}/unmet",
+                                                       data={"csrf_token": csrf_token_from(html)}), debrief_id)
+    assert success_banner(html) == "IOPC referral: no longer met. It is overdue again."
+    assert deadlines(html)["IOPC referral"][2] == "Overdue"
+    assert history(html)[0] == "Deadline no longer met (marked by mistake): IOPC referral"
+    assert read_db(lambda s: s.get(Clock, iopc).met_at) is None
+
+
+def test_undo_needs_the_form_token_and_is_not_offered_for_a_meeting_on_record(reviewer, read_db):
+    debrief_id = open_debrief_through_form(reviewer, prior_police_contact="y")
+    iopc = clock_id(read_db, debrief_id, "IOPC referral")
+    act(reviewer, iopc, "met", {"met_on": ["3", "11", "2026"], "met_time": "09:15"})
+    assert reviewer.post(f"/deadlines/{iopc}/unmet").status_code == 400  # no CSRF token
+    assert read_db(lambda s: s.get(Clock, iopc).met_at) is not None
+    post_form(reviewer, f"/debriefs/{debrief_id}/meeting",
+              {"held_on": ["5", "11", "2026"], "held_time": "10:00", "attendees": "Riya Reviewer, Seedshire Police"})
+    html = reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
+    meeting = clock_id(read_db, debrief_id, "Rapid debrief meeting")
+    assert parse(html).find("form", action=f"/deadlines/{meeting}/unmet") is None
+    assert parse(html).find("form", action=f"/deadlines/{iopc}/unmet") is not None

@@ -277,3 +277,64 @@ def test_every_clock_change_is_in_the_history_with_who_did_it(open_debrief, clie
                                                    "clock_extended", "clock_met"]
     assert all(e["actor"] == "riya@police.uk" for e in about_report)
     assert about_report[3]["changes"]["reason"] == "late"
+
+
+# Met late, and undoing a mistaken "met" ---------------------------------------------------------
+
+
+def test_a_deadline_met_after_its_due_time_stays_met_and_says_it_was_late(open_debrief, client, reviewer):
+    body = open_debrief(prior_police_contact=True)  # reported 2 November: the IOPC referral is due the 3rd
+    iopc, report = clock(body, "iopc_referral"), clock(body, "debrief_report")
+    late = client.post(f"/api/v1/deadlines/{iopc['id']}/met", json={"at": "2026-11-04T09:00:00+00:00"},
+                       headers=reviewer).get_json()
+    assert late["state"] == "met" and late["met_late"] is True
+    on_time = client.post(f"/api/v1/deadlines/{report['id']}/met", json={"at": "2026-11-04T09:00:00+00:00"},
+                          headers=reviewer).get_json()
+    assert on_time["state"] == "met" and on_time["met_late"] is False
+    assert clock(open_debrief(), "debrief_report")["met_late"] is False  # not met: not late either
+
+
+def test_a_deadline_marked_met_by_mistake_runs_again_and_the_history_says_so(open_debrief, client, reviewer):
+    body = open_debrief(prior_police_contact=True)
+    iopc = clock(body, "iopc_referral")
+    client.post(f"/api/v1/deadlines/{iopc['id']}/met", headers=reviewer)
+    undone = client.post(f"/api/v1/deadlines/{iopc['id']}/unmet", headers=reviewer)
+    assert undone.status_code == 200, undone.get_json()
+    assert undone.get_json()["state"] == "overdue" and undone.get_json()["met_at"] is None  # due 3 November 2026
+    history = client.get(f"/api/v1/debriefs/{body['id']}/history", headers=reviewer).get_json()["items"]
+    assert [e["action"] for e in history][-2:] == ["clock_met", "clock_met_undone"]
+    assert history[-1]["actor"] == "riya@police.uk"
+    again = client.post(f"/api/v1/deadlines/{iopc['id']}/unmet", headers=reviewer)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "invalid_transition"
+
+
+def test_undoing_a_met_notification_makes_the_rapid_review_wait_again(open_debrief, client, reviewer):
+    body = open_debrief(victim_age=15)
+    notification, review = clock(body, "child_safeguarding_notification"), clock(body, "child_rapid_review")
+    client.post(f"/api/v1/deadlines/{notification['id']}/met", headers=reviewer)
+    client.post(f"/api/v1/deadlines/{notification['id']}/unmet", headers=reviewer)
+    after = client.get(f"/api/v1/debriefs/{body['id']}", headers=reviewer).get_json()
+    assert clock(after, "child_rapid_review") == {**review, "met_late": False}
+    # Once the rapid review itself is met, the notification cannot be taken back before it.
+    client.post(f"/api/v1/deadlines/{notification['id']}/met", headers=reviewer)
+    client.post(f"/api/v1/deadlines/{review['id']}/met", headers=reviewer)
+    refused = client.post(f"/api/v1/deadlines/{notification['id']}/unmet", headers=reviewer)
+    assert refused.status_code == 409 and "Child safeguarding rapid review" in refused.get_json()["error"]["message"]
+
+
+def test_a_meeting_deadline_met_by_the_meeting_record_is_not_undone_here(open_debrief, client, reviewer):
+    body = open_debrief()
+    client.post(f"/api/v1/debriefs/{body['id']}/meeting", headers=reviewer,
+                json={"held_at": "2026-11-05T10:00:00+00:00", "attendees": [{"name": "DS Shah", "agency": "Police"}]})
+    refused = client.post(f"/api/v1/deadlines/{clock(body, 'debrief_meeting')['id']}/unmet", headers=reviewer)
+    assert refused.status_code == 409 and "meeting record" in refused.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("role", ["owner", "learning", "board", "analyst", "admin"])
+def test_only_reviewers_undo_a_met_deadline(open_debrief, client, make_user, api_token, reviewer, role):
+    meeting = clock(open_debrief(), "debrief_meeting")
+    client.post(f"/api/v1/deadlines/{meeting['id']}/met", headers=reviewer)
+    make_user(f"{role}@police.uk", role)
+    assert client.post(f"/api/v1/deadlines/{meeting['id']}/unmet",
+                       headers=api_token(f"{role}@police.uk")).status_code == 403
+    assert client.post("/api/v1/deadlines/99999/unmet", headers=reviewer).status_code == 404

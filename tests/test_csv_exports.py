@@ -139,24 +139,27 @@ def test_recommendations_csv_has_every_recommendation_the_list_has_in_its_order(
     first, second = (lesson["id"] for lesson in story["lessons"])
     assert by_reference[olu["reference"]] == {
         "Reference": olu["reference"], "Recommendation": "Supervisors review every DASH risk assessment within 24 hours",
-        "Status": "open", "Closure code": "", "Priority": "high", "Owner": "Olu Owner", "Owner email": EMAIL["owner"],
+        "Status": "Open", "Closure": "", "Priority": "High", "Owner": "Olu Owner", "Owner email": EMAIL["owner"],
         "Due date": in_days(30), "Debrief": debrief["reference"], "Lesson ids": f"{first}; {second}",
-        "Repeat of": "", "Source": "debrief", "Imported": "No", "Source reference": "", "Issued on": "",
+        "Repeat of": "", "Comes from": "This debrief", "Imported": "No", "Source reference": "", "Issued on": "",
         "Created (UK time)": uk_time(olu["created_at"]), "Closed (UK time)": "",
+        "Status code": "open", "Closure code": "", "Priority code": "high", "Source code": "debrief",
     }
     assert by_reference[oscar["reference"]] | {"Created (UK time)": ""} == {
         "Reference": oscar["reference"], "Recommendation": "Refer every victim of domestic abuse to an IDVA within 24 hours",
-        "Status": "in_progress", "Closure code": "", "Priority": "medium", "Owner": "Oscar Owner",
+        "Status": "In progress", "Closure": "", "Priority": "Medium", "Owner": "Oscar Owner",
         "Owner email": EMAIL["other_owner"], "Due date": in_days(60), "Debrief": debrief["reference"], "Lesson ids": "",
-        "Repeat of": olu["reference"], "Source": "debrief", "Imported": "No", "Source reference": "", "Issued on": "",
-        "Created (UK time)": "", "Closed (UK time)": "",
+        "Repeat of": olu["reference"], "Comes from": "This debrief", "Imported": "No", "Source reference": "",
+        "Issued on": "", "Created (UK time)": "", "Closed (UK time)": "",
+        "Status code": "in_progress", "Closure code": "", "Priority code": "medium", "Source code": "debrief",
     }
     # Imported recommendations are in the list (they are searched for repeats), so they are in the file,
     # marked as imported, with their issuer and the issuer's reference.
     imported = by_reference["IOPC-2024-0077"]
-    assert imported["Imported"] == "Yes" and imported["Source"] == "iopc"
+    assert imported["Imported"] == "Yes" and (imported["Comes from"], imported["Source code"]) == ("IOPC", "iopc")
     assert imported["Source reference"] == "IOPC-2024-0077" and imported["Issued on"] == "2024-05-01"
-    assert (imported["Status"], imported["Closure code"]) == ("closed", "implemented")
+    assert (imported["Status"], imported["Closure"]) == ("Closed", "Implemented")
+    assert (imported["Status code"], imported["Closure code"]) == ("closed", "implemented")
     assert imported["Owner"] == imported["Due date"] == imported["Debrief"] == ""
 
 
@@ -193,15 +196,18 @@ def test_lessons_csv_has_every_lesson_with_its_debrief_and_partner_agency(app, c
     rows = download(client, LESSONS, staff["board"], name="lessons")
     first, second = story["lessons"]
     assert rows == [
-        {"Lesson id": str(first["id"]), "Debrief": debrief["reference"], "Category": "supervision", "Themes": "",
-         "Lesson": "DASH risk assessments were not reviewed", "From": "police", "Partner agency": "",
-         "Created (UK time)": uk_time(first["created_at"])},
-        {"Lesson id": str(second["id"]), "Debrief": debrief["reference"], "Category": "information_sharing",
-         "Themes": "domestic_abuse; serious_violence", "Lesson": "Nobody asked the GP", "From": "police",
-         "Partner agency": "", "Created (UK time)": uk_time(second["created_at"])},
-        {"Lesson id": str(from_partner["id"]), "Debrief": debrief["reference"], "Category": "partnership",
-         "Themes": "", "Lesson": "GP records showed two A&E visits", "From": "partner",
-         "Partner agency": "Mid and South Essex NHS", "Created (UK time)": uk_time(from_partner["created_at"])},
+        {"Lesson id": str(first["id"]), "Debrief": debrief["reference"], "Category": "Supervision", "Themes": "",
+         "Lesson": "DASH risk assessments were not reviewed", "From": "Police review", "Partner agency": "",
+         "Created (UK time)": uk_time(first["created_at"]),
+         "Category code": "supervision", "Theme codes": "", "From code": "police"},
+        {"Lesson id": str(second["id"]), "Debrief": debrief["reference"], "Category": "Information sharing",
+         "Themes": "Domestic abuse; Serious violence", "Lesson": "Nobody asked the GP", "From": "Police review",
+         "Partner agency": "", "Created (UK time)": uk_time(second["created_at"]),
+         "Category code": "information_sharing", "Theme codes": "domestic_abuse; serious_violence", "From code": "police"},
+        {"Lesson id": str(from_partner["id"]), "Debrief": debrief["reference"], "Category": "Partnership working",
+         "Themes": "", "Lesson": "GP records showed two A&E visits", "From": "Partner agency",
+         "Partner agency": "Mid and South Essex NHS", "Created (UK time)": uk_time(from_partner["created_at"]),
+         "Category code": "partnership", "Theme codes": "", "From code": "partner"},
     ]
 
 
@@ -217,20 +223,24 @@ def test_debriefs_csv_has_the_facts_analysts_count_but_not_the_internal_summary(
     rows = download(client, DEBRIEFS, staff["analyst"], name="debriefs")
     murder = story["debrief"]
     assert rows == [  # the most recently reported first, as the list
-        {"Reference": other["reference"], "Crime reference": "42/77002/26", "Incident type": "attempted_murder",
+        {"Reference": other["reference"], "Crime reference": "42/77002/26", "Incident type": "Attempted murder",
          "Homicide": "No", "Operation name": "", "Occurred (UK time)": "2026-11-03 08:00",
          "Reported (UK time)": "2026-11-03 09:00", "Area": "", "Themes": "", "Victim age": "", "Victim sex": "",
-         "Relationship to suspect": "", "Domestic": "Yes", "Weapon": "unknown", "Prior police contact": "No",
-         "Status": "meeting_held", "Reviewer": "Riya Reviewer", "Reviewer email": EMAIL["reviewer"],
+         "Relationship to suspect": "", "Domestic": "Yes", "Weapon": "Not known", "Prior police contact": "No",
+         "Status": "Meeting held", "Reviewer": "Riya Reviewer", "Reviewer email": EMAIL["reviewer"],
          "Meeting held (UK time)": "2026-11-05 10:00", "Lessons": "0", "Recommendations": "0",
-         "Created (UK time)": uk_time(other["created_at"])},
-        {"Reference": murder["reference"], "Crime reference": "42/77001/26", "Incident type": "murder",
+         "Created (UK time)": uk_time(other["created_at"]),
+         "Incident type code": "attempted_murder", "Theme codes": "", "Victim sex code": "", "Relationship code": "",
+         "Weapon code": "unknown", "Status code": "meeting_held"},
+        {"Reference": murder["reference"], "Crime reference": "42/77001/26", "Incident type": "Murder",
          "Homicide": "Yes", "Operation name": "Op Hawthorn", "Occurred (UK time)": "2026-11-02 23:10",
-         "Reported (UK time)": "2026-11-02 23:40", "Area": "Southend", "Themes": "serious_violence",
-         "Victim age": "19", "Victim sex": "", "Relationship to suspect": "", "Domestic": "No", "Weapon": "knife",
-         "Prior police contact": "No", "Status": "open", "Reviewer": "Riya Reviewer",
-         "Reviewer email": EMAIL["reviewer"], "Meeting held (UK time)": "", "Lessons": "2", "Recommendations": "2",
-         "Created (UK time)": uk_time(murder["created_at"])},
+         "Reported (UK time)": "2026-11-02 23:40", "Area": "Southend", "Themes": "Serious violence",
+         "Victim age": "19", "Victim sex": "", "Relationship to suspect": "", "Domestic": "No",
+         "Weapon": "Knife or sharp instrument", "Prior police contact": "No", "Status": "Open",
+         "Reviewer": "Riya Reviewer", "Reviewer email": EMAIL["reviewer"], "Meeting held (UK time)": "",
+         "Lessons": "2", "Recommendations": "2", "Created (UK time)": uk_time(murder["created_at"]),
+         "Incident type code": "murder", "Theme codes": "serious_violence", "Victim sex code": "",
+         "Relationship code": "", "Weapon code": "knife", "Status code": "open"},
     ]
     body = client.get(DEBRIEFS, headers=staff["analyst"]).get_data(as_text=True)
     assert "INTERNAL" not in body and "Briefing" not in body
@@ -464,7 +474,7 @@ def test_a_large_export_reads_with_the_same_few_statements_as_a_small_one(app, c
 
     rows = download(client, RECOMMENDATIONS, analyst, name="recommendations")
     assert rows[1]["Repeat of"] == rows[0]["Reference"] and rows[1]["Lesson ids"].isdigit()
-    assert download(client, DEBRIEFS, analyst, name="debriefs")[0]["Themes"] == "drugs; serious_violence"
+    assert download(client, DEBRIEFS, analyst, name="debriefs")[0]["Theme codes"] == "drugs; serious_violence"
 
 
 def test_the_rows_are_read_in_batches_with_no_statement_per_batch(app, staff):

@@ -20,6 +20,24 @@ def test_the_shipped_policy_has_every_debrief_clock_with_a_source():
     assert policy.rule("child_rapid_review").waits_for == "child_safeguarding_notification"
 
 
+# The territorial forces of England and Wales, by the place in their name: the shipped policy is a made-up
+# force's, so that no reader takes a demonstration's sources for a real force's rules.
+REAL_FORCES = (
+    "Avon and Somerset", "Bedfordshire", "Cambridgeshire", "Cheshire", "City of London", "Cleveland", "Cumbria",
+    "Derbyshire", "Devon and Cornwall", "Dorset", "Durham", "Dyfed-Powys", "Essex", "Gloucestershire",
+    "Greater Manchester", "Gwent", "Hampshire", "Hertfordshire", "Humberside", "Kent", "Lancashire",
+    "Leicestershire", "Lincolnshire", "Merseyside", "Metropolitan", "Norfolk", "North Wales", "North Yorkshire",
+    "Northamptonshire", "Northumbria", "Nottinghamshire", "South Wales", "South Yorkshire", "Staffordshire",
+    "Suffolk", "Surrey", "Sussex", "Thames Valley", "Warwickshire", "West Mercia", "West Midlands",
+    "West Yorkshire", "Wiltshire",
+)
+
+
+def test_the_shipped_policy_names_no_real_force():
+    sources = [rule.source for rule in deadline_policy.load().rules]
+    assert [(source, force) for source in sources for force in REAL_FORCES if force in source] == []
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "policy.toml"
     path.write_text(text)
@@ -44,8 +62,8 @@ def open_murder_with(database_url, policy_path, make_user_name="policy-reviewer@
 
 
 def test_a_force_changes_a_length_without_touching_python(app, database_url, tmp_path):
-    path = write(tmp_path, SHIPPED.replace("unit = \"calendar_days\"\nlength = 7\nsource = \"Force policy (Essex",
-                                           "unit = \"calendar_days\"\nlength = 3\nsource = \"Force policy (Essex"))
+    path = write(tmp_path, SHIPPED.replace("unit = \"calendar_days\"\nlength = 7\nsource = \"Force policy (Seedshire",
+                                           "unit = \"calendar_days\"\nlength = 3\nsource = \"Force policy (Seedshire"))
     body = open_murder_with(database_url, path)
     meeting = next(d for d in body["deadlines"] if d["kind"] == "debrief_meeting")
     assert meeting["due_date"] == "2026-11-05"  # reported 2 November + 3 days

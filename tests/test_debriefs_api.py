@@ -39,7 +39,7 @@ def test_a_reviewer_opens_a_debrief_and_gets_its_reference_and_clocks(client, re
     assert meeting["state"] in ("pending", "overdue")
     assert meeting["met_at"] is None
     assert meeting["source"]
-    assert set(meeting) == {"id", "kind", "label", "due_date", "due_at", "state", "met_at", "source"}
+    assert set(meeting) == {"id", "kind", "label", "due_date", "due_at", "state", "met_at", "met_late", "source"}
     assert deadline(body, "homicide_index_return")["due_date"] == "2026-12-02"  # 30 calendar days
     assert deadline(body, "debrief_report")["due_date"] == "2026-11-30"  # 28 calendar days
     assert deadline(body, "owhr_notification")["due_date"] == "2026-12-02"  # one month

@@ -69,7 +69,7 @@ def test_a_reviewer_allocates_a_recommendation_and_gets_its_reference_owner_and_
     assert due_clock["due_at"].startswith(f"{due}T23:59:59")
     assert due_clock["state"] == "pending"
     for d in body["deadlines"]:
-        assert set(d) == {"id", "kind", "label", "due_date", "due_at", "state", "met_at", "source"}
+        assert set(d) == {"id", "kind", "label", "due_date", "due_at", "state", "met_at", "met_late", "source"}
 
     # The same recommendation comes back when read.
     again = get(client, staff["reviewer"], body["id"]).get_json()

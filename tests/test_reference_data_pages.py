@@ -196,7 +196,7 @@ def test_the_deadline_policy_page_lists_every_clock_with_its_source(admin, app):
     rows = {row[0]: row[1:] for row in table_rows(html, "Clocks in force")}
     assert rows["Rapid debrief meeting"] == [
         "Every debrief", "When the incident is reported", "7 calendar days",
-        "Force policy (Essex Police: as soon as appropriate after the incident)"]
+        "Force policy (Seedshire Police: as soon as appropriate after the incident)"]
     assert rows["Home Office homicide index return"] == [
         "Homicide", "When the incident is reported", "30 calendar days", "HMICFRS, Homicide prevention (2023)"]
     assert rows["IOPC referral"][2] == "End of the following day"

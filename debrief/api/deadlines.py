@@ -1,4 +1,4 @@
-"""Acting on deadline clocks (api.md "Deadlines")."""
+"""Acting on deadline clocks (api.md "Deadlines"): mark met, undo that, extend, pause, resume."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -40,6 +40,13 @@ def _read(reader: BodyReader, **readers):
 def meet_deadline(clock_id: int):
     return _act(clock_id, {"at"}, body_optional=True, action=lambda clock, reader: clocks.mark_met(
         clock, actor=g.actor, **_read(reader, at=reader.datetime)))
+
+
+@api.post("/deadlines/<int:clock_id>/unmet")
+@api_permission(Rule.RUN_DEBRIEFS)
+def unmeet_deadline(clock_id: int):
+    return _act(clock_id, set(), body_optional=True, action=lambda clock, reader: clocks.undo_met(
+        clock, actor=g.actor, **_read(reader)))
 
 
 @api.post("/deadlines/<int:clock_id>/extend")

@@ -12,7 +12,7 @@ from debrief.api.shapes import when
 from debrief.extensions import db
 from debrief.models import Death, DeathReport, LinkedSeries, PossibleMatch, SeriesStatus
 from debrief.permissions import Rule
-from debrief.services import death_analysis, death_reports, deaths, linked_series
+from debrief.services import death_analysis, death_reports, deaths, linked_series, read_trail
 from debrief.services.errors import ValidationFailed
 from debrief.deaths.words import reason_words
 
@@ -93,7 +93,11 @@ def list_deaths():
 @api.get("/deaths/<int:death_id>")
 @api_permission(Rule.READ_DEATHS)
 def show_death(death_id: int):
-    return death_shape(deaths.get(death_id), with_reports=True)
+    death = deaths.get(death_id)
+    shape = death_shape(death, with_reports=True)
+    read_trail.opened_death(g.actor, death)
+    db.session.commit()  # the read trail
+    return shape
 
 
 @api.get("/deaths/<int:death_id>/similar")

@@ -11,7 +11,7 @@ from debrief.documents import debrief_report
 from debrief.extensions import db
 from debrief.models import Debrief
 from debrief.permissions import Rule
-from debrief.services import clocks, debriefs, exports
+from debrief.services import clocks, debriefs, exports, read_trail
 from debrief.services.debriefs import Attendee, DebriefDetails
 
 TEXT_FIELDS = ("incident_type", "crime_reference", "operation_name", "area", "summary", "partner_briefing",
@@ -77,14 +77,20 @@ def export_debriefs():
 @api.get("/debriefs/<int:debrief_id>")
 @api_permission(Rule.READ_EVERYTHING)
 def get_debrief(debrief_id: int):
-    return _full(debrief_or_404(debrief_id))
+    shape = _full(debrief_or_404(debrief_id))
+    read_trail.opened(g.actor, read_trail.DEBRIEF, [debrief_id])
+    db.session.commit()  # the read trail
+    return shape
 
 
 @api.get("/debriefs/<int:debrief_id>/report.docx")
 @api_permission(Rule.READ_EVERYTHING)
 def debrief_report_document(debrief_id: int):
     debrief = debrief_or_404(debrief_id)
-    return documents.response(debrief_report.build(debrief), debrief_report.filename(debrief))
+    response = documents.response(debrief_report.build(debrief), debrief_report.filename(debrief))
+    read_trail.opened(g.actor, read_trail.DEBRIEF, [debrief.id])
+    db.session.commit()  # the read trail
+    return response
 
 
 @api.patch("/debriefs/<int:debrief_id>")

@@ -9,7 +9,7 @@ from debrief.api.debriefs import debrief_or_404
 from debrief.api.reading import BodyReader, page_arguments
 from debrief.extensions import db
 from debrief.permissions import Rule
-from debrief.services import invitations
+from debrief.services import invitations, read_trail
 from debrief.services.errors import ValidationFailed
 
 
@@ -52,4 +52,8 @@ def revoke_invitation(invitation_id: int):
 @api_permission(Rule.READ_EVERYTHING)
 def list_contributions(debrief_id: int):
     debrief = debrief_or_404(debrief_id)
-    return shapes.page(invitations.contributions_of(debrief, *page_arguments()), shapes.contribution)
+    result = invitations.contributions_of(debrief, *page_arguments())
+    shape = shapes.page(result, shapes.contribution)
+    read_trail.opened(g.actor, read_trail.CONTRIBUTION, [c.id for c in result.items])
+    db.session.commit()  # the read trail
+    return shape

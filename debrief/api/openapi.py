@@ -103,11 +103,13 @@ def schemas() -> dict:
             "roles": {"type": "array", "items": enum(Role)}}},
         "Person": {"type": "object", "properties": {"email": STRING, "name": STRING}},
         "Deadline": {"type": "object", "required": ["id", "kind", "label", "due_date", "due_at", "state",
-                                                    "met_at", "source"], "properties": {
+                                                    "met_at", "met_late", "source"], "properties": {
             "id": {"type": "integer"}, "kind": enum([*DEBRIEF_CLOCK_KINDS, *RECORD_CLOCKS]), "label": STRING,
             "due_date": {**DATE, "nullable": True}, "due_at": {**DATE_TIME, "nullable": True},
             "state": enum(["not_started", "pending", "met", "overdue", "paused"]),
-            "met_at": {**DATE_TIME, "nullable": True}, "source": STRING}},
+            "met_at": {**DATE_TIME, "nullable": True},
+            "met_late": {"type": "boolean", "description": "Met after its due time (the state stays met)"},
+            "source": STRING}},
         "DebriefInput": {"type": "object", "additionalProperties": False,
                          "required": ["incident_type", "crime_reference", "occurred_at", "reported_at", "summary"],
                          "properties": debrief_fields},
@@ -409,6 +411,11 @@ def paths() -> dict:
         "/board/summary": {"get": operation("boardSummary", "The governance board's headline figures", {
             "200": answer("The summary", ref("BoardSummary"))})},
         "/deadlines/{clock_id}/met": clock_action("meetDeadline", "Mark a deadline met (default now)", "Met", True),
+        "/deadlines/{clock_id}/unmet": {"post": operation(
+            "unmeetDeadline", "Undo marking a deadline met (marked by mistake): it runs again, pending or overdue; "
+            "the deadlines that started when it was met wait again", {
+                "200": answer("The deadline", ref("Deadline")), "404": not_found,
+                "409": refused}, parameters=clock_id)},
         "/deadlines/{clock_id}/extend": clock_action("extendDeadline", "Extend a deadline; reason required", "Extension"),
         "/deadlines/{clock_id}/pause": clock_action("pauseDeadline", "Pause a deadline; reason required", "Reason"),
         "/deadlines/{clock_id}/resume": clock_action(

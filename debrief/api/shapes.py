@@ -31,6 +31,7 @@ def clock(record: Clock, now: datetime | None = None) -> dict[str, Any]:
         "due_at": when(record.due_at),
         "state": state.value,
         "met_at": when(record.met_at),
+        "met_late": record.met_late,
         "source": record.source,
     }
 

@@ -1,5 +1,5 @@
 """The data model. Importing this package registers every table with SQLAlchemy."""
-from debrief.models.audit import AuditEvent
+from debrief.models.audit import AuditEvent, RecordView
 from debrief.models.clocks import Clock, ClockState
 from debrief.models.deaths import (
     ApparentCause, Classification, Death, DeathAnalysis, DeathReport, DeathSource, Indicator, LinkedSeries,
@@ -32,6 +32,7 @@ __all__ = [
     "RecommendationVector", "RepeatDecision", "RepeatLink",
     "AGENCY_TYPE_LABELS", "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
     "LABELS", "ROLE_LABELS", "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
-    "DebriefTheme", "FailedAttempt", "IncidentType", "MeetingAttendee", "Relationship", "Role", "SignInSession", "Theme", "User", "UserRole",
+    "DebriefTheme", "FailedAttempt", "IncidentType", "MeetingAttendee", "RecordView", "Relationship", "Role",
+    "SignInSession", "Theme", "User", "UserRole",
     "UTCDateTime", "VictimSex", "Weapon", "as_if_now", "utcnow",
 ]

@@ -31,3 +31,21 @@ class AuditEvent(db.Model):
     debrief_id: Mapped[int | None] = mapped_column(sa.ForeignKey("debriefs.id"), index=True)
 
     actor: Mapped[User | None] = relationship()
+
+
+class RecordView(db.Model):
+    """Who opened which sensitive record, and when: the read trail. Kept apart from the audit history,
+    which says what changed, so that a debrief's history does not fill with "viewed"; never the content."""
+    __tablename__ = "record_views"
+    __table_args__ = (
+        sa.Index("ix_record_views_user_at", "user_id", "at"),
+        sa.Index("ix_record_views_entity_at", "entity", "entity_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    entity: Mapped[str] = mapped_column(sa.String(40))
+    entity_id: Mapped[int] = mapped_column()
+
+    user: Mapped[User] = relationship()

@@ -59,6 +59,11 @@ class Clock(db.Model):
     recommendation: Mapped["Recommendation | None"] = relationship()  # noqa: F821  (models/learning.py)
     invitation: Mapped["Invitation | None"] = relationship()  # noqa: F821  (models/partners.py)
 
+    @property
+    def met_late(self) -> bool:
+        """Met after the end of its last day (extensions and pauses included): it says so, though it is met."""
+        return self.met_at is not None and self.due_at is not None and self.met_at > self.due_at
+
     def state_at(self, now: datetime) -> ClockState:
         if self.met_at is not None:
             return ClockState.MET

@@ -89,6 +89,11 @@ def list_users(page: int = 1, per_page: int = 50) -> Page:
     return paginate(sa.select(User).order_by(User.active.desc(), User.name, User.id), page, per_page)
 
 
+def eligible_owners() -> list[User]:
+    """Who may own a recommendation: active staff who hold the owner role, by name."""
+    return users_with_role(Role.OWNER)
+
+
 def users_with_role(role: Role, active_only: bool = True) -> list[User]:
     query = sa.select(User).join(UserRole).where(UserRole.role == role.value).order_by(User.name)
     if active_only:

@@ -226,6 +226,39 @@ def mark_met(clock: Clock, *, at: datetime | None, actor: User | None) -> None:
                                                     "because": f"{clock.label} was met"})
 
 
+def undo_refused(clock: Clock) -> str | None:
+    """Why marking this clock met cannot be undone, or None if it can. The met time is not the reviewer's to
+    take back when it comes from the meeting record, a partner's answer or a recommendation's status."""
+    if clock.met_at is None:
+        return f"{clock.label} is not met, so there is nothing to undo."
+    if clock.recommendation_id is not None:
+        return f"{clock.label} follows the recommendation's status: change the status instead."
+    if clock.kind == "debrief_meeting" and clock.debrief is not None and clock.debrief.meeting_held_at is not None:
+        return f"{clock.label} was met by the meeting record: correct the meeting record instead."
+    if clock.invitation is not None and clock.invitation.responded_at is not None:
+        return f"{clock.label} was met by the partner's contribution."
+    return None
+
+
+def undo_met(clock: Clock, *, actor: User | None) -> None:
+    """A clock marked met by mistake runs again from where it was (pending, or overdue if its day has
+    passed); clocks that started because it was met wait again."""
+    if (refusal := undo_refused(clock)) is not None:
+        raise Conflict("invalid_transition", refusal)
+    dependants = list(db.session.scalars(sa.select(Clock).where(
+        Clock.debrief_id == clock.debrief_id, Clock.waits_for == clock.kind, Clock.started_at.is_not(None))))
+    if met := [d.label for d in dependants if d.met_at is not None]:
+        raise Conflict("invalid_transition",
+                       f"{met[0]}, which started when {clock.label} was met, is met too: undo that first.")
+    before = clock.met_at
+    clock.met_at = None
+    _record(actor, "clock_met_undone", clock, {"met_at": {"from": before.isoformat(), "to": None}})
+    for dependant in dependants:
+        dependant.started_at = dependant.base_due_date = dependant.due_date = dependant.due_at = None
+        dependant.paused_at = None
+        _record(actor, "clock_waiting", dependant, {"waits_for": clock.label})
+
+
 def correct_met_time(clock: Clock, *, at: datetime, actor: User | None) -> None:
     """The step was met, but at another time than first recorded (a corrected meeting record)."""
     if clock.met_at == at:
@@ -321,6 +354,10 @@ class ClockView:
     @property
     def due_soon(self) -> bool:
         return self.state is ClockState.PENDING and self.days_left is not None and self.days_left <= 2
+
+    @property
+    def may_undo_met(self) -> bool:
+        return self.state is ClockState.MET and undo_refused(self.clock) is None
 
 
 def view(clock: Clock, now: datetime | None = None) -> ClockView:

@@ -1,6 +1,9 @@
 """CSV for spreadsheets: UTF-8 with a byte-order mark (so Excel reads accents and Welsh letters), and
 every cell that a spreadsheet would run as a formula made inert.
 
+Every cell that holds a code reads as the pages say it ("In progress", not in_progress); the codes
+follow in their own columns at the end ("Status code"), for other systems to read.
+
 The three exports analysts and the board take into Excel (recommendations, lessons, debriefs) are
 read here a batch at a time while the download is being sent: memory stays flat and the number of
 SQL statements stays the same however many rows there are (everything a row shows is joined or
@@ -20,12 +23,14 @@ from sqlalchemy.orm import Load, aliased, defer, raiseload
 
 from debrief.extensions import db
 from debrief.models import (
-    Agency, Contribution, Debrief, DebriefTheme, IncidentType, Invitation, Lesson, Recommendation,
+    LABELS, Agency, Contribution, Debrief, DebriefTheme, IncidentType, Invitation, Lesson, Recommendation,
     RepeatDecision, RepeatLink, User, recommendation_lessons, utcnow,
 )
 from debrief.services import debriefs as debrief_records
 from debrief.services import recommendations as recommendation_records
 from debrief.services.clock_calendar import LONDON, london_date
+# The words for codes live beside the pages for now (as for documents/); issue 23 gives them one home.
+from debrief.web import learning_words as words
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -117,6 +122,16 @@ def _listed(joined: str | None, *, numbers: bool = False) -> str:
     return LIST_SEPARATOR.join(sorted(items, key=int) if numbers else sorted(items))
 
 
+def _label(words_for: dict, code: str | None) -> str | None:
+    """A code as the pages say it; an unknown code as itself, never lost."""
+    return words_for.get(code, code) if code else None
+
+
+def _labelled(joined: str | None, words_for: dict) -> str:
+    """An aggregated list of codes as the pages say them, in the codes' order."""
+    return LIST_SEPARATOR.join(words_for.get(code, code) for code in _listed(joined).split(LIST_SEPARATOR) if code)
+
+
 def _joined(column: sa.ColumnElement, where: sa.ColumnElement) -> sa.ScalarSelect:
     """Every value of `column` for the row, as one text (group_concat, string_agg): for ids and codes,
     which never hold the comma."""
@@ -130,9 +145,9 @@ def _count(column: sa.ColumnElement, where: sa.ColumnElement) -> sa.ScalarSelect
 # Recommendations -------------------------------------------------------------------------------------
 
 RECOMMENDATION_HEADINGS = (
-    "Reference", "Recommendation", "Status", "Closure code", "Priority", "Owner", "Owner email", "Due date",
-    "Debrief", "Lesson ids", "Repeat of", "Source", "Imported", "Source reference", "Issued on",
-    "Created (UK time)", "Closed (UK time)",
+    "Reference", "Recommendation", "Status", "Closure", "Priority", "Owner", "Owner email", "Due date",
+    "Debrief", "Lesson ids", "Repeat of", "Comes from", "Imported", "Source reference", "Issued on",
+    "Created (UK time)", "Closed (UK time)", "Status code", "Closure code", "Priority code", "Source code",
 )
 
 
@@ -162,11 +177,13 @@ def of_recommendations(*, status: str | None = None, owner_email: str | None = N
 
     def rows() -> Iterator[tuple]:
         for record, owner_name, owner_address, debrief, repeated, lesson_ids in _in_batches(query, batch):
-            yield (record.reference, record.text, record.status, record.closure_code, record.priority,
+            yield (record.reference, record.text, _label(words.STATUS, record.status),
+                   _label(words.CLOSURE_CODE, record.closure_code), _label(words.PRIORITY, record.priority),
                    owner_name, owner_address, record.due_date, debrief.reference if debrief else None,
-                   _listed(lesson_ids, numbers=True), repeated.reference if repeated else None, record.source,
-                   _yes_no(record.imported), record.source_reference, record.issued_on,
-                   _local(record.created_at), _local(record.closed_at))
+                   _listed(lesson_ids, numbers=True), repeated.reference if repeated else None,
+                   _label(words.SOURCE, record.source), _yes_no(record.imported), record.source_reference,
+                   record.issued_on, _local(record.created_at), _local(record.closed_at),
+                   record.status, record.closure_code, record.priority, record.source)
 
     return Export("recommendations", RECOMMENDATION_HEADINGS, rows())
 
@@ -174,7 +191,7 @@ def of_recommendations(*, status: str | None = None, owner_email: str | None = N
 # Lessons ---------------------------------------------------------------------------------------------
 
 LESSON_HEADINGS = ("Lesson id", "Debrief", "Category", "Themes", "Lesson", "From", "Partner agency",
-                   "Created (UK time)")
+                   "Created (UK time)", "Category code", "Theme codes", "From code")
 
 
 def of_lessons(*, batch: int = BATCH) -> Export:
@@ -192,8 +209,10 @@ def of_lessons(*, batch: int = BATCH) -> Export:
 
     def rows() -> Iterator[tuple]:
         for lesson, debrief, agency in _in_batches(query, batch):
-            yield (lesson.id, debrief.reference, lesson.category, LIST_SEPARATOR.join(sorted(lesson.themes or [])),
-                   lesson.text, lesson.source, agency, _local(lesson.created_at))
+            themes = ",".join(lesson.themes or [])
+            yield (lesson.id, debrief.reference, _label(words.LESSON_CATEGORY, lesson.category),
+                   _labelled(themes, LABELS), lesson.text, _label(words.LESSON_FROM, lesson.source), agency,
+                   _local(lesson.created_at), lesson.category, _listed(themes), lesson.source)
 
     return Export("lessons", LESSON_HEADINGS, rows())
 
@@ -204,7 +223,8 @@ DEBRIEF_HEADINGS = (
     "Reference", "Crime reference", "Incident type", "Homicide", "Operation name", "Occurred (UK time)",
     "Reported (UK time)", "Area", "Themes", "Victim age", "Victim sex", "Relationship to suspect", "Domestic",
     "Weapon", "Prior police contact", "Status", "Reviewer", "Reviewer email", "Meeting held (UK time)",
-    "Lessons", "Recommendations", "Created (UK time)",
+    "Lessons", "Recommendations", "Created (UK time)", "Incident type code", "Theme codes", "Victim sex code",
+    "Relationship code", "Weapon code", "Status code",
 )
 
 
@@ -217,7 +237,7 @@ def of_debriefs(*, status: str | None = None, batch: int = BATCH) -> Export:
     query = (debrief_records.matching(status=status)
              .join(IncidentType, IncidentType.code == Debrief.incident_type_code)
              .join(reviewer, reviewer.id == Debrief.reviewer_id)
-             .add_columns(IncidentType.is_homicide, reviewer.name, reviewer.email,
+             .add_columns(IncidentType.is_homicide, IncidentType.label, reviewer.name, reviewer.email,
                           _joined(DebriefTheme.theme, DebriefTheme.debrief_id == Debrief.id),
                           _count(Lesson.id, Lesson.debrief_id == Debrief.id),
                           _count(Recommendation.id, Recommendation.debrief_id == Debrief.id))
@@ -225,13 +245,16 @@ def of_debriefs(*, status: str | None = None, batch: int = BATCH) -> Export:
                       raiseload("*")))
 
     def rows() -> Iterator[tuple]:
-        for debrief, is_homicide, reviewer_name, reviewer_email, themes, lessons, recommendations in _in_batches(
-                query, batch):
-            yield (debrief.reference, debrief.crime_reference, debrief.incident_type_code, _yes_no(is_homicide),
+        for (debrief, is_homicide, incident_type, reviewer_name, reviewer_email, themes, lessons,
+             recommendations) in _in_batches(query, batch):
+            yield (debrief.reference, debrief.crime_reference, incident_type, _yes_no(is_homicide),
                    debrief.operation_name, _local(debrief.occurred_at), _local(debrief.reported_at), debrief.area,
-                   _listed(themes), debrief.victim_age, debrief.victim_sex, debrief.relationship_to_suspect,
-                   _yes_no(debrief.domestic), debrief.weapon, _yes_no(debrief.prior_police_contact),
-                   debrief.status.value, reviewer_name, reviewer_email, _local(debrief.meeting_held_at),
-                   lessons, recommendations, _local(debrief.created_at))
+                   _labelled(themes, LABELS), debrief.victim_age, _label(LABELS, debrief.victim_sex),
+                   _label(LABELS, debrief.relationship_to_suspect), _yes_no(debrief.domestic),
+                   _label(LABELS, debrief.weapon), _yes_no(debrief.prior_police_contact),
+                   LABELS[debrief.status], reviewer_name, reviewer_email, _local(debrief.meeting_held_at),
+                   lessons, recommendations, _local(debrief.created_at), debrief.incident_type_code,
+                   _listed(themes), debrief.victim_sex, debrief.relationship_to_suspect, debrief.weapon,
+                   debrief.status.value)
 
     return Export("debriefs", DEBRIEF_HEADINGS, rows())

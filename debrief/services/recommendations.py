@@ -382,12 +382,36 @@ def of_debrief(debrief: Debrief) -> list[Recommendation]:
                                    .options(selectinload(Recommendation.lessons)).order_by(Recommendation.id)))
 
 
+def _open_and_owned_by(user: User) -> sa.Select:
+    """The owner's open recommendations, the most urgent first."""
+    return (sa.select(Recommendation)
+            .where(Recommendation.owner_id == user.id, Recommendation.status != lifecycle.Status.CLOSED.value)
+            .order_by(Recommendation.due_date, Recommendation.id))
+
+
 def my_actions(user: User, page: int = 1, per_page: int = 25) -> Page:
     """The owner's open recommendations, the most urgent first."""
-    query = (sa.select(Recommendation).options(selectinload(Recommendation.products))
-             .where(Recommendation.owner_id == user.id, Recommendation.status != lifecycle.Status.CLOSED.value)
-             .order_by(Recommendation.due_date, Recommendation.id))
+    query = _open_and_owned_by(user).options(selectinload(Recommendation.products))
     return paginate(query, page, per_page, key=Recommendation.id)
+
+
+def still_owned_by(user: User) -> list[Recommendation]:
+    """Every open recommendation the user owns: what must find another owner when they leave."""
+    return list(db.session.scalars(_open_and_owned_by(user).options(selectinload(Recommendation.lessons))))
+
+
+def hand_over(recommendation: Recommendation, owner: User, *, actor: User | None) -> None:
+    """Gives an open recommendation to another owner when its owner leaves (an administrator's act, apart
+    from the reviewer's and board's edits): audited like an edit; the new owner is told and has their own
+    time to respond."""
+    refuse_unless_open_here(recommendation)
+    if owner not in accounts.eligible_owners():
+        raise ValidationFailed({"owner": "The new owner must be active staff who hold the owner role"})
+    before = _snapshot(recommendation)
+    recommendation.owner = owner
+    _save(recommendation, actor, "updated", audit.changed(before, _snapshot(recommendation)), recommendation.version)
+    clocks.restart_response_clock(recommendation, actor)
+    _tell_owner(recommendation)
 
 
 def needing_a_product(page: int = 1, per_page: int = 25) -> Page:

@@ -1,20 +1,21 @@
-"""Administration: staff users and their roles; the outbox of emails that could not be sent."""
+"""Administration: staff users and their roles; the outbox of emails that could not be sent; who opened what."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovCheckboxInput, GovPasswordInput, GovSubmitInput, GovTextInput,
+    GovCheckboxesInput, GovCheckboxInput, GovPasswordInput, GovSelect, GovSubmitInput, GovTextInput,
 )
-from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 
 from debrief.extensions import db
 from debrief.models import ROLE_LABELS, User
 from debrief.permissions import Rule, permission_required
-from debrief.services import accounts, notifications
-from debrief.services.errors import RuleBroken
-from debrief.web.forms import save
+from debrief.services import accounts, leavers, notifications, read_trail, recommendations
+from debrief.services.errors import RuleBroken, ValidationFailed
+from debrief.web import learning_words
+from debrief.web.forms import save, show_rule_errors
 from debrief.web.paging import page_number, within_pages
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -41,6 +42,18 @@ class NewUserForm(UserForm):
 class PasswordForm(FlaskForm):
     password = PasswordField("New password", widget=GovPasswordInput())
     submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
+class ReadTrailForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    person = StringField("Person's email address", widget=GovTextInput())
+    kind = SelectField("Kind of record", widget=GovSelect(), validate_choice=False,
+                       choices=[("", "Every kind"), *read_trail.KINDS.items()])
+    number = StringField("Record's number", widget=GovTextInput(),
+                         description="The number at the end of the record's address: 12 in /debriefs/12")
+    submit = SubmitField("Show openings", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):
@@ -112,10 +125,45 @@ def reset_password(user_id: int):
                            user=user), 400 if form.errors else 200
 
 
-@admin.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@admin.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
 @permission_required(Rule.MANAGE_USERS)
 def deactivate(user_id: int):
-    return _change_access(user_id, accounts.deactivate, "{} can no longer sign in or use the API.")
+    """Asks first; shows the open recommendations the user owns and who could take each one over."""
+    user = _user_or_404(user_id)
+    if not user.active:
+        flash(f"{user.name} is already deactivated.", "info")
+        return redirect(url_for("admin.users"))
+    form = ConfirmForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        still_owned = recommendations.still_owned_by(user)
+        chosen = {r.id: _user_id(request.form.get(leavers.field(r)) or request.form.get("owner_all"))
+                  for r in still_owned}
+        try:
+            handed = leavers.deactivate(user, new_owners=chosen, actor=current_user)
+        except ValidationFailed as problem:
+            db.session.rollback()
+            errors = problem.fields
+        except RuleBroken as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("admin.users"))
+        else:
+            db.session.commit()
+            handed_over = f" {len(handed)} open recommendation{'' if len(handed) == 1 else 's'} handed over." \
+                if handed else ""
+            flash(f"{user.name} can no longer sign in or use the API.{handed_over}", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/deactivate.html", title=f"Deactivate {user.name}?", user=user, confirm=form,
+                           still_owned=recommendations.still_owned_by(user), errors=errors, field=leavers.field,
+                           owners=[o for o in accounts.eligible_owners() if o.id != user.id],
+                           chosen=request.form, status_labels=learning_words.STATUS), 400 if errors else 200
+
+
+def _user_id(value: str | None) -> int | None:
+    """A user id from a select; anything else is no choice (the service then asks for one)."""
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**31 else None
 
 
 @admin.route("/users/<int:user_id>/reactivate", methods=["POST"])
@@ -136,6 +184,22 @@ def _change_access(user_id: int, change, message: str):
             db.session.commit()
             flash(message.format(user.name), "success")
     return redirect(url_for("admin.users"))
+
+
+@admin.route("/read-trail")
+@permission_required(Rule.MANAGE_USERS)
+def read_trail_page():
+    form = ReadTrailForm(request.args)
+    try:
+        chosen = read_trail.filters(person=form.person.data, kind=form.kind.data, number=form.number.data)
+    except RuleBroken as error:
+        show_rule_errors(form, error)
+        return render_template("admin/read_trail.html", title="Who opened what", form=form, openings=None,
+                               kinds=read_trail.KINDS), 400
+    openings = within_pages(lambda n: read_trail.trail(user=chosen.user, entity=chosen.entity,
+                                                       entity_id=chosen.entity_id, page=n), page_number())
+    return render_template("admin/read_trail.html", title="Who opened what", form=form, openings=openings,
+                           kinds=read_trail.KINDS)
 
 
 @admin.route("/outbox")

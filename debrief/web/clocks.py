@@ -1,13 +1,16 @@
-"""Acting on a deadline clock: mark it met, extend it, pause or resume it."""
+"""Acting on a deadline clock: mark it met (and undo that), extend it, pause or resume it."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from flask_wtf import FlaskForm
+
+from debrief.extensions import db
 from debrief.models import Clock, ClockState, utcnow
 from debrief.permissions import Rule, permission_required
 from debrief.services import clocks
-from debrief.services.errors import ValidationFailed
+from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.web.debrief_forms import ExtendForm, MetForm, ReasonForm
 from debrief.web.fields import date_problem, read_date_and_time, show_date_and_time
 from debrief.web.forms import save
@@ -72,6 +75,24 @@ def met(clock_id: int):
 
     return _act(clock, form, "clocks/met.html", f"Mark {clock.label} as met", action,
                 "{label}: marked as met.", places)
+
+
+@clocks_bp.route("/<int:clock_id>/unmet", methods=["POST"])
+@permission_required(Rule.RUN_DEBRIEFS)
+def unmet(clock_id: int):
+    """Undo: a clock marked met by mistake runs again."""
+    clock = _clock_or_404(clock_id)
+    if FlaskForm().validate_on_submit():
+        try:
+            clocks.undo_met(clock, actor=current_user)
+        except RuleBroken as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            state = "overdue" if clocks.view(clock).state is ClockState.OVERDUE else "running"
+            flash(f"{clock.label}: no longer met. It is {state} again.", "success")
+    return _back_to(clock)
 
 
 @clocks_bp.route("/<int:clock_id>/extend", methods=["GET", "POST"])

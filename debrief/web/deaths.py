@@ -14,7 +14,7 @@ from debrief.deaths import words
 from debrief.extensions import db
 from debrief.models import ApparentCause, Classification, Substance
 from debrief.permissions import Rule, can, permission_required
-from debrief.services import death_analysis, death_reports, deaths, linked_series
+from debrief.services import death_analysis, death_reports, deaths, linked_series, read_trail
 from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.web import death_maps
 from debrief.web.fields import date_field, date_problem
@@ -78,9 +78,12 @@ def show(death_id: int):
         death = deaths.get(death_id)
     except RuleBroken:
         abort(404)
-    return render_template("deaths/show.html", title=death.reference, death=death, words=words,
+    page = render_template("deaths/show.html", title=death.reference, death=death, words=words,
                            similar=deaths.similar(death, deaths.DEFAULT_SIMILAR),
                            series=linked_series.series_of_death(death.id))
+    read_trail.opened_death(current_user, death)
+    db.session.commit()  # the read trail
+    return page
 
 
 class ImportForm(FlaskForm):

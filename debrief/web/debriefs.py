@@ -10,7 +10,10 @@ from debrief import documents
 from debrief.documents import debrief_report
 from debrief.models import LABELS, Debrief, DebriefStatus
 from debrief.permissions import Rule, can, permission_required
-from debrief.services import clocks, debriefs, invitations, lessons, linked_series, recommendations, reference_data
+from debrief.extensions import db
+from debrief.services import (
+    clocks, debriefs, invitations, lessons, linked_series, read_trail, recommendations, reference_data,
+)
 from debrief.services.errors import RuleBroken
 from debrief.services.debriefs import Attendee, DebriefDetails
 from debrief.web.debrief_forms import DebriefForm, MeetingForm
@@ -154,21 +157,28 @@ def edit(debrief_id: int):
 @permission_required(Rule.READ_EVERYTHING)
 def show(debrief_id: int):
     debrief = debrief_or_404(debrief_id)
-    return render_template(
+    partners = invitations.partners_of(debrief)
+    page = render_template(
         "debriefs/show.html", title=f"{debrief.reference}", debrief=debrief, labels=LABELS,
         clocks=[clocks.view(c) for c in clocks.clocks_of(debrief)],
         history=[(event, describe_event(event)) for event in reversed(debriefs.history(debrief))],
-        partners=invitations.partners_of(debrief),
+        partners=partners,
         lessons=lessons.of_debrief(debrief).items, recommendations=recommendations.of_debrief(debrief),
         may_act=can(current_user, Rule.RUN_DEBRIEFS),
     )
+    read_trail.opened_debrief(current_user, debrief, [c for p in partners for c in p.contributions])
+    db.session.commit()  # the read trail
+    return page
 
 
 @debriefs_bp.route("/<int:debrief_id>/report.docx")
 @permission_required(Rule.READ_EVERYTHING)
 def report(debrief_id: int):
     debrief = debrief_or_404(debrief_id)
-    return documents.response(debrief_report.build(debrief), debrief_report.filename(debrief))
+    response = documents.response(debrief_report.build(debrief), debrief_report.filename(debrief))
+    read_trail.opened(current_user, read_trail.DEBRIEF, [debrief.id])
+    db.session.commit()  # the read trail
+    return response
 
 
 def _attendees_from(text: str | None) -> list[Attendee]:

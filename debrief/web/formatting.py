@@ -112,6 +112,8 @@ def describe_event(event) -> str:
         "clock_met": lambda: f"Deadline met: {clock}",
         "lesson_added": lambda: f"Lesson added: {_short('text', changes.get('text'))}",
         "clock_met_corrected": lambda: f"Deadline's met time corrected: {clock}",
+        "clock_met_undone": lambda: f"Deadline no longer met (marked by mistake): {clock}",
+        "clock_waiting": lambda: f"Deadline waiting again: {clock} starts when {changes.get('waits_for')} is met",
         "invitation_sent": lambda: f"Invited {changes.get('agency')} ({changes.get('email')})",
         "invitation_opened": lambda: "Partner opened the invitation link",
         "contribution_submitted": lambda: f"Partner sent a contribution (version {changes.get('version')})",

@@ -39,6 +39,8 @@ LESSON_CATEGORY = {
     "notable_practice": "Notable practice",
     "other": "Other",
 }
+#: Where a lesson came from (Lesson.source), as the debrief page's lessons table says it.
+LESSON_FROM = {"police": "Police review", "partner": "Partner agency"}
 PRODUCT_KIND = {
     "classroom_training": "Classroom training",
     "e_learning": "E-learning",

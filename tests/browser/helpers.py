@@ -16,6 +16,10 @@ def fill_date(page: Page, legend: str, day) -> None:
     group.get_by_label("Year").fill(str(day.year))
 
 
+def deadline_row(page: Page, name: str):
+    return page.locator("#deadlines + table tbody tr").filter(has_text=name)
+
+
 def expect_success(page: Page, message: str) -> None:
     banner = page.locator(".govuk-notification-banner--success")
     expect(banner).to_be_visible()

@@ -7,24 +7,14 @@ its IOPC referral was due by the end of Tuesday 3 November and its meeting by Mo
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Site
-from tests.browser.helpers import expect_success
+from tests.browser.helpers import deadline_row, expect_success, fill_date
 
 REVIEWER = "riya@police.uk"
-
-
-def fill_date(page: Page, legend: str, day: str, month: str, year: str) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(day)
-    group.get_by_label("Month").fill(month)
-    group.get_by_label("Year").fill(year)
-
-
-def deadline_row(page: Page, name: str):
-    return page.locator("#deadlines + table tbody tr").filter(has_text=name)
 
 
 def action(page: Page, verb: str, deadline: str):
@@ -44,9 +34,9 @@ def test_reviewer_opens_a_debrief_works_its_deadlines_and_records_the_meeting(si
     page.get_by_label("Murder", exact=True).check()
     page.get_by_label("Crime reference").fill("42/18812/26")
     page.get_by_label("Operation name (optional)").fill("Op Larch")
-    fill_date(page, "Date the incident happened", "2", "11", "2026")
+    fill_date(page, "Date the incident happened", date(2026, 11, 2))
     page.get_by_label("Time the incident happened").fill("23:10")
-    fill_date(page, "Date the incident was reported to police", "2", "11", "2026")
+    fill_date(page, "Date the incident was reported to police", date(2026, 11, 2))
     page.get_by_label("Time the incident was reported").fill("23:40")
     page.get_by_label("Area (optional)").fill("Southend")
     page.get_by_label("Internal summary").fill("Man stabbed outside a takeaway.\nSecond line kept.")
@@ -71,7 +61,7 @@ def test_reviewer_opens_a_debrief_works_its_deadlines_and_records_the_meeting(si
     # The IOPC referral was made the next morning.
     site.click_to_next_page(action(page, "Mark as met", "IOPC referral"))
     expect(page.get_by_role("heading", level=1)).to_have_text("When was this done?")
-    fill_date(page, "Date it was met", "3", "11", "2026")
+    fill_date(page, "Date it was met", date(2026, 11, 3))
     page.get_by_label("Time it was met").fill("09:15")
     site.click_to_next_page(page.get_by_role("button", name="Mark as met"))
     expect_success(page, "IOPC referral: marked as met.")
@@ -81,7 +71,7 @@ def test_reviewer_opens_a_debrief_works_its_deadlines_and_records_the_meeting(si
 
     # The report needs longer.
     site.click_to_next_page(action(page, "Extend", "Debrief report issued"))
-    fill_date(page, "New due date", "14", "12", "2026")
+    fill_date(page, "New due date", date(2026, 12, 14))
     page.get_by_label("Reason for the extension").fill("Post-mortem results are delayed.")
     site.click_to_next_page(page.get_by_role("button", name="Extend deadline"))
     expect_success(page, "Debrief report issued: deadline extended.")
@@ -102,7 +92,7 @@ def test_reviewer_opens_a_debrief_works_its_deadlines_and_records_the_meeting(si
 
     # The meeting.
     site.click_to_next_page(page.get_by_role("button", name="Record the meeting"))
-    fill_date(page, "Date of the meeting", "5", "11", "2026")
+    fill_date(page, "Date of the meeting", date(2026, 11, 5))
     page.get_by_label("Time the meeting started").fill("10:00")
     page.get_by_label("Who attended").fill("DS Priya Shah, Essex Police\nJo Bloggs, Mid and South Essex NHS Trust")
     site.click_to_next_page(page.get_by_role("button", name="Save meeting record"))
@@ -160,9 +150,9 @@ def test_a_wrong_time_is_linked_to_the_time_box(site: Site, make_user):
     site.visit("/debriefs/new")
     page.get_by_label("Murder", exact=True).check()
     page.get_by_label("Crime reference").fill("42/18812/26")
-    fill_date(page, "Date the incident happened", "2", "11", "2026")
+    fill_date(page, "Date the incident happened", date(2026, 11, 2))
     page.get_by_label("Time the incident happened").fill("23:10")
-    fill_date(page, "Date the incident was reported to police", "2", "11", "2026")
+    fill_date(page, "Date the incident was reported to police", date(2026, 11, 2))
     page.get_by_label("Time the incident was reported").fill("25:00")
     page.get_by_label("Internal summary").fill("Summary")
     site.click_to_next_page(page.get_by_role("button", name="Save debrief"))
