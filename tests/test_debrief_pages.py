@@ -460,16 +460,25 @@ def test_a_second_debrief_for_the_same_crime_reference_names_the_first(reviewer,
     assert summary == [(f"Crime reference 42/18812/26 already has a debrief, {reference}", "#crime_reference")]
 
 
-def test_a_summary_over_20000_characters_is_refused_and_kept(reviewer, read_db):
-    long_summary = "x" * 20_001
+def test_a_summary_over_10000_characters_is_refused_and_kept(reviewer, read_db):
+    long_summary = "x" * 10_001
     html, summary = refused(read_db, reviewer, debrief_form(summary=long_summary))
-    assert summary == [("A summary of the incident must be 20,000 characters or fewer", "#summary")]
+    assert summary == [("A summary of the incident must be 10,000 characters or fewer", "#summary")]
     assert input_value(html, "summary") == long_summary
 
 
-def test_a_summary_of_exactly_20000_characters_is_accepted(reviewer):
-    debrief_id = open_debrief(reviewer, summary="y" * 20_000)
-    assert "y" * 20_000 in reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
+def test_a_summary_of_exactly_10000_characters_is_accepted(reviewer):
+    debrief_id = open_debrief(reviewer, summary="y" * 10_000)
+    assert "y" * 10_000 in reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field, limit", [("summary", 10_000), ("partner_briefing", 5_000)])
+def test_each_long_answer_counts_down_to_the_limit_the_service_holds_it_to(reviewer, field, limit):
+    html = reviewer.get("/debriefs/new").get_data(as_text=True)
+    group = parse(html).find(id=field).parent
+    assert group.attrs.get("data-module") == "govuk-character-count"
+    assert group.attrs.get("data-maxlength") == str(limit)
+    assert f"You can enter up to {limit:,} characters" in parse(html).find(id=f"{field}-info").text
 
 
 @pytest.mark.parametrize("field, message, link", [

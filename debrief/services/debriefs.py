@@ -65,7 +65,8 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
         errors.setdefault("incident_type", "Select the type of incident from the list")
 
     crime_reference = check.text(details.crime_reference, "crime_reference", errors,
-                                 label="the crime reference", required=True, max_length=40)
+                                 label="the crime reference", required=True,
+                                 max_length=check.LIMITS["debrief.crime_reference"])
     if crime_reference and "crime_reference" not in errors:
         crime_reference = re.sub(r"\s+", "", crime_reference).upper()
         pattern, example = _crime_reference_rule()
@@ -95,14 +96,16 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
         incident_type=details.incident_type,
         crime_reference=crime_reference,
         operation_name=check.text(details.operation_name, "operation_name", errors,
-                                  label="the operation name", max_length=120, single_line=True),
+                                  label="the operation name", max_length=check.LIMITS["debrief.operation_name"],
+                                  single_line=True),
         occurred_at=details.occurred_at,
         reported_at=details.reported_at,
-        area=check.text(details.area, "area", errors, label="the area", max_length=120, single_line=True),
+        area=check.text(details.area, "area", errors, label="the area", max_length=check.LIMITS["debrief.area"],
+                        single_line=True),
         summary=check.text(details.summary, "summary", errors, label="a summary of the incident",
-                           required=True),
+                           required=True, max_length=check.LIMITS["debrief.summary"]),
         partner_briefing=check.text(details.partner_briefing, "partner_briefing", errors,
-                                    label="the partner briefing"),
+                                    label="the partner briefing", max_length=check.LIMITS["debrief.partner_briefing"]),
         themes=sorted(themes),
         victim_age=details.victim_age,
         victim_sex=check.choice(details.victim_sex, "victim_sex", errors, VictimSex, label="the victim's sex"),
@@ -254,9 +257,9 @@ def record_meeting(debrief: Debrief, *, held_at: datetime | None, attendees: lis
     people: list[MeetingAttendee] = []
     for n, attendee in enumerate(attendees, start=1):
         name = check.text(attendee.name, "attendees", errors, label=f"the name of attendee {n}",
-                          required=True, max_length=120, single_line=True)
+                          required=True, max_length=check.LIMITS["meeting.attendee"], single_line=True)
         agency = check.text(attendee.agency, "attendees", errors, label=f"the agency of attendee {n}",
-                            required=True, max_length=120, single_line=True)
+                            required=True, max_length=check.LIMITS["meeting.attendee"], single_line=True)
         people.append(MeetingAttendee(position=n, name=name, agency=agency))
     if not attendees:
         errors.setdefault("attendees", "Enter at least one person who attended")

@@ -7,7 +7,34 @@ from enum import StrEnum
 
 from debrief.services.clock_calendar import london_date
 
+#: The most any text may hold: for what is not listed in LIMITS (an imported record, a repeat check).
 MAX_TEXT = 20_000
+
+#: How many characters each field people type may hold: the one place for each limit. The services
+#: refuse more (422 on the API, a message on the page); the forms' character counts show the same
+#: number as the person types. Single-line names are short; prose is sized to what the field is for.
+LIMITS: dict[str, int] = {
+    "debrief.crime_reference": 40,
+    "debrief.operation_name": 120,
+    "debrief.area": 120,
+    "debrief.summary": 10_000,
+    "debrief.partner_briefing": 5_000,
+    "meeting.attendee": 120,
+    "invitation.name": 120,
+    "contribution.contact_summary": 5_000,
+    # A partner's learning can become a lesson as it stands, so it may be no longer than a lesson.
+    "contribution.learning": 5_000,
+    "lesson.text": 5_000,
+    "recommendation.text": 2_000,
+    # Progress, evidence, a response or plan, and the board's rationale on a recommendation.
+    "recommendation.note": 5_000,
+    "product.title": 200,
+    "product.evidence": 5_000,
+    "agency.name": 160,
+    "incident_type.label": 120,
+    "death_match.note": 2_000,
+    "linked_series.note": 5_000,
+}
 # Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belong in prose.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -1,13 +1,15 @@
-"""GOV.UK form fields the service's forms share: a date with a time, read as Europe/London."""
+"""GOV.UK form fields the service's forms share: a date with a time, read as Europe/London, and
+prose with GOV.UK's character count, counting down to the limit the service holds it to."""
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
-from wtforms import DateField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput, GovTextInput
+from wtforms import DateField, StringField, TextAreaField
 
 from debrief.services.clock_calendar import LONDON
+from debrief.services.validation import LIMITS
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 
@@ -40,6 +42,27 @@ def date_problem(field, message: str) -> dict[str, str]:
     boxes. The services see only "no date", so the page says why."""
     typed = any((part or "").strip() for part in field.raw_data or [])
     return {field.name: message} if field.data is None and typed else {}
+
+
+class CharacterCount(GovCharacterCount):
+    """GOV.UK's character count (a textarea that counts down as the person types) for a limit the
+    service enforces. Typing past it is allowed and shown, never cut off: the service refuses it."""
+
+    def __init__(self, max_length: int):
+        self.max_length = max_length
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("maxlength", self.max_length)
+        params.setdefault("textareaDescriptionText", f"You can enter up to {self.max_length:,} characters")
+        return params
+
+
+def prose_field(label: str, limit: str | int, description: str | None = None) -> TextAreaField:
+    """A textarea with a character count. `limit` names the field's entry in `validation.LIMITS`
+    (or, for a limit its service keeps itself, is the number)."""
+    max_length = LIMITS[limit] if isinstance(limit, str) else limit
+    return TextAreaField(label, widget=CharacterCount(max_length), description=description)
 
 
 def time_field(label: str) -> StringField:
