@@ -103,6 +103,26 @@ def read_date_and_time(day_field, time_field_, name: str, errors: dict[str, str]
     return london_datetime(day_field.data, parsed)
 
 
+def read_day_and_time(day_field, time_field_, name: str, errors: dict[str, str], *,
+                      what: str) -> datetime | date | None:
+    """Like `read_date_and_time`, for a form that shows every problem in one round: a problem with
+    the date is recorded under `name` and one with the time under the time field's own name, so each
+    box shows its own. With a real date and no readable time, the date alone is returned, so that the
+    service can still judge the day (a date in the future, reported before it happened)."""
+    typed_a_date = any(part.strip() for part in (day_field.raw_data or []))
+    if day_field.data is None:
+        errors[name] = (f"The date {what} must be a real date, like 2 11 2026" if typed_a_date
+                        else f"Enter the date {what}")
+    raw_time = (time_field_.data or "").strip()
+    parsed = parse_time(raw_time)
+    if parsed is None:
+        errors[time_field_.name] = (f"The time {what} must be on the 24-hour clock, like 23:40" if raw_time
+                                    else f"Enter the time {what}, for example 23:40")
+    if day_field.data is None:
+        return None
+    return london_datetime(day_field.data, parsed) if parsed is not None else day_field.data
+
+
 def show_date_and_time(at: datetime | None, day_field, time_field_) -> None:
     """Fills a date field and a time field from a moment, in Europe/London time."""
     if at is not None:
