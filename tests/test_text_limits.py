@@ -53,7 +53,7 @@ def test_a_partners_learning_fits_in_a_lesson():
 
 def test_the_demo_and_the_seed_fit_the_limits(runner, read_db):
     assert runner.invoke(args=["demo"]).exit_code == 0
-    result = runner.invoke(args=["seed", "--debriefs", "60", "--seed", "3"])
+    result = runner.invoke(args=["seed", "--debriefs", "20", "--seed", "3"])
     assert result.exit_code == 0, result.output
     too_long = {name: sizes for name, sizes in longest(read_db).items() if sizes[0] > sizes[1]}
     assert not too_long, f"longer than its limit (length, limit): {too_long}"
