@@ -143,7 +143,9 @@ def test_an_empty_form_lists_every_missing_answer_linked_to_its_field(reviewer, 
         ("Select the type of incident", "#incident_type"),
         ("Enter the crime reference", "#crime_reference"),
         ("Enter the date the incident happened", "#occurred_on-day"),
+        ("Enter the time the incident happened, for example 23:40", "#occurred_time"),
         ("Enter the date the incident was reported", "#reported_on-day"),
+        ("Enter the time the incident was reported, for example 23:40", "#reported_time"),
         ("Enter a summary of the incident", "#summary"),
     ]
     # Each message is also shown at its field, and the links land on something that exists.
@@ -171,7 +173,7 @@ def test_reported_before_it_happened_is_refused_and_what_was_typed_is_kept(revie
     html, summary = refused(read_db, reviewer, debrief_form(
         occurred_on=["3", "11", "2026"], victim_age="16", themes=["drugs"], weapon="knife", domestic="y",
         victim_sex="female", relationship_to_suspect="partner", partner_briefing="For partners."))
-    assert summary == [("The time it was reported must be the same as or after the time it happened",
+    assert summary == [("The date the incident was reported must be the same as or after the date it happened",
                         "#reported_on-day")]
     assert input_value(html, "crime_reference") == "42/18812/26"
     assert input_value(html, "operation_name") == "Op Larch"
@@ -193,11 +195,36 @@ def test_reported_before_it_happened_is_refused_and_what_was_typed_is_kept(revie
     assert input_value(html, "area") == "Southend"
 
 
+def test_every_problem_is_shown_in_one_round(reviewer, read_db):
+    # A missing time no longer hides the date's problems, and a taken crime reference is named
+    # alongside the rest rather than only once everything else is right.
+    open_debrief_through_form(reviewer)
+    today, tomorrow = london_today(), london_today() + timedelta(days=1)
+    _, summary = refused(read_db, reviewer, debrief_form(
+        occurred_on=parts(tomorrow), occurred_time="", reported_on=parts(today), reported_time="25:00",
+        summary="", victim_age="nineteen"))
+    assert summary == [
+        (f"Crime reference 42/18812/26 already has a debrief, DB-{today.year}-0001", "#crime_reference"),
+        ("The date the incident happened must be today or in the past", "#occurred_on-day"),
+        ("Enter the time the incident happened, for example 23:40", "#occurred_time"),
+        ("The date the incident was reported must be the same as or after the date it happened", "#reported_on-day"),
+        ("The time the incident was reported must be on the 24-hour clock, like 23:40", "#reported_time"),
+        ("Enter a summary of the incident", "#summary"),
+        ("The victim's age must be a whole number, like 19", "#victim_age"),
+    ]
+
+
+def test_reported_earlier_the_same_day_is_refused_on_the_time(reviewer, read_db):
+    _, summary = refused(read_db, reviewer, debrief_form(occurred_time="23:50"))
+    assert summary == [("The time the incident was reported must be the same as or after the time it happened",
+                        "#reported_on-day")]
+
+
 def test_a_date_after_today_is_refused(reviewer, read_db):
     tomorrow = london_today() + timedelta(days=1)
     _, summary = refused(read_db, reviewer, debrief_form(occurred_on=parts(tomorrow), reported_on=parts(tomorrow)))
-    assert ("The date it happened must be today or in the past", "#occurred_on-day") in summary
-    assert ("The date it was reported must be today or in the past", "#reported_on-day") in summary
+    assert ("The date the incident happened must be today or in the past", "#occurred_on-day") in summary
+    assert ("The date the incident was reported must be today or in the past", "#reported_on-day") in summary
 
 
 def test_an_incident_reported_today_is_accepted(reviewer):
@@ -256,16 +283,25 @@ def test_a_second_debrief_for_the_same_crime_reference_names_the_first(reviewer,
     assert summary == [(f"Crime reference 42/18812/26 already has a debrief, {reference}", "#crime_reference")]
 
 
-def test_a_summary_over_20000_characters_is_refused_and_kept(reviewer, read_db):
-    long_summary = "x" * 20_001
+def test_a_summary_over_10000_characters_is_refused_and_kept(reviewer, read_db):
+    long_summary = "x" * 10_001
     html, summary = refused(read_db, reviewer, debrief_form(summary=long_summary))
-    assert summary == [("A summary of the incident must be 20,000 characters or fewer", "#summary")]
+    assert summary == [("A summary of the incident must be 10,000 characters or fewer", "#summary")]
     assert input_value(html, "summary") == long_summary
 
 
-def test_a_summary_of_exactly_20000_characters_is_accepted(reviewer):
-    debrief_id = open_debrief_through_form(reviewer, summary="y" * 20_000)
-    assert "y" * 20_000 in reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
+def test_a_summary_of_exactly_10000_characters_is_accepted(reviewer):
+    debrief_id = open_debrief_through_form(reviewer, summary="y" * 10_000)
+    assert "y" * 10_000 in reviewer.get(f"/debriefs/{debrief_id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field, limit", [("summary", 10_000), ("partner_briefing", 5_000)])
+def test_each_long_answer_counts_down_to_the_limit_the_service_holds_it_to(reviewer, field, limit):
+    html = reviewer.get("/debriefs/new").get_data(as_text=True)
+    group = parse(html).find(id=field).parent
+    assert group.attrs.get("data-module") == "govuk-character-count"
+    assert group.attrs.get("data-maxlength") == str(limit)
+    assert f"You can enter up to {limit:,} characters" in parse(html).find(id=f"{field}-info").text
 
 
 @pytest.mark.parametrize("field, message, link", [
@@ -439,7 +475,7 @@ def test_an_edit_that_breaks_a_rule_changes_nothing(reviewer, read_db):
     before = counts(read_db)
     html, summary = refused(read_db, reviewer, debrief_form(reported_on=["1", "11", "2026"], victim_age="16"),
                             path=f"/debriefs/{debrief_id}/edit")
-    assert summary == [("The time it was reported must be the same as or after the time it happened",
+    assert summary == [("The date the incident was reported must be the same as or after the date it happened",
                         "#reported_on-day")]
     assert counts(read_db) == before
     stored = read_db(lambda s: s.get(Debrief, debrief_id))

@@ -1,4 +1,7 @@
 """Debriefs through the JSON API (api.md "Debriefs")."""
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
 import pytest
 import sqlalchemy as sa
 
@@ -78,6 +81,7 @@ def test_a_duplicate_crime_reference_is_a_409_naming_the_existing_debrief(client
 
 @pytest.mark.parametrize("change,field,message", [
     ({"reported_at": "2026-11-02T22:00:00+00:00"}, "reported_at", "after the time it happened"),
+    ({"reported_at": "2026-11-01T23:50:00+00:00"}, "reported_at", "after the date it happened"),
     ({"occurred_at": "2099-01-01T10:00:00+00:00", "reported_at": "2099-01-01T11:00:00+00:00"}, "occurred_at",
      "today or in the past"),
     ({"occurred_at": "2026-11-02T23:10:00"}, "occurred_at", "UTC offset"),
@@ -88,7 +92,8 @@ def test_a_duplicate_crime_reference_is_a_409_naming_the_existing_debrief(client
     ({"themes": "drugs"}, "themes", "list of strings"),
     ({"weapon": "spoon"}, "weapon", "from the list"),
     ({"crime_reference": "not a reference"}, "crime_reference", "right format"),
-    ({"summary": "x" * 20_001}, "summary", "20,000 characters or fewer"),
+    ({"summary": "x" * 10_001}, "summary", "10,000 characters or fewer"),
+    ({"partner_briefing": "x" * 5_001}, "partner_briefing", "5,000 characters or fewer"),
     ({"summary": "  "}, "summary", "Enter a summary"),
     ({"partner_briefing": "nul \x00 byte"}, "partner_briefing", "cannot be stored"),
     ({"victim_age": 130}, "victim_age", "0 to 120"),
@@ -114,6 +119,38 @@ def test_every_problem_is_reported_at_once(client, reviewer):
     fields = response.get_json()["error"]["fields"]
     assert {"incident_type", "crime_reference", "occurred_at", "reported_at", "summary"} <= set(fields)
     assert fields["summary"] == "must be a string"
+
+
+def test_the_api_names_the_same_problems_as_the_page_in_one_answer(client, reviewer):
+    # The page's "several problems at once" (tests/test_debrief_pages.py), through the API: the same
+    # rules, the same words, one 422 — the taken crime reference among them, not a 409 after a fix.
+    assert client.post("/api/v1/debriefs", json=MURDER, headers=reviewer).status_code == 201
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=2)).isoformat()
+    response = client.post("/api/v1/debriefs", headers=reviewer, json={
+        **MURDER, "occurred_at": tomorrow, "reported_at": "2026-11-01T10:00:00+00:00", "summary": "",
+        "victim_age": 130})
+    assert response.status_code == 422, response.get_json()
+    year = datetime.now(ZoneInfo("Europe/London")).year
+    assert response.get_json()["error"]["fields"] == {
+        "crime_reference": f"Crime reference 42/18812/26 already has a debrief, DB-{year}-0001",
+        "occurred_at": "The date the incident happened must be today or in the past",
+        "reported_at": "The date the incident was reported must be the same as or after the date it happened",
+        "summary": "Enter a summary of the incident",
+        "victim_age": "The victim's age must be a whole number from 0 to 120",
+    }
+
+
+def test_a_taken_crime_reference_alone_is_still_a_409(client, reviewer):
+    assert client.post("/api/v1/debriefs", json=MURDER, headers=reviewer).status_code == 201
+    response = client.post("/api/v1/debriefs", json=MURDER, headers=reviewer)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "duplicate"
+
+
+def test_a_missing_moment_is_asked_for_in_the_pages_words(client, reviewer):
+    body = {k: v for k, v in MURDER.items() if k not in ("occurred_at", "reported_at")}
+    fields = client.post("/api/v1/debriefs", json=body, headers=reviewer).get_json()["error"]["fields"]
+    assert fields == {"occurred_at": "Enter the date and time the incident happened",
+                      "reported_at": "Enter the date and time the incident was reported"}
 
 
 @pytest.mark.parametrize("body", ["not json", "[1, 2]", ""])

@@ -217,7 +217,7 @@ def test_a_partner_may_resubmit_and_every_version_is_kept(app, client, reviewer,
     ({}, ["Select whether someone from your agency will attend", "Select whether your agency had contact"]),
     ({"attending": "yes", "prior_contact": "yes"}, ["Enter a summary of the contact your agency had"]),
     ({"attending": "maybe", "prior_contact": "no"}, ["from the list"]),
-    ({"attending": "yes", "prior_contact": "no", "learning": "x" * 20_001}, ["20,000 characters or fewer"]),
+    ({"attending": "yes", "prior_contact": "no", "learning": "x" * 5_001}, ["5,000 characters or fewer"]),
 ])
 def test_a_partners_form_mistakes_are_explained_and_nothing_is_saved(app, client, reviewer, debrief, mailbox,
                                                                     read_db, data, messages):

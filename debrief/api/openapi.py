@@ -9,11 +9,18 @@ from debrief.models import LessonCategory, Priority, RecommendationSource, Relat
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services.imports import IMPORT_SOURCES, IMPORT_STATUSES
 from debrief.services.learning_products import AUDIENCES
+from debrief.services.clocks import REASON_MAX
 from debrief.services.deadline_policy import DEBRIEF_CLOCK_KINDS, RECORD_CLOCKS
 from debrief.services.pagination import MAX_PER_PAGE
+from debrief.services.validation import LIMITS
 
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": "string", "nullable": True}
+
+
+def limited(field: str, base: dict = STRING) -> dict:
+    """A text field held to its limit in validation.LIMITS (the service's 422 says the same)."""
+    return {**base, "maxLength": LIMITS[field]}
 DATE_TIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 
@@ -77,12 +84,12 @@ def schemas() -> dict:
     debrief_fields = {
         "incident_type": {**STRING, "description": "An incident class code, e.g. murder or attempted_murder"},
         "crime_reference": {**STRING, "example": current_app.config["CRIME_REFERENCE_EXAMPLE"]},
-        "operation_name": NULLABLE_STRING,
+        "operation_name": limited("debrief.operation_name", NULLABLE_STRING),
         "occurred_at": DATE_TIME,
         "reported_at": DATE_TIME,
-        "area": NULLABLE_STRING,
-        "summary": {**STRING, "description": "Internal; never shown to partners", "maxLength": 20000},
-        "partner_briefing": {**NULLABLE_STRING, "maxLength": 20000},
+        "area": limited("debrief.area", NULLABLE_STRING),
+        "summary": {**limited("debrief.summary"), "description": "Internal; never shown to partners"},
+        "partner_briefing": limited("debrief.partner_briefing", NULLABLE_STRING),
         "themes": {"type": "array", "items": enum(Theme)},
         "victim_age": {"type": "integer", "minimum": 0, "maximum": 120, "nullable": True},
         "victim_sex": {**enum(VictimSex), "nullable": True},
@@ -134,13 +141,14 @@ def schemas() -> dict:
             "changes": {"type": "object"}}},
         "Met": {"type": "object", "additionalProperties": False, "properties": {"at": DATE_TIME}},
         "Extension": {"type": "object", "required": ["due_date", "reason"], "additionalProperties": False,
-                      "properties": {"due_date": DATE, "reason": STRING}},
+                      "properties": {"due_date": DATE, "reason": {**STRING, "maxLength": REASON_MAX}}},
         "Reason": {"type": "object", "required": ["reason"], "additionalProperties": False,
-                   "properties": {"reason": STRING}},
+                   "properties": {"reason": {**STRING, "maxLength": REASON_MAX}}},
         "InvitationInput": {"type": "object", "required": ["agency", "email"], "additionalProperties": False,
                             "properties": {"agency": {"oneOf": [STRING, {"type": "integer"}],
                                                       "description": "The agency's name or id"},
-                                           "email": {"type": "string", "format": "email"}, "name": STRING}},
+                                           "email": {"type": "string", "format": "email"},
+                                           "name": limited("invitation.name")}},
         "Invitation": {"type": "object", "properties": {
             "id": {"type": "integer"}, "debrief_id": {"type": "integer"}, "agency": STRING,
             "email": STRING, "name": NULLABLE_STRING,
@@ -157,7 +165,7 @@ def schemas() -> dict:
         "InvitationList": listing("Invitation"),
         "ContributionList": listing("Contribution"),
         "LessonInput": {"type": "object", "required": ["category"], "additionalProperties": False, "properties": {
-            "text": {**STRING, "description": "Required unless taken from a partner's contribution"},
+            "text": {**limited("lesson.text"), "description": "Required unless taken from a partner's contribution"},
             "category": enum(LessonCategory), "themes": {"type": "array", "items": enum(Theme)},
             "contribution_id": {"type": "integer", "description": "A partner contribution to this debrief"}}},
         "Lesson": {"type": "object", "properties": {
@@ -167,21 +175,25 @@ def schemas() -> dict:
         "LessonList": listing("Lesson"),
         "RecommendationInput": {"type": "object", "required": ["text", "owner_email", "due_date"],
                                 "additionalProperties": False, "properties": {
-            "text": STRING, "owner_email": {"type": "string", "format": "email"}, "due_date": DATE,
+            "text": limited("recommendation.text"), "owner_email": {"type": "string", "format": "email"},
+            "due_date": DATE,
             "priority": enum(Priority), "lesson_ids": {"type": "array", "items": {"type": "integer"}},
             "source": enum(RecommendationSource)}},
         "RecommendationChange": {"type": "object", "required": ["version"], "additionalProperties": False,
                                  "properties": {
             "version": {"type": "integer", "description": "The version last read; an older one is refused (stale)"},
-            "text": STRING, "owner_email": STRING, "due_date": DATE, "priority": enum(Priority),
+            "text": limited("recommendation.text"), "owner_email": STRING, "due_date": DATE,
+            "priority": enum(Priority),
             "lesson_ids": {"type": "array", "items": {"type": "integer"}}}},
         "Transition": {"type": "object", "required": ["to"], "additionalProperties": False, "properties": {
-            "to": enum(lifecycle.Status), "note": STRING, "closure_code": enum(lifecycle.ClosureCode),
-            "rationale": STRING}},
+            "to": enum(lifecycle.Status), "note": limited("recommendation.note"),
+            "closure_code": enum(lifecycle.ClosureCode), "rationale": limited("recommendation.note")}},
         "RecommendationUpdate": {"type": "object", "required": ["kind", "text"], "additionalProperties": False,
-                                 "properties": {"kind": enum(["progress", "evidence"]), "text": STRING}},
+                                 "properties": {"kind": enum(["progress", "evidence"]),
+                                                "text": limited("recommendation.note")}},
         "BoardDecisionInput": {"type": "object", "required": ["decision", "rationale"], "additionalProperties": False,
-                               "properties": {"decision": enum(["extend", "escalate"]), "rationale": STRING,
+                               "properties": {"decision": enum(["extend", "escalate"]),
+                                              "rationale": limited("recommendation.note"),
                                               "new_due_date": DATE}},
         "Recommendation": {"type": "object", "properties": {
             "id": {"type": "integer"}, "reference": {**STRING, "example": "REC-2026-0012"},
@@ -226,13 +238,13 @@ def schemas() -> dict:
             "rejected": {"type": "array", "items": {"type": "object", "properties": {
                 "line": {"type": "integer"}, "fields": {"type": "object", "additionalProperties": STRING}}}}}},
         "ProductInput": {"type": "object", "required": ["kind", "title", "audience"], "additionalProperties": False,
-                         "properties": {"kind": enum(lifecycle.PRODUCT_KINDS), "title": STRING,
+                         "properties": {"kind": enum(lifecycle.PRODUCT_KINDS), "title": limited("product.title"),
                                         "audience": {"type": "array", "items": enum(AUDIENCES)},
                                         "target_count": {"type": "integer", "minimum": 0}}},
         "ProductChange": {"type": "object", "additionalProperties": False, "properties": {
             "status": enum(["planned", "in_development", "delivered", "evaluated"]),
             "delivered_on": {**DATE, "description": "Required to mark it delivered"},
-            "reached_count": {"type": "integer", "minimum": 0}, "evidence": STRING}},
+            "reached_count": {"type": "integer", "minimum": 0}, "evidence": limited("product.evidence")}},
         "Product": {"type": "object", "properties": {
             "id": {"type": "integer"}, "recommendation_id": {"type": "integer"}, "kind": enum(lifecycle.PRODUCT_KINDS),
             "title": STRING, "audience": {"type": "array", "items": STRING}, "target_count": {"type": "integer"},

@@ -32,7 +32,8 @@ def find(name_or_id: str | int | None) -> Agency | None:
 
 def add(*, name: str | None, kind: str | None, actor: User | None) -> Agency:
     errors: dict[str, str] = {}
-    name = check.text(name, "name", errors, label="the agency's name", required=True, max_length=160,
+    name = check.text(name, "name", errors, label="the agency's name", required=True,
+                      max_length=check.LIMITS["agency.name"],
                       single_line=True)
     kind = check.choice(kind, "kind", errors, AgencyType, label="the type of agency", required=True)
     if name and "name" not in errors and find(name) is not None:

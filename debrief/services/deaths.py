@@ -173,7 +173,7 @@ def decide_match(report_ids: object, decision: str | None, note: str | None, *, 
     if note is not None and not isinstance(note, str):
         errors["note"] = "must be text"
         note = None
-    note = validation.text(note, "note", errors, label="a note", max_length=2_000)
+    note = validation.text(note, "note", errors, label="a note", max_length=validation.LIMITS["death_match.note"])
     if errors:
         raise ValidationFailed(errors)
     a, b = sorted(report_ids)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -21,6 +21,8 @@ from debrief.services.pagination import Page, paginate
 from debrief.services import validation as check
 
 MAX_ATTENDEES = 100
+#: How the messages about each moment name it, on the pages and in the API alike.
+MOMENTS = {"occurred_at": "the incident happened", "reported_at": "the incident was reported"}
 
 
 @dataclass
@@ -30,8 +32,10 @@ class DebriefDetails:
     incident_type: str | None = None
     crime_reference: str | None = None
     operation_name: str | None = None
-    occurred_at: datetime | None = None
-    reported_at: datetime | None = None
+    #: When it happened and was reported. A date alone means the caller could not read the time and
+    #: has said why in its format errors: the rules judge the day, and the details are refused.
+    occurred_at: datetime | date | None = None
+    reported_at: datetime | date | None = None
     area: str | None = None
     summary: str | None = None
     partner_briefing: str | None = None
@@ -65,22 +69,23 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
         errors.setdefault("incident_type", "Select the type of incident from the list")
 
     crime_reference = check.text(details.crime_reference, "crime_reference", errors,
-                                 label="the crime reference", required=True, max_length=40)
+                                 label="the crime reference", required=True,
+                                 max_length=check.LIMITS["debrief.crime_reference"])
     if crime_reference and "crime_reference" not in errors:
         crime_reference = re.sub(r"\s+", "", crime_reference).upper()
         pattern, example = _crime_reference_rule()
         if not pattern.fullmatch(crime_reference):
             errors["crime_reference"] = f"Enter the crime reference in the right format, like {example}"
 
-    if details.occurred_at is None:
-        errors.setdefault("occurred_at", "Enter when the incident happened")
-    if details.reported_at is None:
-        errors.setdefault("reported_at", "Enter when the incident was reported to police")
-    check.in_the_past(details.occurred_at, "occurred_at", errors, what="it happened", now=now)
-    check.in_the_past(details.reported_at, "reported_at", errors, what="it was reported", now=now)
-    if details.occurred_at and details.reported_at and details.reported_at < details.occurred_at:
-        errors.setdefault("reported_at", "The time it was reported must be the same as or after the time it happened")
-    if details.meeting_scheduled_for and details.reported_at and details.meeting_scheduled_for < details.reported_at:
+    # Every rule about when runs whatever else is wrong, so a form shows all its problems at once.
+    for name, what in MOMENTS.items():
+        if getattr(details, name) is None:
+            errors.setdefault(name, f"Enter the date and time {what}")
+        check.in_the_past(getattr(details, name), name, errors, what=what, now=now)
+    check.not_before(details.reported_at, details.occurred_at, "reported_at", errors,
+                     what=MOMENTS["reported_at"], earlier_what="it happened")
+    if (details.meeting_scheduled_for and isinstance(details.reported_at, datetime)
+            and details.meeting_scheduled_for < details.reported_at):
         errors.setdefault("meeting_scheduled_for", "The planned meeting must be after the incident was reported")
 
     themes = []
@@ -95,14 +100,16 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
         incident_type=details.incident_type,
         crime_reference=crime_reference,
         operation_name=check.text(details.operation_name, "operation_name", errors,
-                                  label="the operation name", max_length=120, single_line=True),
+                                  label="the operation name", max_length=check.LIMITS["debrief.operation_name"],
+                                  single_line=True),
         occurred_at=details.occurred_at,
         reported_at=details.reported_at,
-        area=check.text(details.area, "area", errors, label="the area", max_length=120, single_line=True),
+        area=check.text(details.area, "area", errors, label="the area", max_length=check.LIMITS["debrief.area"],
+                        single_line=True),
         summary=check.text(details.summary, "summary", errors, label="a summary of the incident",
-                           required=True),
+                           required=True, max_length=check.LIMITS["debrief.summary"]),
         partner_briefing=check.text(details.partner_briefing, "partner_briefing", errors,
-                                    label="the partner briefing"),
+                                    label="the partner briefing", max_length=check.LIMITS["debrief.partner_briefing"]),
         themes=sorted(themes),
         victim_age=details.victim_age,
         victim_sex=check.choice(details.victim_sex, "victim_sex", errors, VictimSex, label="the victim's sex"),
@@ -116,24 +123,42 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
     )
 
 
-def _refuse_duplicate_crime_reference(crime_reference: str | None, existing: Debrief | None) -> None:
+def _duplicate_of(crime_reference: str | None, existing: Debrief | None) -> Conflict | None:
+    """The refusal for a crime reference another debrief already has, or None."""
     if not crime_reference:
-        return
+        return None
     other = db.session.scalar(sa.select(Debrief).where(Debrief.crime_reference == crime_reference))
-    if other is not None and other is not existing:
-        raise Conflict("duplicate", f"Crime reference {crime_reference} already has a debrief: {other.reference}.",
-                       {"crime_reference": f"Crime reference {crime_reference} already has a debrief, "
-                                           f"{other.reference}"})
+    if other is None or other is existing:
+        return None
+    return Conflict("duplicate", f"Crime reference {crime_reference} already has a debrief: {other.reference}.",
+                    {"crime_reference": f"Crime reference {crime_reference} already has a debrief, "
+                                        f"{other.reference}"})
+
+
+def _refuse_duplicate_crime_reference(crime_reference: str | None, existing: Debrief | None) -> None:
+    duplicate = _duplicate_of(crime_reference, existing)
+    if duplicate is not None:
+        raise duplicate
 
 
 def _validated(details: DebriefDetails, existing: Debrief | None,
                format_errors: dict[str, str] | None) -> DebriefDetails:
+    """The details cleaned, or one refusal naming every problem. A crime reference that is taken is a
+    409 `duplicate` when nothing else is wrong, and one of the 422's fields when something is."""
     errors: dict[str, str] = {}
     clean = _checked(details, errors, existing)
     errors.update(format_errors or {})  # "not a date" says more than the "enter a date" it caused
+    for name, what in MOMENTS.items():
+        value = getattr(clean, name)
+        if isinstance(value, date) and not isinstance(value, datetime) and not format_errors:
+            errors.setdefault(name, f"Enter the time {what}")  # a day alone, and the caller said nothing
+    duplicate = _duplicate_of(clean.crime_reference, existing) if "crime_reference" not in errors else None
     if errors:
+        if duplicate is not None:
+            errors.update(duplicate.fields)
         raise ValidationFailed(errors)
-    _refuse_duplicate_crime_reference(clean.crime_reference, existing)
+    if duplicate is not None:
+        raise duplicate
     return clean
 
 
@@ -246,7 +271,7 @@ def record_meeting(debrief: Debrief, *, held_at: datetime | None, attendees: lis
     """The rapid debrief meeting was held: when, and who was there. This meets the meeting clock."""
     errors = dict(format_errors or {})
     if held_at is None:
-        errors.setdefault("held_at", "Enter when the meeting was held")
+        errors.setdefault("held_at", "Enter the date and time of the meeting")
     else:
         check.in_the_past(held_at, "held_at", errors, what="of the meeting", now=utcnow())
         if held_at < debrief.reported_at:
@@ -254,9 +279,9 @@ def record_meeting(debrief: Debrief, *, held_at: datetime | None, attendees: lis
     people: list[MeetingAttendee] = []
     for n, attendee in enumerate(attendees, start=1):
         name = check.text(attendee.name, "attendees", errors, label=f"the name of attendee {n}",
-                          required=True, max_length=120, single_line=True)
+                          required=True, max_length=check.LIMITS["meeting.attendee"], single_line=True)
         agency = check.text(attendee.agency, "attendees", errors, label=f"the agency of attendee {n}",
-                            required=True, max_length=120, single_line=True)
+                            required=True, max_length=check.LIMITS["meeting.attendee"], single_line=True)
         people.append(MeetingAttendee(position=n, name=name, agency=agency))
     if not attendees:
         errors.setdefault("attendees", "Enter at least one person who attended")

@@ -61,7 +61,8 @@ def invite(debrief: Debrief, *, agency: str | int | None, email: str | None, nam
             address = validate_email(address, check_deliverability=False).normalized.lower()
         except EmailNotValidError:
             errors["email"] = "Enter an email address in the correct format, like name@nhs.net"
-    name = check.text(name, "name", errors, label="the contact's name", max_length=120, single_line=True)
+    name = check.text(name, "name", errors, label="the contact's name",
+                      max_length=check.LIMITS["invitation.name"], single_line=True)
     if errors:
         raise ValidationFailed(errors)
 
@@ -163,8 +164,10 @@ def contribute(invitation: Invitation, details: ContributionDetails) -> Contribu
     prior = check.choice(details.prior_contact, "prior_contact", errors, PRIOR_CONTACT,
                          label="whether your agency had contact with the people involved", required=True)
     summary = check.text(details.contact_summary, "contact_summary", errors,
-                         label="a summary of the contact your agency had", required=prior == "yes")
-    learning = check.text(details.learning, "learning", errors, label="what could be learned")
+                         label="a summary of the contact your agency had", required=prior == "yes",
+                         max_length=check.LIMITS["contribution.contact_summary"])
+    learning = check.text(details.learning, "learning", errors, label="what could be learned",
+                          max_length=check.LIMITS["contribution.learning"])
     if errors:
         raise ValidationFailed(errors)
     now = utcnow()

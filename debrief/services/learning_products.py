@@ -37,7 +37,8 @@ def add(recommendation: Recommendation, *, kind: str | None, title: str | None, 
     refuse_unless_open_here(recommendation)
     errors: dict[str, str] = {}
     kind = check.choice(kind, "kind", errors, set(lifecycle.PRODUCT_KINDS), label="the kind of product", required=True)
-    title = check.text(title, "title", errors, label="a title", required=True, max_length=200, single_line=True)
+    title = check.text(title, "title", errors, label="a title", required=True,
+                       max_length=check.LIMITS["product.title"], single_line=True)
     chosen = []
     for group in audience or []:
         if check.choice(group, "audience", errors, set(AUDIENCES), label="the audience") and group not in chosen:
@@ -78,7 +79,8 @@ def update(product: LearningProduct, *, status: str | None = None, delivered_on:
     if target_status in ("delivered", "evaluated") and (delivered_on or product.delivered_on) is None:
         errors.setdefault("delivered_on", "Enter the date it was delivered")
     reached = _count(reached_count, "reached_count", errors, "The number of people reached")
-    evidence = check.text(evidence, "evidence", errors, label="the evidence") if evidence is not None else None
+    evidence = check.text(evidence, "evidence", errors, label="the evidence",
+                          max_length=check.LIMITS["product.evidence"]) if evidence is not None else None
     if errors:
         raise ValidationFailed(errors)
     product.status = target_status

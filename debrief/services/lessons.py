@@ -28,7 +28,8 @@ def add(debrief: Debrief, *, text: str | None, category: str | None, themes: lis
                            {"contribution_id": "That contribution is already a lesson"})
         elif not (text or "").strip():
             text = contribution.learning
-    text = check.text(text, "text", errors, label="what was learned", required=True)
+    text = check.text(text, "text", errors, label="what was learned", required=True,
+                      max_length=check.LIMITS["lesson.text"])
     category = check.choice(category, "category", errors, LessonCategory, label="a category", required=True)
     chosen: list[str] = []
     for theme in themes or []:

@@ -22,7 +22,6 @@ from debrief.services.errors import Conflict, NotFound, ValidationFailed
 from debrief.services.pagination import Page, paginate
 
 DECISIONS = {"confirm": SeriesStatus.CONFIRMED, "dismiss": SeriesStatus.DISMISSED}
-MAX_NOTE = 5_000
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,7 @@ def decide(series_id: int, decision: str | None, note: str | None, *, actor: Use
     if note is not None and not isinstance(note, str):
         errors["note"] = "must be text"
         note = None
-    note = validation.text(note, "note", errors, label="a note saying why", required=True, max_length=MAX_NOTE)
+    note = validation.text(note, "note", errors, label="a note saying why", required=True, max_length=validation.LIMITS["linked_series.note"])
     if errors:
         raise ValidationFailed(errors)
     series = get(series_id)

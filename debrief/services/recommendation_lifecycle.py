@@ -61,6 +61,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from debrief.services import validation
 from debrief.services.errors import RuleBroken
 
 __all__ = [
@@ -308,6 +309,10 @@ def _validation_problems(key: tuple[Status, Status], move: Move) -> dict[str, st
             problems["rationale"] = _NOT_IMPLEMENTED_RATIONALE
     elif _code_given(move.closure_code):
         problems["closure_code"] = _CODE_NOT_CLOSING
+    for name, label in (("note", "the note"), ("rationale", "the board's rationale")):
+        if name not in problems:  # a note given is held to the same length as any other note
+            validation.text(getattr(move, name), name, problems, label=label,
+                            max_length=validation.LIMITS["recommendation.note"])
     return problems
 
 

@@ -82,7 +82,8 @@ def create(debrief: Debrief, *, text: str | None, owner_email: str | None, due_d
            priority: str | None = None, lesson_ids=None, source: str | None = None, actor: User,
            format_errors: dict[str, str] | None = None) -> Recommendation:
     errors: dict[str, str] = {}
-    text = check.text(text, "text", errors, label="the recommendation", required=True)
+    text = check.text(text, "text", errors, label="the recommendation", required=True,
+                      max_length=check.LIMITS["recommendation.text"])
     owner = _owner(owner_email, errors)
     _due(due_date, errors)
     priority = check.choice(priority or Priority.MEDIUM.value, "priority", errors, Priority, label="a priority")
@@ -207,7 +208,8 @@ def update(recommendation: Recommendation, *, version, actor: User, format_error
 
 def _apply_edits(recommendation: Recommendation, changes: dict, errors: dict[str, str]) -> None:
     if "text" in changes:
-        recommendation.text = check.text(changes["text"], "text", errors, label="the recommendation", required=True)
+        recommendation.text = check.text(changes["text"], "text", errors, label="the recommendation", required=True,
+                                         max_length=check.LIMITS["recommendation.text"])
     if "due_date" in changes and changes["due_date"] != recommendation.due_date:
         recommendation.due_date = _due(changes["due_date"], errors)
     if "priority" in changes:
@@ -298,7 +300,8 @@ def add_update(recommendation: Recommendation, *, kind: str | None, text: str | 
         raise NotAllowed("Only the owner or the governance board can add progress or evidence.")
     errors: dict[str, str] = {}
     kind = check.choice(kind, "kind", errors, set(OWNER_UPDATES), label="progress or evidence", required=True)
-    text = check.text(text, "text", errors, label="the update", required=True)
+    text = check.text(text, "text", errors, label="the update", required=True,
+                      max_length=check.LIMITS["recommendation.note"])
     if errors:
         raise ValidationFailed(errors)
     version = recommendation.version
@@ -317,7 +320,8 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
     errors: dict[str, str] = {}
     decision = check.choice(decision, "decision", errors, {"extend", "escalate"}, label="extend or escalate",
                             required=True)
-    rationale = check.text(rationale, "rationale", errors, label="the board's rationale", required=True)
+    rationale = check.text(rationale, "rationale", errors, label="the board's rationale", required=True,
+                           max_length=check.LIMITS["recommendation.note"])
     if decision == "extend":
         _due(new_due_date, errors, "new_due_date")
         if new_due_date and recommendation.due_date and new_due_date <= recommendation.due_date:

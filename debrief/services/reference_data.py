@@ -10,7 +10,7 @@ from debrief.extensions import db
 from debrief.models import IncidentType, User
 from debrief.services import audit
 from debrief.services.errors import ValidationFailed
-from debrief.services.validation import text
+from debrief.services.validation import LIMITS, text
 
 def incident_types(*, include_inactive: bool = False) -> list[IncidentType]:
     query = sa.select(IncidentType).order_by(IncidentType.is_homicide.desc(), IncidentType.position,
@@ -45,7 +45,7 @@ def _unused(code: str) -> str:
 def add_incident_type(*, label: str | None, is_homicide: bool | None, actor: User) -> IncidentType:
     errors: dict[str, str] = {}
     label = text(label, "label", errors, label="the name of the incident class", required=True,
-                 max_length=120, single_line=True)
+                 max_length=LIMITS["incident_type.label"], single_line=True)
     if is_homicide is None:
         errors["is_homicide"] = "Select whether this is a homicide or a near-miss"
     code = _code_from(label or "")

@@ -2,12 +2,39 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
 from debrief.services.clock_calendar import london_date
 
+#: The most any text may hold: for what is not listed in LIMITS (an imported record, a repeat check).
 MAX_TEXT = 20_000
+
+#: How many characters each field people type may hold: the one place for each limit. The services
+#: refuse more (422 on the API, a message on the page); the forms' character counts show the same
+#: number as the person types. Single-line names are short; prose is sized to what the field is for.
+LIMITS: dict[str, int] = {
+    "debrief.crime_reference": 40,
+    "debrief.operation_name": 120,
+    "debrief.area": 120,
+    "debrief.summary": 10_000,
+    "debrief.partner_briefing": 5_000,
+    "meeting.attendee": 120,
+    "invitation.name": 120,
+    "contribution.contact_summary": 5_000,
+    # A partner's learning can become a lesson as it stands, so it may be no longer than a lesson.
+    "contribution.learning": 5_000,
+    "lesson.text": 5_000,
+    "recommendation.text": 2_000,
+    # Progress, evidence, a response or plan, and the board's rationale on a recommendation.
+    "recommendation.note": 5_000,
+    "product.title": 200,
+    "product.evidence": 5_000,
+    "agency.name": 160,
+    "incident_type.label": 120,
+    "death_match.note": 2_000,
+    "linked_series.note": 5_000,
+}
 # Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belong in prose.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -51,14 +78,33 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def in_the_past(value: datetime | None, field: str, errors: dict[str, str], *, what: str, now: datetime) -> None:
+def _day(value: datetime | date) -> date:
+    return london_date(value) if isinstance(value, datetime) else value
+
+
+def in_the_past(value: datetime | date | None, field: str, errors: dict[str, str], *, what: str,
+                now: datetime) -> None:
     """An event that has happened: not on a later day, not later today, not before 1900. `what`
-    finishes "The date ...", e.g. "it happened"."""
+    finishes "The date ...", e.g. "the incident happened". A date alone (a form whose time is still
+    to be given) is judged as far as a day can be, so its problems show in the same round."""
     if value is None:
         return
-    if london_date(value) > london_date(now):
+    if _day(value) > london_date(now):
         errors.setdefault(field, f"The date {what} must be today or in the past")
-    elif value > now + CLOCK_SKEW:
+    elif isinstance(value, datetime) and value > now + CLOCK_SKEW:
         errors.setdefault(field, f"The time {what} must be in the past")
-    elif value < EARLIEST:
+    elif _day(value) < EARLIEST.date():
         errors.setdefault(field, f"The date {what} must be in 1900 or later")
+
+
+def not_before(later: datetime | date | None, earlier: datetime | date | None, field: str,
+               errors: dict[str, str], *, what: str, earlier_what: str) -> None:
+    """`later` is the same moment as `earlier` or after it: "The date {what} must be the same as or
+    after the date {earlier_what}" when the days are the wrong way round, "The time ..." when only
+    the times are. Dates alone are compared by day."""
+    if later is None or earlier is None:
+        return
+    if _day(later) < _day(earlier):
+        errors.setdefault(field, f"The date {what} must be the same as or after the date {earlier_what}")
+    elif isinstance(later, datetime) and isinstance(earlier, datetime) and later < earlier:
+        errors.setdefault(field, f"The time {what} must be the same as or after the time {earlier_what}")

@@ -7,8 +7,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SelectField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovSubmitInput
+from wtforms import RadioField, SelectField, SubmitField
 
 from debrief.deaths import words
 from debrief.extensions import db
@@ -17,7 +17,7 @@ from debrief.permissions import Rule, can, permission_required
 from debrief.services import death_analysis, death_reports, deaths, linked_series, read_trail
 from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.web import death_maps
-from debrief.web.fields import date_field, date_problem
+from debrief.web.fields import date_field, date_problem, prose_field
 from debrief.web.forms import show_rule_errors
 from debrief.web.paging import page_number, within_pages
 
@@ -140,7 +140,7 @@ class MatchForm(FlaskForm):
     decision = RadioField("Are these reports of the same person?", widget=GovRadioInput(),
                           choices=[("same_person", "Yes, the same person: make them one death"),
                                    ("different_people", "No, different people: keep them apart")])
-    note = TextAreaField("Note (optional)", widget=GovTextArea())
+    note = prose_field("Note (optional)", "death_match.note")
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 

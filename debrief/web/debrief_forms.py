@@ -8,7 +8,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 
 from debrief.models import LABELS, Relationship, Theme, VictimSex, Weapon
-from debrief.web.fields import date_field, time_field
+from debrief.services.clocks import REASON_MAX
+from debrief.web.fields import date_field, prose_field, time_field
 
 
 def _choices(options) -> list[tuple[str, str]]:
@@ -25,10 +26,10 @@ class DebriefForm(FlaskForm):
     reported_time = time_field("Time the incident was reported")
     area = StringField("Area (optional)", widget=GovTextInput(),
                        description="The policing area or town, for example Southend")
-    summary = TextAreaField("Internal summary", widget=GovTextArea(),
-                            description="For police staff only. Never shown to partner agencies.")
-    partner_briefing = TextAreaField("Briefing for partner agencies (optional)", widget=GovTextArea(),
-                                     description="What invited partner agencies may read. Leave out evidential detail.")
+    summary = prose_field("Internal summary", "debrief.summary",
+                          description="For police staff only. Never shown to partner agencies.")
+    partner_briefing = prose_field("Briefing for partner agencies (optional)", "debrief.partner_briefing",
+                                   description="What invited partner agencies may read. Leave out evidential detail.")
     themes = SelectMultipleField("Themes (optional)", choices=_choices(Theme), widget=GovCheckboxesInput(),
                                  validate_choice=False)
     victim_age = StringField("Victim's age (optional)", widget=GovTextInput(),
@@ -72,10 +73,10 @@ class MetForm(FlaskForm):
 
 class ExtendForm(FlaskForm):
     due_date = date_field("New due date", hint="For example, 30 12 2026")
-    reason = TextAreaField("Reason for the extension", widget=GovTextArea())
+    reason = prose_field("Reason for the extension", REASON_MAX)
     submit = SubmitField("Extend deadline", widget=GovSubmitInput())
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", widget=GovTextArea())
+    reason = prose_field("Reason", REASON_MAX)
     submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -18,7 +18,7 @@ from debrief.services.errors import RuleBroken
 from debrief.services.debriefs import Attendee, DebriefDetails
 from debrief.web.debrief_forms import DebriefForm, MeetingForm
 from debrief.web.formatting import describe_event
-from debrief.web.fields import read_date_and_time, show_date_and_time
+from debrief.web.fields import read_date_and_time, read_day_and_time, show_date_and_time
 from debrief.web.forms import save
 from debrief.web.paging import page_number, within_pages
 
@@ -46,10 +46,10 @@ def _details_from(form: DebriefForm) -> tuple[DebriefDetails, dict[str, str], di
     which form field each service field's message belongs on."""
     errors: dict[str, str] = {}
     places = dict(DebriefForm.ERROR_FIELDS)
-    occurred_at = read_date_and_time(form.occurred_on, form.occurred_time, "occurred_at", errors,
-                                     what="the incident happened", places=places)
-    reported_at = read_date_and_time(form.reported_on, form.reported_time, "reported_at", errors,
-                                     what="the incident was reported", places=places)
+    occurred_at = read_day_and_time(form.occurred_on, form.occurred_time, "occurred_at", errors,
+                                    what=debriefs.MOMENTS["occurred_at"])
+    reported_at = read_day_and_time(form.reported_on, form.reported_time, "reported_at", errors,
+                                    what=debriefs.MOMENTS["reported_at"])
     victim_age = None
     raw_age = (form.victim_age.data or "").strip()
     if raw_age:

@@ -1,13 +1,15 @@
-"""GOV.UK form fields the service's forms share: a date with a time, read as Europe/London."""
+"""GOV.UK form fields the service's forms share: a date with a time, read as Europe/London, and
+prose with GOV.UK's character count, counting down to the limit the service holds it to."""
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
-from wtforms import DateField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput, GovTextInput
+from wtforms import DateField, StringField, TextAreaField
 
 from debrief.services.clock_calendar import LONDON
+from debrief.services.validation import LIMITS
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 
@@ -40,6 +42,27 @@ def date_problem(field, message: str) -> dict[str, str]:
     boxes. The services see only "no date", so the page says why."""
     typed = any((part or "").strip() for part in field.raw_data or [])
     return {field.name: message} if field.data is None and typed else {}
+
+
+class CharacterCount(GovCharacterCount):
+    """GOV.UK's character count (a textarea that counts down as the person types) for a limit the
+    service enforces. Typing past it is allowed and shown, never cut off: the service refuses it."""
+
+    def __init__(self, max_length: int):
+        self.max_length = max_length
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("maxlength", self.max_length)
+        params.setdefault("textareaDescriptionText", f"You can enter up to {self.max_length:,} characters")
+        return params
+
+
+def prose_field(label: str, limit: str | int, description: str | None = None) -> TextAreaField:
+    """A textarea with a character count. `limit` names the field's entry in `validation.LIMITS`
+    (or, for a limit its service keeps itself, is the number)."""
+    max_length = LIMITS[limit] if isinstance(limit, str) else limit
+    return TextAreaField(label, widget=CharacterCount(max_length), description=description)
 
 
 def time_field(label: str) -> StringField:
@@ -78,6 +101,26 @@ def read_date_and_time(day_field, time_field_, name: str, errors: dict[str, str]
             places[name] = time_field_.name
         return None
     return london_datetime(day_field.data, parsed)
+
+
+def read_day_and_time(day_field, time_field_, name: str, errors: dict[str, str], *,
+                      what: str) -> datetime | date | None:
+    """Like `read_date_and_time`, for a form that shows every problem in one round: a problem with
+    the date is recorded under `name` and one with the time under the time field's own name, so each
+    box shows its own. With a real date and no readable time, the date alone is returned, so that the
+    service can still judge the day (a date in the future, reported before it happened)."""
+    typed_a_date = any(part.strip() for part in (day_field.raw_data or []))
+    if day_field.data is None:
+        errors[name] = (f"The date {what} must be a real date, like 2 11 2026" if typed_a_date
+                        else f"Enter the date {what}")
+    raw_time = (time_field_.data or "").strip()
+    parsed = parse_time(raw_time)
+    if parsed is None:
+        errors[time_field_.name] = (f"The time {what} must be on the 24-hour clock, like 23:40" if raw_time
+                                    else f"Enter the time {what}, for example 23:40")
+    if day_field.data is None:
+        return None
+    return london_datetime(day_field.data, parsed) if parsed is not None else day_field.data
 
 
 def show_date_and_time(at: datetime | None, day_field, time_field_) -> None:

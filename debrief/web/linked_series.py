@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
+from wtforms import RadioField, SubmitField
 
 from debrief.deaths import words
 from debrief.deaths.words import reason_words
@@ -16,6 +16,7 @@ from debrief.permissions import Rule, can, permission_required
 from debrief.services import death_analysis, linked_series
 from debrief.services.errors import RuleBroken
 from debrief.web import death_maps
+from debrief.web.fields import prose_field
 from debrief.web.forms import show_rule_errors
 from debrief.web.paging import page_number, within_pages
 
@@ -28,10 +29,10 @@ class DecisionForm(FlaskForm):
     decision = RadioField("Is this a linked series?", widget=GovRadioInput(),
                           choices=[("confirm", "Confirm: these deaths may be linked and need investigating"),
                                    ("dismiss", "Dismiss: not a linked series")])
-    note = TextAreaField("Why", widget=GovTextArea(),
-                         description="Say what you checked and why you decided. Other analysts and the board read "
-                                     "it, and it goes into the analytical report: refer to deaths by their "
-                                     "references, never by name.")
+    note = prose_field("Why", "linked_series.note",
+                       description="Say what you checked and why you decided. Other analysts and the board read "
+                                   "it, and it goes into the analytical report: refer to deaths by their "
+                                   "references, never by name.")
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
+from wtforms import RadioField, SubmitField
 from wtforms.validators import ValidationError
 
 from debrief.extensions import csrf, db
 from debrief.services import clocks, invitations, throttling
 from debrief.services.errors import Gone, NotFound, RuleBroken
+from debrief.web.fields import prose_field
 from debrief.web.forms import show_rule_errors
 from debrief.web.throttled import too_many_attempts
 
@@ -28,10 +29,10 @@ class ContributionForm(FlaskForm):
     prior_contact = RadioField("Did your agency have contact with the victim or the suspect before the incident?",
                                choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Not known")],
                                widget=GovRadioInput(), validate_choice=False)
-    contact_summary = TextAreaField("Summary of that contact", widget=GovTextArea(),
-                                    description="When, who, and what happened. Do not include documents.")
-    learning = TextAreaField("What could be learned? (optional)", widget=GovTextArea(),
-                             description="Anything your agency, the police or others could do differently.")
+    contact_summary = prose_field("Summary of that contact", "contribution.contact_summary",
+                                  description="When, who, and what happened. Do not include documents.")
+    learning = prose_field("What could be learned? (optional)", "contribution.learning",
+                           description="Anything your agency, the police or others could do differently.")
     submit = SubmitField("Send to the review team", widget=GovSubmitInput())
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 
 from debrief.models import LABELS, Theme
-from debrief.web.fields import date_field
+from debrief.web.fields import date_field, prose_field
 from debrief.web.learning_words import AUDIENCE, CLOSURE_CODE, LESSON_CATEGORY, PRIORITY, PRODUCT_KIND, SOURCE
 
 
@@ -18,8 +18,8 @@ def _choices(words: dict[str, str]) -> list[tuple[str, str]]:
 
 
 class LessonForm(FlaskForm):
-    text = TextAreaField("What was learned", widget=GovTextArea(),
-                         description="What went well or could be better, in a sentence or two.")
+    text = prose_field("What was learned", "lesson.text",
+                       description="What went well or could be better, in a sentence or two.")
     category = RadioField("Category", choices=_choices(LESSON_CATEGORY), widget=GovRadioInput(),
                           validate_choice=False)
     themes = SelectMultipleField("Themes (optional)", choices=[(t.value, LABELS[t]) for t in Theme],
@@ -28,8 +28,8 @@ class LessonForm(FlaskForm):
 
 
 class RecommendationFields(FlaskForm):
-    text = TextAreaField("Recommendation", widget=GovTextArea(),
-                         description="The action to take, written so the owner knows when it is done.")
+    text = prose_field("Recommendation", "recommendation.text",
+                       description="The action to take, written so the owner knows when it is done.")
     owner_email = StringField("Owner's email address", widget=GovTextInput(),
                               description="The member of staff responsible. They are told by email.")
     due_date = date_field("Due date", hint="For example, 31 3 2027")
@@ -55,36 +55,36 @@ class EditRecommendationForm(RecommendationFields):
 
 
 class NoteForm(FlaskForm):
-    note = TextAreaField("Note", widget=GovTextArea())
+    note = prose_field("Note", "recommendation.note")
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class UpdateForm(FlaskForm):
     kind = RadioField("What are you adding?", widget=GovRadioInput(), validate_choice=False, choices=[
         ("progress", "Progress"), ("evidence", "Evidence of what was done")])
-    text = TextAreaField("Details", widget=GovTextArea(),
-                         description="For evidence, say what it is and where it is kept, for example a document "
-                                     "reference or a link on the force intranet.")
+    text = prose_field("Details", "recommendation.note",
+                       description="For evidence, say what it is and where it is kept, for example a document "
+                                   "reference or a link on the force intranet.")
     submit = SubmitField("Add to the recommendation", widget=GovSubmitInput())
 
 
 class CloseForm(FlaskForm):
     closure_code = RadioField("How is it closed?", choices=_choices(CLOSURE_CODE), widget=GovRadioInput(),
                               validate_choice=False)
-    rationale = TextAreaField("The board's rationale (optional)", widget=GovTextArea(),
-                              description="Needed to close it as not implemented, and to close it as implemented "
-                                          "or alternative action without a delivered learning product.")
+    rationale = prose_field("The board's rationale (optional)", "recommendation.note",
+                            description="Needed to close it as not implemented, and to close it as implemented "
+                                        "or alternative action without a delivered learning product.")
     submit = SubmitField("Close recommendation", widget=GovSubmitInput())
 
 
 class RationaleForm(FlaskForm):
-    rationale = TextAreaField("The board's rationale", widget=GovTextArea())
+    rationale = prose_field("The board's rationale", "recommendation.note")
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class ExtendForm(FlaskForm):
     new_due_date = date_field("New due date", hint="For example, 30 6 2027")
-    rationale = TextAreaField("The board's rationale", widget=GovTextArea())
+    rationale = prose_field("The board's rationale", "recommendation.note")
     submit = SubmitField("Extend the due date", widget=GovSubmitInput())
 
 
@@ -104,7 +104,7 @@ class ProductProgressForm(FlaskForm):
     delivered_on = date_field("Date it was delivered", hint="Needed once it is delivered. For example, 14 1 2027")
     reached_count = StringField("How many people has it reached? (optional)", widget=GovTextInput(),
                                 description="A whole number, for example 180")
-    evidence = TextAreaField("Evidence (optional)", widget=GovTextArea(),
-                             description="For example attendance records, or where the guidance was published.")
+    evidence = prose_field("Evidence (optional)", "product.evidence",
+                           description="For example attendance records, or where the guidance was published.")
     submit = SubmitField("Save", widget=GovSubmitInput())
 

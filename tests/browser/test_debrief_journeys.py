@@ -131,7 +131,10 @@ def test_the_empty_debrief_form_error_summary_is_accessible_and_leads_to_each_fi
     expect(summary).to_be_focused()
     links = summary.get_by_role("link")
     expect(links).to_have_text(["Select the type of incident", "Enter the crime reference",
-                                "Enter the date the incident happened", "Enter the date the incident was reported",
+                                "Enter the date the incident happened",
+                                "Enter the time the incident happened, for example 23:40",
+                                "Enter the date the incident was reported",
+                                "Enter the time the incident was reported, for example 23:40",
                                 "Enter a summary of the incident"])
 
     links.first.click()
@@ -163,3 +166,44 @@ def test_a_wrong_time_is_linked_to_the_time_box(site: Site, make_user):
     expect(page.get_by_label("Time the incident was reported")).to_be_focused()
     expect(page.get_by_label("Time the incident was reported")).to_have_value("25:00")
     expect(page.get_by_label("Crime reference")).to_have_value("42/18812/26")
+
+
+def test_several_problems_at_once_are_all_in_the_error_summary_with_links_to_their_fields(
+        strict_csp_site: Site, make_user):
+    # Under the real CSP, so the character count's script runs as it will for people.
+    site = strict_csp_site
+    make_user(REVIEWER, "reviewer", name="Riya Reviewer")
+    page = site.page
+    site.sign_in(REVIEWER)
+    site.visit("/debriefs/new")
+    # The character count is working: it counts down as the reviewer types.
+    expect(page.locator("#summary-info")).to_have_text("You can enter up to 10,000 characters")
+    page.get_by_label("Internal summary").fill("x" * 10_005)
+    expect(page.locator(".govuk-character-count__status").first).to_have_text("You have 5 characters too many")
+
+    page.get_by_label("Murder", exact=True).check()
+    page.get_by_label("Crime reference").fill("42/18812/26")
+    fill_date(page, "Date the incident happened", "3", "11", "2999")  # in the future, and no time
+    fill_date(page, "Date the incident was reported to police", "2", "11", "2026")
+    page.get_by_label("Time the incident was reported").fill("25:00")
+    site.click_to_next_page(page.get_by_role("button", name="Save debrief"))
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expected = [
+        ("The date the incident happened must be today or in the past",
+         page.get_by_role("group", name="Date the incident happened").get_by_label("Day")),
+        ("Enter the time the incident happened, for example 23:40", page.get_by_label("Time the incident happened")),
+        ("The date the incident was reported must be the same as or after the date it happened",
+         page.get_by_role("group", name="Date the incident was reported to police").get_by_label("Day")),
+        ("The time the incident was reported must be on the 24-hour clock, like 23:40",
+         page.get_by_label("Time the incident was reported")),
+        ("A summary of the incident must be 10,000 characters or fewer", page.get_by_label("Internal summary")),
+    ]
+    expect(summary.get_by_role("link")).to_have_text([message for message, _ in expected])
+    for message, field in expected:
+        summary.get_by_role("link", name=message).click()
+        expect(field).to_be_focused()
+    # (The refused form answers 400, which Chromium logs; no script failed.)
+    assert not [e for e in site.console_errors if e.startswith("uncaught")], site.console_errors
+    site.check_accessibility()
