@@ -183,8 +183,8 @@ def test_several_problems_at_once_are_all_in_the_error_summary_with_links_to_the
 
     page.get_by_label("Murder", exact=True).check()
     page.get_by_label("Crime reference").fill("42/18812/26")
-    fill_date(page, "Date the incident happened", "3", "11", "2999")  # in the future, and no time
-    fill_date(page, "Date the incident was reported to police", "2", "11", "2026")
+    fill_date(page, "Date the incident happened", date(2999, 11, 3))  # in the future, and no time
+    fill_date(page, "Date the incident was reported to police", date(2026, 11, 2))
     page.get_by_label("Time the incident was reported").fill("25:00")
     site.click_to_next_page(page.get_by_role("button", name="Save debrief"))
 
