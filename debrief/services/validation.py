@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
 from debrief.services.clock_calendar import london_date
 
 MAX_TEXT = 20_000
-# Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belong in prose.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belong in prose;
+# nor do lone surrogates (half of a character), which no database can store as UTF-8.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+#: The range of the database's INTEGER columns (PostgreSQL's are 32-bit): ids, counts, ages.
+STORABLE_INTEGER = (-(2**31), 2**31 - 1)
 
 
 def text(value: str | None, field: str, errors: dict[str, str], *, label: str, required: bool = False,
@@ -47,6 +50,21 @@ def choice(value: str | None, field: str, errors: dict[str, str], options: type[
 
 #: Older than this is a typing mistake (a year of 0026), not an incident to review.
 EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+#: Later than this is a typing mistake too (a year of 9999); and clocks counted from it would
+#: overflow the calendar.
+LATEST = datetime(2100, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+YEARS_MESSAGE = "must be between the years 1900 and 2100"
+
+
+def within_years(value: date | datetime) -> bool:
+    """Whether a date, or a date-time with an offset, falls in 1900–2100 (UTC for a date-time)."""
+    if isinstance(value, datetime):
+        if value.year <= 1 or value.year >= 9999:
+            return False  # converting to UTC may leave the calendar (0001-01-01T00:00+23:59)
+        return EARLIEST <= value.astimezone(timezone.utc) <= LATEST
+    return EARLIEST.date() <= value <= LATEST.date()
+
+
 #: Clocks on people's computers drift; a few minutes ahead is not "the future".
 CLOCK_SKEW = timedelta(minutes=5)
 
