@@ -71,8 +71,8 @@ class BodyReader:
         elif parsed.tzinfo is None:
             self.errors[name] = "must include a UTC offset, like 2026-11-02T23:40:00+00:00"
             parsed = None
-        elif not validation.within_years(parsed):
-            self.errors[name] = validation.YEARS_MESSAGE
+        elif problem := validation.outside_years(parsed):
+            self.errors[name] = problem
             parsed = None
         return parsed
 
@@ -86,10 +86,10 @@ class BodyReader:
             except ValueError:
                 pass
             else:
-                if validation.within_years(parsed):
-                    return parsed
-                self.errors[name] = validation.YEARS_MESSAGE
-                return None
+                if problem := validation.outside_years(parsed):
+                    self.errors[name] = problem
+                    return None
+                return parsed
         self.errors[name] = "must be a date, like 2026-12-21"
         return None
 

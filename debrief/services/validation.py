@@ -53,16 +53,25 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
 #: Later than this is a typing mistake too (a year of 9999); and clocks counted from it would
 #: overflow the calendar.
 LATEST = datetime(2100, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
-YEARS_MESSAGE = "must be between the years 1900 and 2100"
 
 
-def within_years(value: date | datetime) -> bool:
-    """Whether a date, or a date-time with an offset, falls in 1900–2100 (UTC for a date-time)."""
+def outside_years(value: date | datetime) -> str | None:
+    """What is wrong with a date, or a date-time with an offset, outside 1900–2100 (UTC for a
+    date-time), finishing "<field> ..."; None when it is within."""
     if isinstance(value, datetime):
-        if value.year <= 1 or value.year >= 9999:
-            return False  # converting to UTC may leave the calendar (0001-01-01T00:00+23:59)
-        return EARLIEST <= value.astimezone(timezone.utc) <= LATEST
-    return EARLIEST.date() <= value <= LATEST.date()
+        if value.year <= 1:  # converting to UTC may leave the calendar (0001-01-01T00:00+23:59)
+            return "must be in 1900 or later"
+        if value.year >= 9999:
+            return f"must be in {LATEST.year} or earlier"
+        value = value.astimezone(timezone.utc)
+        earliest, latest = EARLIEST, LATEST
+    else:
+        earliest, latest = EARLIEST.date(), LATEST.date()
+    if value < earliest:
+        return "must be in 1900 or later"
+    if value > latest:
+        return f"must be in {LATEST.year} or earlier"
+    return None
 
 
 #: Clocks on people's computers drift; a few minutes ahead is not "the future".

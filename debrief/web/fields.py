@@ -24,7 +24,7 @@ class GovDateField(DateField):
         parts = [str(part) for part in valuelist]
         if len(parts) == 3:
             super().process_formdata(parts)
-            if self.data is not None and not validation.within_years(self.data):
+            if self.data is not None and validation.outside_years(self.data):
                 # Year 1 or 9999 is a typing mistake, and clocks counted from it would leave the calendar.
                 self.data = None
                 raise ValueError("Not a valid date value.")
