@@ -58,7 +58,7 @@ def _lessons(debrief: Debrief | None, lesson_ids, errors: dict[str, str]) -> lis
     ids = list(dict.fromkeys(lesson_ids or []))
     if not ids:
         return []
-    if debrief is None or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+    if debrief is None or not all(check.is_id(i) for i in ids):
         errors["lesson_ids"] = "Link lessons from this recommendation's debrief"
         return []
     found = list(db.session.scalars(sa.select(Lesson).where(Lesson.id.in_(ids), Lesson.debrief_id == debrief.id)))

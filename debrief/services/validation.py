@@ -15,6 +15,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 STORABLE_INTEGER = (-(2**31), 2**31 - 1)
 
 
+def is_id(value: object) -> bool:
+    """Whether a value read from JSON could be a record's id: a whole number (not true or false) the
+    database can hold. Looking up a larger one is an error in the database, not "no such record"."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= STORABLE_INTEGER[1]
+
+
 def text(value: str | None, field: str, errors: dict[str, str], *, label: str, required: bool = False,
          max_length: int = MAX_TEXT, single_line: bool = False) -> str | None:
     """Trimmed text, or None when empty; records a message in `errors` when the rule is broken.
