@@ -31,6 +31,7 @@ def build(app, client, make_user, api_token) -> World:
     for role, (email, name) in PEOPLE.items():
         make_user(email, role, name=name)
     world = World(headers={role: api_token(email) for role, (email, _) in PEOPLE.items()})
+    target = make_user("target@police.uk", "owner", name="Tess Target")  # for the administrator's pages
     with app.app_context():
         db.session.add(Agency(name="Mid and South Essex NHS", kind="health"))
         db.session.commit()
@@ -59,15 +60,29 @@ def build(app, client, make_user, api_token) -> World:
             "source": source, "reports": [{**person, "source_reference": f"{source.upper()}-1"}]}), 200)
     _created(client.post("/api/v1/death-reports/analyse", headers=analyst), 200)
 
-    from debrief.models import Clock, Death, LinkedSeries
+    from debrief.models import (Clock, Death, DeathReport, IncidentType, LinkedSeries, OutboxEmail,
+                                PossibleMatch)
+
+    def first(column):
+        return db.session.scalar(sa.select(sa.func.min(column)))
 
     with app.app_context():
-        death_id = db.session.scalar(sa.select(sa.func.min(Death.id)))
-        series_id = db.session.scalar(sa.select(sa.func.min(LinkedSeries.id)))
-        clock_id = db.session.scalar(sa.select(sa.func.min(Clock.id)))
-    world.ids = {"debrief_id": debrief["id"], "invitation_id": invitation["id"], "lesson_id": lesson["id"],
-                 "recommendation_id": recommendation["id"], "product_id": product["id"], "clock_id": clock_id,
-                 "death_id": death_id or 1, "series_id": series_id or 1,
-                 "contribution_id": 1, "user_id": 1, "agency_id": 1}
+        death = db.session.get(Death, first(Death.id))
+        reports = sorted(db.session.scalars(sa.select(DeathReport.id)))
+        # Two reports too alike to tell apart, and a series: too few deaths for the analysis to find
+        # them itself, so they are written here as it would write them.
+        if first(PossibleMatch.id) is None:
+            db.session.add(PossibleMatch(report_a_id=reports[0], report_b_id=reports[1], probability=0.5,
+                                         reasons=[]))
+        if first(LinkedSeries.id) is None:
+            # Confirmed: a later analysis (an analyst's post in the matrix) replaces candidates.
+            db.session.add(LinkedSeries(reference_year=2025, reference_number=1, score=0.9, reasons=[],
+                                        deaths=[death], status="confirmed", note="Same care home."))
+        db.session.commit()
+        world.ids = {"debrief_id": debrief["id"], "invitation_id": invitation["id"], "lesson_id": lesson["id"],
+                     "recommendation_id": recommendation["id"], "product_id": product["id"],
+                     "clock_id": first(Clock.id), "death_id": death.id, "series_id": first(LinkedSeries.id),
+                     "match_id": first(PossibleMatch.id), "email_id": first(OutboxEmail.id),
+                     "kind_id": first(IncidentType.id), "agency_id": first(Agency.id), "user_id": target.id}
     world.invitation_path = "/" + invitation["url"].split("/", 3)[3]
     return world

@@ -243,8 +243,11 @@ def actor_for(user: User, recommendation: Recommendation) -> lifecycle.Actor:
     return lifecycle.Actor(roles=frozenset(r.value for r in user.role_set), is_owner=recommendation.owner_id == user.id)
 
 
-def allowed_moves(user: User, recommendation: Recommendation) -> list[lifecycle.Status]:
-    return lifecycle.allowed_moves(recommendation.status, actor_for(user, recommendation), _facts(recommendation))
+def allowed_moves(user: User, recommendation: Recommendation,
+                  from_status: lifecycle.Status | None = None) -> list[lifecycle.Status]:
+    """The moves `user` may make on it now, or from `from_status` (who may act, whatever its state)."""
+    return lifecycle.allowed_moves(from_status or recommendation.status, actor_for(user, recommendation),
+                                   _facts(recommendation))
 
 
 def closure_gate_problem(recommendation: Recommendation) -> str | None:
