@@ -330,7 +330,7 @@ def check(current: Status | str, move: Move, actor: Actor, products: Sequence[Pr
     from_status, to_status = _as_status(current), _as_status(move.to)
     key = (from_status, to_status)
     if not (_is_board(actor) or actor.is_owner):
-        raise TransitionRefused("forbidden", _NO_MOVES)
+        raise TransitionRefused("forbidden", _FORBIDDEN_MESSAGES.get(key, _NO_MOVES))
     if from_status is None or to_status is None or key not in _MOVES:
         raise _invalid(current, move.to)
 
