@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import DateField, StringField
 
-from debrief.services import validation
 from debrief.services.clock_calendar import LONDON
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
@@ -24,10 +23,6 @@ class GovDateField(DateField):
         parts = [str(part) for part in valuelist]
         if len(parts) == 3:
             super().process_formdata(parts)
-            if self.data is not None and validation.outside_years(self.data):
-                # Year 1 or 9999 is a typing mistake, and clocks counted from it would leave the calendar.
-                self.data = None
-                raise ValueError("Not a valid date value.")
             return
         self.raw_data = (parts + ["", "", ""])[:3]
         self.data = None
