@@ -81,6 +81,10 @@ class Config:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "5 per minute;20 per hour")
     SIGN_IN_ADDRESS_RATE_LIMIT = os.environ.get("SIGN_IN_ADDRESS_RATE_LIMIT", "30 per minute;300 per hour")
 
+    # The largest request the app reads: a death-report extract (at most 16 MB of CSV, more as JSON,
+    # services/death_reports.py) with room to spare. Anything larger is a 413, refused unread.
+    MAX_CONTENT_LENGTH = _int("MAX_REQUEST_MB", 40) * 1024 * 1024
+
     # How many proxies (load balancers) sit in front of the app and set X-Forwarded-*.
     PROXY_COUNT = _int("PROXY_COUNT", 0)
 

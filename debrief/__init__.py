@@ -21,6 +21,7 @@ class ConfigurationError(RuntimeError):
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str(ROOT / "instance"))
+    configure_inputs(app)
     app.config.from_object(Config)
     if overrides:
         app.config.update(overrides)
@@ -39,6 +40,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
+
+
+def configure_inputs(app: Flask) -> None:
+    """Before any route is added: every `<int:...>` is an id the database can hold (else 404), and
+    JSON bodies that cannot be used are a 400 (see debrief/inputs.py)."""
+    from debrief.inputs import SafeJSONProvider, StoredIdConverter
+
+    app.url_map.converters["int"] = StoredIdConverter
+    app.json = SafeJSONProvider(app)
 
 
 def check_settings(app: Flask) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -32,6 +32,11 @@ API_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "no
              405: "method_not_allowed", 410: "gone", 413: "too_large", 429: "rate_limited",
              500: "server_error"}
 
+#: Plain words in place of werkzeug's defaults, where the API has nothing more particular to say.
+API_MESSAGES = {404: "There is nothing at this address. Check the path and the id.",
+                405: "This address does not accept that method.",
+                413: "The request is too large. Send at most {limit} MB."}
+
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -55,7 +60,11 @@ def register_errorhandlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         if wants_json():
-            response = api_error(status, API_CODES.get(status, "error"), error.description or "")
+            default = error.description == type(error).description
+            message = API_MESSAGES.get(status) if default else None
+            if message and status == 413:
+                message = message.format(limit=(current_app.config["MAX_CONTENT_LENGTH"] or 0) // (1024 * 1024))
+            response = api_error(status, API_CODES.get(status, "error"), message or error.description or "")
         else:
             # Our own aborts may carry a message written for the reader; werkzeug's defaults are not.
             custom = error.description if error.description != type(error).description else None

@@ -66,7 +66,10 @@ ALL_COMBINATIONS = [
 
 
 def expected_outcome(frm: str, to: str, actor: str) -> str | None:
-    """None for allowed, else the refusal code — read off the ALLOWED table above."""
+    """None for allowed, else the refusal code — read off the ALLOWED table above. Someone who may
+    make no move at all (neither the board nor the owner) is refused first, whatever the state."""
+    if not any(actor in who for who in ALLOWED.values()):
+        return "forbidden"
     if (frm, to) not in ALLOWED:
         return "invalid_transition"
     if actor not in ALLOWED[(frm, to)]:

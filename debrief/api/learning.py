@@ -14,7 +14,7 @@ from debrief.documents import board_pack
 from debrief.extensions import db
 from debrief.models import Recommendation
 from debrief.permissions import Rule
-from debrief.services import exports, learning_products, lessons, recommendations, repeats, similarity
+from debrief.services import exports, learning_products, lessons, recommendations, repeats, similarity, validation
 from debrief.services.errors import ValidationFailed
 
 
@@ -34,7 +34,7 @@ def _ids(reader: BodyReader, name: str) -> list[int] | None:
     value = reader.data.get(name)
     if value is None:
         return None
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    if not isinstance(value, list) or not all(validation.is_id(v) for v in value):
         reader.errors[name] = "must be a list of ids"
         return None
     return value

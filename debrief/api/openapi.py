@@ -29,6 +29,11 @@ def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def nullable_ref(name: str, description: str) -> dict:
+    """A record that may be null. OpenAPI 3.0 ignores keywords beside a $ref, so the ref goes in allOf."""
+    return {"allOf": [ref(name)], "nullable": True, "description": description}
+
+
 def json_content(schema: dict) -> dict:
     return {"application/json": {"schema": schema}}
 
@@ -198,15 +203,16 @@ def schemas() -> dict:
         "Recommendation": {"type": "object", "properties": {
             "id": {"type": "integer"}, "reference": {**STRING, "example": "REC-2026-0012"},
             "debrief_id": {"type": "integer", "nullable": True}, "text": STRING, "status": enum(lifecycle.Status),
-            "closure_code": {**enum(lifecycle.ClosureCode), "nullable": True}, "owner": ref("Person"),
-            "due_date": DATE, "priority": enum(Priority), "source": enum(RecommendationSource),
+            "closure_code": {**enum(lifecycle.ClosureCode), "nullable": True},
+            "owner": nullable_ref("Person", "Null for imported recommendations"),
+            "due_date": {**DATE, "nullable": True, "description": "Null for imported recommendations"},
+            "priority": enum(Priority), "source": enum(RecommendationSource),
             "lesson_ids": {"type": "array", "items": {"type": "integer"}}, "version": {"type": "integer"},
             "source_reference": {**NULLABLE_STRING, "description": "Imported: the issuer's own reference"},
             "issued_on": {**DATE, "nullable": True},
             "possible_repeats": {"type": "array", "items": ref("EarlierRecommendation"),
                                  "description": "On single recommendations: flagged, waiting for a reviewer"},
-            "repeat_of": {**ref("EarlierRecommendation"), "nullable": True,
-                          "description": "On single recommendations: the confirmed earlier one"},
+            "repeat_of": nullable_ref("EarlierRecommendation", "On single recommendations: the confirmed earlier one"),
             "repeated_by": {"type": "array", "items": ref("EarlierRecommendation"),
                             "description": "On single recommendations: later ones confirmed as its repeats"},
             "deadlines": {"type": "array", "items": ref("Deadline"), "description": "On single recommendations"},
@@ -247,8 +253,10 @@ def schemas() -> dict:
             "reached_count": {"type": "integer", "minimum": 0}, "evidence": limited("product.evidence")}},
         "Product": {"type": "object", "properties": {
             "id": {"type": "integer"}, "recommendation_id": {"type": "integer"}, "kind": enum(lifecycle.PRODUCT_KINDS),
-            "title": STRING, "audience": {"type": "array", "items": STRING}, "target_count": {"type": "integer"},
-            "status": STRING, "delivered_on": {**DATE, "nullable": True}, "reached_count": {"type": "integer"},
+            "title": STRING, "audience": {"type": "array", "items": STRING},
+            "target_count": {"type": "integer", "nullable": True, "description": "Null until the team sets one"},
+            "status": STRING, "delivered_on": {**DATE, "nullable": True},
+            "reached_count": {"type": "integer", "nullable": True, "description": "Null until recorded"},
             "reach_percent": {"type": "integer", "nullable": True}, "evidence": NULLABLE_STRING}},
         "BoardSummary": {"type": "object", "properties": {
             **{name: {"type": "integer"} for name in ("open", "overdue", "awaiting_closure", "repeats",

@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import request
 
+from debrief.services import validation
 from debrief.services.errors import ValidationFailed
-from debrief.services.pagination import MAX_PER_PAGE
+from debrief.services.pagination import MAX_PAGE, MAX_PER_PAGE
 
 
 class BodyReader:
@@ -29,10 +30,16 @@ class BodyReader:
         return None
 
     def integer(self, name: str) -> int | None:
+        """A whole number the database can store (ids, counts, ages: none is near the limit)."""
         value = self.data.get(name)
-        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.errors[name] = "must be a whole number"
+        elif not validation.STORABLE_INTEGER[0] <= value <= validation.STORABLE_INTEGER[1]:
+            self.errors[name] = f"must be {validation.STORABLE_INTEGER[1]:,} or less, and not below {validation.STORABLE_INTEGER[0]:,}"
+        else:
             return value
-        self.errors[name] = "must be a whole number"
         return None
 
     def boolean(self, name: str, default: bool = False) -> bool:
@@ -64,6 +71,9 @@ class BodyReader:
         elif parsed.tzinfo is None:
             self.errors[name] = "must include a UTC offset, like 2026-11-02T23:40:00+00:00"
             parsed = None
+        elif problem := validation.outside_years(parsed):
+            self.errors[name] = problem
+            parsed = None
         return parsed
 
     def date(self, name: str) -> date | None:
@@ -72,9 +82,14 @@ class BodyReader:
             return None
         if isinstance(value, str) and len(value) == 10:
             try:
-                return date.fromisoformat(value)
+                parsed = date.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                if problem := validation.outside_years(parsed):
+                    self.errors[name] = problem
+                    return None
+                return parsed
         self.errors[name] = "must be a date, like 2026-12-21"
         return None
 
@@ -85,10 +100,14 @@ def page_arguments() -> tuple[int, int]:
     values = {}
     for name, default in (("page", 1), ("per_page", 25)):
         raw = request.args.get(name, str(default))
-        if not raw.isdigit() or int(raw) < 1:
+        # isascii: "²".isdigit() is true. The length before int(): int() of a huge string is slow or refused.
+        digits = raw.lstrip("0")
+        if not (raw.isascii() and raw.isdigit()) or not digits:
             errors[name] = "must be a whole number, 1 or more"
         else:
-            values[name] = int(raw)
+            values[name] = int(digits) if len(digits) <= len(str(MAX_PAGE)) else MAX_PAGE + 1
+    if values.get("page", 0) > MAX_PAGE:
+        errors["page"] = f"must be {MAX_PAGE:,} or fewer"
     if values.get("per_page", 0) > MAX_PER_PAGE:
         errors["per_page"] = f"must be {MAX_PER_PAGE} or fewer"
     if errors:

@@ -24,7 +24,7 @@ def listed(page: int, per_page: int) -> Page:
 def find(name_or_id: str | int | None) -> Agency | None:
     """An agency by id, or by its name whatever the case (the API takes either)."""
     if isinstance(name_or_id, int) and not isinstance(name_or_id, bool):
-        return db.session.get(Agency, name_or_id)
+        return db.session.get(Agency, name_or_id) if check.is_id(name_or_id) else None
     if isinstance(name_or_id, str) and name_or_id.strip():
         return db.session.scalar(sa.select(Agency).where(sa.func.lower(Agency.name) == name_or_id.strip().lower()))
     return None

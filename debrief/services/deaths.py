@@ -164,8 +164,7 @@ def decide_match(report_ids: object, decision: str | None, note: str | None, *, 
     """An analyst says two reports are (`same_person`) or are not (`different_people`) one person.
     The decision holds for every later analysis; the deaths change at the next analysis."""
     errors: dict[str, str] = {}
-    if not (isinstance(report_ids, list) and len(report_ids) == 2 and all(isinstance(i, int) and not isinstance(i, bool)
-                                                                          for i in report_ids)
+    if not (isinstance(report_ids, list) and len(report_ids) == 2 and all(validation.is_id(i) for i in report_ids)
             and report_ids[0] != report_ids[1]):
         errors["reports"] = "must be the ids of two different death reports"
     if not isinstance(decision, str) or decision not in ("same_person", "different_people"):

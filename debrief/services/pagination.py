@@ -9,6 +9,9 @@ import sqlalchemy as sa
 from debrief.extensions import db
 
 MAX_PER_PAGE = 200
+#: No list is this long; a larger page number is a typing mistake or a probe, and would overflow the
+#: database's integer offset.
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def paginate(query: sa.Select, page: int, per_page: int, *, key: sa.ColumnElemen
     grows with all history, where "1,000 or more" says all a reader needs and counting every row
     would cost more than the rest of the page.
     """
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
     counted = query.order_by(None) if count_up_to is None else query.limit(count_up_to + 1)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))

@@ -27,6 +27,9 @@ without one. `no_longer_applicable` and `superseded` need neither a product nor 
 
 Order of checks, so that a refusal always names the most fundamental problem:
 
+0. `forbidden` (403) — the actor is neither the board nor this recommendation's owner, so may make
+   no move on it at all: who may act is settled before what state it is in (issue 22's
+   authorisation matrix), so that such an actor is refused alike in every state.
 1. `invalid_transition` (HTTP 409) — the lifecycle does not allow this move at all, whoever asks.
    An actor with no right to move the recommendation learns nothing from this: the current status
    is already visible to every staff role that can see the recommendation.
@@ -258,6 +261,9 @@ def _label(value: object) -> str:
     return f"“{value}”"
 
 
+_NO_MOVES = "Only the recommendation's owner or the governance board can move it through its lifecycle."
+
+
 def _is_board(actor: Actor) -> bool:
     return _BOARD_ROLE in actor.roles
 
@@ -328,6 +334,8 @@ def check(current: Status | str, move: Move, actor: Actor, products: Sequence[Pr
     order of checks)."""
     from_status, to_status = _as_status(current), _as_status(move.to)
     key = (from_status, to_status)
+    if not (_is_board(actor) or actor.is_owner):
+        raise TransitionRefused("forbidden", _FORBIDDEN_MESSAGES.get(key, _NO_MOVES))
     if from_status is None or to_status is None or key not in _MOVES:
         raise _invalid(current, move.to)
 

@@ -58,7 +58,7 @@ def _lessons(debrief: Debrief | None, lesson_ids, errors: dict[str, str]) -> lis
     ids = list(dict.fromkeys(lesson_ids or []))
     if not ids:
         return []
-    if debrief is None or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+    if debrief is None or not all(check.is_id(i) for i in ids):
         errors["lesson_ids"] = "Link lessons from this recommendation's debrief"
         return []
     found = list(db.session.scalars(sa.select(Lesson).where(Lesson.id.in_(ids), Lesson.debrief_id == debrief.id)))
@@ -245,8 +245,11 @@ def actor_for(user: User, recommendation: Recommendation) -> lifecycle.Actor:
     return lifecycle.Actor(roles=frozenset(r.value for r in user.role_set), is_owner=recommendation.owner_id == user.id)
 
 
-def allowed_moves(user: User, recommendation: Recommendation) -> list[lifecycle.Status]:
-    return lifecycle.allowed_moves(recommendation.status, actor_for(user, recommendation), _facts(recommendation))
+def allowed_moves(user: User, recommendation: Recommendation,
+                  from_status: lifecycle.Status | None = None) -> list[lifecycle.Status]:
+    """The moves `user` may make on it now, or from `from_status` (who may act, whatever its state)."""
+    return lifecycle.allowed_moves(from_status or recommendation.status, actor_for(user, recommendation),
+                                   _facts(recommendation))
 
 
 def closure_gate_problem(recommendation: Recommendation) -> str | None:

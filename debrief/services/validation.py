@@ -35,8 +35,17 @@ LIMITS: dict[str, int] = {
     "death_match.note": 2_000,
     "linked_series.note": 5_000,
 }
-# Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belong in prose.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belong in prose;
+# nor do lone surrogates (half of a character), which no database can store as UTF-8.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+#: The range of the database's INTEGER columns (PostgreSQL's are 32-bit): ids, counts, ages.
+STORABLE_INTEGER = (-(2**31), 2**31 - 1)
+
+
+def is_id(value: object) -> bool:
+    """Whether a value read from JSON could be a record's id: a whole number (not true or false) the
+    database can hold. Looking up a larger one is an error in the database, not "no such record"."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= STORABLE_INTEGER[1]
 
 
 def text(value: str | None, field: str, errors: dict[str, str], *, label: str, required: bool = False,
@@ -74,6 +83,30 @@ def choice(value: str | None, field: str, errors: dict[str, str], options: type[
 
 #: Older than this is a typing mistake (a year of 0026), not an incident to review.
 EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+#: Later than this is a typing mistake too (a year of 9999); and clocks counted from it would
+#: overflow the calendar.
+LATEST = datetime(2100, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+
+
+def outside_years(value: date | datetime) -> str | None:
+    """What is wrong with a date, or a date-time with an offset, outside 1900–2100 (UTC for a
+    date-time), finishing "<field> ..."; None when it is within."""
+    if isinstance(value, datetime):
+        if value.year <= 1:  # converting to UTC may leave the calendar (0001-01-01T00:00+23:59)
+            return "must be in 1900 or later"
+        if value.year >= 9999:
+            return f"must be in {LATEST.year} or earlier"
+        value = value.astimezone(timezone.utc)
+        earliest, latest = EARLIEST, LATEST
+    else:
+        earliest, latest = EARLIEST.date(), LATEST.date()
+    if value < earliest:
+        return "must be in 1900 or later"
+    if value > latest:
+        return f"must be in {LATEST.year} or earlier"
+    return None
+
+
 #: Clocks on people's computers drift; a few minutes ahead is not "the future".
 CLOCK_SKEW = timedelta(minutes=5)
 

@@ -366,10 +366,11 @@ def _lifecycle_page(record: Recommendation, form, *, move: tuple[Status, Status]
     """A page for one lifecycle move: offered only from `move[0]` and only to whoever the lifecycle
     allows; on a post, runs `action` and goes back to the recommendation, or shows what is wrong."""
     before, after = move
+    # Who may make this move at all comes first: someone who may not is refused in every state.
+    if after not in recommendations.allowed_moves(current_user, record, from_status=before):
+        abort(403)
     if record.status != before:
         return _not_now(record, what)
-    if after not in recommendations.allowed_moves(current_user, record):
-        abort(403)
     if request.method == "POST":
         saved, _ = save(form, action)
         if saved:
