@@ -53,7 +53,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # Administration.
     **{(endpoint, method): ADMIN for endpoint, methods in {
         "admin.index": "GET", "admin.users": "GET", "admin.new_user": "GET POST", "admin.edit_user": "GET POST",
-        "admin.deactivate": "POST", "admin.reactivate": "POST", "admin.reset_password": "GET POST",
+        "admin.deactivate": "GET POST", "admin.read_trail_page": "GET", "admin.reactivate": "POST", "admin.reset_password": "GET POST",
         "admin.outbox": "GET", "admin.retry_email": "POST", "agencies.index": "GET POST", "agencies.change": "POST",
         "reference.deadline_policy": "GET", "reference.incident_types": "GET POST",
         "reference.change_incident_type": "POST"}.items() for method in methods.split()},
@@ -62,12 +62,12 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
         "debriefs.new": "GET POST", "debriefs.edit": "GET POST", "debriefs.meeting": "GET POST",
         "invitations.new": "GET POST", "invitations.revoke": "POST", "recommendations.new_lesson": "GET POST",
         "recommendations.lesson_from_contribution": "POST", "recommendations.new": "GET POST",
-        "clocks.extend": "GET POST", "clocks.met": "GET POST", "clocks.pause": "GET POST", "clocks.resume": "GET POST",
+        "clocks.extend": "GET POST", "clocks.met": "GET POST", "clocks.unmet": "POST", "clocks.pause": "GET POST", "clocks.resume": "GET POST",
         "recommendations.decide_repeat": "POST",
         "api.create_debrief": "POST", "api.update_debrief": "PATCH", "api.record_meeting": "POST",
         "api.invite_partner": "POST", "api.revoke_invitation": "POST", "api.add_lesson": "POST",
         "api.add_recommendation": "POST", "api.decide_repeat": "POST", "api.extend_deadline": "POST",
-        "api.meet_deadline": "POST", "api.pause_deadline": "POST", "api.resume_deadline": "POST"}.items()
+        "api.meet_deadline": "POST", "api.unmeet_deadline": "POST", "api.pause_deadline": "POST", "api.resume_deadline": "POST"}.items()
        for method in methods.split()},
     **{(endpoint, "GET"): READ_EVERYTHING for endpoint in (
         "debriefs.index", "debriefs.show", "debriefs.report", "reports.debriefs_csv", "reports.lessons_csv",

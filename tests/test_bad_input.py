@@ -110,7 +110,7 @@ def test_a_number_past_the_database_range_in_a_body_is_a_422(client, reviewer):
 
 
 @pytest.mark.parametrize(("year", "problem"), [("1", "The date the incident happened must be a real date"),
-                                              ("9999", "The date it happened must be today or in the past")])
+                                              ("9999", "The date the incident happened must be today or in the past")])
 def test_a_year_at_the_ends_of_the_calendar_is_a_gov_uk_error_on_the_form(reviewer_browser, year, problem):
     token = csrf_token_from(reviewer_browser.get("/debriefs/new").get_data(as_text=True))
     response = reviewer_browser.post("/debriefs/new", data={
