@@ -59,6 +59,8 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "rapid-debrief@localhost")
+    # Seconds one SMTP exchange may take before it counts as a failed attempt (tried again later).
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
 
     # Cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only outside development.
     SESSION_COOKIE_HTTPONLY = True

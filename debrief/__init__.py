@@ -152,12 +152,10 @@ def register_blueprints(app: Flask) -> None:
     register_navigation(app)
     register_formatting(app)
 
-    from debrief.services.notifications import deliver_queued_in_this_request
+    from debrief.services import notifications
 
-    @app.after_request
-    def send_what_this_request_queued(response):
-        deliver_queued_in_this_request()
-        return response
+    # Email queued by a request goes from a delivery thread once the request has committed.
+    notifications.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

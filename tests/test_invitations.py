@@ -1,5 +1,9 @@
 """Partner agencies through invitation links: the email, the secret, the partner's page, the states."""
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -8,7 +12,8 @@ import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import Agency, AuditEvent, Contribution, Invitation, OutboxEmail, utcnow
-from tests.conftest import csrf_token_from
+from debrief.services import notifications
+from tests.conftest import csrf_token_from, make_app
 from tests.test_debriefs_api import MURDER
 
 
@@ -372,3 +377,90 @@ def test_only_reviewers_invite_or_revoke(client, make_user, api_token, reviewer,
         headers = api_token(f"{role}@police.uk")
         assert invite(client, headers, debrief).status_code == 403
         assert client.post(f"/api/v1/invitations/{created['id']}/revoke", headers=headers).status_code == 403
+
+
+# Email leaves outside the request (issue 22) ----------------------------------------------------
+
+
+class HungMailServer:
+    """Accepts TCP connections on loopback and never says a word (no SMTP greeting)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+
+    def close(self) -> None:
+        self.sock.close()
+        for connection in self.connections:
+            connection.close()
+
+
+@pytest.fixture
+def hung_mail_server() -> Iterator[HungMailServer]:
+    server = HungMailServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def app_with_a_hung_mail_server(app, database_url, hung_mail_server):
+    """The app as a web worker runs it (the plain test client, nobody waiting for the email), with a
+    mail server that accepts the connection and then hangs."""
+    hung = make_app(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=hung_mail_server.port, MAIL_TIMEOUT=2)
+    yield hung
+    hung.extensions["outbox_delivery"].wait_until_idle(10)
+    with hung.app_context():
+        db.engine.dispose()
+
+
+def test_a_hung_mail_server_holds_up_no_request(app_with_a_hung_mail_server, reviewer, debrief, read_db,
+                                                hung_mail_server):
+    client = app_with_a_hung_mail_server.test_client()
+    started = time.perf_counter()
+    response = invite(client, reviewer, debrief)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 201
+    assert elapsed < 1, f"inviting a partner took {elapsed:.1f} s"
+
+    listed = client.get(f"/api/v1/debriefs/{debrief['id']}/invitations", headers=reviewer).get_json()
+    assert [item["email_status"] for item in listed["items"]] == ["queued"]  # never shown as sent
+
+    # The delivery thread gave up on that server after MAIL_TIMEOUT: the email waits for a later attempt.
+    assert app_with_a_hung_mail_server.extensions["outbox_delivery"].wait_until_idle(10)
+    assert hung_mail_server.connections, "the delivery thread never tried the mail server"
+    waiting = read_db(lambda s: s.scalars(sa.select(OutboxEmail)).one())
+    assert waiting.status == "pending" and waiting.attempts == 1 and waiting.last_error
+
+
+def test_email_queued_by_a_request_is_sent_by_the_delivery_thread(app, client, reviewer, debrief, mailbox,
+                                                                  read_db):
+    response = invite(client, reviewer, debrief)
+    assert response.status_code == 201
+    assert [message["To"] for message in mailbox] == ["dr.jones@nhs.net"]
+    assert read_db(lambda s: s.scalars(sa.select(OutboxEmail.status)).one()) == "sent"
+    thread = app.extensions["outbox_delivery"]._thread
+    assert thread is not None and thread.name == "outbox-delivery" and thread is not threading.current_thread()
+
+
+def test_the_delivery_thread_starts_afresh_in_a_forked_worker(app, monkeypatch):
+    """gunicorn forks workers from a master that may have loaded the app: a thread and a lock copied
+    from the parent are not the child's, so the first hand-over in the child starts its own."""
+    delivery = notifications.DeliveryThread(app)
+    old_lock = delivery._ready
+    monkeypatch.setattr(delivery, "_pid", -1)  # as if this object had been made before a fork
+    delivery.hand_over([])
+    assert delivery._ready is not old_lock and delivery._thread.is_alive()
+    assert delivery.wait_until_idle(5)

@@ -80,6 +80,23 @@ def state_tag(block: str) -> str:
     return text_of(re.search(r'<strong class="govuk-tag[^"]*">(.*?)</strong>', block, re.S).group(1))
 
 
+def email_status_tag(block: str) -> str:
+    found = re.search(r'data-email-status="[^"]*">\s*<strong class="govuk-tag[^"]*">(.*?)</strong>', block, re.S)
+    return text_of(found.group(1))
+
+
+def withdraw_link(block: str) -> str:
+    return re.search(r'href="(/invitations/\d+/revoke)"', block).group(1)
+
+
+def withdraw(browser, debrief: dict, agency: str):
+    """Withdraws an agency's invitation as a reviewer does: the link, the confirmation page, its button."""
+    action = withdraw_link(partner_blocks(debrief_page(browser, debrief))[agency])
+    question = browser.get(action)
+    assert question.status_code == 200
+    return browser.post(action, data={"csrf_token": csrf_token_from(question.get_data(as_text=True))})
+
+
 def outside_details(block: str) -> str:
     return re.sub(r'<details.*?</details>', "", block, flags=re.S)
 
@@ -188,10 +205,11 @@ def test_a_reviewer_invites_a_named_contact_from_the_debrief_page(app, reviewer,
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/debriefs/{debrief['id']}#partners")
     page = reviewer.get(response.headers["Location"]).get_data(as_text=True)
-    assert success_banner(page) == (f"Invitation for {NHS} sent to dr.jones@nhs.net. "
-                                    "The link in it works for that person only.")
+    assert success_banner(page) == (f"Invitation for {NHS} queued for dr.jones@nhs.net. Its email status shows "
+                                    "when the email has gone. The link in it works for that person only.")
     block = partner_blocks(page)[NHS]
     assert state_tag(block) == "Sent"
+    assert email_status_tag(block) == "Email sent"  # the mail server has taken it
     assert "Dr Sam Jones (dr.jones@nhs.net)" in text_of(block)
     assert "No contribution yet." in text_of(block)
 
@@ -282,11 +300,7 @@ def test_each_agency_shows_its_state_its_respond_by_date_and_its_latest_contribu
         db.session.execute(sa.update(Invitation).where(Invitation.agency_id == agency_ids[SCHOOL])
                            .values(expires_at=utcnow() - timedelta(minutes=1)))
         db.session.commit()
-    page = debrief_page(reviewer, debrief)
-    revoke = re.search(rf'action="(/invitations/\d+/revoke)">\s*<input type="hidden" name="csrf_token" '
-                       rf'value="([^"]+)">\s*<button[^>]*>Withdraw the invitation<span[^>]*> to {HOUSING}',
-                       page)
-    assert reviewer.post(revoke.group(1), data={"csrf_token": revoke.group(2)}).status_code == 302
+    assert withdraw(reviewer, debrief, HOUSING).status_code == 302
 
     blocks = partner_blocks(debrief_page(reviewer, debrief))
 
@@ -334,14 +348,20 @@ def test_partner_text_is_shown_escaped_to_the_reviewer(app, reviewer, debrief, a
 def test_withdrawing_an_invitation_stops_its_link(app, reviewer, debrief, agency_ids, mailbox, read_db):
     link = invite(reviewer, debrief, agency_ids[NHS], mailbox)
     page = debrief_page(reviewer, debrief)
-    action = re.search(r'<form method="post" action="(/invitations/\d+/revoke)">', page).group(1)
+    action = withdraw_link(partner_blocks(page)[NHS])
 
     refused = reviewer.post(action, data={})  # a forged post, without the page's CSRF token
     assert refused.status_code == 400
     assert state_tag(partner_blocks(debrief_page(reviewer, debrief))[NHS]) == "Sent"
     assert app.test_client().get(link).status_code == 200
 
-    response = reviewer.post(action, data={"csrf_token": csrf_token_from(page)})
+    confirmation = reviewer.get(action)  # asks first
+    assert confirmation.status_code == 200
+    question = confirmation.get_data(as_text=True)
+    assert f"Withdraw the invitation to {NHS}?" in text_of(question)
+    assert "already answered" not in question
+    assert state_tag(partner_blocks(debrief_page(reviewer, debrief))[NHS]) == "Opened"  # not withdrawn yet
+    response = reviewer.post(action, data={"csrf_token": csrf_token_from(question)})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/debriefs/{debrief['id']}#partners")
     page = reviewer.get(response.headers["Location"]).get_data(as_text=True)
@@ -473,9 +493,7 @@ def test_an_expired_or_withdrawn_link_says_so_in_the_services_design_and_names_t
         db.session.execute(sa.update(Invitation).where(Invitation.agency_id == agency_ids[NHS])
                            .values(expires_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
-    page = debrief_page(reviewer, debrief)
-    action = re.search(r'action="(/invitations/\d+/revoke)"', partner_blocks(page)[CHILDREN]).group(1)
-    reviewer.post(action, data={"csrf_token": csrf_token_from(page)})
+    withdraw(reviewer, debrief, CHILDREN)
 
     for path, why in ((expired, "has expired"), (withdrawn, "has been withdrawn")):
         response = app.test_client().get(path)

@@ -48,6 +48,18 @@ def revoke_invitation(invitation_id: int):
     return shapes.invitation(invitation)
 
 
+@api.post("/invitations/<int:invitation_id>/resend")
+@api_permission(Rule.RUN_DEBRIEFS)
+def resend_invitation(invitation_id: int):
+    invitation = invitations.get(invitation_id)
+    if invitation is None:
+        abort(404, "There is no invitation with that id.")
+    url = invitations.resend(invitation, actor=g.actor)
+    db.session.commit()
+    # The new link, shown here once like the first one; the email carrying it is queued.
+    return {**shapes.invitation(invitation), "url": url}
+
+
 @api.get("/debriefs/<int:debrief_id>/contributions")
 @api_permission(Rule.READ_EVERYTHING)
 def list_contributions(debrief_id: int):
