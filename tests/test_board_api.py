@@ -2,6 +2,7 @@
 and the board's decisions to extend or escalate a recommendation, each with a rationale and who decided."""
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -33,10 +34,14 @@ def summary(client, headers) -> dict:
     return response.get_json()
 
 
+#: One contact per invitation: a contact who holds a live invitation to a debrief is not invited again.
+CONTACTS = itertools.count()
+
+
 def invite(app, client, reviewer, debrief_id: int, **age) -> int:
     """An invitation made through the API, then (optionally) aged in the database."""
     created = client.post(f"/api/v1/debriefs/{debrief_id}/invitations", headers=reviewer,
-                          json={"agency": "Mid and South Essex NHS", "email": "contact@nhs.net"})
+                          json={"agency": "Mid and South Essex NHS", "email": f"contact{next(CONTACTS)}@nhs.net"})
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
     now = utcnow()

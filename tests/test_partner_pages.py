@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.extensions import db
-from debrief.models import Agency, Clock, Contribution, Invitation, utcnow
+from debrief.models import Agency, Clock, Contribution, Invitation, OutboxEmail, utcnow
 from debrief.services.clock_calendar import london_date
 from tests.conftest import csrf_token_from
 from tests.test_debriefs_api import MURDER
@@ -371,6 +371,59 @@ def test_withdrawing_an_invitation_stops_its_link(app, reviewer, debrief, agency
     assert "Withdraw the invitation" not in block
     assert app.test_client().get(link).status_code == 410
     assert read_db(lambda s: s.scalar(sa.select(Invitation.revoked_at))) is not None
+
+
+def test_withdrawing_says_so_when_the_partner_has_already_answered(app, reviewer, debrief, agency_ids, mailbox):
+    link = invite(reviewer, debrief, agency_ids[NHS], mailbox)
+    assert send_contribution(app.test_client(), link, attending="yes", prior_contact="no").status_code == 200
+    question = reviewer.get(withdraw_link(partner_blocks(debrief_page(reviewer, debrief))[NHS]))
+    warning = text_of(re.search(r'id="already-answered".*?</div>', question.get_data(as_text=True), re.S).group(0))
+    assert f"{NHS} has already answered (once, last on" in warning
+    assert "What they sent is kept; they cannot change it after you withdraw." in warning
+
+
+def test_a_contact_already_invited_is_refused_with_a_link_to_their_invitation(
+        app, reviewer, debrief, agency_ids, mailbox, read_db):
+    invite(reviewer, debrief, agency_ids[NHS], mailbox)
+    existing_id = read_db(lambda s: s.scalar(sa.select(Invitation.id)))
+    response = invite_through_form(reviewer, debrief, agency=str(agency_ids[NHS]), email="DR.JONES@nhs.net")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    ((message, href),) = error_summary(page)
+    assert message.startswith("dr.jones@nhs.net already has an invitation to this debrief, sent ") and href == "#email"
+    existing = re.search(r'id="existing-invitation"><a class="govuk-link" href="([^"]+)">([^<]+)</a>', page)
+    assert existing.group(1) == f"/debriefs/{debrief['id']}#invitation-{existing_id}"
+    assert existing.group(2) == "See the invitation dr.jones@nhs.net already has"
+    assert f'id="invitation-{existing_id}"' in debrief_page(reviewer, debrief)
+    assert invitation_count(read_db) == 1 and len(mailbox) == 1
+
+
+def test_a_reviewer_sees_an_email_that_failed_and_resends_it(app, reviewer, debrief, agency_ids, mailbox, read_db):
+    app.config["MAIL_PORT"], port = 1, app.config["MAIL_PORT"]  # nothing listens there
+    try:
+        assert invite_through_form(reviewer, debrief, agency=str(agency_ids[NHS]), email="dr.jones@nhs.net",
+                                   name="").status_code == 302
+        block = partner_blocks(debrief_page(reviewer, debrief))[NHS]
+        assert email_status_tag(block) == "Email not sent yet"  # never "sent" before the mail server has it
+        with app.app_context():
+            db.session.execute(sa.update(OutboxEmail).values(status="failed"))
+            db.session.commit()
+    finally:
+        app.config["MAIL_PORT"] = port
+    block = partner_blocks(debrief_page(reviewer, debrief))[NHS]
+    assert email_status_tag(block) == "Email failed"
+    assert "The email could not be delivered to dr.jones@nhs.net." in text_of(block)
+    action = re.search(r'<form method="post" action="(/invitations/\d+/resend)"', block).group(1)
+    assert reviewer.post(action, data={}).status_code == 400  # a forged post, without the CSRF token
+    response = reviewer.post(action, data={"csrf_token": csrf_token_from(debrief_page(reviewer, debrief))})
+    assert response.status_code == 302
+    page = reviewer.get(response.headers["Location"]).get_data(as_text=True)
+    assert success_banner(page) == ("The invitation is being emailed to dr.jones@nhs.net again, with a new link. "
+                                    "The link in the earlier email still works.")
+    assert email_status_tag(partner_blocks(page)[NHS]) == "Email sent"
+    (message,) = mailbox
+    link = path_of(re.search(r"https?://\S+/invite/\S+", message.get_content()).group(0))
+    assert app.test_client().get(link).status_code == 200
 
 
 @pytest.mark.parametrize("role", ["board", "analyst"])

@@ -231,6 +231,10 @@ def contribute(invitation: Invitation, details: ContributionDetails) -> Contribu
     learning = check.text(details.learning, "learning", errors, label="what could be learned")
     if errors:
         raise ValidationFailed(errors)
+    # One submission at a time per invitation (a double click posts twice at once): the row lock makes
+    # the second wait for the first to commit, then number its version after it and see its response.
+    db.session.execute(sa.select(Invitation.id).where(Invitation.id == invitation.id).with_for_update())
+    db.session.refresh(invitation)
     now = utcnow()
     version = (db.session.scalar(sa.select(sa.func.max(Contribution.version))
                                  .where(Contribution.invitation_id == invitation.id)) or 0) + 1

@@ -142,8 +142,10 @@ def _change_access(user_id: int, change, message: str):
 @permission_required(Rule.MANAGE_USERS)
 def outbox():
     emails = within_pages(lambda n: notifications.needing_attention(n, 25), page_number())
+    # Retry is offered only where it can work; elsewhere the page says why not.
+    no_retry = {email.id: notifications.why_no_retry(email) for email in emails.items if email.status == "failed"}
     return render_template("admin/outbox.html", title="Outbox", emails=emails, counts=notifications.counts(),
-                           max_attempts=notifications.MAX_ATTEMPTS, confirm=ConfirmForm())
+                           max_attempts=notifications.MAX_ATTEMPTS, confirm=ConfirmForm(), no_retry=no_retry)
 
 
 @admin.route("/outbox/<int:email_id>/retry", methods=["POST"])
