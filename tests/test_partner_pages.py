@@ -503,6 +503,14 @@ def test_the_contact_summary_is_asked_for_only_when_there_was_contact(partner, l
     assert [(c["prior_contact"], c["contact_summary"]) for c in sent["items"]] == [("no", None)]
 
 
+def test_an_agency_whose_name_ends_in_s_is_named_without_a_possessive(app, reviewer, debrief, agency_ids, mailbox):
+    link = invite(reviewer, debrief, agency_ids[CHILDREN], mailbox, email="duty@essex.gov.uk")
+    response = send_contribution(app.test_client(), link, attending="yes", prior_contact="no")
+    said = text_of(main_of(response.get_data(as_text=True)))
+    assert "The review team has the contribution from Essex Children's Services." in said
+    assert "Services's" not in said
+
+
 def test_a_partner_sees_a_clear_confirmation(partner, link, debrief):
     response = send_contribution(partner, link, attending="yes", prior_contact="no",
                                  learning="Our safeguarding referral was not followed up")
@@ -512,7 +520,7 @@ def test_a_partner_sees_a_clear_confirmation(partner, link, debrief):
     assert panel, "no GOV.UK confirmation panel"
     assert text_of(panel.group(1)) == f"Contribution sent Rapid debrief {debrief['reference']}"
     said = text_of(main_of(page))
-    assert f"The review team has {NHS}'s contribution." in said
+    assert f"The review team has the contribution from {NHS}." in said
     assert "If you think of anything else, contact Riya Reviewer at riya@police.uk." in said
     assert 'href="mailto:riya@police.uk"' in page
     assert "<form" not in main_of(page)
@@ -535,7 +543,7 @@ def test_a_returning_partner_sees_what_they_sent_and_may_send_it_again(partner, 
     again = send_contribution(partner, link, attending="yes", prior_contact="yes",
                               contact_summary="Seen at the GP surgery on 4 May and 9 May")
     assert again.status_code == 200
-    assert f"The review team has {NHS}'s contribution (version 2)." in text_of(again.get_data(as_text=True))
+    assert f"The review team has the contribution from {NHS} (version 2)." in text_of(again.get_data(as_text=True))
 
 
 def test_an_expired_or_withdrawn_link_says_so_in_the_services_design_and_names_the_reviewer(
