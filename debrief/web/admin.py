@@ -14,7 +14,7 @@ from debrief.models import ROLE_LABELS, User
 from debrief.permissions import Rule, permission_required
 from debrief.services import accounts, notifications
 from debrief.services.errors import RuleBroken
-from debrief.web.forms import save
+from debrief.web.forms import act, save
 from debrief.web.paging import page_number, within_pages
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -155,12 +155,6 @@ def retry_email(email_id: int):
     if email is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        try:
-            notifications.retry(email, actor=current_user)
-        except RuleBroken as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"The email to {email.to_address} is queued again and is being sent now.", "success")
+        act(lambda: notifications.retry(email, actor=current_user),
+            lambda: f"The email to {email.to_address} is queued again and is being sent now.")
     return redirect(url_for("admin.outbox"))

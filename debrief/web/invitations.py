@@ -13,7 +13,7 @@ from debrief.permissions import Rule, permission_required
 from debrief.services import agencies, invitations
 from debrief.services.errors import RuleBroken
 from debrief.web.debriefs import debrief_or_404
-from debrief.web.forms import show_rule_errors
+from debrief.web.forms import act, show_rule_errors
 
 invitations_bp = Blueprint("invitations", __name__)
 
@@ -78,14 +78,8 @@ def revoke(invitation_id: int):
     invitation = invitation_or_404(invitation_id)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            invitations.revoke(invitation, actor=current_user)
-        except RuleBroken as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"The invitation to {invitation.agency.name} is withdrawn: its link no longer works.", "success")
+        act(lambda: invitations.revoke(invitation, actor=current_user),
+            lambda: f"The invitation to {invitation.agency.name} is withdrawn: its link no longer works.")
         return _back_to(invitation)
     if invitation.revoked_at is not None:
         flash("This invitation is already withdrawn.", "info")
@@ -100,13 +94,7 @@ def revoke(invitation_id: int):
 def resend(invitation_id: int):
     invitation = invitation_or_404(invitation_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            invitations.resend(invitation, actor=current_user)
-        except RuleBroken as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"The invitation is being emailed to {invitation.contact_email} again, with a new link. "
-                  "The link in the earlier email still works.", "success")
+        act(lambda: invitations.resend(invitation, actor=current_user),
+            lambda: f"The invitation is being emailed to {invitation.contact_email} again, with a new link. "
+                    "The link in the earlier email still works.")
     return _back_to(invitation)
