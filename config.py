@@ -45,7 +45,9 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     FORCE_NAME = os.environ.get("FORCE_NAME", "Demonstration Constabulary")
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # The port `bin/dev` serves on; the default public address uses it.
+    PORT = _int("PORT", 5000)
+    BASE_URL = os.environ.get("BASE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
     BOARD_CHAIR_EMAIL = os.environ.get("BOARD_CHAIR_EMAIL", "")
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", False)
 
@@ -59,6 +61,10 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "rapid-debrief@localhost")
+    # Seconds one SMTP exchange may take before it counts as a failed attempt (tried again later).
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    # Development only: where `flask dev-mail` keeps the email it catches (shown at /dev/mail).
+    DEV_MAIL_DIR = os.environ.get("DEV_MAIL_DIR", str(ROOT / "instance" / "dev-mail"))
 
     # Cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only outside development.
     SESSION_COOKIE_HTTPONLY = True

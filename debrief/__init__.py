@@ -19,8 +19,9 @@ class ConfigurationError(RuntimeError):
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    # INSTANCE_PATH: the folder for local files (the SQLite database, the development key), for tests.
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
-                instance_path=str(ROOT / "instance"))
+                instance_path=str((overrides or {}).get("INSTANCE_PATH") or ROOT / "instance"))
     configure_inputs(app)
     app.config.from_object(Config)
     if overrides:
@@ -71,8 +72,7 @@ def check_settings(app: Flask) -> None:
             app.config[cookie] = app.config["APP_ENV"] != "development"
     if app.config["APP_ENV"] == "development":
         if not secret or secret == PLACEHOLDER_SECRET_KEY:
-            # A throwaway key: sessions end when the development server restarts, which is fine there.
-            app.config["SECRET_KEY"] = secrets.token_hex(32)
+            app.config["SECRET_KEY"] = development_secret_key(Path(app.instance_path))
         return
     if not secret or secret == PLACEHOLDER_SECRET_KEY or len(secret) < 32:
         raise ConfigurationError(
@@ -81,6 +81,19 @@ def check_settings(app: Flask) -> None:
             "`python -c \"import secrets; print(secrets.token_hex(32))\"`) in the environment or .env. "
             "For local use only, set APP_ENV=development instead."
         )
+
+
+def development_secret_key(instance: Path) -> str:
+    """The development key, made once and kept in instance/ (git-ignored): sessions survive a restart of
+    the development server, and so do the partners' links sealed in the outbox with a key derived from it."""
+    path = instance / "development-secret-key"
+    if path.is_file() and len(key := path.read_text().strip()) >= 32:
+        return key
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.touch(mode=0o600)
+    path.write_text(key + "\n")
+    return key
 
 
 def load_deadline_policy(app: Flask) -> None:
@@ -165,15 +178,17 @@ def register_blueprints(app: Flask) -> None:
                       workspaces_bp, dashboard_bp, reports_bp, deaths_bp, death_report_bp, series_bp, admin, reference_bp, agencies_bp, partner,
                       api):
         app.register_blueprint(blueprint)
+    if app.config["APP_ENV"] == "development":
+        from debrief.web.dev_mail import dev_mail_bp
+
+        app.register_blueprint(dev_mail_bp)  # the email caught on this machine: never outside development
     register_navigation(app)
     register_formatting(app)
 
-    from debrief.services.notifications import deliver_queued_in_this_request
+    from debrief.services import notifications
 
-    @app.after_request
-    def send_what_this_request_queued(response):
-        deliver_queued_in_this_request()
-        return response
+    # Email queued by a request goes from a delivery thread once the request has committed.
+    notifications.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

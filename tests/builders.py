@@ -11,6 +11,7 @@ fixtures every test may ask for (make_user, api_token, browser_of, read_db...) a
 from __future__ import annotations
 
 import io
+import itertools
 import random
 import re
 from datetime import date, datetime, timedelta
@@ -171,10 +172,14 @@ def summary(client, headers) -> dict:
     return response.get_json()
 
 
+#: One contact per invitation: a contact who holds a live invitation to a debrief is not invited again.
+CONTACTS = itertools.count()
+
+
 def invite(app, client, reviewer, debrief_id: int, **age) -> int:
     """An invitation made through the API, then (optionally) aged in the database."""
     created = client.post(f"/api/v1/debriefs/{debrief_id}/invitations", headers=reviewer,
-                          json={"agency": "Mid and South Essex NHS", "email": "contact@nhs.net"})
+                          json={"agency": "Mid and South Essex NHS", "email": f"contact{next(CONTACTS)}@nhs.net"})
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
     now = utcnow()

@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from debrief import create_app
 from debrief.extensions import db as _db
 from debrief.models import User
-from debrief.services import accounts, similarity
+from debrief.services import accounts, notifications, similarity
 
 TEST_SECRET_KEY = "test-" + "x" * 40
 PASSWORD = "correct-horse-battery"
@@ -81,7 +81,7 @@ class MailServer:
     def __init__(self):
         from aiosmtpd.controller import Controller
 
-        self.messages: list[EmailMessage] = []
+        self.messages: list[EmailMessage] = Mailbox()
         self.port = _free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
@@ -110,9 +110,38 @@ def mail_server() -> Iterator[MailServer]:
     server.stop()
 
 
+class Mailbox(list):
+    """What the mail server received. Email leaves from a delivery thread after the request that
+    queued it has answered; reading the mailbox first lets that thread finish what it was handed
+    (it returns at once when there is nothing in flight), as a person reads their email a moment
+    later."""
+
+    def _settled(self):
+        notifications.wait_for_deliveries()
+        return self
+
+    def __len__(self):
+        return list.__len__(self._settled())
+
+    def __iter__(self):
+        return list.__iter__(self._settled())
+
+    def __getitem__(self, index):
+        return list.__getitem__(self._settled(), index)
+
+    def __eq__(self, other):
+        return list.__eq__(self._settled(), other)
+
+    def __bool__(self):
+        return len(self) > 0
+
+    __hash__ = None
+
+
 @pytest.fixture
 def mailbox(mail_server: MailServer) -> Iterator[list[EmailMessage]]:
     """What the mail server received during this test."""
+    notifications.wait_for_deliveries()
     mail_server.messages.clear()
     yield mail_server.messages
 
@@ -122,6 +151,7 @@ def app(database_url: str, mail_server: MailServer) -> Iterator[Flask]:
     from flask_migrate import upgrade
 
     app = make_app(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=mail_server.port)
+    app.test_client_class = SettledClient
     with app.app_context():
         upgrade()
         # Reference data the migrations load, put back after every test (see _clean_state).
@@ -142,6 +172,7 @@ def _clean_state(request) -> Iterator[None]:
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    notifications.wait_for_deliveries()
     with app.app_context():
         _db.session.remove()
         with _db.engine.begin() as conn:
@@ -150,6 +181,17 @@ def _clean_state(request) -> Iterator[None]:
             for name, rows in app.extensions["test_reference_rows"].items():
                 conn.execute(_db.metadata.tables[name].insert(), rows)
         similarity.forget()
+
+
+class SettledClient(FlaskClient):
+    """The test client, waiting after each request until the delivery thread has tried the email the
+    request queued: the app answered without waiting for the mail server, and the test then sees the
+    outbox and the mailbox as they are a moment later (at once, when nothing was queued)."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        notifications.wait_for_deliveries()
+        return response
 
 
 @pytest.fixture

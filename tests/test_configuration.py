@@ -16,9 +16,42 @@ def test_production_refuses_to_start_without_a_real_secret_key(database_url, sec
         make_app(database_url, APP_ENV="production", SECRET_KEY=secret)
 
 
-def test_development_runs_without_a_secret_key(database_url):
-    app = make_app(database_url, APP_ENV="development", SECRET_KEY="")
+def test_development_runs_without_a_secret_key(database_url, tmp_path):
+    app = make_app(database_url, APP_ENV="development", SECRET_KEY="", INSTANCE_PATH=tmp_path)
     assert len(app.config["SECRET_KEY"]) >= 32
+
+
+def test_the_development_secret_key_survives_a_restart(database_url, tmp_path):
+    """Made once into instance/ (git-ignored): a restart keeps sessions, and the partners' links
+    sealed in the outbox can still be opened and sent."""
+    from debrief.services import notifications
+
+    first = make_app(database_url, APP_ENV="development", SECRET_KEY="", INSTANCE_PATH=tmp_path)
+    key_file = tmp_path / "development-secret-key"
+    assert key_file.read_text().strip() == first.config["SECRET_KEY"]
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    with first.app_context():
+        sealed = notifications._fernet().encrypt(b"http://127.0.0.1:5000/invite/secret")
+    restarted = make_app(database_url, APP_ENV="development", SECRET_KEY="", INSTANCE_PATH=tmp_path)
+    assert restarted.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+    with restarted.app_context():
+        assert notifications._fernet().decrypt(sealed) == b"http://127.0.0.1:5000/invite/secret"
+    other_machine = make_app(database_url, APP_ENV="development", SECRET_KEY="", INSTANCE_PATH=tmp_path / "other")
+    assert other_machine.config["SECRET_KEY"] != first.config["SECRET_KEY"]
+    for app in (first, restarted, other_machine):
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_links_in_emails_use_the_port_the_app_serves_on(monkeypatch):
+    monkeypatch.delenv("BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "5099")
+    reloaded = importlib.reload(config)
+    try:
+        assert reloaded.Config.BASE_URL == "http://127.0.0.1:5099"
+    finally:
+        monkeypatch.undo()
+        importlib.reload(config)
 
 
 def test_an_unknown_app_env_is_refused(database_url):

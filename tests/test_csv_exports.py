@@ -5,6 +5,7 @@ the list's filters applied, the same people allowed as may read the lists, and a
 size read with the same few SQL statements."""
 from __future__ import annotations
 
+import itertools
 import csv
 import io
 from datetime import date, datetime, timedelta
@@ -89,13 +90,17 @@ def import_one(client, reviewer) -> dict:
     return response.get_json()["imported"][0]
 
 
+#: One contact per invitation: a contact who holds a live invitation to a debrief is not invited again.
+CONTACTS = itertools.count()
+
+
 def partner_lesson(app, client, reviewer, debrief_id: int, agency: str, learning: str) -> dict:
     """The agency is invited, its contact answers on their page, and the reviewer takes the answer as a lesson."""
     with app.app_context():
         db.session.add(Agency(name=agency, kind="other"))
         db.session.commit()
     invited = client.post(f"/api/v1/debriefs/{debrief_id}/invitations", headers=reviewer,
-                          json={"agency": agency, "email": "contact@partner.org"})
+                          json={"agency": agency, "email": f"contact{next(CONTACTS)}@partner.org"})
     assert invited.status_code == 201, invited.get_json()
     path = urlsplit(invited.get_json()["url"]).path
     partner = app.test_client()

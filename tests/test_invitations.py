@@ -1,5 +1,9 @@
 """Partner agencies through invitation links: the email, the secret, the partner's page, the states."""
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -8,8 +12,9 @@ import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import Agency, AuditEvent, Contribution, Invitation, OutboxEmail, utcnow
+from debrief.services import notifications
 from tests.builders import MURDER
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, make_app
 
 
 @pytest.fixture
@@ -372,3 +377,219 @@ def test_only_reviewers_invite_or_revoke(client, make_user, api_token, reviewer,
         headers = api_token(f"{role}@police.uk")
         assert invite(client, headers, debrief).status_code == 403
         assert client.post(f"/api/v1/invitations/{created['id']}/revoke", headers=headers).status_code == 403
+        assert client.post(f"/api/v1/invitations/{created['id']}/resend", headers=headers).status_code == 403
+
+
+# Email leaves outside the request (issue 22) ----------------------------------------------------
+
+
+class HungMailServer:
+    """Accepts TCP connections on loopback and never says a word (no SMTP greeting)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+
+    def close(self) -> None:
+        self.sock.close()
+        for connection in self.connections:
+            connection.close()
+
+
+@pytest.fixture
+def hung_mail_server() -> Iterator[HungMailServer]:
+    server = HungMailServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def app_with_a_hung_mail_server(app, database_url, hung_mail_server):
+    """The app as a web worker runs it (the plain test client, nobody waiting for the email), with a
+    mail server that accepts the connection and then hangs."""
+    hung = make_app(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=hung_mail_server.port, MAIL_TIMEOUT=2)
+    yield hung
+    hung.extensions["outbox_delivery"].wait_until_idle(10)
+    with hung.app_context():
+        db.engine.dispose()
+
+
+def test_a_hung_mail_server_holds_up_no_request(app_with_a_hung_mail_server, reviewer, debrief, read_db,
+                                                hung_mail_server):
+    client = app_with_a_hung_mail_server.test_client()
+    started = time.perf_counter()
+    response = invite(client, reviewer, debrief)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 201
+    assert elapsed < 1, f"inviting a partner took {elapsed:.1f} s"
+
+    listed = client.get(f"/api/v1/debriefs/{debrief['id']}/invitations", headers=reviewer).get_json()
+    assert [item["email_status"] for item in listed["items"]] == ["queued"]  # never shown as sent
+
+    # The delivery thread gave up on that server after MAIL_TIMEOUT: the email waits for a later attempt.
+    assert app_with_a_hung_mail_server.extensions["outbox_delivery"].wait_until_idle(10)
+    assert hung_mail_server.connections, "the delivery thread never tried the mail server"
+    waiting = read_db(lambda s: s.scalars(sa.select(OutboxEmail)).one())
+    assert waiting.status == "pending" and waiting.attempts == 1 and waiting.last_error
+
+
+def test_email_queued_by_a_request_is_sent_by_the_delivery_thread(app, client, reviewer, debrief, mailbox,
+                                                                  read_db):
+    response = invite(client, reviewer, debrief)
+    assert response.status_code == 201
+    assert [message["To"] for message in mailbox] == ["dr.jones@nhs.net"]
+    assert read_db(lambda s: s.scalars(sa.select(OutboxEmail.status)).one()) == "sent"
+    thread = app.extensions["outbox_delivery"]._thread
+    assert thread is not None and thread.name == "outbox-delivery" and thread is not threading.current_thread()
+
+
+def test_the_delivery_thread_starts_afresh_in_a_forked_worker(app, monkeypatch):
+    """gunicorn forks workers from a master that may have loaded the app: a thread and a lock copied
+    from the parent are not the child's, so the first hand-over in the child starts its own."""
+    delivery = notifications.DeliveryThread(app)
+    old_lock = delivery._ready
+    monkeypatch.setattr(delivery, "_pid", -1)  # as if this object had been made before a fork
+    delivery.hand_over([])
+    assert delivery._ready is not old_lock and delivery._thread.is_alive()
+    assert delivery.wait_until_idle(5)
+
+
+# Whether the email has left; resending; one live invitation per contact (issue 22) --------------
+
+
+def email_statuses(client, reviewer, debrief) -> list[str]:
+    listing = client.get(f"/api/v1/debriefs/{debrief['id']}/invitations", headers=reviewer).get_json()
+    return [item["email_status"] for item in listing["items"]]
+
+
+def fail_for_good(app):
+    """Every attempt at the waiting emails fails (nothing listens on port 1) until they give up."""
+    port, app.config["MAIL_PORT"] = app.config["MAIL_PORT"], 1
+    try:
+        with app.app_context():
+            when = utcnow()
+            for _ in range(notifications.MAX_ATTEMPTS):
+                when += timedelta(days=1)
+                notifications.deliver_due(now=when)
+            db.session.commit()
+    finally:
+        app.config["MAIL_PORT"] = port
+
+
+def test_an_invitation_whose_email_failed_says_so_and_is_resent_with_a_working_link(
+        app, client, reviewer, debrief, mailbox, read_db):
+    app.config["MAIL_PORT"], port = 1, app.config["MAIL_PORT"]
+    try:
+        created = invite(client, reviewer, debrief).get_json()
+    finally:
+        app.config["MAIL_PORT"] = port
+    assert created["email_status"] == "queued"
+    assert email_statuses(client, reviewer, debrief) == ["queued"]  # tried once, waiting: not sent
+    fail_for_good(app)
+    assert email_statuses(client, reviewer, debrief) == ["failed"] and mailbox == []
+
+    resent = client.post(f"/api/v1/invitations/{created['id']}/resend", headers=reviewer)
+    assert resent.status_code == 200
+    body = resent.get_json()
+    assert body["url"] != created["url"] and body["email_status"] == "queued"  # as the request answered
+    assert email_statuses(client, reviewer, debrief) == ["sent"]
+    (message,) = mailbox
+    assert re.search(r"http://\S+/invite/\S+", message.get_content()).group(0) == body["url"]
+    assert app.test_client().get(path_of(body["url"])).status_code == 200
+    assert app.test_client().get(path_of(created["url"])).status_code == 200  # the link it replaced still works
+    emails = read_db(lambda s: s.execute(sa.select(OutboxEmail.status, OutboxEmail.sealed_link)
+                                         .order_by(OutboxEmail.id)).all())
+    assert [e.status for e in emails] == ["replaced", "sent"] and all(e.sealed_link is None for e in emails)
+    assert read_db(lambda s: s.scalar(sa.select(sa.func.count(AuditEvent.id))
+                                      .where(AuditEvent.action == "invitation_resent"))) == 1
+
+
+def test_a_withdrawn_invitation_is_not_resent(app, client, reviewer, debrief, mailbox):
+    created = invite(client, reviewer, debrief).get_json()
+    client.post(f"/api/v1/invitations/{created['id']}/revoke", headers=reviewer)
+    refused = client.post(f"/api/v1/invitations/{created['id']}/resend", headers=reviewer)
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "invalid_transition"
+    assert len(mailbox) == 1
+    assert client.post("/api/v1/invitations/999999/resend", headers=reviewer).status_code == 404
+
+
+def test_a_contact_with_a_live_invitation_is_not_invited_again(app, client, reviewer, debrief, mailbox, read_db):
+    first = invite(client, reviewer, debrief).get_json()
+    again = invite(client, reviewer, debrief, email=" DR.JONES@nhs.net ", agency="Probation Service East")
+    assert again.status_code == 409
+    error = again.get_json()["error"]
+    assert error["code"] == "duplicate" and "dr.jones@nhs.net already has an invitation" in error["message"]
+    assert set(error["fields"]) == {"email"}
+    assert read_db(lambda s: s.scalar(sa.select(sa.func.count(Invitation.id)))) == 1 and len(mailbox) == 1
+
+    assert invite(client, reviewer, debrief, email="someone.else@nhs.net").status_code == 201
+    client.post(f"/api/v1/invitations/{first['id']}/revoke", headers=reviewer)
+    assert invite(client, reviewer, debrief).status_code == 201  # withdrawn: no longer live
+    _age(app, first["id"] + 2, expires_at=utcnow() - timedelta(minutes=1))
+    assert invite(client, reviewer, debrief).status_code == 201  # expired: no longer live
+
+
+def test_partner_engagement_counts_only_invitations_whose_link_reached_the_contact(
+        app, client, reviewer, debrief, mailbox):
+    from debrief.services import invitations
+
+    app.config["MAIL_PORT"], port = 1, app.config["MAIL_PORT"]
+    try:
+        never_left = invite(client, reviewer, debrief).get_json()
+    finally:
+        app.config["MAIL_PORT"] = port
+    invite(client, reviewer, debrief, email="nurse@nhs.net")  # delivered
+    _age(app, never_left["id"], expires_at=utcnow() - timedelta(minutes=1))
+    today = utcnow().date()
+    with app.app_context():
+        (nhs,) = invitations.engagement(today - timedelta(days=1), today)
+        assert (nhs.sent, nhs.never_answered) == (1, 0)
+        assert invitations.not_answered_in_time(today - timedelta(days=1), today) == 0
+
+
+# A double click (issue 22) -----------------------------------------------------------------------
+
+
+def test_simultaneous_submissions_are_all_kept_and_none_fails(app, client, reviewer, debrief, mailbox, read_db):
+    """Sixteen posts of the partner's form at once (a double click, a flaky phone): none answers 500,
+    none is lost, each is a version of its own, and the first response is recorded once."""
+    path = path_of(invite(client, reviewer, debrief).get_json()["url"])
+    partners, tokens = [], []
+    for _ in range(16):  # each its own browser, with its own session and CSRF token
+        partner = app.test_client()
+        tokens.append(csrf_token_from(partner.get(path).get_data(as_text=True)))
+        partners.append(partner)
+    start = threading.Barrier(16)
+    statuses: list[int] = []
+
+    def submit(partner, token: str, n: int) -> None:
+        start.wait()
+        response = partner.post(path, data={"csrf_token": token, "attending": "yes", "prior_contact": "no",
+                                             "learning": f"Answer {n}"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=submit, args=(partner, token, n))
+               for n, (partner, token) in enumerate(zip(partners, tokens))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200] * 16
+    kept = read_db(lambda s: s.execute(sa.select(Contribution.version, Contribution.learning)).all())
+    assert sorted(version for version, _ in kept) == list(range(1, 17))
+    assert sorted(learning for _, learning in kept) == sorted(f"Answer {n}" for n in range(16))
+    submitted = read_db(lambda s: s.scalars(sa.select(AuditEvent).where(AuditEvent.action == "contribution_submitted")).all())
+    assert len(submitted) == 16

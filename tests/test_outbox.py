@@ -3,6 +3,7 @@ between sending and marking sent resends at most once more, with the same Messag
 keeps failing waits for an administrator's retry on the outbox page."""
 from __future__ import annotations
 
+import re
 import socket
 from datetime import datetime, timedelta, timezone
 
@@ -10,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.extensions import db
-from debrief.models import AuditEvent, OutboxEmail, as_if_now
+from debrief.models import AuditEvent, OutboxEmail, User, as_if_now
 from debrief.services import notifications
 from tests.conftest import csrf_token_from
 
@@ -181,3 +182,55 @@ def test_welsh_and_emoji_arrive_intact_in_subject_body_and_sender(app, runner, m
     assert message.get_content().rstrip("\n") == "Llinell gyntaf ŵŷ 🙂\nAil linell & <b>"
     assert message["From"].addresses[0].display_name == "Heddlu Dyfed-Powys ŵŷ"
     assert message["From"].addresses[0].addr_spec == "adolygu@heddlu.example"
+
+
+def test_retry_is_offered_only_where_it_can_work(app, client, make_user, api_token, browser_of, read_db, mail_down,
+                                                mailbox):
+    """An invitation's email whose invitation was withdrawn or has expired, or whose link can no
+    longer be read, would carry a dead link: the page says why instead of offering Retry."""
+    from debrief.models import Agency, Invitation, utcnow
+    from tests.builders import MURDER
+
+    make_user("ada@police.uk", "admin", name="Ada Admin")
+    make_user("riya@police.uk", "reviewer", name="Riya Reviewer")
+    debrief_id = client.post("/api/v1/debriefs", json=MURDER, headers=api_token("riya@police.uk")).get_json()["id"]
+    with app.app_context():
+        reviewer = db.session.scalars(sa.select(User).where(User.email == "riya@police.uk")).one()
+        agency = Agency(name="NHS", kind="health")
+        db.session.add(agency)
+        db.session.flush()
+        made = {}
+        for name, changes in (("withdrawn", {"revoked_at": utcnow()}), ("expired", {"expires_at": utcnow()}),
+                              ("live", {}), ("unreadable", {})):
+            invitation = Invitation(debrief_id=debrief_id, agency_id=agency.id, contact_email=f"{name}@nhs.net",
+                                    token_hash=name.ljust(64, "0"), invited_by_id=reviewer.id,
+                                    expires_at=utcnow() + timedelta(days=14))
+            db.session.add(invitation)
+            db.session.flush()
+            made[name] = notifications.queue(key=f"invitation:{invitation.id}", to=invitation.contact_email,
+                                             subject=f"Invitation {name}", body="Open {link}",
+                                             secret_link="http://x/invite/abc", invitation_id=invitation.id).id
+            for column, value in changes.items():
+                setattr(invitation, column, value)
+        db.session.execute(sa.update(OutboxEmail).values(status="failed", last_error="Mail server unavailable"))
+        db.session.execute(sa.update(OutboxEmail).where(OutboxEmail.id == made["unreadable"])
+                           .values(sealed_link="not-a-fernet-token"))
+        db.session.commit()
+
+    admin = browser_of("ada@police.uk")
+    page = admin.get("/admin/outbox").get_data(as_text=True)
+    rows_by_subject = {re.search(r"Invitation (\w+)", row).group(1): row
+                       for row in page.split('<tr class="govuk-table__row">')[2:]}
+    assert "Cannot be retried. Its invitation has been withdrawn" in rows_by_subject["withdrawn"]
+    assert "Cannot be retried. Its invitation has expired" in rows_by_subject["expired"]
+    assert "Cannot be retried. Its link could not be decrypted" in rows_by_subject["unreadable"]
+    assert "Retry" not in rows_by_subject["withdrawn"].replace("retried", "")
+    assert ">Retry<" in rows_by_subject["live"]
+
+    token = csrf_token_from(page)
+    refused = admin.post(f"/admin/outbox/{made['withdrawn']}/retry", data={"csrf_token": token}, follow_redirects=True)
+    assert "Its invitation has been withdrawn" in refused.get_data(as_text=True)
+    mail_down.up()
+    admin.post(f"/admin/outbox/{made['live']}/retry", data={"csrf_token": token})
+    assert [m["To"] for m in mailbox] == ["live@nhs.net"]
+    assert {e.id: e.status for e in rows(read_db)}[made["withdrawn"]] == "failed"

@@ -1,6 +1,7 @@
 """The partner engagement report: per agency, invitations sent, opened, answered, late, never answered."""
 import csv
 import io
+import itertools
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -12,6 +13,8 @@ from debrief.models import Agency, Clock, Invitation
 from tests.builders import MURDER
 
 NOW = datetime.now(timezone.utc)
+#: One contact per invitation: a contact who holds a live invitation to a debrief is not invited again.
+CONTACTS = itertools.count()
 
 
 @pytest.fixture
@@ -30,7 +33,7 @@ def invitation(app, client, reviewer, debrief_id, agency, *, sent_days_ago, due_
                responded_days_ago=None, revoked=False, expired=False):
     """An invitation made through the API, then moved back in time to the story the test tells."""
     created = client.post(f"/api/v1/debriefs/{debrief_id}/invitations", headers=reviewer,
-                          json={"agency": agency, "email": "contact@partner.org"}).get_json()
+                          json={"agency": agency, "email": f"contact{next(CONTACTS)}@partner.org"}).get_json()
     sent = NOW - timedelta(days=sent_days_ago)
     with app.app_context():
         db.session.execute(sa.update(Invitation).where(Invitation.id == created["id"]).values(

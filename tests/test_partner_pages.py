@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.extensions import db
-from debrief.models import Agency, Clock, Contribution, Invitation, utcnow
+from debrief.models import Agency, Clock, Contribution, Invitation, OutboxEmail, utcnow
 from debrief.services.clock_calendar import london_date
 from tests.builders import MURDER
 from tests.conftest import csrf_token_from
@@ -78,6 +78,23 @@ def partner_blocks(markup: str) -> dict[str, str]:
 
 def state_tag(block: str) -> str:
     return text_of(re.search(r'<strong class="govuk-tag[^"]*">(.*?)</strong>', block, re.S).group(1))
+
+
+def email_status_tag(block: str) -> str:
+    found = re.search(r'data-email-status="[^"]*">\s*<strong class="govuk-tag[^"]*">(.*?)</strong>', block, re.S)
+    return text_of(found.group(1))
+
+
+def withdraw_link(block: str) -> str:
+    return re.search(r'href="(/invitations/\d+/revoke)"', block).group(1)
+
+
+def withdraw(browser, debrief: dict, agency: str):
+    """Withdraws an agency's invitation as a reviewer does: the link, the confirmation page, its button."""
+    action = withdraw_link(partner_blocks(debrief_page(browser, debrief))[agency])
+    question = browser.get(action)
+    assert question.status_code == 200
+    return browser.post(action, data={"csrf_token": csrf_token_from(question.get_data(as_text=True))})
 
 
 def outside_details(block: str) -> str:
@@ -188,10 +205,11 @@ def test_a_reviewer_invites_a_named_contact_from_the_debrief_page(app, reviewer,
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/debriefs/{debrief['id']}#partners")
     page = reviewer.get(response.headers["Location"]).get_data(as_text=True)
-    assert success_banner(page) == (f"Invitation for {NHS} sent to dr.jones@nhs.net. "
-                                    "The link in it works for that person only.")
+    assert success_banner(page) == (f"Invitation for {NHS} queued for dr.jones@nhs.net. Its email status shows "
+                                    "when the email has gone. The link in it works for that person only.")
     block = partner_blocks(page)[NHS]
     assert state_tag(block) == "Sent"
+    assert email_status_tag(block) == "Email sent"  # the mail server has taken it
     assert "Dr Sam Jones (dr.jones@nhs.net)" in text_of(block)
     assert "No contribution yet." in text_of(block)
 
@@ -282,11 +300,7 @@ def test_each_agency_shows_its_state_its_respond_by_date_and_its_latest_contribu
         db.session.execute(sa.update(Invitation).where(Invitation.agency_id == agency_ids[SCHOOL])
                            .values(expires_at=utcnow() - timedelta(minutes=1)))
         db.session.commit()
-    page = debrief_page(reviewer, debrief)
-    revoke = re.search(rf'action="(/invitations/\d+/revoke)">\s*<input type="hidden" name="csrf_token" '
-                       rf'value="([^"]+)">\s*<button[^>]*>Withdraw the invitation<span[^>]*> to {HOUSING}',
-                       page)
-    assert reviewer.post(revoke.group(1), data={"csrf_token": revoke.group(2)}).status_code == 302
+    assert withdraw(reviewer, debrief, HOUSING).status_code == 302
 
     blocks = partner_blocks(debrief_page(reviewer, debrief))
 
@@ -334,14 +348,20 @@ def test_partner_text_is_shown_escaped_to_the_reviewer(app, reviewer, debrief, a
 def test_withdrawing_an_invitation_stops_its_link(app, reviewer, debrief, agency_ids, mailbox, read_db):
     link = invite(reviewer, debrief, agency_ids[NHS], mailbox)
     page = debrief_page(reviewer, debrief)
-    action = re.search(r'<form method="post" action="(/invitations/\d+/revoke)">', page).group(1)
+    action = withdraw_link(partner_blocks(page)[NHS])
 
     refused = reviewer.post(action, data={})  # a forged post, without the page's CSRF token
     assert refused.status_code == 400
     assert state_tag(partner_blocks(debrief_page(reviewer, debrief))[NHS]) == "Sent"
     assert app.test_client().get(link).status_code == 200
 
-    response = reviewer.post(action, data={"csrf_token": csrf_token_from(page)})
+    confirmation = reviewer.get(action)  # asks first
+    assert confirmation.status_code == 200
+    question = confirmation.get_data(as_text=True)
+    assert f"Withdraw the invitation to {NHS}?" in text_of(question)
+    assert "already answered" not in question
+    assert state_tag(partner_blocks(debrief_page(reviewer, debrief))[NHS]) == "Opened"  # not withdrawn yet
+    response = reviewer.post(action, data={"csrf_token": csrf_token_from(question)})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/debriefs/{debrief['id']}#partners")
     page = reviewer.get(response.headers["Location"]).get_data(as_text=True)
@@ -351,6 +371,59 @@ def test_withdrawing_an_invitation_stops_its_link(app, reviewer, debrief, agency
     assert "Withdraw the invitation" not in block
     assert app.test_client().get(link).status_code == 410
     assert read_db(lambda s: s.scalar(sa.select(Invitation.revoked_at))) is not None
+
+
+def test_withdrawing_says_so_when_the_partner_has_already_answered(app, reviewer, debrief, agency_ids, mailbox):
+    link = invite(reviewer, debrief, agency_ids[NHS], mailbox)
+    assert send_contribution(app.test_client(), link, attending="yes", prior_contact="no").status_code == 200
+    question = reviewer.get(withdraw_link(partner_blocks(debrief_page(reviewer, debrief))[NHS]))
+    warning = text_of(re.search(r'id="already-answered".*?</div>', question.get_data(as_text=True), re.S).group(0))
+    assert f"{NHS} has already answered (once, last on" in warning
+    assert "What they sent is kept; they cannot change it after you withdraw." in warning
+
+
+def test_a_contact_already_invited_is_refused_with_a_link_to_their_invitation(
+        app, reviewer, debrief, agency_ids, mailbox, read_db):
+    invite(reviewer, debrief, agency_ids[NHS], mailbox)
+    existing_id = read_db(lambda s: s.scalar(sa.select(Invitation.id)))
+    response = invite_through_form(reviewer, debrief, agency=str(agency_ids[NHS]), email="DR.JONES@nhs.net")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    ((message, href),) = error_summary(page)
+    assert message.startswith("dr.jones@nhs.net already has an invitation to this debrief, sent ") and href == "#email"
+    existing = re.search(r'id="existing-invitation"><a class="govuk-link" href="([^"]+)">([^<]+)</a>', page)
+    assert existing.group(1) == f"/debriefs/{debrief['id']}#invitation-{existing_id}"
+    assert existing.group(2) == "See the invitation dr.jones@nhs.net already has"
+    assert f'id="invitation-{existing_id}"' in debrief_page(reviewer, debrief)
+    assert invitation_count(read_db) == 1 and len(mailbox) == 1
+
+
+def test_a_reviewer_sees_an_email_that_failed_and_resends_it(app, reviewer, debrief, agency_ids, mailbox, read_db):
+    app.config["MAIL_PORT"], port = 1, app.config["MAIL_PORT"]  # nothing listens there
+    try:
+        assert invite_through_form(reviewer, debrief, agency=str(agency_ids[NHS]), email="dr.jones@nhs.net",
+                                   name="").status_code == 302
+        block = partner_blocks(debrief_page(reviewer, debrief))[NHS]
+        assert email_status_tag(block) == "Email not sent yet"  # never "sent" before the mail server has it
+        with app.app_context():
+            db.session.execute(sa.update(OutboxEmail).values(status="failed"))
+            db.session.commit()
+    finally:
+        app.config["MAIL_PORT"] = port
+    block = partner_blocks(debrief_page(reviewer, debrief))[NHS]
+    assert email_status_tag(block) == "Email failed"
+    assert "The email could not be delivered to dr.jones@nhs.net." in text_of(block)
+    action = re.search(r'<form method="post" action="(/invitations/\d+/resend)"', block).group(1)
+    assert reviewer.post(action, data={}).status_code == 400  # a forged post, without the CSRF token
+    response = reviewer.post(action, data={"csrf_token": csrf_token_from(debrief_page(reviewer, debrief))})
+    assert response.status_code == 302
+    page = reviewer.get(response.headers["Location"]).get_data(as_text=True)
+    assert success_banner(page) == ("The invitation is being emailed to dr.jones@nhs.net again, with a new link. "
+                                    "The link in the earlier email still works.")
+    assert email_status_tag(partner_blocks(page)[NHS]) == "Email sent"
+    (message,) = mailbox
+    link = path_of(re.search(r"https?://\S+/invite/\S+", message.get_content()).group(0))
+    assert app.test_client().get(link).status_code == 200
 
 
 @pytest.mark.parametrize("role", ["board", "analyst"])
@@ -430,6 +503,14 @@ def test_the_contact_summary_is_asked_for_only_when_there_was_contact(partner, l
     assert [(c["prior_contact"], c["contact_summary"]) for c in sent["items"]] == [("no", None)]
 
 
+def test_an_agency_whose_name_ends_in_s_is_named_without_a_possessive(app, reviewer, debrief, agency_ids, mailbox):
+    link = invite(reviewer, debrief, agency_ids[CHILDREN], mailbox, email="duty@essex.gov.uk")
+    response = send_contribution(app.test_client(), link, attending="yes", prior_contact="no")
+    said = text_of(main_of(response.get_data(as_text=True)))
+    assert "The review team has the contribution from Essex Children's Services." in said
+    assert "Services's" not in said
+
+
 def test_a_partner_sees_a_clear_confirmation(partner, link, debrief):
     response = send_contribution(partner, link, attending="yes", prior_contact="no",
                                  learning="Our safeguarding referral was not followed up")
@@ -439,7 +520,7 @@ def test_a_partner_sees_a_clear_confirmation(partner, link, debrief):
     assert panel, "no GOV.UK confirmation panel"
     assert text_of(panel.group(1)) == f"Contribution sent Rapid debrief {debrief['reference']}"
     said = text_of(main_of(page))
-    assert f"The review team has {NHS}'s contribution." in said
+    assert f"The review team has the contribution from {NHS}." in said
     assert "If you think of anything else, contact Riya Reviewer at riya@police.uk." in said
     assert 'href="mailto:riya@police.uk"' in page
     assert "<form" not in main_of(page)
@@ -462,7 +543,7 @@ def test_a_returning_partner_sees_what_they_sent_and_may_send_it_again(partner, 
     again = send_contribution(partner, link, attending="yes", prior_contact="yes",
                               contact_summary="Seen at the GP surgery on 4 May and 9 May")
     assert again.status_code == 200
-    assert f"The review team has {NHS}'s contribution (version 2)." in text_of(again.get_data(as_text=True))
+    assert f"The review team has the contribution from {NHS} (version 2)." in text_of(again.get_data(as_text=True))
 
 
 def test_an_expired_or_withdrawn_link_says_so_in_the_services_design_and_names_the_reviewer(
@@ -473,9 +554,7 @@ def test_an_expired_or_withdrawn_link_says_so_in_the_services_design_and_names_t
         db.session.execute(sa.update(Invitation).where(Invitation.agency_id == agency_ids[NHS])
                            .values(expires_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
-    page = debrief_page(reviewer, debrief)
-    action = re.search(r'action="(/invitations/\d+/revoke)"', partner_blocks(page)[CHILDREN]).group(1)
-    reviewer.post(action, data={"csrf_token": csrf_token_from(page)})
+    withdraw(reviewer, debrief, CHILDREN)
 
     for path, why in ((expired, "has expired"), (withdrawn, "has been withdrawn")):
         response = app.test_client().get(path)

@@ -13,6 +13,13 @@ from debrief.services import invitations, read_trail
 from debrief.services.errors import ValidationFailed
 
 
+def invitation_or_404(invitation_id: int):
+    invitation = invitations.get(invitation_id)
+    if invitation is None:
+        abort(404, "There is no invitation with that id.")
+    return invitation
+
+
 @api.post("/debriefs/<int:debrief_id>/invitations")
 @api_permission(Rule.RUN_DEBRIEFS)
 def invite_partner(debrief_id: int):
@@ -40,12 +47,20 @@ def list_invitations(debrief_id: int):
 @api.post("/invitations/<int:invitation_id>/revoke")
 @api_permission(Rule.RUN_DEBRIEFS)
 def revoke_invitation(invitation_id: int):
-    invitation = invitations.get(invitation_id)
-    if invitation is None:
-        abort(404, "There is no invitation with that id.")
+    invitation = invitation_or_404(invitation_id)
     invitations.revoke(invitation, actor=g.actor)
     db.session.commit()
     return shapes.invitation(invitation)
+
+
+@api.post("/invitations/<int:invitation_id>/resend")
+@api_permission(Rule.RUN_DEBRIEFS)
+def resend_invitation(invitation_id: int):
+    invitation = invitation_or_404(invitation_id)
+    url = invitations.resend(invitation, actor=g.actor)
+    db.session.commit()
+    # The new link, shown here once like the first one; the email carrying it is queued.
+    return {**shapes.invitation(invitation), "url": url}
 
 
 @api.get("/debriefs/<int:debrief_id>/contributions")

@@ -158,10 +158,12 @@ def schemas() -> dict:
             "id": {"type": "integer"}, "debrief_id": {"type": "integer"}, "agency": STRING,
             "email": STRING, "name": NULLABLE_STRING,
             "state": enum(["sent", "opened", "responded", "expired", "revoked"]),
+            "email_status": {**enum(["queued", "sent", "failed"]), "description": (
+                "The latest email carrying its link: queued (not yet accepted by the mail server), sent, failed")},
             "sent_at": DATE_TIME, "opened_at": {**DATE_TIME, "nullable": True},
             "responded_at": {**DATE_TIME, "nullable": True}, "expires_at": DATE_TIME,
             "revoked_at": {**DATE_TIME, "nullable": True},
-            "url": {**STRING, "description": "The partner's secret link: only in the answer to creating it"}}},
+            "url": {**STRING, "description": "The partner's secret link: only in the answer to creating or resending it"}}},
         "Contribution": {"type": "object", "properties": {
             "id": {"type": "integer"}, "invitation_id": {"type": "integer"}, "agency": STRING,
             "version": {"type": "integer"}, "submitted_at": DATE_TIME, "attending": {"type": "boolean"},
@@ -314,7 +316,8 @@ def paths() -> dict:
         "/debriefs/{debrief_id}/invitations": {
             "post": operation("invitePartner", "Invite a partner agency's contact (reviewer); emails them the link", {
                 "201": answer("The invitation, with its link (shown only here)", ref("Invitation")),
-                "404": not_found, "422": invalid}, body="InvitationInput", parameters=debrief_id),
+                "404": not_found, "409": error("duplicate: the contact already holds a live invitation to this debrief"),
+                "422": invalid}, body="InvitationInput", parameters=debrief_id),
             "get": operation("listInvitations", "The debrief's invitations (without links)", {
                 "200": answer("A page of invitations", ref("InvitationList")), "404": not_found, "422": invalid},
                 parameters=[*debrief_id, *PAGE_PARAMETERS]),
@@ -323,6 +326,11 @@ def paths() -> dict:
             "revokeInvitation", "Withdraw an invitation (reviewer): its link stops working", {
                 "200": answer("The invitation", ref("Invitation")), "404": not_found,
                 "409": error("invalid_transition: already revoked")}, parameters=[path_id("invitation_id")])},
+        "/invitations/{invitation_id}/resend": {"post": operation(
+            "resendInvitation", "Email the contact again with a new link (reviewer); the link it replaces keeps working", {
+                "200": answer("The invitation, with its new link (shown only here)", ref("Invitation")),
+                "404": not_found, "409": error("invalid_transition: withdrawn or expired")},
+            parameters=[path_id("invitation_id")])},
         "/debriefs/{debrief_id}/contributions": {"get": operation(
             "listContributions", "Every version of every partner contribution, oldest first", {
                 "200": answer("A page of contributions", ref("ContributionList")), "404": not_found,

@@ -79,6 +79,7 @@ def invitation(record: Invitation) -> dict[str, Any]:
         "email": record.contact_email,
         "name": record.contact_name,
         "state": invitations.state(record).value,
+        "email_status": invitations.email_status(record),
         "sent_at": when(record.created_at),
         "opened_at": when(record.opened_at),
         "responded_at": when(record.responded_at),

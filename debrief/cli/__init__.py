@@ -3,6 +3,7 @@ from flask import Flask
 
 from debrief.cli.deaths import deaths_group
 from debrief.cli.demo import demo_command
+from debrief.cli.dev_mail import dev_mail_command
 from debrief.cli.jobs import jobs_group
 from debrief.cli.seed import seed_command
 from debrief.cli.users import users_group
@@ -14,3 +15,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(jobs_group)
     app.cli.add_command(deaths_group)
+    app.cli.add_command(dev_mail_command)

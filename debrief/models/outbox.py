@@ -25,7 +25,10 @@ class OutboxEmail(db.Model):
     # A secret link the body needs (a partner's invitation), encrypted with a key derived from
     # SECRET_KEY and wiped once the email is sent: the database never holds it readable.
     sealed_link: Mapped[str | None] = mapped_column(sa.Text)
-    status: Mapped[str] = mapped_column(sa.String(10), default="pending")  # pending, sent, failed
+    # The partner invitation whose link it carries, if any (its email status, and whether a retry can work).
+    invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitations.id", ondelete="SET NULL"), index=True)
+    # pending, sent, failed; replaced: never sent, a newer email carries its invitation's new link.
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -65,7 +65,8 @@ class Invitation(db.Model):
         # Partner engagement over a period (the board's figure, the dashboard, the report), counted
         # from the index alone.
         sa.Index("ix_invitations_created", "created_at",
-                 postgresql_include=["id", "agency_id", "opened_at", "responded_at", "revoked_at", "expires_at"]),
+                 postgresql_include=["id", "agency_id", "opened_at", "responded_at", "revoked_at", "expires_at",
+                                     "delivered_at"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +83,9 @@ class Invitation(db.Model):
     invited_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the link first reached the contact: the mail server accepted an email carrying it, or it
+    # was opened (a link the reviewer passed on another way). Partner engagement counts only these.
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the first response
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -91,6 +95,9 @@ class Invitation(db.Model):
     invited_by: Mapped[User] = relationship()
     contributions: Mapped[list[Contribution]] = relationship(
         back_populates="invitation", order_by="Contribution.version", cascade="all, delete-orphan")
+    # The emails that carried its link (the invitation, a resend, reminders), oldest first.
+    emails: Mapped[list["OutboxEmail"]] = relationship(  # noqa: F821  (models/outbox.py)
+        order_by="OutboxEmail.id", viewonly=True)
 
     def state_at(self, now: datetime) -> InvitationState:
         if self.revoked_at is not None:

@@ -1416,7 +1416,8 @@ class _PartnerMaker:
             revoked = None
         row = {"agency_id": agency.id, "contact_email": email, "contact_name": contact, "token_hash": token_hash,
                "previous_token_hash": None, "last_reminded_at": None, "invited_by_id": debrief["reviewer_id"],
-               "created_at": sent, "expires_at": expires, "opened_at": opened, "responded_at": responded,
+               "created_at": sent, "delivered_at": sent, "expires_at": expires, "opened_at": opened,
+               "responded_at": responded,
                "revoked_at": revoked}
         events = [(sent, "invitation_sent", {"agency": agency.name, "email": email}, False)]
         contributions: list[dict[str, Any]] = []

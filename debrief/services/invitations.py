@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from debrief.extensions import db
 from debrief.models import (
-    Agency, Clock, Contribution, Debrief, DebriefTheme, Invitation, InvitationState, User, utcnow,
+    Agency, Clock, Contribution, Debrief, DebriefTheme, Invitation, InvitationState, OutboxEmail, User, utcnow,
 )
 from debrief.services import agencies, audit, clocks, notifications
 from debrief.services import validation as check
@@ -26,6 +26,21 @@ from debrief.services.errors import Conflict, Gone, NotFound, ValidationFailed
 from debrief.services.pagination import MAX_PER_PAGE, Page, paginate
 
 PRIOR_CONTACT = {"yes", "no", "unknown"}
+
+#: Whether an invitation's email has left (api.md `email_status`), from the state of the latest email
+#: carrying its link: `queued` until the mail server accepts it, then `sent`; `failed` when it gave up.
+EMAIL_STATUS = {"pending": "queued", "sent": "sent", "failed": "failed"}
+
+
+class AlreadyInvited(Conflict):
+    """The contact already holds a live invitation to this debrief (409 `duplicate`)."""
+
+    def __init__(self, existing: Invitation):
+        sent = existing.created_at.astimezone(LONDON)
+        message = (f"{existing.contact_email} already has an invitation to this debrief, sent {sent.day} "
+                   f"{sent:%B %Y}. Resend that one if the email did not arrive.")
+        super().__init__("duplicate", message, {"email": message})
+        self.existing = existing
 
 
 def _digest(token: str) -> str:
@@ -65,9 +80,12 @@ def invite(debrief: Debrief, *, agency: str | int | None, email: str | None, nam
                       max_length=check.LIMITS["invitation.name"], single_line=True)
     if errors:
         raise ValidationFailed(errors)
+    now = utcnow()
+    existing = live_invitation(debrief, address, now)
+    if existing is not None:
+        raise AlreadyInvited(existing)
 
     token = secrets.token_urlsafe(32)
-    now = utcnow()
     invitation = Invitation(
         debrief_id=debrief.id, agency=chosen, contact_email=address, contact_name=name,
         token_hash=_digest(token), invited_by_id=actor.id, created_at=now,
@@ -78,10 +96,54 @@ def invite(debrief: Debrief, *, agency: str | int | None, email: str | None, nam
     clock = clocks.start_partner_clock(invitation, debrief, actor)
     audit.record(actor, "invitation_sent", "invitation", invitation.id,
                  {"agency": chosen.name, "email": address}, debrief_id=debrief.id)
-    notifications.queue(key=f"invitation:{invitation.id}", to=address, secret_link=link(token), reply_to=actor.email,
-                        subject=f"Rapid debrief {debrief.reference}: please share what your agency knows",
-                        body=_invitation_email(invitation, debrief, clock, actor))
+    _queue_invitation_email(invitation, key=f"invitation:{invitation.id}", token=token, clock=clock, reviewer=actor)
     return invitation, link(token)
+
+
+def live_invitation(debrief: Debrief, address: str, now: datetime | None = None) -> Invitation | None:
+    """The invitation to `debrief` that the contact at `address` holds and can still use, if any."""
+    now = now or utcnow()
+    return db.session.scalar(sa.select(Invitation).where(
+        Invitation.debrief_id == debrief.id, Invitation.contact_email == address,
+        Invitation.revoked_at.is_(None), Invitation.expires_at > now).order_by(Invitation.id).limit(1))
+
+
+def resend(invitation: Invitation, *, actor: User) -> str:
+    """Emails the contact again, with a new link (an email that failed or never arrived). The link
+    it replaces keeps working, as a reminder's does; an email of this invitation still waiting, or
+    failed, is not sent. Refused once the invitation is withdrawn or has expired. Returns the link."""
+    now = utcnow()
+    current = state(invitation, now)
+    if current in (InvitationState.REVOKED, InvitationState.EXPIRED):
+        raise Conflict("invalid_transition",
+                       f"This invitation {'has been withdrawn' if current is InvitationState.REVOKED else 'has expired'}"
+                       ": send a new one instead.")
+    token = secrets.token_urlsafe(32)
+    invitation.previous_token_hash, invitation.token_hash = invitation.token_hash, _digest(token)
+    notifications.replace_waiting(invitation.id)
+    sent_before = db.session.scalar(sa.select(sa.func.count(OutboxEmail.id))
+                                    .where(OutboxEmail.invitation_id == invitation.id))
+    audit.record(actor, "invitation_resent", "invitation", invitation.id,
+                 {"agency": invitation.agency.name, "email": invitation.contact_email}, debrief_id=invitation.debrief_id)
+    _queue_invitation_email(invitation, key=f"invitation:{invitation.id}:resent:{sent_before}", token=token,
+                            clock=clocks.partner_clock(invitation.id), reviewer=actor)
+    return link(token)
+
+
+def _queue_invitation_email(invitation: Invitation, *, key: str, token: str, clock: Clock | None, reviewer: User) -> None:
+    notifications.queue(key=key, to=invitation.contact_email, secret_link=link(token), reply_to=reviewer.email,
+                        invitation_id=invitation.id,
+                        subject=f"Rapid debrief {invitation.debrief.reference}: please share what your agency knows",
+                        body=_invitation_email(invitation, invitation.debrief, clock, reviewer))
+
+
+def email_status(invitation: Invitation) -> str:
+    """`queued`, `sent` or `failed`: the state of the latest email carrying the invitation's link
+    (an invitation from before the outbox linked its emails counts as sent once it reached the contact)."""
+    emails = [e for e in invitation.emails if e.status != "replaced"]
+    if not emails:
+        return "sent" if invitation.delivered_at is not None else "queued"
+    return EMAIL_STATUS[emails[-1].status]
 
 
 def _invitation_email(invitation: Invitation, debrief: Debrief, clock: Clock | None, reviewer: User) -> str:
@@ -143,6 +205,8 @@ def record_opened(invitation: Invitation) -> None:
     first = invitation.opened_at is None
     if first:
         invitation.opened_at = now
+    if invitation.delivered_at is None:  # the link reached them, whatever way it went
+        invitation.delivered_at = now
     audit.record(None, "invitation_opened", "invitation", invitation.id, {"first": first},
                  debrief_id=invitation.debrief_id, invitation=invitation)
 
@@ -170,6 +234,10 @@ def contribute(invitation: Invitation, details: ContributionDetails) -> Contribu
                           max_length=check.LIMITS["contribution.learning"])
     if errors:
         raise ValidationFailed(errors)
+    # One submission at a time per invitation (a double click posts twice at once): the row lock makes
+    # the second wait for the first to commit, then number its version after it and see its response.
+    db.session.execute(sa.select(Invitation.id).where(Invitation.id == invitation.id).with_for_update())
+    db.session.refresh(invitation)
     now = utcnow()
     version = (db.session.scalar(sa.select(sa.func.max(Contribution.version))
                                  .where(Contribution.invitation_id == invitation.id)) or 0) + 1
@@ -204,6 +272,7 @@ def get(invitation_id: int) -> Invitation | None:
 def of_debrief(debrief: Debrief, page: int = 1, per_page: int = MAX_PER_PAGE) -> Page:
     """The debrief's invitations, oldest first."""
     return paginate(sa.select(Invitation).where(Invitation.debrief_id == debrief.id)
+                    .options(selectinload(Invitation.emails))
                     .order_by(Invitation.created_at, Invitation.id), page, per_page)
 
 
@@ -245,6 +314,12 @@ def _clock_due():
     return sa.select(Clock.due_at).where(Clock.invitation_id == Invitation.id).scalar_subquery()
 
 
+def _delivered():
+    """SQL: the invitation's link reached its contact. Partner engagement counts only these: a partner
+    cannot answer an email that never left."""
+    return Invitation.delivered_at.is_not(None)
+
+
 def _not_answered_in_time(now: datetime):
     """SQL: not answered, not revoked, and its deadline (its clock's, else its link's) has run out."""
     deadline = sa.func.coalesce(_clock_due(), Invitation.expires_at)
@@ -253,18 +328,18 @@ def _not_answered_in_time(now: datetime):
 
 
 def not_answered_in_time(start: date, end: date, now: datetime | None = None) -> int:
-    """How many invitations sent from `start` to `end` were not answered in time (the board's figure)."""
+    """How many delivered invitations sent from `start` to `end` were not answered in time (the board's figure)."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(Invitation).where(
-        Invitation.created_at >= start_of_day(start), Invitation.created_at <= end_of_day(end),
+        Invitation.created_at >= start_of_day(start), Invitation.created_at <= end_of_day(end), _delivered(),
         _not_answered_in_time(now or utcnow()))) or 0
 
 
 def engagement(start: date, end: date, now: datetime | None = None, *, theme: str | None = None,
                incident_type: str | None = None) -> list[AgencyEngagement]:
-    """Per agency, for invitations sent from `start` to `end` (London dates, inclusive), to debriefs
-    of `theme` and `incident_type` if given: how many were sent, opened, answered, answered after
-    their deadline, and never answered although their deadline (or the link) has run out. Revoked
-    invitations count as sent, never as unanswered."""
+    """Per agency, for invitations sent from `start` to `end` (London dates, inclusive) and delivered
+    (`_delivered`), to debriefs of `theme` and `incident_type` if given: how many were sent, opened,
+    answered, answered after their deadline, and never answered although their deadline (or the
+    link) has run out. Revoked invitations count as sent, never as unanswered."""
     now = now or utcnow()
     if end < start:
         raise ValidationFailed({"end": "The end of the period must be on or after its start"})
@@ -275,7 +350,7 @@ def engagement(start: date, end: date, now: datetime | None = None, *, theme: st
                   count(sa.and_(Invitation.responded_at.is_not(None), Invitation.responded_at > _clock_due())),
                   count(_not_answered_in_time(now)))
         .join(Invitation, Invitation.agency_id == Agency.id)
-        .where(Invitation.created_at >= start_of_day(start), Invitation.created_at <= end_of_day(end),
+        .where(Invitation.created_at >= start_of_day(start), Invitation.created_at <= end_of_day(end), _delivered(),
                *_of_debriefs(theme, incident_type))
         .group_by(Agency.name).order_by(Agency.name))
     return [AgencyEngagement(*row) for row in rows]
@@ -298,10 +373,11 @@ class PartnerView:
     state: InvitationState
     deadline: Clock | None
     contributions: list[Contribution]
+    email_status: str
 
 
 def partners_of(debrief: Debrief, now: datetime | None = None) -> list[PartnerView]:
-    """Every invitation of the debrief with what belongs to it, in three queries whatever their number."""
+    """Every invitation of the debrief with what belongs to it, in four queries whatever their number."""
     now = now or utcnow()
     invited = of_debrief(debrief).items
     ids = [i.id for i in invited]
@@ -312,4 +388,4 @@ def partners_of(debrief: Debrief, now: datetime | None = None) -> list[PartnerVi
                                                .order_by(Contribution.version)):
             versions[contribution.invitation_id].append(contribution)
         deadlines = {c.invitation_id: c for c in db.session.scalars(sa.select(Clock).where(Clock.invitation_id.in_(ids)))}
-    return [PartnerView(i, i.state_at(now), deadlines.get(i.id), versions[i.id]) for i in invited]
+    return [PartnerView(i, i.state_at(now), deadlines.get(i.id), versions[i.id], email_status(i)) for i in invited]

@@ -1,12 +1,16 @@
 """Email through the outbox: a service queues a row in the same transaction as the change it reports;
-delivery over SMTP happens after the commit and again later for whatever failed. A mail server that
-is down loses nothing."""
+delivery over SMTP happens after the commit, outside the request (a delivery thread in each web
+process), and again later for whatever failed (the scheduler's `outbox` job). A mail server that is
+down loses nothing, and one that hangs holds up no request."""
 from __future__ import annotations
 
 import base64
 import hashlib
 import logging
+import os
 import smtplib
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.header import Header
@@ -15,10 +19,10 @@ from email.utils import formataddr, formatdate, parseaddr
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
-from flask import current_app, g
+from flask import Flask, current_app, g
 
 from debrief.extensions import db
-from debrief.models import OutboxEmail, User, utcnow
+from debrief.models import Invitation, OutboxEmail, User, utcnow
 from debrief.services import audit
 from debrief.services.errors import Conflict
 from debrief.services.pagination import Page, paginate
@@ -29,7 +33,6 @@ LINK_PLACEHOLDER = "{link}"
 #: Seconds to wait after the nth failure before trying again; the last repeats.
 BACKOFF = (60, 300, 900, 3600, 6 * 3600)
 MAX_ATTEMPTS = 8
-SMTP_TIMEOUT = 10
 #: How long an attempt keeps an email from other deliverers (longer than any SMTP exchange).
 LEASE = timedelta(minutes=10)
 #: Emails sent between two commits of their outcome.
@@ -41,19 +44,22 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
-def _row(key: str, to: str, subject: str, body: str, secret_link: str | None, reply_to: str | None) -> dict:
+def _row(key: str, to: str, subject: str, body: str, secret_link: str | None, reply_to: str | None,
+         invitation_id: int | None) -> dict:
     return {"idempotency_key": key, "to_address": to, "reply_to": reply_to, "subject": subject, "body": body,
-            "sealed_link": _fernet().encrypt(secret_link.encode()).decode() if secret_link else None}
+            "sealed_link": _fernet().encrypt(secret_link.encode()).decode() if secret_link else None,
+            "invitation_id": invitation_id}
 
 
 def queue(*, key: str, to: str, subject: str, body: str, secret_link: str | None = None,
-          reply_to: str | None = None) -> OutboxEmail:
+          reply_to: str | None = None, invitation_id: int | None = None) -> OutboxEmail:
     """An email to send once the current transaction commits. `key` says what it is about; a key
-    already queued is not queued again. `secret_link` replaces {link} in the body when it is sent."""
+    already queued is not queued again. `secret_link` replaces {link} in the body when it is sent;
+    `invitation_id` names the partner invitation whose link it is."""
     existing = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.idempotency_key == key))
     if existing is not None:
         return existing
-    email = OutboxEmail(**_row(key, to, subject, body, secret_link, reply_to))
+    email = OutboxEmail(**_row(key, to, subject, body, secret_link, reply_to, invitation_id))
     db.session.add(email)
     db.session.flush()
     g.setdefault("outbox_queued", []).append(email.id)
@@ -70,6 +76,7 @@ class Email:
     body: str
     secret_link: str | None = None
     reply_to: str | None = None
+    invitation_id: int | None = None
 
 
 def queue_all(emails: list[Email]) -> None:
@@ -78,7 +85,8 @@ def queue_all(emails: list[Email]) -> None:
     if emails:
         now = utcnow()
         db.session.execute(sa.insert(OutboxEmail), [
-            {**_row(e.key, e.to, e.subject, e.body, e.secret_link, e.reply_to), "status": "pending", "attempts": 0,
+            {**_row(e.key, e.to, e.subject, e.body, e.secret_link, e.reply_to, e.invitation_id),
+             "status": "pending", "attempts": 0,
              "created_at": now, "next_attempt_at": now} for e in emails])
 
 
@@ -115,7 +123,7 @@ def _message(email) -> MIMEText:
 
 def _smtp() -> smtplib.SMTP:
     config = current_app.config
-    server = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT)
+    server = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
     if config["MAIL_USE_TLS"]:
         server.starttls()
     if config["MAIL_USERNAME"]:
@@ -198,10 +206,17 @@ def _record(email_id: int, values: dict) -> None:
 
 
 def _sent(email_ids: list[int], now: datetime) -> None:
+    """Marks emails sent; an invitation whose link one of them carried has reached its contact."""
     if email_ids:
-        db.session.connection().execute(
+        connection = db.session.connection()
+        connection.execute(
             sa.update(OutboxEmail).where(OutboxEmail.id.in_(email_ids))
             .values(status="sent", sent_at=now, sealed_link=None, last_error=None))
+        connection.execute(
+            sa.update(Invitation)
+            .where(Invitation.id.in_(sa.select(OutboxEmail.invitation_id).where(OutboxEmail.id.in_(email_ids))),
+                   Invitation.delivered_at.is_(None))
+            .values(delivered_at=now).execution_options(synchronize_session=False))
 
 
 def _commit_without_waiting_for_the_disk() -> None:
@@ -212,18 +227,6 @@ def _commit_without_waiting_for_the_disk() -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
     db.session.commit()
-
-
-def deliver_queued_in_this_request() -> None:
-    """After a request has committed: try at once to send what it queued."""
-    ids = g.pop("outbox_queued", None)
-    if not ids:
-        return
-    try:
-        deliver(ids)
-    except Exception:  # never let email break the answer to a request that already succeeded
-        db.session.rollback()
-        log.exception("Delivering the outbox after a request failed; the rows stay pending")
 
 
 def deliver_due(now: datetime | None = None, limit: int = 500) -> int:
@@ -238,6 +241,83 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> int:
         if not ids:
             return sent
         sent += deliver(ids, now)
+
+
+# After a request: the delivery thread -----------------------------------------------------------
+
+
+class DeliveryThread:
+    """Sends what requests queued, outside them: one thread per web process, started by the first
+    request that queues an email (so under gunicorn it starts in each worker, never in the master
+    before the fork), with its own app context and database session. A request only hands over the
+    ids it committed and answers; a mail server that is slow or hangs holds up this thread alone.
+    What the thread has not sent when the process stops is still pending in the outbox, and the
+    scheduler's `outbox` job sends it."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self._start()
+
+    def _start(self) -> None:
+        self._pid = os.getpid()
+        self._ready = threading.Condition()
+        self._waiting: list[int] = []
+        self._busy = False
+        self._thread: threading.Thread | None = None
+
+    def hand_over(self, ids: list[int]) -> None:
+        if self._pid != os.getpid():  # a forked copy: the parent's thread and lock are not ours
+            self._start()
+        with self._ready:
+            self._waiting.extend(ids)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="outbox-delivery", daemon=True)
+                self._thread.start()
+            self._ready.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                self._busy = False
+                self._ready.notify_all()
+                self._ready.wait_for(lambda: self._waiting)
+                ids, self._waiting, self._busy = self._waiting, [], True
+            with self.app.app_context():
+                try:
+                    deliver(ids)
+                except Exception:  # the rows stay pending; the scheduler tries them again
+                    db.session.rollback()
+                    log.exception("Delivering the outbox after a request failed; the rows stay pending")
+                finally:
+                    db.session.remove()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Until everything handed over has been tried (tests, and a process that is stopping)."""
+        if self._pid != os.getpid():
+            return True
+        with self._ready:
+            return self._ready.wait_for(lambda: not self._waiting and not self._busy, timeout)
+
+
+_threads: weakref.WeakSet[DeliveryThread] = weakref.WeakSet()
+
+
+def init_app(app: Flask) -> None:
+    """After each request, hand what it queued (and committed) to the process's delivery thread."""
+    thread = app.extensions["outbox_delivery"] = DeliveryThread(app)
+    _threads.add(thread)
+
+    @app.after_request
+    def send_what_this_request_queued(response):
+        ids = g.pop("outbox_queued", None)
+        if ids:
+            thread.hand_over(ids)
+        return response
+
+
+def wait_for_deliveries(timeout: float = 30) -> bool:
+    """Until every delivery thread of this process has tried what it was handed."""
+    return all(thread.wait_until_idle(timeout) for thread in list(_threads))
 
 
 # For administrators ------------------------------------------------------------------------------
@@ -268,11 +348,44 @@ def get(email_id: int) -> OutboxEmail | None:
     return db.session.get(OutboxEmail, email_id)
 
 
+def why_no_retry(email: OutboxEmail, now: datetime | None = None) -> str | None:
+    """Why sending a failed email again cannot work, if it cannot: the secret link it needs is gone
+    or unreadable, or the invitation whose link it carries is withdrawn or has expired. None when a
+    retry can work."""
+    if email.status != "failed":
+        return f"Only an email that failed can be retried; this one is {email.status}."
+    invitation = email.invitation_id and db.session.get(Invitation, email.invitation_id)
+    if invitation:
+        if invitation.revoked_at is not None:
+            return "Its invitation has been withdrawn: the link in it no longer works."
+        if (now or utcnow()) >= invitation.expires_at:
+            return "Its invitation has expired: the link in it no longer works."
+    if LINK_PLACEHOLDER in email.body:
+        if not email.sealed_link:
+            return "Its link is no longer kept (a newer email replaced it). Resend the invitation from its debrief."
+        try:
+            _fernet().decrypt(email.sealed_link.encode())
+        except InvalidToken:
+            return "Its link could not be decrypted (SECRET_KEY changed). Resend the invitation from its debrief."
+    return None
+
+
 def retry(email: OutboxEmail, *, actor: User) -> None:
     """An administrator sends a failed email again: it is pending from now, with a fresh count of
-    attempts, and this request tries it at once."""
-    if email.status != "failed":
-        raise Conflict("invalid_transition", f"Only an email that failed can be retried; this one is {email.status}.")
+    attempts, and the delivery thread tries it as soon as this request commits."""
+    refused = why_no_retry(email)
+    if refused:
+        raise Conflict("invalid_transition", refused)
     email.status, email.attempts, email.next_attempt_at = "pending", 0, utcnow()
     audit.record(actor, "email_retried", "outbox_email", email.id, {"to": email.to_address, "subject": email.subject})
     g.setdefault("outbox_queued", []).append(email.id)
+
+
+def replace_waiting(invitation_id: int) -> None:
+    """The invitation's emails still waiting, or failed, are never sent: a newer email carries its new
+    link. Their sealed links are dropped (the database keeps no link it will not send)."""
+    db.session.execute(
+        sa.update(OutboxEmail)
+        .where(OutboxEmail.invitation_id == invitation_id, OutboxEmail.status.in_(("pending", "failed")))
+        .values(status="replaced", sealed_link=None)
+        .execution_options(synchronize_session=False))

@@ -53,6 +53,7 @@ class Reminder:
     subject: str
     body: str
     secret_link: str | None = None
+    invitation_id: int | None = None  # the partner invitation whose new link it carries
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _queue_new(candidates: list[Candidate]) -> int:
     for candidate in new:
         reminder = candidate.write()
         emails.append(notifications.Email(candidate.key, reminder.to, reminder.subject, reminder.body,
-                                          reminder.secret_link))
+                                          reminder.secret_link, invitation_id=reminder.invitation_id))
     notifications.queue_all(emails)
     return len(new)
 
@@ -134,6 +135,7 @@ def _invitation_reminder(invitation: Invitation, due: date, now: datetime) -> Re
         to=invitation.contact_email,
         subject=f"Reminder: rapid debrief {reference}: your agency's response {when} {_day(due)}",
         secret_link=invitations.new_link(invitation, now),
+        invitation_id=invitation.id,
         body=(f"{_hello(invitation.contact_name)}"
               f"We asked {invitation.agency.name} to tell us about any contact you had with the people involved "
               f"in rapid debrief {reference}, and what could be learned. We have not had your response yet; "

@@ -15,7 +15,7 @@ from debrief.permissions import Rule, permission_required
 from debrief.services import accounts, leavers, notifications, read_trail, recommendations
 from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.web import learning_words
-from debrief.web.forms import save, show_rule_errors
+from debrief.web.forms import act, save, show_rule_errors
 from debrief.web.paging import page_number, within_pages
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -206,8 +206,10 @@ def read_trail_page():
 @permission_required(Rule.MANAGE_USERS)
 def outbox():
     emails = within_pages(lambda n: notifications.needing_attention(n, 25), page_number())
+    # Retry is offered only where it can work; elsewhere the page says why not.
+    no_retry = {email.id: notifications.why_no_retry(email) for email in emails.items if email.status == "failed"}
     return render_template("admin/outbox.html", title="Outbox", emails=emails, counts=notifications.counts(),
-                           max_attempts=notifications.MAX_ATTEMPTS, confirm=ConfirmForm())
+                           max_attempts=notifications.MAX_ATTEMPTS, confirm=ConfirmForm(), no_retry=no_retry)
 
 
 @admin.route("/outbox/<int:email_id>/retry", methods=["POST"])
@@ -217,12 +219,6 @@ def retry_email(email_id: int):
     if email is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        try:
-            notifications.retry(email, actor=current_user)
-        except RuleBroken as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"The email to {email.to_address} is queued again and is being sent now.", "success")
+        act(lambda: notifications.retry(email, actor=current_user),
+            lambda: f"The email to {email.to_address} is queued again and is being sent now.")
     return redirect(url_for("admin.outbox"))

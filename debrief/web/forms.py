@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask import flash
 from flask_wtf import FlaskForm
 
 from debrief.extensions import db
@@ -37,3 +38,17 @@ def save(form: FlaskForm, action: Callable[[], T], fields: dict[str, str] | None
         return False, None
     db.session.commit()
     return True, result
+
+
+def act(action: Callable[[], object], done: Callable[[], str]) -> bool:
+    """Runs a button's service call (no form to show errors on) as the request's transaction: commits
+    and flashes `done()`, or, when a rule says no, rolls back and flashes why. Returns whether it was done."""
+    try:
+        action()
+    except RuleBroken as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    flash(done(), "success")
+    return True

@@ -97,6 +97,14 @@ def partner_block(page: Page, agency: str):
     return page.locator(".rd-partner").filter(has=page.get_by_role("heading", name=re.compile(re.escape(agency))))
 
 
+def state_tag(block):
+    return block.locator("h3 > .govuk-tag")
+
+
+def email_status_tag(block):
+    return block.locator(".rd-email-status .govuk-tag")
+
+
 def answer(page: Page, block, question: str):
     """The value beside `question` in an agency's latest contribution."""
     row = block.locator(".govuk-summary-list__row").filter(has=page.get_by_text(question, exact=True))
@@ -122,11 +130,13 @@ def test_a_nurse_answers_an_invitation_on_her_phone_and_the_reviewer_sees_it(
     page.get_by_label("Contact's email address").fill("ada.okafor@nhs.net")
     site.click_to_next_page(page.get_by_role("button", name="Send invitation"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        f"Invitation for {NHS} sent to ada.okafor@nhs.net.")
-    expect(partner_block(page, NHS).locator(".govuk-tag")).to_have_text("Sent")
+        f"Invitation for {NHS} queued for ada.okafor@nhs.net.")
+    expect(state_tag(partner_block(page, NHS))).to_have_text("Sent")
 
-    # The nurse opens the link from her email on her phone.
+    # The nurse opens the link from her email on her phone; the reviewer's page says the email has gone.
     assert [email["To"] for email in mailbox] == ["ada.okafor@nhs.net"]
+    site.visit(f"/debriefs/{debrief['id']}")
+    expect(email_status_tag(partner_block(page, NHS))).to_have_text("Email sent")
     nurse = partner_browser()
     phone = nurse.page
     nurse.visit(link_in(mailbox[0], live_server))
@@ -174,7 +184,7 @@ def test_a_nurse_answers_an_invitation_on_her_phone_and_the_reviewer_sees_it(
     # Back on the debrief page, the reviewer sees the trust has responded, and what it said.
     site.visit(f"/debriefs/{debrief['id']}")
     block = partner_block(page, NHS)
-    expect(block.locator(".govuk-tag")).to_have_text("Responded")
+    expect(state_tag(block)).to_have_text("Responded")
     expect(answer(page, block, "Attending")).to_have_text("Yes")
     expect(answer(page, block, "Prior contact")).to_have_text("Yes")
     expect(answer(page, block, "Contact")).to_have_text(
@@ -210,3 +220,35 @@ def test_an_expired_link_and_an_unknown_link_are_clear_and_accessible_on_a_phone
     expect(phone.get_by_role("heading", level=1)).to_have_text("Link not recognised")
     expect(phone.get_by_role("main")).to_contain_text("Check it was copied in full from your email.")
     expect_no_sideways_scrolling(phone)
+
+
+def test_the_reviewer_resends_an_invitation_and_is_asked_before_withdrawing_it(
+        site: Site, make_user, client, api_token, agency, mailbox, live_server):
+    make_user(REVIEWER, "reviewer", name=REVIEWER_NAME)
+    debrief = open_debrief(client, api_token)
+    created = client.post(f"/api/v1/debriefs/{debrief['id']}/invitations", headers=api_token(REVIEWER),
+                          json={"agency": NHS, "email": "ada.okafor@nhs.net"}).get_json()
+    assert created["email_status"] == "queued"
+    page = site.page
+    site.sign_in(REVIEWER)
+    site.visit(f"/debriefs/{debrief['id']}")
+    block = partner_block(page, NHS)
+    expect(email_status_tag(block)).to_have_text("Email sent")
+
+    # Ada says it never arrived: the reviewer resends it, with a new link.
+    site.click_to_next_page(block.get_by_role("button", name=f"Resend the email to {NHS}"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "The invitation is being emailed to ada.okafor@nhs.net again, with a new link.")
+    assert [email["To"] for email in mailbox] == ["ada.okafor@nhs.net"] * 2
+    assert link_in(mailbox[0], live_server) != link_in(mailbox[1], live_server)
+
+    # Withdrawing asks first; keeping it changes nothing.
+    site.click_to_next_page(partner_block(page, NHS).get_by_role("link", name=f"Withdraw the invitation to {NHS}"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Withdraw the invitation to {NHS}?")
+    site.click_to_next_page(page.get_by_role("link", name="Keep it"))
+    expect(state_tag(partner_block(page, NHS))).to_have_text("Sent")
+    site.click_to_next_page(partner_block(page, NHS).get_by_role("link", name=f"Withdraw the invitation to {NHS}"))
+    site.click_to_next_page(page.get_by_role("button", name="Withdraw the invitation"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        f"The invitation to {NHS} is withdrawn: its link no longer works.")
+    expect(state_tag(partner_block(page, NHS))).to_have_text("Revoked")
