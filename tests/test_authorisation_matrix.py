@@ -60,12 +60,12 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # Debriefs: reviewers run them; those who read everything read them.
     **{(endpoint, method): REVIEWER for endpoint, methods in {
         "debriefs.new": "GET POST", "debriefs.edit": "GET POST", "debriefs.meeting": "GET POST",
-        "invitations.new": "GET POST", "invitations.revoke": "POST", "recommendations.new_lesson": "GET POST",
+        "invitations.new": "GET POST", "invitations.revoke": "GET POST", "invitations.resend": "POST", "recommendations.new_lesson": "GET POST",
         "recommendations.lesson_from_contribution": "POST", "recommendations.new": "GET POST",
         "clocks.extend": "GET POST", "clocks.met": "GET POST", "clocks.unmet": "POST", "clocks.pause": "GET POST", "clocks.resume": "GET POST",
         "recommendations.decide_repeat": "POST",
         "api.create_debrief": "POST", "api.update_debrief": "PATCH", "api.record_meeting": "POST",
-        "api.invite_partner": "POST", "api.revoke_invitation": "POST", "api.add_lesson": "POST",
+        "api.invite_partner": "POST", "api.revoke_invitation": "POST", "api.resend_invitation": "POST", "api.add_lesson": "POST",
         "api.add_recommendation": "POST", "api.decide_repeat": "POST", "api.extend_deadline": "POST",
         "api.meet_deadline": "POST", "api.unmeet_deadline": "POST", "api.pause_deadline": "POST", "api.resume_deadline": "POST"}.items()
        for method in methods.split()},
