@@ -166,6 +166,7 @@ def recommendation(record: Recommendation, *, full: bool = False) -> dict[str, A
                            for u in record.updates]
         body["decisions"] = [{"decision": d.decision, "closure_code": d.closure_code, "rationale": d.rationale,
                               "new_due_date": d.new_due_date.isoformat() if d.new_due_date else None,
+                              "escalated_to": d.escalated_to.email if d.escalated_to else None,
                               "decided_by": d.decided_by.email, "decided_at": when(d.decided_at)}
                              for d in record.decisions]
     return body

@@ -107,6 +107,18 @@ def users_with_role(role: Role, active_only: bool = True) -> list[User]:
     return list(db.session.scalars(query))
 
 
+def may_own_recommendations(user: User) -> bool:
+    """Only active staff who hold the owner role can be made a recommendation's owner: anyone else
+    (an analyst, say) would be given what their role may not change."""
+    return user.active and user.has_role(Role.OWNER)
+
+
+def eligible_owners() -> list[User]:
+    """Everyone who can be made a recommendation's owner, by name: for the owner field's list and
+    for reassigning a departing owner's recommendations."""
+    return users_with_role(Role.OWNER, active_only=True)
+
+
 def _clean_email(email: str, errors: dict[str, str], existing: User | None = None) -> str:
     email = normalise_email(email)
     if not email:

@@ -11,10 +11,11 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from debrief import permissions
 from debrief.extensions import db
 from debrief.models import (
     AuditEvent, BoardDecision, Debrief, LearningProduct, Lesson, Priority, Recommendation,
-    RecommendationSource, RecommendationUpdate, Role, User, utcnow,
+    RecommendationSource, RecommendationUpdate, User, utcnow,
 )
 from debrief.models.learning import IN_DEVELOPMENT_STATES
 from debrief.services import accounts, audit, clocks, invitations, notifications, references, repeats
@@ -34,12 +35,18 @@ def today() -> date:
 
 
 def _owner(email: str | None, errors: dict[str, str]) -> User | None:
+    """The member of staff `email` names, if they may be made an owner (accounts.eligible_owners):
+    the one rule for creating, editing and, through these, the pages and the API."""
     if not (email or "").strip():
         errors["owner_email"] = "Enter the owner's email address"
         return None
     owner = accounts.find_by_email(email)
     if owner is None or not owner.active:
         errors["owner_email"] = "The owner must be an active member of staff with an account"
+        return None
+    if not accounts.may_own_recommendations(owner):
+        errors["owner_email"] = (f"{owner.name} cannot own recommendations: choose a member of staff who holds "
+                                 "the owner role")
         return None
     return owner
 
@@ -110,12 +117,6 @@ def get(recommendation_id: int) -> Recommendation | None:
     return db.session.get(Recommendation, recommendation_id)
 
 
-def may_read(user: User, recommendation: Recommendation) -> bool:
-    """Staff who read everything, the learning team, and the owner of this one."""
-    return user.has_role(Role.REVIEWER, Role.BOARD, Role.ANALYST, Role.ADMIN, Role.LEARNING) or (
-        recommendation.owner_id == user.id)
-
-
 def _snapshot(recommendation: Recommendation) -> dict:
     return {"text": recommendation.text, "owner": recommendation.owner.email if recommendation.owner else None,
             "due_date": recommendation.due_date.isoformat() if recommendation.due_date else None,
@@ -138,18 +139,6 @@ def changes_since(recommendation: Recommendation, version: int) -> dict[str, dic
                 else:  # evidence, progress, a board escalation: what was added
                     changed.setdefault(field, {"from": None})["to"] = change
     return changed
-
-
-def may_edit(user: User, recommendation: Recommendation) -> bool:
-    """Who may reword, reassign or re-date a recommendation: a reviewer or the board (and nobody,
-    once it is closed: `update` refuses that with its own message)."""
-    return user.has_role(Role.REVIEWER, Role.BOARD)
-
-
-def may_add_update(user: User, recommendation: Recommendation) -> bool:
-    """Progress and evidence: its owner or the board, while it is not closed."""
-    return recommendation.status != lifecycle.Status.CLOSED and (
-        recommendation.owner_id == user.id or user.has_role(Role.BOARD))
 
 
 def refuse_unless_open_here(recommendation: Recommendation) -> None:
@@ -179,7 +168,7 @@ def update(recommendation: Recommendation, *, version, actor: User, format_error
            **changes) -> Recommendation:
     """Changes text, owner, due date, priority or linked lessons (reviewer or board), refusing an edit
     made from an older version than the one stored."""
-    if not may_edit(actor, recommendation):
+    if not permissions.may_edit_recommendation(actor, recommendation):
         raise NotAllowed("Only a reviewer or the governance board can change a recommendation.")
     refuse_unless_open_here(recommendation)
     _refuse_if_stale(recommendation, version)
@@ -240,7 +229,7 @@ def _facts(recommendation: Recommendation) -> list[lifecycle.ProductFacts]:
 
 
 def actor_for(user: User, recommendation: Recommendation) -> lifecycle.Actor:
-    return lifecycle.Actor(roles=frozenset(r.value for r in user.role_set), is_owner=recommendation.owner_id == user.id)
+    return lifecycle.Actor(roles=frozenset(r.value for r in user.role_set), is_owner=permissions.owns(user, recommendation))
 
 
 def allowed_moves(user: User, recommendation: Recommendation) -> list[lifecycle.Status]:
@@ -288,13 +277,15 @@ def transition(recommendation: Recommendation, *, to: str | None, note: str | No
             changes[name] = value
     _save(recommendation, actor, "status_changed", changes, version)
     clocks.follow_recommendation(recommendation, current.value, target.value, at=now, actor=actor)
+    if board_move:
+        _tell_of_decision(recommendation, recommendation.decisions[-1])
     return recommendation
 
 
 def add_update(recommendation: Recommendation, *, kind: str | None, text: str | None, actor: User) -> None:
     """Progress or evidence from the owner (their own) or the board, while the recommendation is open."""
     refuse_unless_open_here(recommendation)
-    if not may_add_update(actor, recommendation):
+    if not permissions.may_add_update(actor, recommendation):
         raise NotAllowed("Only the owner or the governance board can add progress or evidence.")
     errors: dict[str, str] = {}
     kind = check.choice(kind, "kind", errors, set(OWNER_UPDATES), label="progress or evidence", required=True)
@@ -307,11 +298,23 @@ def add_update(recommendation: Recommendation, *, kind: str | None, text: str | 
     _save(recommendation, actor, f"{kind}_added", {kind: text}, version)
 
 
+def _escalate_to(email: str | None, errors: dict[str, str]) -> User | None:
+    if not (email or "").strip():
+        errors["escalate_to"] = "Enter the email address of the senior officer the board escalates it to"
+        return None
+    person = accounts.find_by_email(email)
+    if person is None or not person.active:
+        errors["escalate_to"] = "The board escalates to an active member of staff with an account"
+        return None
+    return person
+
+
 def decide(recommendation: Recommendation, *, decision: str | None, rationale: str | None,
-           new_due_date: date | None = None, actor: User) -> BoardDecision:
-    """The board extends the due date or escalates, with a rationale. (Closing and rejecting a
+           new_due_date: date | None = None, escalate_to: str | None = None, actor: User) -> BoardDecision:
+    """The board extends the due date or escalates (to a senior officer, named by their email), with
+    a rationale; the owner, and the officer it is escalated to, are told. (Closing and rejecting a
     closure are lifecycle moves: `transition`.)"""
-    if not actor.has_role(Role.BOARD):
+    if not permissions.can(actor, permissions.Rule.DECIDE_AS_BOARD):
         raise NotAllowed("Only the governance board can extend or escalate a recommendation.")
     refuse_unless_open_here(recommendation)
     errors: dict[str, str] = {}
@@ -322,12 +325,15 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
         _due(new_due_date, errors, "new_due_date")
         if new_due_date and recommendation.due_date and new_due_date <= recommendation.due_date:
             errors["new_due_date"] = "The new due date must be after the current one"
+    senior = _escalate_to(escalate_to, errors) if decision == "escalate" else None
     if errors:
         raise ValidationFailed(errors)
     record = BoardDecision(decision=decision, rationale=rationale, decided_by_id=actor.id, decided_at=utcnow(),
-                           new_due_date=new_due_date if decision == "extend" else None)
+                           new_due_date=new_due_date if decision == "extend" else None, escalated_to=senior)
     version = recommendation.version
     changes: dict = {"decision": decision, "rationale": rationale}
+    if senior is not None:
+        changes["escalated_to"] = senior.email
     with db.session.no_autoflush:
         recommendation.decisions.append(record)
         if decision == "extend":
@@ -336,7 +342,43 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
     _save(recommendation, actor, f"board_{decision}", changes, version)
     if decision == "extend":
         clocks.move_with_due_date(recommendation, actor)
+    _tell_of_decision(recommendation, record)
     return record
+
+
+def _tell_of_decision(recommendation: Recommendation, decision: BoardDecision) -> None:
+    """The owner hears of each of the board's decisions on their recommendation, with the board's
+    reason where it gave one; the senior officer it is escalated to hears of the escalation."""
+    link = f"{current_app.config['BASE_URL']}/recommendations/{recommendation.id}"
+    reference = recommendation.reference
+    reason = f"\n\nThe board's reason: {decision.rationale}" if decision.rationale else ""
+    said = {
+        "reject_closure": (f"{reference}: the board has not closed it",
+                           f"The governance board has not closed recommendation {reference}. It is back in "
+                           "progress with you: please do what the board asks, then ask for closure again."),
+        "close": (f"{reference} is closed",
+                  f"The governance board has closed recommendation {reference} as "
+                  f"{lifecycle.closure_label(decision.closure_code)}."),
+        "extend": (f"{reference} is now due on {decision.new_due_date:%-d %B %Y}" if decision.new_due_date else "",
+                   f"The governance board has extended the due date of recommendation {reference}. It is now due "
+                   f"on {decision.new_due_date:%-d %B %Y}." if decision.new_due_date else ""),
+        "escalate": (f"{reference} has been escalated",
+                     f"The governance board has escalated recommendation {reference} to "
+                     f"{decision.escalated_to.name if decision.escalated_to else 'a senior officer'}."),
+    }
+    subject, body = said[decision.decision]
+    owner = recommendation.owner
+    if owner is not None and owner.active:
+        notifications.queue(key=f"board-decision:{decision.id}:{owner.id}", to=owner.email, subject=subject,
+                            body=f"Hello {owner.name},\n\n{body}{reason}\n\nOpen it here: {link}\n")
+    senior = decision.escalated_to
+    if decision.decision == "escalate" and senior is not None and senior.id != getattr(owner, "id", None):
+        notifications.queue(
+            key=f"board-decision:{decision.id}:{senior.id}", to=senior.email,
+            subject=f"{reference} is escalated to you",
+            body=(f"Hello {senior.name},\n\nThe governance board has escalated recommendation {reference} to you. "
+                  f"Its owner is {owner.name if owner else 'not named'}; it is due on "
+                  f"{recommendation.due_date:%-d %B %Y}.{reason}\n\nOpen it here: {link}\n"))
 
 
 # Lists and workspaces ------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
+from debrief import permissions
 from debrief.extensions import db
-from debrief.models import Recommendation, RepeatDecision, RepeatLink, Role, User, utcnow
+from debrief.models import Recommendation, RepeatDecision, RepeatLink, User, utcnow
 from debrief.services import audit, similarity
 from debrief.services.errors import Conflict, NotAllowed, ValidationFailed
 from debrief.services.pagination import Page, paginate
@@ -49,14 +50,10 @@ def _links(recommendation: Recommendation) -> list[RepeatLink]:
                                    .order_by(RepeatLink.score.desc().nulls_last(), RepeatLink.id)))
 
 
-def may_decide(user: User) -> bool:
-    return user.has_role(Role.REVIEWER)
-
-
 def decide(recommendation: Recommendation, *, of, decision: str | None, actor: User) -> RepeatLink:
     """A reviewer confirms that `recommendation` repeats the earlier one `of`, or dismisses it.
     Confirming a pair the system did not flag is allowed: the reviewer may know better."""
-    if not may_decide(actor):
+    if not permissions.can(actor, permissions.Rule.DECIDE_REPEATS):
         raise NotAllowed("Only a reviewer can confirm or dismiss a repeat.")
     errors: dict[str, str] = {}
     if decision not in DECISIONS:
@@ -94,6 +91,12 @@ def decide(recommendation: Recommendation, *, of, decision: str | None, actor: U
                  {"of": earlier.reference, "decision": {"from": before, "to": link.decision}},
                  debrief_id=recommendation.debrief_id)
     return link
+
+
+def like(text: str | None, *, exclude_id: int | None = None, reader: User) -> list[similarity.Found]:
+    """The repeat check, for whoever asks (the API's and the recommendation form's): the earlier
+    recommendations like `text` among those `reader` may read. An owner is shown only their own."""
+    return similarity.check(text, exclude_id=exclude_id, within=permissions.readable_recommendations(reader))
 
 
 @dataclass(frozen=True)

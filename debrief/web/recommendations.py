@@ -16,9 +16,10 @@ from sqlalchemy.orm import joinedload
 
 from debrief.errors import api_error
 from debrief.extensions import db
-from debrief.models import AuditEvent, Debrief, LearningProduct, Recommendation, User
+from debrief.models import AuditEvent, Debrief, LearningProduct, Recommendation
+from debrief import permissions
 from debrief.permissions import Rule, can, permission_required
-from debrief.services import clocks, learning_products, lessons, recommendations, repeats, similarity
+from debrief.services import accounts, clocks, learning_products, lessons, recommendations, repeats, similarity
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services.errors import Conflict, NotAllowed, RuleBroken, ValidationFailed
 from debrief.web.debriefs import debrief_or_404
@@ -28,7 +29,7 @@ from debrief.web.learning_words import (
     CLOSURE_CODE, PRODUCT_STATUS, STATUS, STATUS_TAG, WORDS, describe, field_name, value_in_words,
 )
 from debrief.web.recommendation_forms import (
-    CloseForm, EditRecommendationForm, ExtendForm, LessonForm, NoteForm, ProductForm, ProductProgressForm,
+    CloseForm, EditRecommendationForm, EscalateForm, ExtendForm, LessonForm, NoteForm, ProductForm, ProductProgressForm,
     RationaleForm, RecommendationForm, UpdateForm,
 )
 
@@ -62,11 +63,11 @@ def _ids(values) -> list:
 
 
 def _readable(recommendation_id: int) -> Recommendation:
+    """The recommendation, if this person may read it; otherwise a 404, as if it did not exist
+    (permissions.py: one answer for "exists, not yours", the API's too)."""
     record = recommendations.get(recommendation_id)
-    if record is None:
+    if record is None or not permissions.may_read_recommendation(current_user, record):
         abort(404)
-    if not recommendations.may_read(current_user, record):
-        abort(403)
     return record
 
 
@@ -88,14 +89,6 @@ def _short(text: str, length: int) -> str:
     return text if len(text) <= length else text[:length - 1] + "…"
 
 
-def _may_add_update(record: Recommendation) -> bool:
-    return recommendations.may_add_update(current_user, record)
-
-
-def _may_edit(record: Recommendation) -> bool:
-    return recommendations.may_edit(current_user, record)
-
-
 def actions_for(record: Recommendation) -> dict[str, bool]:
     """The buttons this person sees on a recommendation: only what the rules will let them do."""
     moves = recommendations.allowed_moves(current_user, record)
@@ -105,11 +98,11 @@ def actions_for(record: Recommendation) -> dict[str, bool]:
         "ask_for_closure": record.status == Status.IN_PROGRESS and Status.AWAITING_CLOSURE in moves,
         "close": record.status == Status.AWAITING_CLOSURE and Status.CLOSED in moves,
         "reject_closure": record.status == Status.AWAITING_CLOSURE and Status.IN_PROGRESS in moves,
-        "add_update": _may_add_update(record),
+        "add_update": permissions.may_add_update(current_user, record),
         "decide": is_open and can(current_user, Rule.DECIDE_AS_BOARD),
-        "edit": is_open and _may_edit(record),
-        "add_product": is_open and learning_products.may_manage(current_user, record),
-        "manage_products": learning_products.may_manage(current_user, record),
+        "edit": is_open and permissions.may_edit_recommendation(current_user, record),
+        "add_product": is_open and permissions.may_manage_products(current_user, record),
+        "manage_products": permissions.may_manage_products(current_user, record),
     }
     if record.imported:  # kept for repeat detection to find, not this force's to act on
         return dict.fromkeys(actions, False)
@@ -163,11 +156,6 @@ def lesson_from_contribution(debrief_id: int):
 # Writing a recommendation ----------------------------------------------------------------------------
 
 
-def may_write_recommendations(user: User) -> bool:
-    """Who writes or rewords recommendations: a reviewer adds them, and the board may reword them."""
-    return can(user, Rule.RUN_DEBRIEFS) or can(user, Rule.DECIDE_AS_BOARD)
-
-
 def _changing_it() -> bool:
     """The confirmation step's "Change the recommendation": back to the form with what was typed."""
     return request.form.get("change") == "1"
@@ -207,7 +195,7 @@ def _possible_repeat_page(flagged: list[similarity.Found], *, debrief: Debrief |
 
 
 def _may_read(record: Recommendation) -> bool:
-    return recommendations.may_read(current_user, record)
+    return permissions.may_read_recommendation(current_user, record)
 
 
 def _possible_repeats_note(record: Recommendation) -> str:
@@ -238,18 +226,20 @@ def new(debrief_id: int):
                   f"They have been sent an email.{_possible_repeats_note(record)}", "success")
             return _page(record)
     return render_template("recommendations/form.html", title=f"Add a recommendation to {debrief.reference}",
-                           form=form, debrief=debrief, record=None), 400 if form.errors else 200
+                           form=form, debrief=debrief, record=None, owners=accounts.eligible_owners()), 400 if form.errors else 200
 
 
 @recommendations_bp.route("/recommendations/similar", methods=["POST"])
 def similar():
     """For the recommendation form's script (static/similar-recommendations.js): the earlier
     recommendations like the text being typed, as JSON. It is the form's own session that asks, with
-    the form's CSRF token in an X-CSRFToken header; the API's check is for bearer tokens."""
+    the form's CSRF token in an X-CSRFToken header; the API's check is for bearer tokens. Both are
+    the same check (`repeats.like`): any member of staff may ask, and is shown only the
+    recommendations they may read."""
     if not current_user.is_authenticated:
         return api_error(401, "unauthorized", "Sign in to use this service.")
-    if not may_write_recommendations(current_user):
-        return api_error(403, "forbidden", "Only reviewers and the governance board write recommendations.")
+    if not can(current_user, Rule.USE_STAFF_API):
+        return api_error(403, "forbidden", "Your role does not allow this.")
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
     text, exclude_id = body.get("text"), body.get("exclude_id")
@@ -265,7 +255,7 @@ def similar():
     try:
         if errors:
             raise ValidationFailed(errors)
-        found = similarity.check(text, exclude_id=exclude_id)
+        found = repeats.like(text, exclude_id=exclude_id, reader=current_user)
     except ValidationFailed as problem:
         return api_error(422, problem.code, problem.message, problem.fields)
     return {"matches": [_match(match) for match in found]}
@@ -326,7 +316,7 @@ def _show_page(record: Recommendation, problems: list[str] | None = None, status
         gate_problem=recommendations.closure_gate_problem(record) if actions["close"] else None,
         history=history_of(record, [clock.id for clock in deadlines], numbers),
         may_read_debrief=can(current_user, Rule.READ_EVERYTHING),
-        repeats=repeats.of(record), may_decide_repeats=repeats.may_decide(current_user), may_read=_may_read,
+        repeats=repeats.of(record), may_decide_repeats=can(current_user, Rule.DECIDE_REPEATS), may_read=_may_read,
         did_not_stick=learning_did_not_stick, problems=problems or [],
     ), status
 
@@ -336,7 +326,7 @@ def _show_page(record: Recommendation, problems: list[str] | None = None, status
 def decide_repeat(recommendation_id: int):
     """A reviewer confirms that this recommendation repeats an earlier one, or says it does not."""
     record = _readable(recommendation_id)
-    if not repeats.may_decide(current_user):
+    if not can(current_user, Rule.DECIDE_REPEATS):
         abort(403)
     decision = request.form.get("decision")
     try:
@@ -476,7 +466,7 @@ def add_update(recommendation_id: int):
     record = _readable(recommendation_id)
     if record.status == Status.CLOSED:
         return _not_now(record, "add progress or evidence")
-    if not _may_add_update(record):
+    if not permissions.may_add_update(current_user, record):
         abort(403)
     form = UpdateForm()
     if request.method == "POST":
@@ -523,14 +513,14 @@ def escalate(recommendation_id: int):
     record = _readable(recommendation_id)
     if record.status == Status.CLOSED:
         return _not_now(record, "escalate it")
-    form = RationaleForm()
-    form.rationale.label.text = "Why is the board escalating it, and to whom?"
-    form.submit.label.text = "Escalate"
+    form = EscalateForm()
     if request.method == "POST":
-        saved, _ = save(form, lambda: recommendations.decide(record, decision="escalate",
-                                                             rationale=form.rationale.data, actor=current_user))
+        saved, decision = save(form, lambda: recommendations.decide(
+            record, decision="escalate", rationale=form.rationale.data, escalate_to=form.escalate_to.data,
+            actor=current_user))
         if saved:
-            flash(f"The escalation of {record.reference} is recorded.", "success")
+            flash(f"{record.reference} is escalated to {decision.escalated_to.name}. They and the owner have been "
+                  "sent an email.", "success")
             return _page(record)
     return _action_page(record, form, title="Escalate the recommendation",
                         intro="The board's decision is recorded with its rationale and who decided.")
@@ -559,7 +549,7 @@ def _what_changed(since: dict[str, dict], numbers: dict[int, int]) -> list[tuple
 @login_required
 def edit(recommendation_id: int):
     record = _readable(recommendation_id)
-    if not _may_edit(record):
+    if not permissions.may_edit_recommendation(current_user, record):
         abort(403)
     if record.status == Status.CLOSED:
         return _not_now(record, "change it")
@@ -607,7 +597,7 @@ def edit(recommendation_id: int):
         form.lesson_ids.data = [str(lesson.id) for lesson in record.lessons]
         form.version.data = str(record.version)
     return render_template("recommendations/form.html", title=f"Edit {record.reference}", form=form,
-                           debrief=record.debrief, record=record, changed=changed), 400 if form.errors else 200
+                           debrief=record.debrief, record=record, changed=changed, owners=accounts.eligible_owners()), 400 if form.errors else 200
 
 
 # Learning products ------------------------------------------------------------------------------------------
@@ -617,7 +607,7 @@ def edit(recommendation_id: int):
 @login_required
 def new_product(recommendation_id: int):
     record = _readable(recommendation_id)
-    if not learning_products.may_manage(current_user, record):
+    if not permissions.may_manage_products(current_user, record):
         abort(403)
     if record.status == Status.CLOSED:
         return _not_now(record, "add a learning product")
@@ -640,7 +630,7 @@ def product_progress(product_id: int):
     if product is None:
         abort(404)
     record = _readable(product.recommendation_id)
-    if not learning_products.may_manage(current_user, record):
+    if not permissions.may_manage_products(current_user, record):
         abort(403)
     form = ProductProgressForm()
     form.status.choices = [(product.status, f"Keep as {PRODUCT_STATUS[product.status].lower()}"), *[
