@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -272,15 +273,30 @@ def issue_token(user: User, *, actor: User | None) -> str:
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None (unknown, revoked, or user deactivated)."""
+@dataclass(frozen=True)
+class TokenUse:
+    """A bearer token that let someone in: whose it is, and whether its last use is worth writing
+    (at most every TOKEN_TOUCH_INTERVAL, so API reads do not each write a row)."""
+
+    user: User
+    token_id: int
+    worth_recording: bool
+
+
+def user_for_token(token: str) -> TokenUse | None:
+    """The active user a bearer token belongs to, or None (unknown, revoked, or user deactivated).
+    Changes nothing: the caller records the use (`record_token_use`) at the request's edge, in a
+    transaction of its own, so that a request's work and the token's last use never share a commit."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     record = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(token))
                                .options(joinedload(ApiToken.user).options(WITH_ROLES)))
     if record is None or record.revoked_at is not None or not record.user.active:
         return None
-    now = utcnow()
-    if record.last_used_at is None or now - record.last_used_at > TOKEN_TOUCH_INTERVAL:
-        record.last_used_at = now
-    return record.user
+    due = record.last_used_at is None or utcnow() - record.last_used_at > TOKEN_TOUCH_INTERVAL
+    return TokenUse(record.user, record.id, due)
+
+
+def record_token_use(token_id: int) -> None:
+    """Writes when a token was last used (flushed; the caller commits)."""
+    db.session.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))

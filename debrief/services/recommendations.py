@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from debrief import permissions
@@ -115,6 +115,19 @@ def create(debrief: Debrief, *, text: str | None, owner_email: str | None, due_d
 
 def get(recommendation_id: int) -> Recommendation | None:
     return db.session.get(Recommendation, recommendation_id)
+
+
+def history(recommendation: Recommendation, clock_ids: list[int]) -> list[AuditEvent]:
+    """The recommendation's own audit events with its clocks' (`clock_ids`) and learning products',
+    newest first, each with who made it."""
+    belongs = [sa.and_(AuditEvent.entity == "recommendation", AuditEvent.entity_id == recommendation.id)]
+    if clock_ids:
+        belongs.append(sa.and_(AuditEvent.entity == "clock", AuditEvent.entity_id.in_(clock_ids)))
+    product_ids = [product.id for product in recommendation.products]
+    if product_ids:
+        belongs.append(sa.and_(AuditEvent.entity == "learning_product", AuditEvent.entity_id.in_(product_ids)))
+    return list(db.session.scalars(sa.select(AuditEvent).options(joinedload(AuditEvent.actor).noload("*"))
+                                   .where(sa.or_(*belongs)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
 
 
 def _snapshot(recommendation: Recommendation) -> dict:
@@ -480,11 +493,38 @@ def _tracked():
     return Recommendation.debrief_id.is_not(None)
 
 
+#: Still the owner's to do: once they say it is done (awaiting closure) it waits on the board, not on
+#: them, as its due clock says. The one set: `is_still_to_do` is its SQL twin; `urgency` and
+#: `_overdue` (pages, lists, the board's counts and reminders) all read it.
+STILL_TO_DO = frozenset({lifecycle.Status.OPEN.value, lifecycle.Status.IN_PROGRESS.value})
+
+
+def is_still_to_do():
+    """SQL twin of STILL_TO_DO."""
+    return Recommendation.status.in_(sorted(STILL_TO_DO))
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """How pressing an owner's recommendation is today: overdue, due soon (within
+    clocks.DUE_SOON_ON_PAGES), or neither."""
+
+    days_left: int | None
+    overdue: bool
+    due_soon: bool
+
+
+def urgency(record: Recommendation, on: date | None = None) -> Urgency:
+    """The rule for one recommendation, as a page shows it; `_overdue` is its SQL twin."""
+    if record.due_date is None or record.status not in STILL_TO_DO:
+        return Urgency(None, False, False)
+    days = (record.due_date - (on or today())).days
+    return Urgency(days, days < 0, 0 <= days <= clocks.DUE_SOON_ON_PAGES)
+
+
 def _overdue():
-    """Past its due date and still the owner's to do: once they say it is done (awaiting closure) it
-    waits on the board, not on them, as its due clock says."""
-    still_to_do = (lifecycle.Status.OPEN.value, lifecycle.Status.IN_PROGRESS.value)
-    return sa.and_(Recommendation.status.in_(still_to_do), Recommendation.due_date < today())
+    """SQL: past its due date and still the owner's to do (`urgency(...).overdue`)."""
+    return sa.and_(is_still_to_do(), Recommendation.due_date < today())
 
 
 def is_open():

@@ -131,14 +131,24 @@ def is_confirmed_repeat():
                              RepeatLink.decision == RepeatDecision.CONFIRMED.value)
 
 
+def did_not_stick(earlier: Recommendation) -> bool:
+    """A repeat of `earlier` means its learning did not stick: it was closed as done (implemented,
+    or by alternative action). `_closed_as_done` is its SQL twin."""
+    return earlier.status == Status.CLOSED and earlier.closure_code in DONE
+
+
+def _closed_as_done(earlier):
+    """SQL twin of `did_not_stick`, on an (aliased) earlier Recommendation."""
+    return sa.and_(earlier.status == Status.CLOSED.value, earlier.closure_code.in_(DONE))
+
+
 def _did_not_stick_query():
     earlier = aliased(Recommendation)
     return (sa.select(RepeatLink)
             .join(Recommendation, Recommendation.id == RepeatLink.recommendation_id)
             .join(earlier, earlier.id == RepeatLink.earlier_id)
             .where(RepeatLink.decision == RepeatDecision.CONFIRMED.value,
-                   Recommendation.status != Status.CLOSED.value,
-                   earlier.status == Status.CLOSED.value, earlier.closure_code.in_(DONE)))
+                   Recommendation.status != Status.CLOSED.value, _closed_as_done(earlier)))
 
 
 def learning_did_not_stick(page: int = 1, per_page: int = 25) -> Page:

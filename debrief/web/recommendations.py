@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
 from debrief.errors import api_error
 from debrief.extensions import db
-from debrief.models import AuditEvent, Debrief, LearningProduct, Recommendation
+from debrief.models import Debrief, LearningProduct, Recommendation
 from debrief import permissions
 from debrief.permissions import Rule, can, permission_required
 from debrief.services import accounts, clocks, learning_products, lessons, recommendations, repeats, similarity
@@ -283,21 +281,11 @@ def _match(found: similarity.Found) -> dict:
 
 
 def history_of(record: Recommendation, clock_ids: list[int], lesson_numbers: dict[int, int]) -> list[tuple]:
-    """The recommendation's own audit events with its clocks' and learning products', newest first."""
-    belongs = [sa.and_(AuditEvent.entity == "recommendation", AuditEvent.entity_id == record.id)]
-    if clock_ids:
-        belongs.append(sa.and_(AuditEvent.entity == "clock", AuditEvent.entity_id.in_(clock_ids)))
+    """The recommendation's history (its own, its clocks' and its learning products'), newest first,
+    each event with its line in words."""
     products = {product.id: product.title for product in record.products}
-    if products:
-        belongs.append(sa.and_(AuditEvent.entity == "learning_product", AuditEvent.entity_id.in_(list(products))))
-    events = db.session.scalars(sa.select(AuditEvent).options(joinedload(AuditEvent.actor).noload("*"))
-                                .where(sa.or_(*belongs)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
-    return [(event, describe(event, products=products, lesson_numbers=lesson_numbers)) for event in events]
-
-
-def learning_did_not_stick(earlier: Recommendation) -> bool:
-    """A repeat of this earlier recommendation means its learning did not stick (services/repeats.py)."""
-    return earlier.status == Status.CLOSED and earlier.closure_code in repeats.DONE
+    return [(event, describe(event, products=products, lesson_numbers=lesson_numbers))
+            for event in recommendations.history(record, clock_ids)]
 
 
 @recommendations_bp.route("/recommendations/<int:recommendation_id>")
@@ -317,7 +305,7 @@ def _show_page(record: Recommendation, problems: list[str] | None = None, status
         history=history_of(record, [clock.id for clock in deadlines], numbers),
         may_read_debrief=can(current_user, Rule.READ_EVERYTHING),
         repeats=repeats.of(record), may_decide_repeats=can(current_user, Rule.DECIDE_REPEATS), may_read=_may_read,
-        did_not_stick=learning_did_not_stick, problems=problems or [],
+        did_not_stick=repeats.did_not_stick, problems=problems or [],
     ), status
 
 
