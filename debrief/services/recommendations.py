@@ -34,15 +34,25 @@ def today() -> date:
     return london_date(utcnow())
 
 
+def _active_staff(email: str | None, errors: dict[str, str], field: str, *, missing: str,
+                  unknown: str) -> User | None:
+    """The active member of staff `email` names, or None with `field`'s error said."""
+    if not (email or "").strip():
+        errors[field] = missing
+        return None
+    person = accounts.find_by_email(email)
+    if person is None or not person.active:
+        errors[field] = unknown
+        return None
+    return person
+
+
 def _owner(email: str | None, errors: dict[str, str]) -> User | None:
     """The member of staff `email` names, if they may be made an owner (accounts.eligible_owners):
     the one rule for creating, editing and, through these, the pages and the API."""
-    if not (email or "").strip():
-        errors["owner_email"] = "Enter the owner's email address"
-        return None
-    owner = accounts.find_by_email(email)
-    if owner is None or not owner.active:
-        errors["owner_email"] = "The owner must be an active member of staff with an account"
+    owner = _active_staff(email, errors, "owner_email", missing="Enter the owner's email address",
+                          unknown="The owner must be an active member of staff with an account")
+    if owner is None:
         return None
     if not accounts.may_own_recommendations(owner):
         errors["owner_email"] = (f"{owner.name} cannot own recommendations: choose a member of staff who holds "
@@ -311,17 +321,6 @@ def add_update(recommendation: Recommendation, *, kind: str | None, text: str | 
     _save(recommendation, actor, f"{kind}_added", {kind: text}, version)
 
 
-def _escalate_to(email: str | None, errors: dict[str, str]) -> User | None:
-    if not (email or "").strip():
-        errors["escalate_to"] = "Enter the email address of the senior officer the board escalates it to"
-        return None
-    person = accounts.find_by_email(email)
-    if person is None or not person.active:
-        errors["escalate_to"] = "The board escalates to an active member of staff with an account"
-        return None
-    return person
-
-
 def decide(recommendation: Recommendation, *, decision: str | None, rationale: str | None,
            new_due_date: date | None = None, escalate_to: str | None = None, actor: User) -> BoardDecision:
     """The board extends the due date or escalates (to a senior officer, named by their email), with
@@ -338,7 +337,10 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
         _due(new_due_date, errors, "new_due_date")
         if new_due_date and recommendation.due_date and new_due_date <= recommendation.due_date:
             errors["new_due_date"] = "The new due date must be after the current one"
-    senior = _escalate_to(escalate_to, errors) if decision == "escalate" else None
+    senior = _active_staff(
+        escalate_to, errors, "escalate_to",
+        missing="Enter the email address of the senior officer the board escalates it to",
+        unknown="The board escalates to an active member of staff with an account") if decision == "escalate" else None
     if errors:
         raise ValidationFailed(errors)
     record = BoardDecision(decision=decision, rationale=rationale, decided_by_id=actor.id, decided_at=utcnow(),
