@@ -252,7 +252,8 @@ def _facts(recommendation: Recommendation) -> list[lifecycle.ProductFacts]:
 
 
 def actor_for(user: User, recommendation: Recommendation) -> lifecycle.Actor:
-    return lifecycle.Actor(roles=frozenset(r.value for r in user.role_set), is_owner=permissions.owns(user, recommendation))
+    return lifecycle.Actor(roles=frozenset(r.value for r in user.role_set),
+                           is_owner=permissions.owns(user, recommendation))
 
 
 def allowed_moves(user: User, recommendation: Recommendation) -> list[lifecycle.Status]:
@@ -337,10 +338,11 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
         _due(new_due_date, errors, "new_due_date")
         if new_due_date and recommendation.due_date and new_due_date <= recommendation.due_date:
             errors["new_due_date"] = "The new due date must be after the current one"
-    senior = _active_staff(
-        escalate_to, errors, "escalate_to",
-        missing="Enter the email address of the senior officer the board escalates it to",
-        unknown="The board escalates to an active member of staff with an account") if decision == "escalate" else None
+    senior = None
+    if decision == "escalate":
+        senior = _active_staff(escalate_to, errors, "escalate_to",
+                               missing="Enter the email address of the senior officer the board escalates it to",
+                               unknown="The board escalates to an active member of staff with an account")
     if errors:
         raise ValidationFailed(errors)
     record = BoardDecision(decision=decision, rationale=rationale, decided_by_id=actor.id, decided_at=utcnow(),

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from debrief import permissions
 from debrief.errors import api_error
 from debrief.extensions import db
 from debrief.models import Debrief, LearningProduct, Recommendation
-from debrief import permissions
 from debrief.permissions import Rule, can, permission_required
 from debrief.services import accounts, clocks, learning_products, lessons, recommendations, repeats, similarity
 from debrief.services import recommendation_lifecycle as lifecycle
@@ -27,8 +27,8 @@ from debrief.web.learning_words import (
     CLOSURE_CODE, PRODUCT_STATUS, STATUS, STATUS_TAG, WORDS, describe, field_name, value_in_words,
 )
 from debrief.web.recommendation_forms import (
-    CloseForm, EditRecommendationForm, EscalateForm, ExtendForm, LessonForm, NoteForm, ProductForm, ProductProgressForm,
-    RationaleForm, RecommendationForm, UpdateForm,
+    CloseForm, EditRecommendationForm, EscalateForm, ExtendForm, LessonForm, NoteForm, ProductForm,
+    ProductProgressForm, RationaleForm, RecommendationForm, UpdateForm,
 )
 
 recommendations_bp = Blueprint("recommendations", __name__)
@@ -224,7 +224,8 @@ def new(debrief_id: int):
                   f"They have been sent an email.{_possible_repeats_note(record)}", "success")
             return _page(record)
     return render_template("recommendations/form.html", title=f"Add a recommendation to {debrief.reference}",
-                           form=form, debrief=debrief, record=None, owners=accounts.eligible_owners()), 400 if form.errors else 200
+                           form=form, debrief=debrief, record=None,
+                           owners=accounts.eligible_owners()), 400 if form.errors else 200
 
 
 @recommendations_bp.route("/recommendations/similar", methods=["POST"])
@@ -585,7 +586,8 @@ def edit(recommendation_id: int):
         form.lesson_ids.data = [str(lesson.id) for lesson in record.lessons]
         form.version.data = str(record.version)
     return render_template("recommendations/form.html", title=f"Edit {record.reference}", form=form,
-                           debrief=record.debrief, record=record, changed=changed, owners=accounts.eligible_owners()), 400 if form.errors else 200
+                           debrief=record.debrief, record=record, changed=changed,
+                           owners=accounts.eligible_owners()), 400 if form.errors else 200
 
 
 # Learning products ------------------------------------------------------------------------------------------
