@@ -479,3 +479,14 @@ def test_markup_in_a_recommendation_is_shown_as_text_on_every_repeat_page(browse
     decide(reviewer, later_id, first["id"], "confirm")
     board = html_of(browsers("board"), "/board")
     assert SCRIPT not in board and board.count(ESCAPED_SCRIPT) >= 2
+
+
+def test_an_owners_page_shows_nothing_of_the_others_their_recommendation_repeats(client, staff, browsers, debrief):
+    someone_elses = recommended(client, staff["reviewer"], debrief["id"], text=EARLIER,
+                                owner_email=EMAIL["other_owner"])
+    recommended(client, staff["reviewer"], debrief["id"], text=UNRELATED, owner_email=EMAIL["other_owner"])
+    own = recommended(client, staff["reviewer"], debrief["id"], text=PARAPHRASE)
+    page = f"/recommendations/{own['id']}"
+    assert someone_elses["reference"] in html_of(browsers("reviewer"), page)
+    html = html_of(browsers("owner"), page)
+    assert someone_elses["reference"] not in html and EARLIER not in html

@@ -192,3 +192,19 @@ def test_an_owner_is_shown_only_their_own_recommendations(client, staff):
     # Their own match is as anyone else would see it; those who read everything still see both.
     assert check(client, staff["other_owner"], PARAPHRASE).get_json()["matches"][0]["id"] == someone_elses["id"]
     assert check(client, staff["analyst"], PARAPHRASE).get_json()["matches"][0]["id"] == someone_elses["id"]
+
+
+def test_an_owner_reading_their_own_recommendation_sees_nothing_of_the_others_it_repeats(client, staff):
+    from tests.test_recommendations_api import EMAIL
+    debrief = open_debrief(client, staff["reviewer"])
+    someone_elses = recommended(client, staff["reviewer"], debrief["id"], text=EARLIER,
+                                owner_email=EMAIL["other_owner"])
+    recommended(client, staff["reviewer"], debrief["id"], text=UNRELATED, owner_email=EMAIL["other_owner"])
+    own = recommended(client, staff["reviewer"], debrief["id"], text=PARAPHRASE)
+    assert [r["id"] for r in own["possible_repeats"]] == [someone_elses["id"]]  # the reviewer sees it
+    response = get(client, staff["owner"], own["id"])
+    assert response.status_code == 200
+    assert response.get_json()["possible_repeats"] == []
+    assert EARLIER not in response.get_data(as_text=True)
+    assert someone_elses["reference"] not in response.get_data(as_text=True)
+    assert get(client, staff["analyst"], own["id"]).get_json()["possible_repeats"][0]["id"] == someone_elses["id"]

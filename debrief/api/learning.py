@@ -70,7 +70,7 @@ def add_recommendation(debrief_id: int):
               "lesson_ids": _ids(reader, "lesson_ids"), "source": reader.text("source")}
     record = recommendations.create(debrief, actor=g.actor, format_errors=reader.errors, **values)
     db.session.commit()
-    return shapes.recommendation(record, full=True), 201
+    return shapes.recommendation(record, full=True, reader=g.actor), 201
 
 
 def _list_filters() -> dict:
@@ -118,13 +118,13 @@ def decide_repeat(recommendation_id: int):
     _refuse(reader)
     repeats.decide(record, actor=g.actor, **values)
     db.session.commit()
-    return shapes.recommendation(record, full=True)
+    return shapes.recommendation(record, full=True, reader=g.actor)
 
 
 @api.get("/recommendations/<int:recommendation_id>")
 @api_permission(Rule.USE_STAFF_API)
 def get_recommendation(recommendation_id: int):
-    return shapes.recommendation(_recommendation_or_404(recommendation_id), full=True)
+    return shapes.recommendation(_recommendation_or_404(recommendation_id), full=True, reader=g.actor)
 
 
 @api.patch("/recommendations/<int:recommendation_id>")
@@ -144,7 +144,7 @@ def update_recommendation(recommendation_id: int):
     _refuse(reader)
     recommendations.update(record, version=reader.data["version"], actor=g.actor, **changes)
     db.session.commit()
-    return shapes.recommendation(record, full=True)
+    return shapes.recommendation(record, full=True, reader=g.actor)
 
 
 @api.post("/recommendations/<int:recommendation_id>/transition")
@@ -156,7 +156,7 @@ def transition_recommendation(recommendation_id: int):
     _refuse(reader)
     recommendations.transition(record, actor=g.actor, **values)
     db.session.commit()
-    return shapes.recommendation(record, full=True)
+    return shapes.recommendation(record, full=True, reader=g.actor)
 
 
 @api.post("/recommendations/<int:recommendation_id>/updates")
@@ -168,7 +168,7 @@ def add_recommendation_update(recommendation_id: int):
     _refuse(reader)
     recommendations.add_update(record, actor=g.actor, **values)
     db.session.commit()
-    return shapes.recommendation(record, full=True), 201
+    return shapes.recommendation(record, full=True, reader=g.actor), 201
 
 
 @api.post("/recommendations/<int:recommendation_id>/decisions")
@@ -181,7 +181,7 @@ def board_decision(recommendation_id: int):
     _refuse(reader)
     recommendations.decide(record, actor=g.actor, **values)
     db.session.commit()
-    return shapes.recommendation(record, full=True), 201
+    return shapes.recommendation(record, full=True, reader=g.actor), 201
 
 
 @api.post("/recommendations/<int:recommendation_id>/products")

@@ -136,7 +136,8 @@ def match(found) -> dict[str, Any]:
     return {**earlier(found.recommendation, found.score), "is_repeat": found.is_repeat}
 
 
-def recommendation(record: Recommendation, *, full: bool = False) -> dict[str, Any]:
+def recommendation(record: Recommendation, *, full: bool = False, reader: User | None = None) -> dict[str, Any]:
+    """`full`: with its repeats (those `reader` may read), clocks, products, updates and decisions."""
     body = {
         "id": record.id,
         "reference": record.reference,
@@ -156,7 +157,7 @@ def recommendation(record: Recommendation, *, full: bool = False) -> dict[str, A
         "updated_at": when(record.updated_at),
     }
     if full:
-        links = repeats.of(record)
+        links = repeats.of(record, reader)
         body["possible_repeats"] = [earlier(link.earlier, link.score) for link in links.possible]
         body["repeat_of"] = earlier(links.repeat_of.earlier) if links.repeat_of else None
         body["repeated_by"] = [earlier(link.recommendation) for link in links.repeated_by]

@@ -109,12 +109,17 @@ class Repeats:
     dismissed: list[RepeatLink]
 
 
-def of(recommendation: Recommendation) -> Repeats:
+def of(recommendation: Recommendation, reader: User | None = None) -> Repeats:
+    """The recommendation's links; for a `reader`, only those to recommendations they may read (an
+    owner sees nothing of anyone else's, not even that theirs repeats it)."""
     own = _links(recommendation)
     later = list(db.session.scalars(
         sa.select(RepeatLink).where(RepeatLink.earlier_id == recommendation.id,
                                     RepeatLink.decision == RepeatDecision.CONFIRMED.value)
         .options(selectinload(RepeatLink.recommendation)).order_by(RepeatLink.id)))
+    if reader is not None and permissions.readable_recommendations(reader) is not None:
+        own = [link for link in own if permissions.may_read_recommendation(reader, link.earlier)]
+        later = [link for link in later if permissions.may_read_recommendation(reader, link.recommendation)]
     return Repeats(
         possible=[link for link in own if link.decision == RepeatDecision.SUGGESTED],
         repeat_of=next((link for link in own if link.decision == RepeatDecision.CONFIRMED), None),

@@ -305,7 +305,7 @@ def _show_page(record: Recommendation, problems: list[str] | None = None, status
         gate_problem=recommendations.closure_gate_problem(record) if actions["close"] else None,
         history=history_of(record, [clock.id for clock in deadlines], numbers),
         may_read_debrief=can(current_user, Rule.READ_EVERYTHING),
-        repeats=repeats.of(record), may_decide_repeats=can(current_user, Rule.DECIDE_REPEATS), may_read=_may_read,
+        repeats=repeats.of(record, current_user), may_decide_repeats=can(current_user, Rule.DECIDE_REPEATS), may_read=_may_read,
         did_not_stick=repeats.did_not_stick, problems=problems or [],
     ), status
 
