@@ -84,15 +84,19 @@ def _lessons(debrief: Debrief | None, lesson_ids, errors: dict[str, str]) -> lis
     return found
 
 
+def _tell(person: User, recommendation: Recommendation, *, key: str, subject: str, text: str) -> None:
+    """An email to `person` about the recommendation, with the link to its page (and no incident detail)."""
+    link = f"{current_app.config['BASE_URL']}/recommendations/{recommendation.id}"
+    notifications.queue(key=key, to=person.email, subject=subject,
+                        body=f"Hello {person.name},\n\n{text}\n\nOpen it here: {link}\n")
+
+
 def _tell_owner(recommendation: Recommendation) -> None:
     owner = recommendation.owner
-    link = f"{current_app.config['BASE_URL']}/recommendations/{recommendation.id}"
-    notifications.queue(
-        key=f"recommendation-allocated:{recommendation.id}:{owner.id}:v{recommendation.version}", to=owner.email,
-        subject=f"{recommendation.reference} is allocated to you",
-        body=(f"Hello {owner.name},\n\nRecommendation {recommendation.reference} has been allocated to you. "
-              f"It is due on {recommendation.due_date:%-d %B %Y}. Please respond with your plan within 14 days.\n\n"
-              f"Open it here: {link}\n"))
+    _tell(owner, recommendation, key=f"recommendation-allocated:{recommendation.id}:{owner.id}:v{recommendation.version}",
+          subject=f"{recommendation.reference} is allocated to you",
+          text=(f"Recommendation {recommendation.reference} has been allocated to you. It is due on "
+                f"{recommendation.due_date:%-d %B %Y}. Please respond with your plan within 14 days."))
 
 
 def create(debrief: Debrief, *, text: str | None, owner_email: str | None, due_date: date | None,
@@ -366,7 +370,6 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
 def _tell_of_decision(recommendation: Recommendation, decision: BoardDecision) -> None:
     """The owner hears of each of the board's decisions on their recommendation, with the board's
     reason where it gave one; the senior officer it is escalated to hears of the escalation."""
-    link = f"{current_app.config['BASE_URL']}/recommendations/{recommendation.id}"
     reference = recommendation.reference
     reason = f"\n\nThe board's reason: {decision.rationale}" if decision.rationale else ""
     said = {
@@ -386,16 +389,15 @@ def _tell_of_decision(recommendation: Recommendation, decision: BoardDecision) -
     subject, body = said[decision.decision]
     owner = recommendation.owner
     if owner is not None and owner.active:
-        notifications.queue(key=f"board-decision:{decision.id}:{owner.id}", to=owner.email, subject=subject,
-                            body=f"Hello {owner.name},\n\n{body}{reason}\n\nOpen it here: {link}\n")
+        _tell(owner, recommendation, key=f"board-decision:{decision.id}:{owner.id}", subject=subject,
+              text=f"{body}{reason}")
     senior = decision.escalated_to
     if decision.decision == "escalate" and senior is not None and senior.id != getattr(owner, "id", None):
-        notifications.queue(
-            key=f"board-decision:{decision.id}:{senior.id}", to=senior.email,
-            subject=f"{reference} is escalated to you",
-            body=(f"Hello {senior.name},\n\nThe governance board has escalated recommendation {reference} to you. "
-                  f"Its owner is {owner.name if owner else 'not named'}; it is due on "
-                  f"{recommendation.due_date:%-d %B %Y}.{reason}\n\nOpen it here: {link}\n"))
+        _tell(senior, recommendation, key=f"board-decision:{decision.id}:{senior.id}",
+              subject=f"{reference} is escalated to you",
+              text=(f"The governance board has escalated recommendation {reference} to you. Its owner is "
+                    f"{owner.name if owner else 'not named'}; it is due on "
+                    f"{recommendation.due_date:%-d %B %Y}.{reason}"))
 
 
 # Lists and workspaces ------------------------------------------------------------------------------
