@@ -2,7 +2,7 @@
 and the board's decisions to extend or escalate a recommendation, each with a rationale and who decided."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from debrief.extensions import db
 from debrief.models import BoardDecision, Invitation, utcnow
 from tests import builders
 from tests.builders import (
-    clock, error_of, get, in_days, invite, make_staff, move, open_debrief, recommended, set_due_date, summary,
+    EMAIL, clock, error_of, get, in_days, invite, make_staff, move, open_debrief, recommended, set_due_date, summary,
     to_awaiting_closure, today,
 )
 
@@ -163,26 +163,96 @@ def test_a_bad_extension_is_refused_field_by_field_and_changes_nothing(client, s
     assert clock(after, "recommendation_due")["due_date"] == in_days(30)
 
 
-def test_the_board_escalates_and_the_decision_is_recorded(client, staff, debrief, read_db):
+CHIEF = "chris@police.uk"
+
+
+@pytest.fixture
+def chief(make_user, api_token):
+    """A senior officer the board escalates to: staff who read only what is theirs (the owner role)."""
+    make_user(CHIEF, "owner", name="Chris Chief")
+    return api_token(CHIEF)
+
+
+def test_the_board_escalates_to_a_senior_officer_who_is_told_and_may_read_it(client, staff, debrief, read_db,
+                                                                          chief, mailbox):
     rec = recommended(client, staff["reviewer"], debrief["id"], due_date=in_days(30))
-    response = decide(client, staff["board"], rec["id"], decision="escalate",
+    other = recommended(client, staff["reviewer"], debrief["id"], text="Review the custody handover checklist.")
+    assert get(client, chief, rec["id"]).status_code == 404
+    mailbox.clear()
+    response = decide(client, staff["board"], rec["id"], decision="escalate", escalate_to=CHIEF,
                       rationale="Refer to the chief officer group: no owner response")
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["status"] == "open" and body["due_date"] == in_days(30)
-    assert [(d["decision"], d["rationale"], d["decided_by"], d["new_due_date"]) for d in body["decisions"]] == [
-        ("escalate", "Refer to the chief officer group: no owner response", "bea@police.uk", None)]
+    assert [(d["decision"], d["rationale"], d["decided_by"], d["new_due_date"], d["escalated_to"])
+            for d in body["decisions"]] == [
+        ("escalate", "Refer to the chief officer group: no owner response", "bea@police.uk", None, CHIEF)]
     assert decisions_in_db(read_db, rec["id"]) == [("escalate", "Refer to the chief officer group: no owner response")]
     history = client.get(f"/api/v1/debriefs/{debrief['id']}/history", headers=staff["board"]).get_json()["items"]
     escalated = [e for e in history if e["action"] == "board_escalate"]
-    assert [(e["actor"], e["entity_id"]) for e in escalated] == [("bea@police.uk", rec["id"])]
+    assert [(e["actor"], e["entity_id"], e["changes"]["escalated_to"]) for e in escalated] == [
+        ("bea@police.uk", rec["id"], CHIEF)]
+    told = {m["To"]: m for m in mailbox}
+    assert set(told) == {EMAIL["owner"], CHIEF}
+    assert told[CHIEF]["Subject"] == f"{rec['reference']} is escalated to you"
+    assert "Refer to the chief officer group: no owner response" in told[CHIEF].get_content()
+    assert "Chris Chief" in told[EMAIL["owner"]].get_content()
+    # The senior officer may now read it (and only it), but not act on it.
+    assert get(client, chief, rec["id"]).status_code == 200
+    assert get(client, chief, other["id"]).status_code == 404
+    error_of(move(client, chief, rec["id"], "in_progress", note="Mine?"), 403, "forbidden")
+
+
+@pytest.mark.parametrize("escalate_to, message", [
+    (None, "Enter the email address of the senior officer the board escalates it to"),
+    ("  ", "Enter the email address of the senior officer the board escalates it to"),
+    ("nobody@police.uk", "The board escalates to an active member of staff with an account"),
+    ("gone@police.uk", "The board escalates to an active member of staff with an account"),
+])
+def test_an_escalation_names_an_active_member_of_staff(app, client, staff, debrief, read_db, make_user, mailbox,
+                                                       escalate_to, message):
+    from debrief.services import accounts
+    make_user("gone@police.uk", "board", name="Gina Gone")
+    with app.app_context():
+        accounts.deactivate(accounts.find_by_email("gone@police.uk"), actor=None)
+        db.session.commit()
+    rec = recommended(client, staff["reviewer"], debrief["id"], due_date=in_days(30))
+    mailbox.clear()
+    error = error_of(decide(client, staff["board"], rec["id"], decision="escalate", rationale="Stuck",
+                            escalate_to=escalate_to), 422, "validation_error")
+    assert error["fields"] == {"escalate_to": message}
+    assert decisions_in_db(read_db, rec["id"]) == [] and mailbox == []
+
+
+def test_the_owner_is_told_of_each_board_decision_with_its_reason(client, staff, debrief, mailbox):
+    """Closure rejected, due date extended, closure accepted: each an email to the owner."""
+    rec = recommended(client, staff["reviewer"], debrief["id"], due_date=in_days(30))
+    to_awaiting_closure(client, staff["owner"], rec["id"])
+    mailbox.clear()
+    assert move(client, staff["board"], rec["id"], "in_progress",
+                rationale="The night shifts were not briefed.").status_code == 200
+    assert decide(client, staff["board"], rec["id"], decision="extend", new_due_date=in_days(60),
+                  rationale="Training places next month").status_code == 201
+    assert move(client, staff["owner"], rec["id"], "awaiting_closure", note="All shifts briefed").status_code == 200
+    assert move(client, staff["board"], rec["id"], "closed", closure_code="no_longer_applicable").status_code == 200
+    told = [(m["To"], m["Subject"], m.get_content()) for m in mailbox]
+    new_due = date.fromisoformat(in_days(60))
+    assert [(to, subject) for to, subject, _ in told] == [
+        (EMAIL["owner"], f"{rec['reference']}: the board has not closed it"),
+        (EMAIL["owner"], f"{rec['reference']} is now due on {new_due.day} {new_due:%B %Y}"),
+        (EMAIL["owner"], f"{rec['reference']} is closed")]
+    assert "The board's reason: The night shifts were not briefed." in told[0][2]
+    assert "The board's reason: Training places next month" in told[1][2]
+    assert "as no longer applicable" in told[2][2] and "reason" not in told[2][2]
+    assert all(f"/recommendations/{rec['id']}" in body for _, _, body in told)
+    assert all(SECRET not in body for _, _, body in told for SECRET in ("Bloggs", "Acacia"))
 
 
 @pytest.mark.parametrize("who", ["reviewer", "analyst", "owner", "learning", "admin"])
 def test_only_the_board_decides(client, staff, debrief, read_db, who):
     rec = recommended(client, staff["reviewer"], debrief["id"], due_date=in_days(30))
     for body in ({"decision": "extend", "new_due_date": in_days(60), "rationale": "More time"},
-                 {"decision": "escalate", "rationale": "Escalate"}):
+                 {"decision": "escalate", "rationale": "Escalate", "escalate_to": EMAIL["admin"]}):
         error_of(decide(client, staff[who], rec["id"], **body), 403, "forbidden")
     assert decisions_in_db(read_db, rec["id"]) == []
     assert get(client, staff["board"], rec["id"]).get_json()["due_date"] == in_days(30)
@@ -193,7 +263,7 @@ def test_a_closed_recommendation_takes_no_more_decisions(client, staff, debrief,
     to_awaiting_closure(client, staff["owner"], rec["id"])
     assert move(client, staff["board"], rec["id"], "closed", closure_code="no_longer_applicable").status_code == 200
     for body in ({"decision": "extend", "new_due_date": in_days(60), "rationale": "More time"},
-                 {"decision": "escalate", "rationale": "Escalate"}):
+                 {"decision": "escalate", "rationale": "Escalate", "escalate_to": EMAIL["admin"]}):
         error_of(decide(client, staff["board"], rec["id"], **body), 409, "invalid_transition")
     assert decisions_in_db(read_db, rec["id"]) == [("close", None)]
     assert get(client, staff["board"], rec["id"]).get_json()["due_date"] == in_days(30)

@@ -272,8 +272,31 @@ def test_the_next_pack_covers_the_days_since_the_last_ones_meeting(client, staff
     covers = next(p.text for p in document.paragraphs if "covers" in p.text)
     day_after = first_meeting + timedelta(days=1)
     assert f"covers {day_after:%A} {day_after.day} {day_after:%B %Y} to" in covers
-    built = read_db(lambda s: s.scalars(sa.select(AuditEvent.action).where(AuditEvent.entity == "board_pack")).all())
-    assert built == ["board_pack_built", "board_pack_built"]
+    built = read_db(lambda s: s.scalars(sa.select(AuditEvent.action).where(AuditEvent.entity == "board_pack")
+                                        .order_by(AuditEvent.id)).all())
+    assert built == ["board_pack_built", "board_pack_drafted"]
+
+
+def covered_from(document: Document) -> str:
+    return next(p.text for p in document.paragraphs if "covers" in p.text)
+
+
+def test_an_analysts_pack_does_not_move_the_boards_next_period(client, staff, browser_of):
+    """Analysts change nothing: a pack an analyst builds, through the API or the page, for a meeting
+    after the board's last is only a draft; the board's next pack still covers everything since its
+    own last meeting (before, the analyst's pack shrank it to a day)."""
+    board_meeting = today() - timedelta(days=14)
+    opened(pack(client, staff["board"], meeting=board_meeting.isoformat()))
+    yesterday = today() - timedelta(days=1)
+    opened(pack(client, staff["analyst"], meeting=yesterday.isoformat()))
+    analyst = browser_of(EMAIL["analyst"])
+    before = today() - timedelta(days=2)
+    response = analyst.get("/board/pack", query_string={"meeting": [before.day, before.month, before.year]})
+    assert response.status_code == 200 and response.mimetype.endswith("wordprocessingml.document")
+    day_after = board_meeting + timedelta(days=1)
+    for who in ("board", "analyst"):
+        covers = covered_from(opened(pack(client, staff[who], meeting=today().isoformat())))
+        assert f"covers {day_after:%A} {day_after.day} {day_after:%B %Y} to" in covers, (who, covers)
 
 
 @pytest.mark.parametrize("params, field", [

@@ -49,3 +49,27 @@ def test_migrations_go_down_and_up_again(tmp_path):
 
 def test_the_test_database_itself_matches_the_models(app):
     assert differences(app) == []
+
+
+def test_the_database_refuses_a_recommendation_status_the_lifecycle_does_not_know(app, tmp_path):
+    """recommendations.status has a check constraint (migration 0013) listing exactly the lifecycle's statuses."""
+    from debrief.models.learning import RECOMMENDATION_STATUSES
+    from debrief.services.recommendation_lifecycle import Status
+
+    assert set(RECOMMENDATION_STATUSES) == {status.value for status in Status}
+    with throwaway_database(tmp_path) as url:
+        migrated = make_app(url)
+        assert migrated.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+        with migrated.app_context():
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("INSERT INTO recommendations (text, priority, source, status, created_at, "
+                                     "updated_at, version) VALUES ('x', 'low', 'iopc', 'closed', "
+                                     "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"))
+            for status in ("bogus", "Closed", ""):
+                try:
+                    with db.engine.begin() as conn:
+                        conn.execute(sa.text("UPDATE recommendations SET status = :status"), {"status": status})
+                except sa.exc.IntegrityError:
+                    continue
+                raise AssertionError(f"the database took the status {status!r}")
+            db.engine.dispose()

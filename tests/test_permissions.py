@@ -99,3 +99,45 @@ def test_api_errors_use_the_contract_shape(client):
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+# Record rules: one recommendation (permissions.py) ------------------------------------------------------
+
+
+def test_the_record_rule_and_its_sql_twin_agree_for_every_role(app, client, make_user, api_token):
+    """may_read_recommendation and readable_recommendations say the same, for each role, for someone's own
+    recommendation, someone else's, and one escalated to them."""
+    import sqlalchemy as sa
+
+    from debrief.extensions import db
+    from debrief.models import Recommendation
+    from debrief.permissions import may_read_recommendation, readable_recommendations
+    from debrief.services import accounts
+    from tests.builders import in_days, open_debrief
+
+    for role in [*NON_ADMIN_ROLES, "admin"]:
+        make_user(f"{role}@police.uk", role, name=role.title())
+    make_user("other@police.uk", "owner", name="Other Owner")
+    reviewer = api_token("reviewer@police.uk")
+    debrief = open_debrief(client, reviewer)
+    made = {}
+    for key, owner in (("own", "owner@police.uk"), ("other", "other@police.uk"), ("escalated", "other@police.uk")):
+        response = client.post(f"/api/v1/debriefs/{debrief['id']}/recommendations", headers=reviewer, json={
+            "text": f"Recommendation {key}", "owner_email": owner, "due_date": in_days(30)})
+        made[key] = response.get_json()["id"]
+    response = client.post(f"/api/v1/recommendations/{made['escalated']}/decisions", headers=api_token("board@police.uk"),
+                           json={"decision": "escalate", "rationale": "Stuck", "escalate_to": "owner@police.uk"})
+    assert response.status_code == 201
+    with app.test_request_context():
+        for role in [*NON_ADMIN_ROLES, "admin"]:
+            user = accounts.find_by_email(f"{role}@police.uk")
+            records = db.session.scalars(sa.select(Recommendation)).all()
+            by_rule = {r.id for r in records if may_read_recommendation(user, r)}
+            condition = readable_recommendations(user)
+            by_sql = {r.id for r in records} if condition is None else set(
+                db.session.scalars(sa.select(Recommendation.id).where(condition)))
+            assert by_rule == by_sql, role
+            if role == "owner":
+                assert by_rule == {made["own"], made["escalated"]}
+            elif role in ("reviewer", "learning", "board", "analyst", "admin"):
+                assert by_rule == set(made.values()), role

@@ -350,6 +350,30 @@ def test_the_recommendation_form_explains_each_mistake_and_keeps_what_was_typed(
     assert mailbox == []
 
 
+def test_the_owner_field_offers_only_staff_who_can_own_and_refuses_anyone_else(reviewer, browsers, debrief_id,
+                                                                              read_db, mailbox):
+    """The owner field lists (a datalist: it needs no script) the active staff who hold the owner role,
+    and the service refuses anyone else, on writing and on editing."""
+    form = parse(html_of(reviewer, f"/debriefs/{debrief_id}/recommendations/new"))
+    field = form.find("input", name="owner_email")
+    offered = form.find("datalist", id=field.attrs["list"])
+    assert [(o.attrs["value"], o.text) for o in offered.find_all("option")] == [
+        (OTHER_OWNER, "Olive Owner"), (OWNER, "Omar Owner")]
+    typed = {"text": "Brief every response officer on repeat threats.", "owner_email": ANALYST,
+             "due_date": due_in(30), "priority": "low"}
+    response = post_form(reviewer, f"/debriefs/{debrief_id}/recommendations/new", typed)
+    assert refused_with(response) == [
+        ("Ana Analyst cannot own recommendations: choose a member of staff who holds the owner role", "#owner_email")]
+    assert read_db(lambda s: s.scalar(sa.select(sa.func.count(Recommendation.id)))) == 0
+    recommendation_id = write_recommendation(reviewer, debrief_id)
+    edit = f"/recommendations/{recommendation_id}/edit"
+    response = post_form(reviewer, edit, {"version": "1", "text": "Brief every response officer on repeat threats.",
+                                          "owner_email": BOARD, "due_date": due_in(60), "priority": "high"})
+    assert [m for m, _ in refused_with(response)] == [
+        "Bea Board cannot own recommendations: choose a member of staff who holds the owner role"]
+    assert stored(read_db, recommendation_id).owner.email == OWNER
+
+
 def test_only_reviewers_write_lessons_and_recommendations(browsers, debrief_id):
     for email in (OWNER, LEARNING, BOARD, ANALYST):
         browser = browsers(email)
@@ -417,17 +441,23 @@ def test_a_move_the_recommendation_has_passed_sends_the_owner_back_to_it(reviewe
     assert any("is in progress now, so you cannot respond to it." in banner for banner in banners), banners
 
 
-def test_an_owner_cannot_see_or_act_on_another_owners_recommendation(browsers, reviewer, debrief_id, read_db):
+def test_an_owner_cannot_see_or_act_on_another_owners_recommendation(browsers, reviewer, debrief_id, read_db,
+                                                                     client, api_token):
+    """Someone else's recommendation is answered as if it did not exist (404), on the pages as in the
+    API: the owner learns nothing of it, not even that the id is taken."""
     recommendation_id = write_recommendation(reviewer, debrief_id)
     other = browsers(OTHER_OWNER)
     page = f"/recommendations/{recommendation_id}"
     for path in (page, f"{page}/respond", f"{page}/ask-for-closure", f"{page}/updates/new", f"{page}/products/new",
                  f"{page}/edit", f"{page}/close"):
-        assert other.get(path).status_code == 403, path
+        assert other.get(path).status_code == 404, path
+        assert other.get(path.replace(str(recommendation_id), "999999")).status_code == 404, path
     for path, data in ((f"{page}/respond", {"note": "Mine now"}), (f"{page}/updates/new",
                                                                     {"kind": "progress", "text": "x"}),
                        (f"{page}/products/new", {"kind": "briefing", "title": "x", "audience": ["response"]})):
-        assert post(other, path, data).status_code == 403, path
+        assert post(other, path, data).status_code == 404, path
+    api = client.get(f"/api/v1/recommendations/{recommendation_id}", headers=api_token(OTHER_OWNER))
+    assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
     assert "REC-" not in html_of(other, "/my-actions")
     record = stored(read_db, recommendation_id)
     assert (record.status, record.updates, record.products) == ("open", [], [])
@@ -501,7 +531,7 @@ def test_products_are_managed_by_the_learning_team_reviewers_and_the_owner_only(
         browser = browsers(email)
         assert browser.get(f"/recommendations/{recommendation_id}/products/new").status_code == 403
         assert browser.get(f"/products/{product_id}/progress").status_code == 403
-    assert browsers(OTHER_OWNER).get(f"/products/{product_id}/progress").status_code == 403
+    assert browsers(OTHER_OWNER).get(f"/products/{product_id}/progress").status_code == 404
     assert browsers(LEARNING).get("/products/999999/progress").status_code == 404
 
 
@@ -556,9 +586,17 @@ def test_a_delivered_briefing_lets_the_board_close_without_a_rationale(reviewer,
     assert board.get(f"{page}/close").headers["Location"] == page  # nothing left to close
 
 
-def test_board_rejects_a_closure_then_extends_and_escalates(reviewer, owner, learning, board, debrief_id, read_db):
+def test_board_rejects_a_closure_then_extends_and_escalates(reviewer, owner, learning, board, debrief_id, read_db,
+                                                            make_user, browser_of, mailbox):
+    """Each decision reaches the owner by email with the board's reason; the escalation reaches the
+    senior officer it names, who may then open the recommendation, and shows on its page."""
+    chief = make_user("chris@police.uk", "owner", name="Chris Chief")
     recommendation_id = awaiting_closure(reviewer, owner, learning, debrief_id)
     page = f"/recommendations/{recommendation_id}"
+    reference = stored(read_db, recommendation_id).reference
+    chiefs_browser = browser_of(chief.email)
+    assert chiefs_browser.get(page).status_code == 404  # not theirs, until it is escalated to them
+    mailbox.clear()
     assert refused_with(post_form(board, f"{page}/reject-closure", {"rationale": ""})) == [
         ("Say why the board is not closing the recommendation.", "#rationale")]
     html = html_of(board, saved(post_form(board, f"{page}/reject-closure",
@@ -578,17 +616,35 @@ def test_board_rejects_a_closure_then_extends_and_escalates(reviewer, owner, lea
                                                                    "rationale": "Waiting for new guidance."})))
     assert success_banner(html) == f"{stored(read_db, recommendation_id).reference} is now due {long_date(new_due)}."
 
-    assert refused_with(post_form(board, f"{page}/escalate", {"rationale": " "})) == [
+    assert refused_with(post_form(board, f"{page}/escalate", {"rationale": " ", "escalate_to": ""})) == [
+        ("Enter the email address of the senior officer the board escalates it to", "#escalate_to"),
         ("Enter the board's rationale", "#rationale")]
-    html = html_of(board, saved(post_form(board, f"{page}/escalate",
-                                          {"rationale": "Needs the chief officer group."})))
+    assert refused_with(post_form(board, f"{page}/escalate", {"rationale": "x", "escalate_to": "nobody@police.uk"})
+                        ) == [("The board escalates to an active member of staff with an account", "#escalate_to")]
+    html = html_of(board, saved(post_form(board, f"{page}/escalate", {
+        "rationale": "Needs the chief officer group.", "escalate_to": chief.email})))
+    assert success_banner(html) == (f"{reference} is escalated to Chris Chief. They and the owner have been sent "
+                                    "an email.")
     record = stored(read_db, recommendation_id)
     assert record.due_date == new_due
     assert [(d.decision, d.rationale) for d in record.decisions] == [
         ("reject_closure", "Night shifts were not briefed."), ("extend", "Waiting for new guidance."),
         ("escalate", "Needs the chief officer group.")]
+    assert "Escalated to Chris Chief (chris@police.uk)" in main_text(html)
     history = [row[2] for row in table_rows(html, "Changes to")]
-    assert "Board escalated the recommendation. Rationale: Needs the chief officer group." in history
+    assert "Board escalated the recommendation to chris@police.uk. Rationale: Needs the chief officer group." in history
+
+    told = [(m["To"], m["Subject"], m.get_content()) for m in mailbox]
+    assert [(to, subject) for to, subject, _ in told] == [
+        (OWNER, f"{reference}: the board has not closed it"),
+        (OWNER, f"{reference} is now due on {new_due.day} {new_due:%B %Y}"),
+        (OWNER, f"{reference} has been escalated"),
+        (chief.email, f"{reference} is escalated to you")]
+    assert "The board's reason: Night shifts were not briefed." in told[0][2]
+    assert "The board's reason: Waiting for new guidance." in told[1][2]
+    assert "to Chris Chief" in told[2][2] and "The board's reason: Needs the chief officer group." in told[3][2]
+    assert f"/recommendations/{recommendation_id}" in told[3][2]
+    assert chiefs_browser.get(page).status_code == 200  # the officer it is escalated to can open it
     assert f"Board extended the due date to {long_date(new_due)}. Rationale: Waiting for new guidance." in history
     assert "Closure rejected: back to in progress. Rationale: Night shifts were not briefed." in history
 

@@ -607,7 +607,8 @@ def test_every_change_adds_exactly_one_version_and_the_history_records_both(clie
         lambda: client.post(f"/api/v1/recommendations/{rec['id']}/updates", headers=staff["owner"],
                             json={"kind": "progress", "text": "Half the supervisors trained"}),
         lambda: client.post(f"/api/v1/recommendations/{rec['id']}/decisions", headers=staff["board"],
-                            json={"decision": "escalate", "rationale": "Slow progress"}),
+                            json={"decision": "escalate", "rationale": "Slow progress",
+                                  "escalate_to": EMAIL["analyst"]}),
         lambda: patch(client, staff["reviewer"], rec["id"], version=seen[-1], priority="high"),
         lambda: move(client, staff["owner"], rec["id"], "awaiting_closure", note="Done"),
         lambda: move(client, staff["board"], rec["id"], "in_progress", rationale="No evidence"),
@@ -662,3 +663,31 @@ def test_an_edit_made_stale_by_the_owners_update_names_it_not_the_status(client,
                      "stale")
     assert kind in error["message"] and "status" not in error["message"]
     assert get(client, staff["reviewer"], rec["id"]).get_json()["priority"] == "medium"
+
+
+# --- who can be made an owner (issue 22) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["analyst", "reviewer", "learning", "admin", "board"])
+def test_only_staff_who_hold_the_owner_role_can_be_made_an_owner(client, staff, debrief, rec, read_db, who):
+    """An analyst made an owner could then change the recommendation: refused on creating and on
+    reassigning, and nothing is saved."""
+    error = error_of(recommend(client, staff["reviewer"], debrief["id"], owner_email=EMAIL[who]), 422,
+                     "validation_error")
+    assert "owner role" in error["fields"]["owner_email"]
+    error = error_of(patch(client, staff["reviewer"], rec["id"], version=rec["version"], owner_email=EMAIL[who]),
+                     422, "validation_error")
+    assert "owner role" in error["fields"]["owner_email"]
+    owners = read_db(lambda s: s.scalars(sa.select(Recommendation.owner_id).distinct()).all())
+    assert len(owners) == 1
+    assert get(client, staff["reviewer"], rec["id"]).get_json()["owner"]["email"] == EMAIL["owner"]
+
+
+def test_the_eligible_owners_are_the_active_staff_with_the_owner_role(app, client, staff):
+    from debrief.extensions import db
+    from debrief.services import accounts
+    with app.app_context():
+        leaving = accounts.find_by_email(EMAIL["other_owner"])
+        accounts.deactivate(leaving, actor=None)
+        db.session.commit()
+        assert [u.email for u in accounts.eligible_owners()] == [EMAIL["owner"], EMAIL["reading_owner"]]

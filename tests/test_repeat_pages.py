@@ -354,11 +354,26 @@ def test_the_board_may_ask_too_as_it_may_reword(browsers, earlier):
     assert similar(browsers("board"), {"text": PARAPHRASE}).status_code == 200
 
 
-@pytest.mark.parametrize("who", ["owner", "analyst", "learning", "admin"])
-def test_only_those_who_write_recommendations_may_ask(browsers, earlier, who):
+@pytest.mark.parametrize("who", ["analyst", "learning", "admin"])
+def test_staff_who_read_every_recommendation_may_ask_as_they_may_through_the_api(browsers, earlier, who):
     response = similar(browsers(who), {"text": PARAPHRASE})
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "forbidden"
+    assert response.status_code == 200
+    assert response.get_json()["matches"][0]["id"] == earlier["id"]
+
+
+def test_an_owner_asking_is_shown_only_their_own_recommendations(client, staff, browsers, debrief):
+    """The page's twin of the API's check answers by the same record rule: the owner learns nothing
+    of anyone else's recommendations."""
+    someone_elses = recommended(client, staff["reviewer"], debrief["id"], text=EARLIER,
+                                owner_email=EMAIL["other_owner"])
+    own = recommended(client, staff["reviewer"], debrief["id"], text=UNRELATED)
+    response = similar(browsers("owner"), {"text": PARAPHRASE})
+    assert response.status_code == 200
+    assert [m["id"] for m in response.get_json()["matches"]] == [own["id"]]
+    assert someone_elses["reference"] not in response.get_data(as_text=True)
+    assert EARLIER not in response.get_data(as_text=True)
+    other = similar(browsers("other_owner"), {"text": PARAPHRASE}).get_json()["matches"]
+    assert other[0]["id"] == someone_elses["id"] and other[0]["url"] == f"/recommendations/{someone_elses['id']}"
 
 
 def test_asking_needs_the_csrf_token_and_a_signed_in_session(reviewer, client, staff):
@@ -463,3 +478,14 @@ def test_markup_in_a_recommendation_is_shown_as_text_on_every_repeat_page(browse
     decide(reviewer, later_id, first["id"], "confirm")
     board = html_of(browsers("board"), "/board")
     assert SCRIPT not in board and board.count(ESCAPED_SCRIPT) >= 2
+
+
+def test_an_owners_page_shows_nothing_of_the_others_their_recommendation_repeats(client, staff, browsers, debrief):
+    someone_elses = recommended(client, staff["reviewer"], debrief["id"], text=EARLIER,
+                                owner_email=EMAIL["other_owner"])
+    recommended(client, staff["reviewer"], debrief["id"], text=UNRELATED, owner_email=EMAIL["other_owner"])
+    own = recommended(client, staff["reviewer"], debrief["id"], text=PARAPHRASE)
+    page = f"/recommendations/{own['id']}"
+    assert someone_elses["reference"] in html_of(browsers("reviewer"), page)
+    html = html_of(browsers("owner"), page)
+    assert someone_elses["reference"] not in html and EARLIER not in html

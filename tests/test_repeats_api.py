@@ -170,3 +170,38 @@ def test_a_repeat_of_an_implemented_recommendation_goes_to_the_board(client, sta
     summary = client.get("/api/v1/board/summary", headers=staff["board"]).get_json()
     assert (summary["repeats"], summary["repeats_of_implemented"]) == (1, 1)
     assert read_db(lambda session: session.get(Recommendation, earlier["id"]).closure_code) == "implemented"
+
+
+def test_an_owner_is_shown_only_their_own_recommendations(client, staff):
+    """The check reads the same record rule as the recommendation itself (permissions.py): an owner
+    asking learns nothing of anyone else's recommendations, not their text, reference or status."""
+    from tests.builders import EMAIL
+    debrief = open_debrief(client, staff["reviewer"])
+    someone_elses = recommended(client, staff["reviewer"], debrief["id"], text=EARLIER,
+                                owner_email=EMAIL["other_owner"])
+    own = recommended(client, staff["reviewer"], debrief["id"], text=UNRELATED)
+    response = check(client, staff["owner"], PARAPHRASE)
+    assert response.status_code == 200
+    matches = response.get_json()["matches"]
+    assert [m["id"] for m in matches] == [own["id"]]
+    assert EARLIER not in response.get_data(as_text=True)
+    assert someone_elses["reference"] not in response.get_data(as_text=True)
+    # Their own match is as anyone else would see it; those who read everything still see both.
+    assert check(client, staff["other_owner"], PARAPHRASE).get_json()["matches"][0]["id"] == someone_elses["id"]
+    assert check(client, staff["analyst"], PARAPHRASE).get_json()["matches"][0]["id"] == someone_elses["id"]
+
+
+def test_an_owner_reading_their_own_recommendation_sees_nothing_of_the_others_it_repeats(client, staff):
+    from tests.builders import EMAIL
+    debrief = open_debrief(client, staff["reviewer"])
+    someone_elses = recommended(client, staff["reviewer"], debrief["id"], text=EARLIER,
+                                owner_email=EMAIL["other_owner"])
+    recommended(client, staff["reviewer"], debrief["id"], text=UNRELATED, owner_email=EMAIL["other_owner"])
+    own = recommended(client, staff["reviewer"], debrief["id"], text=PARAPHRASE)
+    assert [r["id"] for r in own["possible_repeats"]] == [someone_elses["id"]]  # the reviewer sees it
+    response = get(client, staff["owner"], own["id"])
+    assert response.status_code == 200
+    assert response.get_json()["possible_repeats"] == []
+    assert EARLIER not in response.get_data(as_text=True)
+    assert someone_elses["reference"] not in response.get_data(as_text=True)
+    assert get(client, staff["analyst"], own["id"]).get_json()["possible_repeats"][0]["id"] == someone_elses["id"]

@@ -5,6 +5,7 @@ from functools import wraps
 
 from flask import abort, g, request
 
+from debrief.api import api
 from debrief.extensions import db
 from debrief.models import User
 from debrief.permissions import Rule, can
@@ -12,14 +13,31 @@ from debrief.services import accounts
 
 
 def bearer_user() -> User | None:
+    """The user the request's bearer token belongs to. Commits nothing: the view's work is the
+    request's one transaction, and the token's last use is written after it (`_record_token_use`)."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    user = accounts.user_for_token(token.strip())
-    if user is not None and db.session.dirty:
-        db.session.commit()  # the token's last use
-    return user
+    use = accounts.user_for_token(token.strip())
+    if use is None:
+        return None
+    if use.worth_recording:
+        g.token_to_record = use.token_id
+    return use.user
+
+
+@api.after_request
+def _record_token_use(response):
+    """At the request's edge, after the view has committed what it meant to (or failed): the token's
+    last use, in a commit of its own. Whatever the view left uncommitted is dropped first, as the end
+    of the request would drop it, so a view that failed half-way still leaves nothing half-done."""
+    token_id = g.pop("token_to_record", None)
+    if token_id is not None:
+        db.session.rollback()
+        accounts.record_token_use(token_id)
+        db.session.commit()
+    return response
 
 
 def api_permission(rule: Rule):

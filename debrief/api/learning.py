@@ -13,14 +13,15 @@ from debrief import documents
 from debrief.documents import board_pack
 from debrief.extensions import db
 from debrief.models import Recommendation
+from debrief import permissions
 from debrief.permissions import Rule
-from debrief.services import exports, learning_products, lessons, recommendations, repeats, similarity, validation
+from debrief.services import exports, learning_products, lessons, recommendations, repeats, validation
 from debrief.services.errors import ValidationFailed
 
 
 def _recommendation_or_404(recommendation_id: int, *, reading: bool = True) -> Recommendation:
     record = recommendations.get(recommendation_id)
-    if record is None or (reading and not recommendations.may_read(g.actor, record)):
+    if record is None or (reading and not permissions.may_read_recommendation(g.actor, record)):
         abort(404, "There is no recommendation with that id.")
     return record
 
@@ -69,7 +70,7 @@ def add_recommendation(debrief_id: int):
               "lesson_ids": _ids(reader, "lesson_ids"), "source": reader.text("source")}
     record = recommendations.create(debrief, actor=g.actor, format_errors=reader.errors, **values)
     db.session.commit()
-    return shapes.recommendation(record, full=True), 201
+    return shapes.recommendation(record, full=True, reader=g.actor), 201
 
 
 def _list_filters() -> dict:
@@ -105,7 +106,7 @@ def check_recommendation():
     reader = BodyReader(json_body(), {"text", "exclude_id"})
     text, exclude_id = reader.text("text"), reader.integer("exclude_id")
     _refuse(reader)
-    return {"matches": [shapes.match(found) for found in similarity.check(text, exclude_id=exclude_id)]}
+    return {"matches": [shapes.match(found) for found in repeats.like(text, exclude_id=exclude_id, reader=g.actor)]}
 
 
 @api.post("/recommendations/<int:recommendation_id>/repeat")
@@ -117,13 +118,13 @@ def decide_repeat(recommendation_id: int):
     _refuse(reader)
     repeats.decide(record, actor=g.actor, **values)
     db.session.commit()
-    return shapes.recommendation(record, full=True)
+    return shapes.recommendation(record, full=True, reader=g.actor)
 
 
 @api.get("/recommendations/<int:recommendation_id>")
 @api_permission(Rule.USE_STAFF_API)
 def get_recommendation(recommendation_id: int):
-    return shapes.recommendation(_recommendation_or_404(recommendation_id), full=True)
+    return shapes.recommendation(_recommendation_or_404(recommendation_id), full=True, reader=g.actor)
 
 
 @api.patch("/recommendations/<int:recommendation_id>")
@@ -143,7 +144,7 @@ def update_recommendation(recommendation_id: int):
     _refuse(reader)
     recommendations.update(record, version=reader.data["version"], actor=g.actor, **changes)
     db.session.commit()
-    return shapes.recommendation(record, full=True)
+    return shapes.recommendation(record, full=True, reader=g.actor)
 
 
 @api.post("/recommendations/<int:recommendation_id>/transition")
@@ -155,7 +156,7 @@ def transition_recommendation(recommendation_id: int):
     _refuse(reader)
     recommendations.transition(record, actor=g.actor, **values)
     db.session.commit()
-    return shapes.recommendation(record, full=True)
+    return shapes.recommendation(record, full=True, reader=g.actor)
 
 
 @api.post("/recommendations/<int:recommendation_id>/updates")
@@ -167,20 +168,20 @@ def add_recommendation_update(recommendation_id: int):
     _refuse(reader)
     recommendations.add_update(record, actor=g.actor, **values)
     db.session.commit()
-    return shapes.recommendation(record, full=True), 201
+    return shapes.recommendation(record, full=True, reader=g.actor), 201
 
 
 @api.post("/recommendations/<int:recommendation_id>/decisions")
 @api_permission(Rule.DECIDE_AS_BOARD)
 def board_decision(recommendation_id: int):
     record = _recommendation_or_404(recommendation_id)
-    reader = BodyReader(json_body(), {"decision", "rationale", "new_due_date"})
+    reader = BodyReader(json_body(), {"decision", "rationale", "new_due_date", "escalate_to"})
     values = {"decision": reader.text("decision"), "rationale": reader.text("rationale"),
-              "new_due_date": reader.date("new_due_date")}
+              "new_due_date": reader.date("new_due_date"), "escalate_to": reader.text("escalate_to")}
     _refuse(reader)
     recommendations.decide(record, actor=g.actor, **values)
     db.session.commit()
-    return shapes.recommendation(record, full=True), 201
+    return shapes.recommendation(record, full=True, reader=g.actor), 201
 
 
 @api.post("/recommendations/<int:recommendation_id>/products")
@@ -200,7 +201,7 @@ def add_product(recommendation_id: int):
 @api_permission(Rule.USE_STAFF_API)
 def update_product(product_id: int):
     product = learning_products.get(product_id)
-    if product is None or not recommendations.may_read(g.actor, product.recommendation):
+    if product is None or not permissions.may_read_recommendation(g.actor, product.recommendation):
         abort(404, "There is no learning product with that id.")
     reader = BodyReader(json_body(), {"status", "delivered_on", "reached_count", "evidence"})
     values = {"status": reader.text("status"), "delivered_on": reader.date("delivered_on"),

@@ -201,7 +201,9 @@ def schemas() -> dict:
         "BoardDecisionInput": {"type": "object", "required": ["decision", "rationale"], "additionalProperties": False,
                                "properties": {"decision": enum(["extend", "escalate"]),
                                               "rationale": limited("recommendation.note"),
-                                              "new_due_date": DATE}},
+                                              "new_due_date": DATE,
+                                              "escalate_to": {**STRING, "description": "Escalating: the email "
+                                                              "address of the senior officer, active staff"}}},
         "Recommendation": {"type": "object", "properties": {
             "id": {"type": "integer"}, "reference": {**STRING, "example": "REC-2026-0012"},
             "debrief_id": {"type": "integer", "nullable": True}, "text": STRING, "status": enum(lifecycle.Status),

@@ -138,7 +138,8 @@ def match(found) -> dict[str, Any]:
     return {**earlier(found.recommendation, found.score), "is_repeat": found.is_repeat}
 
 
-def recommendation(record: Recommendation, *, full: bool = False) -> dict[str, Any]:
+def recommendation(record: Recommendation, *, full: bool = False, reader: User | None = None) -> dict[str, Any]:
+    """`full`: with its repeats (those `reader` may read), clocks, products, updates and decisions."""
     body = {
         "id": record.id,
         "reference": record.reference,
@@ -158,7 +159,7 @@ def recommendation(record: Recommendation, *, full: bool = False) -> dict[str, A
         "updated_at": when(record.updated_at),
     }
     if full:
-        links = repeats.of(record)
+        links = repeats.of(record, reader)
         body["possible_repeats"] = [earlier(link.earlier, link.score) for link in links.possible]
         body["repeat_of"] = earlier(links.repeat_of.earlier) if links.repeat_of else None
         body["repeated_by"] = [earlier(link.recommendation) for link in links.repeated_by]
@@ -168,6 +169,7 @@ def recommendation(record: Recommendation, *, full: bool = False) -> dict[str, A
                            for u in record.updates]
         body["decisions"] = [{"decision": d.decision, "closure_code": d.closure_code, "rationale": d.rationale,
                               "new_due_date": d.new_due_date.isoformat() if d.new_due_date else None,
+                              "escalated_to": d.escalated_to.email if d.escalated_to else None,
                               "decided_by": d.decided_by.email, "decided_at": when(d.decided_at)}
                              for d in record.decisions]
     return body

@@ -72,6 +72,12 @@ class Lesson(db.Model):
         return "partner" if self.contribution_id else "police"
 
 
+#: The statuses a recommendation can have (services/recommendation_lifecycle.Status, whose rules
+#: move it between them); the database refuses any other.
+RECOMMENDATION_STATUSES = ("open", "in_progress", "awaiting_closure", "closed")
+STATUS_CHECK = "status IN (" + ", ".join(f"'{status}'" for status in RECOMMENDATION_STATUSES) + ")"
+
+
 class Recommendation(db.Model):
     __tablename__ = "recommendations"
     __table_args__ = (
@@ -88,6 +94,7 @@ class Recommendation(db.Model):
                  postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'")),
         sa.Index("ix_recommendations_not_closed_due", "due_date", "id",
                  postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'")),
+        sa.CheckConstraint(STATUS_CHECK, name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -213,5 +220,9 @@ class BoardDecision(db.Model):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
-    decided_by: Mapped[User] = relationship(lazy="joined")
+    # An escalation names the senior officer it goes to (an active member of staff), who is told.
+    escalated_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id], lazy="joined")
+    escalated_to: Mapped[User | None] = relationship(foreign_keys=[escalated_to_id], lazy="joined")
     recommendation: Mapped[Recommendation] = relationship(viewonly=True)

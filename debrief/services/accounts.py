@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -89,16 +90,23 @@ def list_users(page: int = 1, per_page: int = 50) -> Page:
     return paginate(sa.select(User).order_by(User.active.desc(), User.name, User.id), page, per_page)
 
 
-def eligible_owners() -> list[User]:
-    """Who may own a recommendation: active staff who hold the owner role, by name."""
-    return users_with_role(Role.OWNER)
-
-
 def users_with_role(role: Role, active_only: bool = True) -> list[User]:
     query = sa.select(User).join(UserRole).where(UserRole.role == role.value).order_by(User.name)
     if active_only:
         query = query.where(User.active.is_(True))
     return list(db.session.scalars(query))
+
+
+def may_own_recommendations(user: User) -> bool:
+    """Only active staff who hold the owner role can be made a recommendation's owner: anyone else
+    (an analyst, say) would be given what their role may not change."""
+    return user.active and user.has_role(Role.OWNER)
+
+
+def eligible_owners() -> list[User]:
+    """Everyone who can be made a recommendation's owner, by name: for the owner field's list and
+    for reassigning a departing owner's recommendations."""
+    return users_with_role(Role.OWNER, active_only=True)
 
 
 def _clean_email(email: str, errors: dict[str, str], existing: User | None = None) -> str:
@@ -253,15 +261,30 @@ def issue_token(user: User, *, actor: User | None) -> str:
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None (unknown, revoked, or user deactivated)."""
+@dataclass(frozen=True)
+class TokenUse:
+    """A bearer token that let someone in: whose it is, and whether its last use is worth writing
+    (at most every TOKEN_TOUCH_INTERVAL, so API reads do not each write a row)."""
+
+    user: User
+    token_id: int
+    worth_recording: bool
+
+
+def user_for_token(token: str) -> TokenUse | None:
+    """The active user a bearer token belongs to, or None (unknown, revoked, or user deactivated).
+    Changes nothing: the caller records the use (`record_token_use`) at the request's edge, in a
+    transaction of its own, so that a request's work and the token's last use never share a commit."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     record = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(token))
                                .options(joinedload(ApiToken.user).options(WITH_ROLES)))
     if record is None or record.revoked_at is not None or not record.user.active:
         return None
-    now = utcnow()
-    if record.last_used_at is None or now - record.last_used_at > TOKEN_TOUCH_INTERVAL:
-        record.last_used_at = now
-    return record.user
+    due = record.last_used_at is None or utcnow() - record.last_used_at > TOKEN_TOUCH_INTERVAL
+    return TokenUse(record.user, record.id, due)
+
+
+def record_token_use(token_id: int) -> None:
+    """Writes when a token was last used (flushed; the caller commits)."""
+    db.session.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))

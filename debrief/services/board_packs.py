@@ -1,8 +1,10 @@
 """Board packs: which meeting a pack is for, and the period since the last one.
 
-A pack built for a meeting is recorded in the history (entity "board_pack", its id the meeting
-date's ordinal), so that the next pack covers the board's decisions since the previous meeting's
-pack, whoever built it and whenever.
+A pack the board builds for a meeting is recorded in the history (entity "board_pack", its id the
+meeting date's ordinal, action BUILT), so that the next pack covers the board's decisions since the
+previous meeting's pack, whenever it was built. An analyst may build a pack too, to read or to
+prepare it, but analysts change nothing: theirs is recorded as DRAFTED, and the board's next period
+does not move.
 """
 from __future__ import annotations
 
@@ -12,10 +14,13 @@ import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import AuditEvent, User
+from debrief.permissions import Rule, can
 from debrief.services import audit
 from debrief.services.errors import ValidationFailed
 
 ENTITY = "board_pack"
+BUILT = "board_pack_built"        # by the board: the next pack follows on from this one's meeting
+DRAFTED = "board_pack_drafted"    # by anyone else (an analyst): kept in the history, moves nothing
 FIRST_PERIOD = timedelta(days=28)  # what the first pack covers, with no earlier pack to follow
 LONGEST_PERIOD = timedelta(days=366)
 
@@ -25,7 +30,7 @@ def period(meeting: date, since: date | None = None) -> tuple[date, date]:
     `since`, if given) to the meeting itself."""
     if since is None:
         previous = db.session.scalar(sa.select(sa.func.max(AuditEvent.entity_id)).where(
-            AuditEvent.entity == ENTITY, AuditEvent.entity_id < meeting.toordinal()))
+            AuditEvent.entity == ENTITY, AuditEvent.action == BUILT, AuditEvent.entity_id < meeting.toordinal()))
         since = date.fromordinal(previous) + timedelta(days=1) if previous else meeting - FIRST_PERIOD
     if since > meeting:
         raise ValidationFailed({"since": "The start of the period must be on or before the meeting date"})
@@ -35,4 +40,6 @@ def period(meeting: date, since: date | None = None) -> tuple[date, date]:
 
 
 def record(meeting: date, actor: User) -> None:
-    audit.record(actor, "board_pack_built", ENTITY, meeting.toordinal(), {"meeting": meeting.isoformat()})
+    """Who built a pack for which meeting; only the board's own packs set where the next one starts."""
+    action = BUILT if can(actor, Rule.DECIDE_AS_BOARD) else DRAFTED
+    audit.record(actor, action, ENTITY, meeting.toordinal(), {"meeting": meeting.isoformat()})

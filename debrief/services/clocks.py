@@ -21,9 +21,12 @@ from debrief.services.clock_calendar import (
 )
 from debrief.services.errors import Conflict, ValidationFailed
 from debrief.services.pagination import Page, paginate
+from debrief.services.recommendation_lifecycle import Status
 from debrief.services.validation import text
 
-DUE_SOON_DAYS = 7
+#: "Due soon" on the pages (the dashboard's deadlines, an owner's recommendations): due from today to
+#: the end of this many days ahead. Reminders by email have their own window (reminders.REMIND_DAYS_BEFORE).
+DUE_SOON_ON_PAGES = 7
 #: The home page counts overdue deadlines up to this many ("1,000 or more").
 OVERDUE_COUNTED_UP_TO = 1_000
 REASON_MAX = 2_000
@@ -169,6 +172,16 @@ def start_recommendation_clocks(recommendation, actor: User | None) -> None:
 def recommendation_clocks(recommendation) -> list[Clock]:
     return list(db.session.scalars(sa.select(Clock).where(Clock.recommendation_id == recommendation.id)
                                    .order_by(Clock.id)))
+
+
+def response_deadlines(recommendations: list) -> dict[int, Clock]:
+    """The owner's running response clock of each of `recommendations` still waiting for a response
+    (open), by recommendation id, in one query: for a page of an owner's recommendations."""
+    waiting = [r.id for r in recommendations if r.status == Status.OPEN]
+    if not waiting:
+        return {}
+    return {clock.recommendation_id: clock for clock in db.session.scalars(sa.select(Clock).where(
+        Clock.recommendation_id.in_(waiting), Clock.kind == "recommendation_response", Clock.met_at.is_(None)))}
 
 
 def move_with_due_date(recommendation, actor: User | None) -> None:
@@ -383,7 +396,7 @@ def due_soon(page: int, per_page: int, now: datetime | None = None) -> Page:
     """Running clocks due from now to the end of the 7th day ahead, soonest first, across all debriefs,
     as ClockViews."""
     now = now or utcnow()
-    horizon = end_of_day(london_date(now) + timedelta(days=DUE_SOON_DAYS))
+    horizon = end_of_day(london_date(now) + timedelta(days=DUE_SOON_ON_PAGES))
     query = (sa.select(Clock).options(joinedload(Clock.debrief).noload("*"))
              .where(_running(), Clock.due_at >= now, Clock.due_at <= horizon)
              .order_by(Clock.due_at, Clock.id))

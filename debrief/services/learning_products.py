@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from debrief import permissions
 from debrief.extensions import db
-from debrief.models import LearningProduct, Recommendation, Role, User
+from debrief.models import LearningProduct, Recommendation, User
 from debrief.services import audit
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services import validation as check
@@ -14,11 +15,6 @@ from debrief.services.recommendations import refuse_unless_open_here, today
 AUDIENCES = ("response", "neighbourhood", "public_protection", "call_handling", "investigation", "custody",
              "supervisors", "partners")
 STATUSES = ("planned", "in_development", "delivered", "evaluated")
-
-
-def may_manage(user: User, recommendation: Recommendation) -> bool:
-    """The learning team and reviewers on any recommendation; the owner on their own."""
-    return user.has_role(Role.LEARNING, Role.REVIEWER) or recommendation.owner_id == user.id
 
 
 def _count(value, field: str, errors: dict[str, str], label: str) -> int | None:
@@ -32,7 +28,7 @@ def _count(value, field: str, errors: dict[str, str], label: str) -> int | None:
 
 def add(recommendation: Recommendation, *, kind: str | None, title: str | None, audience: list[str] | None,
         target_count: int | None = None, actor: User) -> LearningProduct:
-    if not may_manage(actor, recommendation):
+    if not permissions.may_manage_products(actor, recommendation):
         raise NotAllowed("Only the learning team, a reviewer or this recommendation's owner can add products.")
     refuse_unless_open_here(recommendation)
     errors: dict[str, str] = {}
@@ -62,7 +58,7 @@ def update(product: LearningProduct, *, status: str | None = None, delivered_on:
            reached_count: int | None = None, evidence: str | None = None, actor: User,
            format_errors: dict[str, str] | None = None) -> LearningProduct:
     recommendation = product.recommendation
-    if not may_manage(actor, recommendation):
+    if not permissions.may_manage_products(actor, recommendation):
         raise NotAllowed("Only the learning team, a reviewer or this recommendation's owner can change products.")
     errors: dict[str, str] = dict(format_errors or {})
     before = {"status": product.status, "delivered_on": product.delivered_on.isoformat() if product.delivered_on else None,

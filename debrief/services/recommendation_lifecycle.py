@@ -80,6 +80,7 @@ __all__ = [
     "allowed_moves",
     "check",
     "closure_gate_problem",
+    "closure_label",
     "product_can_move",
 ]
 
@@ -262,6 +263,12 @@ def _label(value: object) -> str:
 
 
 _NO_MOVES = "Only the recommendation's owner or the governance board can move it through its lifecycle."
+
+
+def closure_label(code: object) -> str:
+    """A closure code in words, for an email or a message ("implemented", "alternative action")."""
+    known = _as_code(code)
+    return _CODE_LABELS[known] if known is not None else f"“{code}”"
 
 
 def _is_board(actor: Actor) -> bool:

@@ -8,13 +8,14 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from debrief import permissions
 from debrief.extensions import db
 from debrief.models import (
     AuditEvent, BoardDecision, Debrief, LearningProduct, Lesson, Priority, Recommendation,
-    RecommendationSource, RecommendationUpdate, Role, User, utcnow,
+    RecommendationSource, RecommendationUpdate, User, utcnow,
 )
 from debrief.models.learning import IN_DEVELOPMENT_STATES
 from debrief.services import accounts, audit, clocks, invitations, notifications, references, repeats
@@ -33,13 +34,29 @@ def today() -> date:
     return london_date(utcnow())
 
 
-def _owner(email: str | None, errors: dict[str, str]) -> User | None:
+def _active_staff(email: str | None, errors: dict[str, str], field: str, *, missing: str,
+                  unknown: str) -> User | None:
+    """The active member of staff `email` names, or None with `field`'s error said."""
     if not (email or "").strip():
-        errors["owner_email"] = "Enter the owner's email address"
+        errors[field] = missing
         return None
-    owner = accounts.find_by_email(email)
-    if owner is None or not owner.active:
-        errors["owner_email"] = "The owner must be an active member of staff with an account"
+    person = accounts.find_by_email(email)
+    if person is None or not person.active:
+        errors[field] = unknown
+        return None
+    return person
+
+
+def _owner(email: str | None, errors: dict[str, str]) -> User | None:
+    """The member of staff `email` names, if they may be made an owner (accounts.eligible_owners):
+    the one rule for creating, editing and, through these, the pages and the API."""
+    owner = _active_staff(email, errors, "owner_email", missing="Enter the owner's email address",
+                          unknown="The owner must be an active member of staff with an account")
+    if owner is None:
+        return None
+    if not accounts.may_own_recommendations(owner):
+        errors["owner_email"] = (f"{owner.name} cannot own recommendations: choose a member of staff who holds "
+                                 "the owner role")
         return None
     return owner
 
@@ -67,15 +84,19 @@ def _lessons(debrief: Debrief | None, lesson_ids, errors: dict[str, str]) -> lis
     return found
 
 
+def _tell(person: User, recommendation: Recommendation, *, key: str, subject: str, text: str) -> None:
+    """An email to `person` about the recommendation, with the link to its page (and no incident detail)."""
+    link = f"{current_app.config['BASE_URL']}/recommendations/{recommendation.id}"
+    notifications.queue(key=key, to=person.email, subject=subject,
+                        body=f"Hello {person.name},\n\n{text}\n\nOpen it here: {link}\n")
+
+
 def _tell_owner(recommendation: Recommendation) -> None:
     owner = recommendation.owner
-    link = f"{current_app.config['BASE_URL']}/recommendations/{recommendation.id}"
-    notifications.queue(
-        key=f"recommendation-allocated:{recommendation.id}:{owner.id}:v{recommendation.version}", to=owner.email,
-        subject=f"{recommendation.reference} is allocated to you",
-        body=(f"Hello {owner.name},\n\nRecommendation {recommendation.reference} has been allocated to you. "
-              f"It is due on {recommendation.due_date:%-d %B %Y}. Please respond with your plan within 14 days.\n\n"
-              f"Open it here: {link}\n"))
+    _tell(owner, recommendation, key=f"recommendation-allocated:{recommendation.id}:{owner.id}:v{recommendation.version}",
+          subject=f"{recommendation.reference} is allocated to you",
+          text=(f"Recommendation {recommendation.reference} has been allocated to you. It is due on "
+                f"{recommendation.due_date:%-d %B %Y}. Please respond with your plan within 14 days."))
 
 
 def create(debrief: Debrief, *, text: str | None, owner_email: str | None, due_date: date | None,
@@ -111,10 +132,17 @@ def get(recommendation_id: int) -> Recommendation | None:
     return db.session.get(Recommendation, recommendation_id)
 
 
-def may_read(user: User, recommendation: Recommendation) -> bool:
-    """Staff who read everything, the learning team, and the owner of this one."""
-    return user.has_role(Role.REVIEWER, Role.BOARD, Role.ANALYST, Role.ADMIN, Role.LEARNING) or (
-        recommendation.owner_id == user.id)
+def history(recommendation: Recommendation, clock_ids: list[int]) -> list[AuditEvent]:
+    """The recommendation's own audit events with its clocks' (`clock_ids`) and learning products',
+    newest first, each with who made it."""
+    belongs = [sa.and_(AuditEvent.entity == "recommendation", AuditEvent.entity_id == recommendation.id)]
+    if clock_ids:
+        belongs.append(sa.and_(AuditEvent.entity == "clock", AuditEvent.entity_id.in_(clock_ids)))
+    product_ids = [product.id for product in recommendation.products]
+    if product_ids:
+        belongs.append(sa.and_(AuditEvent.entity == "learning_product", AuditEvent.entity_id.in_(product_ids)))
+    return list(db.session.scalars(sa.select(AuditEvent).options(joinedload(AuditEvent.actor).noload("*"))
+                                   .where(sa.or_(*belongs)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
 
 
 def _snapshot(recommendation: Recommendation) -> dict:
@@ -139,18 +167,6 @@ def changes_since(recommendation: Recommendation, version: int) -> dict[str, dic
                 else:  # evidence, progress, a board escalation: what was added
                     changed.setdefault(field, {"from": None})["to"] = change
     return changed
-
-
-def may_edit(user: User, recommendation: Recommendation) -> bool:
-    """Who may reword, reassign or re-date a recommendation: a reviewer or the board (and nobody,
-    once it is closed: `update` refuses that with its own message)."""
-    return user.has_role(Role.REVIEWER, Role.BOARD)
-
-
-def may_add_update(user: User, recommendation: Recommendation) -> bool:
-    """Progress and evidence: its owner or the board, while it is not closed."""
-    return recommendation.status != lifecycle.Status.CLOSED and (
-        recommendation.owner_id == user.id or user.has_role(Role.BOARD))
 
 
 def refuse_unless_open_here(recommendation: Recommendation) -> None:
@@ -180,7 +196,7 @@ def update(recommendation: Recommendation, *, version, actor: User, format_error
            **changes) -> Recommendation:
     """Changes text, owner, due date, priority or linked lessons (reviewer or board), refusing an edit
     made from an older version than the one stored."""
-    if not may_edit(actor, recommendation):
+    if not permissions.may_edit_recommendation(actor, recommendation):
         raise NotAllowed("Only a reviewer or the governance board can change a recommendation.")
     refuse_unless_open_here(recommendation)
     _refuse_if_stale(recommendation, version)
@@ -242,7 +258,8 @@ def _facts(recommendation: Recommendation) -> list[lifecycle.ProductFacts]:
 
 
 def actor_for(user: User, recommendation: Recommendation) -> lifecycle.Actor:
-    return lifecycle.Actor(roles=frozenset(r.value for r in user.role_set), is_owner=recommendation.owner_id == user.id)
+    return lifecycle.Actor(roles=frozenset(r.value for r in user.role_set),
+                           is_owner=permissions.owns(user, recommendation))
 
 
 def allowed_moves(user: User, recommendation: Recommendation,
@@ -293,13 +310,15 @@ def transition(recommendation: Recommendation, *, to: str | None, note: str | No
             changes[name] = value
     _save(recommendation, actor, "status_changed", changes, version)
     clocks.follow_recommendation(recommendation, current.value, target.value, at=now, actor=actor)
+    if board_move:
+        _tell_of_decision(recommendation, recommendation.decisions[-1])
     return recommendation
 
 
 def add_update(recommendation: Recommendation, *, kind: str | None, text: str | None, actor: User) -> None:
     """Progress or evidence from the owner (their own) or the board, while the recommendation is open."""
     refuse_unless_open_here(recommendation)
-    if not may_add_update(actor, recommendation):
+    if not permissions.may_add_update(actor, recommendation):
         raise NotAllowed("Only the owner or the governance board can add progress or evidence.")
     errors: dict[str, str] = {}
     kind = check.choice(kind, "kind", errors, set(OWNER_UPDATES), label="progress or evidence", required=True)
@@ -314,10 +333,11 @@ def add_update(recommendation: Recommendation, *, kind: str | None, text: str | 
 
 
 def decide(recommendation: Recommendation, *, decision: str | None, rationale: str | None,
-           new_due_date: date | None = None, actor: User) -> BoardDecision:
-    """The board extends the due date or escalates, with a rationale. (Closing and rejecting a
+           new_due_date: date | None = None, escalate_to: str | None = None, actor: User) -> BoardDecision:
+    """The board extends the due date or escalates (to a senior officer, named by their email), with
+    a rationale; the owner, and the officer it is escalated to, are told. (Closing and rejecting a
     closure are lifecycle moves: `transition`.)"""
-    if not actor.has_role(Role.BOARD):
+    if not permissions.can(actor, permissions.Rule.DECIDE_AS_BOARD):
         raise NotAllowed("Only the governance board can extend or escalate a recommendation.")
     refuse_unless_open_here(recommendation)
     errors: dict[str, str] = {}
@@ -329,12 +349,19 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
         _due(new_due_date, errors, "new_due_date")
         if new_due_date and recommendation.due_date and new_due_date <= recommendation.due_date:
             errors["new_due_date"] = "The new due date must be after the current one"
+    senior = None
+    if decision == "escalate":
+        senior = _active_staff(escalate_to, errors, "escalate_to",
+                               missing="Enter the email address of the senior officer the board escalates it to",
+                               unknown="The board escalates to an active member of staff with an account")
     if errors:
         raise ValidationFailed(errors)
     record = BoardDecision(decision=decision, rationale=rationale, decided_by_id=actor.id, decided_at=utcnow(),
-                           new_due_date=new_due_date if decision == "extend" else None)
+                           new_due_date=new_due_date if decision == "extend" else None, escalated_to=senior)
     version = recommendation.version
     changes: dict = {"decision": decision, "rationale": rationale}
+    if senior is not None:
+        changes["escalated_to"] = senior.email
     with db.session.no_autoflush:
         recommendation.decisions.append(record)
         if decision == "extend":
@@ -343,7 +370,41 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
     _save(recommendation, actor, f"board_{decision}", changes, version)
     if decision == "extend":
         clocks.move_with_due_date(recommendation, actor)
+    _tell_of_decision(recommendation, record)
     return record
+
+
+def _tell_of_decision(recommendation: Recommendation, decision: BoardDecision) -> None:
+    """The owner hears of each of the board's decisions on their recommendation, with the board's
+    reason where it gave one; the senior officer it is escalated to hears of the escalation."""
+    reference = recommendation.reference
+    reason = f"\n\nThe board's reason: {decision.rationale}" if decision.rationale else ""
+    said = {
+        "reject_closure": (f"{reference}: the board has not closed it",
+                           f"The governance board has not closed recommendation {reference}. It is back in "
+                           "progress with you: please do what the board asks, then ask for closure again."),
+        "close": (f"{reference} is closed",
+                  f"The governance board has closed recommendation {reference} as "
+                  f"{lifecycle.closure_label(decision.closure_code)}."),
+        "extend": (f"{reference} is now due on {decision.new_due_date:%-d %B %Y}" if decision.new_due_date else "",
+                   f"The governance board has extended the due date of recommendation {reference}. It is now due "
+                   f"on {decision.new_due_date:%-d %B %Y}." if decision.new_due_date else ""),
+        "escalate": (f"{reference} has been escalated",
+                     f"The governance board has escalated recommendation {reference} to "
+                     f"{decision.escalated_to.name if decision.escalated_to else 'a senior officer'}."),
+    }
+    subject, body = said[decision.decision]
+    owner = recommendation.owner
+    if owner is not None and owner.active:
+        _tell(owner, recommendation, key=f"board-decision:{decision.id}:{owner.id}", subject=subject,
+              text=f"{body}{reason}")
+    senior = decision.escalated_to
+    if decision.decision == "escalate" and senior is not None and senior.id != getattr(owner, "id", None):
+        _tell(senior, recommendation, key=f"board-decision:{decision.id}:{senior.id}",
+              subject=f"{reference} is escalated to you",
+              text=(f"The governance board has escalated recommendation {reference} to you. Its owner is "
+                    f"{owner.name if owner else 'not named'}; it is due on "
+                    f"{recommendation.due_date:%-d %B %Y}.{reason}"))
 
 
 # Lists and workspaces ------------------------------------------------------------------------------
@@ -469,11 +530,38 @@ def _tracked():
     return Recommendation.debrief_id.is_not(None)
 
 
+#: Still the owner's to do: once they say it is done (awaiting closure) it waits on the board, not on
+#: them, as its due clock says. The one set: `is_still_to_do` is its SQL twin; `urgency` and
+#: `_overdue` (pages, lists, the board's counts and reminders) all read it.
+STILL_TO_DO = frozenset({lifecycle.Status.OPEN.value, lifecycle.Status.IN_PROGRESS.value})
+
+
+def is_still_to_do():
+    """SQL twin of STILL_TO_DO."""
+    return Recommendation.status.in_(sorted(STILL_TO_DO))
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """How pressing an owner's recommendation is today: overdue, due soon (within
+    clocks.DUE_SOON_ON_PAGES), or neither."""
+
+    days_left: int | None
+    overdue: bool
+    due_soon: bool
+
+
+def urgency(record: Recommendation, on: date | None = None) -> Urgency:
+    """The rule for one recommendation, as a page shows it; `_overdue` is its SQL twin."""
+    if record.due_date is None or record.status not in STILL_TO_DO:
+        return Urgency(None, False, False)
+    days = (record.due_date - (on or today())).days
+    return Urgency(days, days < 0, 0 <= days <= clocks.DUE_SOON_ON_PAGES)
+
+
 def _overdue():
-    """Past its due date and still the owner's to do: once they say it is done (awaiting closure) it
-    waits on the board, not on them, as its due clock says."""
-    still_to_do = (lifecycle.Status.OPEN.value, lifecycle.Status.IN_PROGRESS.value)
-    return sa.and_(Recommendation.status.in_(still_to_do), Recommendation.due_date < today())
+    """SQL: past its due date and still the owner's to do (`urgency(...).overdue`)."""
+    return sa.and_(is_still_to_do(), Recommendation.due_date < today())
 
 
 def is_open():

@@ -9,8 +9,8 @@ holds, so a pass run twice sends nothing new, a pass missed for a day is caught 
 What goes, in the morning (from SEND_FROM, London time):
 - a partner who has not answered: INVITATION_WORKING_DAYS before their contribution deadline
   (with a new link: the first link's secret was never kept);
-- a debrief's reviewer: each of its clocks due within DUE_SOON_DAYS, and each overdue;
-- an owner: their response due within DUE_SOON_DAYS; the recommendation due within DUE_AHEAD_DAYS
+- a debrief's reviewer: each of its clocks due within REMIND_DAYS_BEFORE, and each overdue;
+- an owner: their response due within REMIND_DAYS_BEFORE; the recommendation due within DUE_AHEAD_DAYS
   and on the day; and one daily digest of everything of theirs that is overdue;
 - the board chair (BOARD_CHAIR_EMAIL, and every active board user marked chair): once a week from
   Monday morning, everything overdue, awaiting closure, and repeats of implemented recommendations.
@@ -39,12 +39,13 @@ from debrief.services.recommendation_lifecycle import Status
 
 SEND_FROM = time(7, 0)
 INVITATION_WORKING_DAYS = 3
-DUE_SOON_DAYS = 2
+#: A deadline is reminded by email from this many days before it (the pages' "due soon" is
+#: clocks.DUE_SOON_ON_PAGES).
+REMIND_DAYS_BEFORE = 2
+#: A recommendation's own due date is reminded a week ahead, and again on the day.
 DUE_AHEAD_DAYS = 7
 CATCH_UP = timedelta(days=14)
 LISTED = 20  # items named in a digest or an escalation; the rest are counted, with a link
-
-STILL_TO_DO = (Status.OPEN.value, Status.IN_PROGRESS.value)
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,8 @@ def _running_clocks():
 
 def debrief_clocks(now: datetime, today: date) -> list[Candidate]:
     """Each running clock of a debrief (partner contribution clocks included) due within
-    DUE_SOON_DAYS, and each overdue for no longer than CATCH_UP, to the debrief's reviewer."""
-    soon_until = end_of_day(today + timedelta(days=DUE_SOON_DAYS))
+    REMIND_DAYS_BEFORE, and each overdue for no longer than CATCH_UP, to the debrief's reviewer."""
+    soon_until = end_of_day(today + timedelta(days=REMIND_DAYS_BEFORE))
     found = db.session.scalars(
         sa.select(Clock)
         .options(joinedload(Clock.debrief).joinedload(Debrief.reviewer),
@@ -185,8 +186,8 @@ def _clock_reminder(clock: Clock, now: datetime) -> Reminder:
 
 
 def responses_due(now: datetime, today: date) -> list[Candidate]:
-    """Owners whose response to a recommendation is due within DUE_SOON_DAYS."""
-    soon_until = end_of_day(today + timedelta(days=DUE_SOON_DAYS))
+    """Owners whose response to a recommendation is due within REMIND_DAYS_BEFORE."""
+    soon_until = end_of_day(today + timedelta(days=REMIND_DAYS_BEFORE))
     rows = db.session.execute(
         sa.select(Recommendation, Clock.due_date)
         .join(Clock, Clock.recommendation_id == Recommendation.id)
@@ -215,7 +216,7 @@ def recommendations_due(now: datetime, today: date) -> list[Candidate]:
     and on the day (another)."""
     found = db.session.scalars(
         sa.select(Recommendation).options(joinedload(Recommendation.owner))
-        .where(Recommendation.status.in_(STILL_TO_DO), Recommendation.owner_id.is_not(None),
+        .where(recommendation_service.is_still_to_do(), Recommendation.owner_id.is_not(None),
                Recommendation.due_date >= today,
                Recommendation.due_date <= today + timedelta(days=DUE_AHEAD_DAYS))).all()
     return [Candidate(f"{'due-today' if r.due_date == today else 'due-in-7'}:{r.id}:{r.due_date}",
@@ -241,7 +242,7 @@ def overdue_digests(now: datetime, today: date) -> list[Candidate]:
     response_overdue = sa.exists().where(
         Clock.recommendation_id == Recommendation.id, Clock.kind == "recommendation_response",
         Clock.met_at.is_(None), Clock.paused_at.is_(None), Clock.due_at < now)
-    overdue = sa.and_(Recommendation.status.in_(STILL_TO_DO), Recommendation.owner_id.is_not(None),
+    overdue = sa.and_(recommendation_service.is_still_to_do(), Recommendation.owner_id.is_not(None),
                       sa.or_(Recommendation.due_date < today,
                              sa.and_(Recommendation.status == Status.OPEN.value, response_overdue)))
     owners = db.session.scalars(sa.select(Recommendation.owner_id).where(overdue).distinct()).all()

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
+from debrief import permissions
 from debrief.extensions import db
-from debrief.models import Recommendation, RepeatDecision, RepeatLink, Role, User, utcnow
+from debrief.models import Recommendation, RepeatDecision, RepeatLink, User, utcnow
 from debrief.services import audit, similarity
 from debrief.services.errors import Conflict, NotAllowed, ValidationFailed
 from debrief.services.pagination import Page, paginate
@@ -49,14 +50,10 @@ def _links(recommendation: Recommendation) -> list[RepeatLink]:
                                    .order_by(RepeatLink.score.desc().nulls_last(), RepeatLink.id)))
 
 
-def may_decide(user: User) -> bool:
-    return user.has_role(Role.REVIEWER)
-
-
 def decide(recommendation: Recommendation, *, of, decision: str | None, actor: User) -> RepeatLink:
     """A reviewer confirms that `recommendation` repeats the earlier one `of`, or dismisses it.
     Confirming a pair the system did not flag is allowed: the reviewer may know better."""
-    if not may_decide(actor):
+    if not permissions.can(actor, permissions.Rule.DECIDE_REPEATS):
         raise NotAllowed("Only a reviewer can confirm or dismiss a repeat.")
     errors: dict[str, str] = {}
     if decision not in DECISIONS:
@@ -96,6 +93,12 @@ def decide(recommendation: Recommendation, *, of, decision: str | None, actor: U
     return link
 
 
+def like(text: str | None, *, exclude_id: int | None = None, reader: User) -> list[similarity.Found]:
+    """The repeat check, for whoever asks (the API's and the recommendation form's): the earlier
+    recommendations like `text` among those `reader` may read. An owner is shown only their own."""
+    return similarity.check(text, exclude_id=exclude_id, within=permissions.readable_recommendations(reader))
+
+
 @dataclass(frozen=True)
 class Repeats:
     """A recommendation's repeat links, as its page and the API show them."""
@@ -106,12 +109,17 @@ class Repeats:
     dismissed: list[RepeatLink]
 
 
-def of(recommendation: Recommendation) -> Repeats:
+def of(recommendation: Recommendation, reader: User | None = None) -> Repeats:
+    """The recommendation's links; for a `reader`, only those to recommendations they may read (an
+    owner sees nothing of anyone else's, not even that theirs repeats it)."""
     own = _links(recommendation)
     later = list(db.session.scalars(
         sa.select(RepeatLink).where(RepeatLink.earlier_id == recommendation.id,
                                     RepeatLink.decision == RepeatDecision.CONFIRMED.value)
         .options(selectinload(RepeatLink.recommendation)).order_by(RepeatLink.id)))
+    if reader is not None and permissions.readable_recommendations(reader) is not None:
+        own = [link for link in own if permissions.may_read_recommendation(reader, link.earlier)]
+        later = [link for link in later if permissions.may_read_recommendation(reader, link.recommendation)]
     return Repeats(
         possible=[link for link in own if link.decision == RepeatDecision.SUGGESTED],
         repeat_of=next((link for link in own if link.decision == RepeatDecision.CONFIRMED), None),
@@ -128,14 +136,24 @@ def is_confirmed_repeat():
                              RepeatLink.decision == RepeatDecision.CONFIRMED.value)
 
 
+def did_not_stick(earlier: Recommendation) -> bool:
+    """A repeat of `earlier` means its learning did not stick: it was closed as done (implemented,
+    or by alternative action). `_closed_as_done` is its SQL twin."""
+    return earlier.status == Status.CLOSED and earlier.closure_code in DONE
+
+
+def _closed_as_done(earlier):
+    """SQL twin of `did_not_stick`, on an (aliased) earlier Recommendation."""
+    return sa.and_(earlier.status == Status.CLOSED.value, earlier.closure_code.in_(DONE))
+
+
 def _did_not_stick_query():
     earlier = aliased(Recommendation)
     return (sa.select(RepeatLink)
             .join(Recommendation, Recommendation.id == RepeatLink.recommendation_id)
             .join(earlier, earlier.id == RepeatLink.earlier_id)
             .where(RepeatLink.decision == RepeatDecision.CONFIRMED.value,
-                   Recommendation.status != Status.CLOSED.value,
-                   earlier.status == Status.CLOSED.value, earlier.closure_code.in_(DONE)))
+                   Recommendation.status != Status.CLOSED.value, _closed_as_done(earlier)))
 
 
 def learning_did_not_stick(page: int = 1, per_page: int = 25) -> Page:

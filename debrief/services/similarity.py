@@ -117,14 +117,18 @@ def remember(recommendations: list[Recommendation]) -> None:
     db.session.flush()
 
 
-def check(text: str | None, exclude_id: int | None = None) -> list[Found]:
+def check(text: str | None, exclude_id: int | None = None, within=None) -> list[Found]:
     """Up to five earlier recommendations like `text`, best first, each with its score in [0, 1]
-    and whether it would be flagged as a repeat."""
+    and whether it would be flagged as a repeat. `within`, a condition on Recommendation (who may
+    read which: permissions.readable_recommendations), chooses among those only."""
     errors: dict[str, str] = {}
     text = validation.text(text, "text", errors, label="the recommendation", required=True)
     if errors:
         raise ValidationFailed(errors)
-    matches = _synced().find(text, _embeddings_of, exclude={exclude_id} if exclude_id else ())
+    only = None if within is None else set(db.session.scalars(sa.select(Recommendation.id).where(within)))
+    if only is not None and not only:
+        return []
+    matches = _synced().find(text, _embeddings_of, exclude={exclude_id} if exclude_id else (), only=only)
     loaded = {r.id: r for r in db.session.scalars(
         sa.select(Recommendation).where(Recommendation.id.in_([m.id for m in matches])))}
     return [Found(loaded[m.id], m.score, m.is_repeat) for m in matches if m.id in loaded]

@@ -93,11 +93,12 @@ class Corpus:
         return embeddings
 
     def word_matches(self, text: str, embeddings_of: Callable[[list[int]], dict[int, Embedding]],
-                     exclude: Iterable[int] = ()) -> list[tuple[int, scoring.WordMatch]]:
-        """The nearest candidates with their word-by-word match, before scoring. `embeddings_of`
-        gives the stored embeddings of the ids it is asked for (those it knows)."""
+                     exclude: Iterable[int] = (), only: Iterable[int] | None = None,
+                     ) -> list[tuple[int, scoring.WordMatch]]:
+        """The nearest candidates (among `only`, when given) with their word-by-word match, before
+        scoring. `embeddings_of` gives the stored embeddings of the ids it is asked for (those it knows)."""
         pooled, (query_words,) = self.encoder.encode_with_tokens([prepare(text)])
-        nearest = self.index.nearest(pooled[0], RETRIEVE, set(exclude))
+        nearest = self.index.nearest(pooled[0], RETRIEVE, set(exclude), None if only is None else set(only))
         known = embeddings_of([item_id for item_id, _ in nearest])
         rarity = self.index.rarity()
         query = scoring.Words(*query_words)
@@ -105,10 +106,10 @@ class Corpus:
                 for item_id, _ in nearest if item_id in known]
 
     def find(self, text: str, embeddings_of: Callable[[list[int]], dict[int, Embedding]],
-             exclude: Iterable[int] = ()) -> list[Match]:
-        """Up to SHOWN earlier recommendations, best first, each with its score and whether it is
-        flagged as a repeat."""
-        compared = self.word_matches(text, embeddings_of, exclude)
+             exclude: Iterable[int] = (), only: Iterable[int] | None = None) -> list[Match]:
+        """Up to SHOWN earlier recommendations (among `only`, when given), best first, each with its
+        score and whether it is flagged as a repeat."""
+        compared = self.word_matches(text, embeddings_of, exclude, only)
         if not compared:
             return []
         scored = scoring.scores([match for _, match in compared])

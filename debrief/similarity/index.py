@@ -94,8 +94,10 @@ class VectorIndex:
             buffer = self._buffers.block = np.empty((BLOCK, DIMENSIONS), dtype=np.uint32)
         return buffer
 
-    def nearest(self, vector: np.ndarray, k: int, exclude: set[int] = frozenset()) -> list[tuple[int, float]]:
-        """The k items with the highest cosine similarity (vectors are unit length), best first."""
+    def nearest(self, vector: np.ndarray, k: int, exclude: set[int] = frozenset(),
+                only: set[int] | None = None) -> list[tuple[int, float]]:
+        """The k items with the highest cosine similarity (vectors are unit length), best first;
+        among `only`, when it is given."""
         size, chunks = self._size, list(self._chunks)
         if not size or k <= 0:
             return []
@@ -114,6 +116,10 @@ class VectorIndex:
             row = self._row.get(item_id)
             if row is not None:
                 similarity[row] = -np.inf
+        if only is not None:
+            keep = np.zeros(size, dtype=bool)
+            keep[[row for row in map(self._row.get, only) if row is not None and row < size]] = True
+            similarity[~keep] = -np.inf
         take = min(k, size)
         best = np.argpartition(-similarity, take - 1)[:take]
         best = best[np.argsort(-similarity[best])]

@@ -144,7 +144,8 @@ def describe(event, *, products: dict[int, str] | None = None, lesson_numbers: d
             due = changes.get("due_date") or {}
             return f"Board extended the due date to {value_in_words('due_date', due.get('to'))}.{rationale}"
         if event.action == "board_escalate":
-            return f"Board escalated the recommendation.{rationale}"
+            to = f" to {changes['escalated_to']}" if changes.get("escalated_to") else ""
+            return f"Board escalated the recommendation{to}.{rationale}"
     if event.entity == "learning_product":
         title = (products or {}).get(event.entity_id) or changes.get("title") or "a learning product"
         if event.action == "product_added":

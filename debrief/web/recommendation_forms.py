@@ -31,7 +31,9 @@ class RecommendationFields(FlaskForm):
     text = prose_field("Recommendation", "recommendation.text",
                        description="The action to take, written so the owner knows when it is done.")
     owner_email = StringField("Owner's email address", widget=GovTextInput(),
-                              description="The member of staff responsible. They are told by email.")
+                              description="The member of staff responsible: start typing their name or email "
+                                          "address. Only staff who hold the owner role can own a "
+                                          "recommendation. They are told by email.")
     due_date = date_field("Due date", hint="For example, 31 3 2027")
     priority = RadioField("Priority", choices=_choices(PRIORITY), default="medium", widget=GovRadioInput(),
                           validate_choice=False)
@@ -80,6 +82,14 @@ class CloseForm(FlaskForm):
 class RationaleForm(FlaskForm):
     rationale = prose_field("The board's rationale", "recommendation.note")
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class EscalateForm(FlaskForm):
+    escalate_to = StringField("Email address of the senior officer it is escalated to", widget=GovTextInput(),
+                              description="They are told by email, and can open the recommendation.")
+    rationale = prose_field("Why is the board escalating it?", "recommendation.note",
+                            description="The owner and the senior officer see this.")
+    submit = SubmitField("Escalate", widget=GovSubmitInput())
 
 
 class ExtendForm(FlaskForm):

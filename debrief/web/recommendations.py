@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
+from debrief import permissions
 from debrief.errors import api_error
 from debrief.extensions import db
-from debrief.models import AuditEvent, Debrief, LearningProduct, Recommendation, User
+from debrief.models import Debrief, LearningProduct, Recommendation
 from debrief.permissions import Rule, can, permission_required
-from debrief.services import clocks, learning_products, lessons, recommendations, repeats, similarity
+from debrief.services import accounts, clocks, learning_products, lessons, recommendations, repeats, similarity
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services.errors import Conflict, NotAllowed, RuleBroken, ValidationFailed
 from debrief.web.debriefs import debrief_or_404
@@ -28,8 +27,8 @@ from debrief.web.learning_words import (
     CLOSURE_CODE, PRODUCT_STATUS, STATUS, STATUS_TAG, WORDS, describe, field_name, value_in_words,
 )
 from debrief.web.recommendation_forms import (
-    CloseForm, EditRecommendationForm, ExtendForm, LessonForm, NoteForm, ProductForm, ProductProgressForm,
-    RationaleForm, RecommendationForm, UpdateForm,
+    CloseForm, EditRecommendationForm, EscalateForm, ExtendForm, LessonForm, NoteForm, ProductForm,
+    ProductProgressForm, RationaleForm, RecommendationForm, UpdateForm,
 )
 
 recommendations_bp = Blueprint("recommendations", __name__)
@@ -62,11 +61,11 @@ def _ids(values) -> list:
 
 
 def _readable(recommendation_id: int) -> Recommendation:
+    """The recommendation, if this person may read it; otherwise a 404, as if it did not exist
+    (permissions.py: one answer for "exists, not yours", the API's too)."""
     record = recommendations.get(recommendation_id)
-    if record is None:
+    if record is None or not permissions.may_read_recommendation(current_user, record):
         abort(404)
-    if not recommendations.may_read(current_user, record):
-        abort(403)
     return record
 
 
@@ -88,14 +87,6 @@ def _short(text: str, length: int) -> str:
     return text if len(text) <= length else text[:length - 1] + "…"
 
 
-def _may_add_update(record: Recommendation) -> bool:
-    return recommendations.may_add_update(current_user, record)
-
-
-def _may_edit(record: Recommendation) -> bool:
-    return recommendations.may_edit(current_user, record)
-
-
 def actions_for(record: Recommendation) -> dict[str, bool]:
     """The buttons this person sees on a recommendation: only what the rules will let them do."""
     moves = recommendations.allowed_moves(current_user, record)
@@ -105,11 +96,11 @@ def actions_for(record: Recommendation) -> dict[str, bool]:
         "ask_for_closure": record.status == Status.IN_PROGRESS and Status.AWAITING_CLOSURE in moves,
         "close": record.status == Status.AWAITING_CLOSURE and Status.CLOSED in moves,
         "reject_closure": record.status == Status.AWAITING_CLOSURE and Status.IN_PROGRESS in moves,
-        "add_update": _may_add_update(record),
+        "add_update": permissions.may_add_update(current_user, record),
         "decide": is_open and can(current_user, Rule.DECIDE_AS_BOARD),
-        "edit": is_open and _may_edit(record),
-        "add_product": is_open and learning_products.may_manage(current_user, record),
-        "manage_products": learning_products.may_manage(current_user, record),
+        "edit": is_open and permissions.may_edit_recommendation(current_user, record),
+        "add_product": is_open and permissions.may_manage_products(current_user, record),
+        "manage_products": permissions.may_manage_products(current_user, record),
     }
     if record.imported:  # kept for repeat detection to find, not this force's to act on
         return dict.fromkeys(actions, False)
@@ -163,11 +154,6 @@ def lesson_from_contribution(debrief_id: int):
 # Writing a recommendation ----------------------------------------------------------------------------
 
 
-def may_write_recommendations(user: User) -> bool:
-    """Who writes or rewords recommendations: a reviewer adds them, and the board may reword them."""
-    return can(user, Rule.RUN_DEBRIEFS) or can(user, Rule.DECIDE_AS_BOARD)
-
-
 def _changing_it() -> bool:
     """The confirmation step's "Change the recommendation": back to the form with what was typed."""
     return request.form.get("change") == "1"
@@ -207,7 +193,7 @@ def _possible_repeat_page(flagged: list[similarity.Found], *, debrief: Debrief |
 
 
 def _may_read(record: Recommendation) -> bool:
-    return recommendations.may_read(current_user, record)
+    return permissions.may_read_recommendation(current_user, record)
 
 
 def _possible_repeats_note(record: Recommendation) -> str:
@@ -238,18 +224,21 @@ def new(debrief_id: int):
                   f"They have been sent an email.{_possible_repeats_note(record)}", "success")
             return _page(record)
     return render_template("recommendations/form.html", title=f"Add a recommendation to {debrief.reference}",
-                           form=form, debrief=debrief, record=None), 400 if form.errors else 200
+                           form=form, debrief=debrief, record=None,
+                           owners=accounts.eligible_owners()), 400 if form.errors else 200
 
 
 @recommendations_bp.route("/recommendations/similar", methods=["POST"])
 def similar():
     """For the recommendation form's script (static/similar-recommendations.js): the earlier
     recommendations like the text being typed, as JSON. It is the form's own session that asks, with
-    the form's CSRF token in an X-CSRFToken header; the API's check is for bearer tokens."""
+    the form's CSRF token in an X-CSRFToken header; the API's check is for bearer tokens. Both are
+    the same check (`repeats.like`): any member of staff may ask, and is shown only the
+    recommendations they may read."""
     if not current_user.is_authenticated:
         return api_error(401, "unauthorized", "Sign in to use this service.")
-    if not may_write_recommendations(current_user):
-        return api_error(403, "forbidden", "Only reviewers and the governance board write recommendations.")
+    if not can(current_user, Rule.USE_STAFF_API):
+        return api_error(403, "forbidden", "Your role does not allow this.")
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
     text, exclude_id = body.get("text"), body.get("exclude_id")
@@ -265,7 +254,7 @@ def similar():
     try:
         if errors:
             raise ValidationFailed(errors)
-        found = similarity.check(text, exclude_id=exclude_id)
+        found = repeats.like(text, exclude_id=exclude_id, reader=current_user)
     except ValidationFailed as problem:
         return api_error(422, problem.code, problem.message, problem.fields)
     return {"matches": [_match(match) for match in found]}
@@ -293,21 +282,11 @@ def _match(found: similarity.Found) -> dict:
 
 
 def history_of(record: Recommendation, clock_ids: list[int], lesson_numbers: dict[int, int]) -> list[tuple]:
-    """The recommendation's own audit events with its clocks' and learning products', newest first."""
-    belongs = [sa.and_(AuditEvent.entity == "recommendation", AuditEvent.entity_id == record.id)]
-    if clock_ids:
-        belongs.append(sa.and_(AuditEvent.entity == "clock", AuditEvent.entity_id.in_(clock_ids)))
+    """The recommendation's history (its own, its clocks' and its learning products'), newest first,
+    each event with its line in words."""
     products = {product.id: product.title for product in record.products}
-    if products:
-        belongs.append(sa.and_(AuditEvent.entity == "learning_product", AuditEvent.entity_id.in_(list(products))))
-    events = db.session.scalars(sa.select(AuditEvent).options(joinedload(AuditEvent.actor).noload("*"))
-                                .where(sa.or_(*belongs)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
-    return [(event, describe(event, products=products, lesson_numbers=lesson_numbers)) for event in events]
-
-
-def learning_did_not_stick(earlier: Recommendation) -> bool:
-    """A repeat of this earlier recommendation means its learning did not stick (services/repeats.py)."""
-    return earlier.status == Status.CLOSED and earlier.closure_code in repeats.DONE
+    return [(event, describe(event, products=products, lesson_numbers=lesson_numbers))
+            for event in recommendations.history(record, clock_ids)]
 
 
 @recommendations_bp.route("/recommendations/<int:recommendation_id>")
@@ -326,8 +305,8 @@ def _show_page(record: Recommendation, problems: list[str] | None = None, status
         gate_problem=recommendations.closure_gate_problem(record) if actions["close"] else None,
         history=history_of(record, [clock.id for clock in deadlines], numbers),
         may_read_debrief=can(current_user, Rule.READ_EVERYTHING),
-        repeats=repeats.of(record), may_decide_repeats=repeats.may_decide(current_user), may_read=_may_read,
-        did_not_stick=learning_did_not_stick, problems=problems or [],
+        repeats=repeats.of(record, current_user), may_decide_repeats=can(current_user, Rule.DECIDE_REPEATS), may_read=_may_read,
+        did_not_stick=repeats.did_not_stick, problems=problems or [],
     ), status
 
 
@@ -336,7 +315,7 @@ def _show_page(record: Recommendation, problems: list[str] | None = None, status
 def decide_repeat(recommendation_id: int):
     """A reviewer confirms that this recommendation repeats an earlier one, or says it does not."""
     record = _readable(recommendation_id)
-    if not repeats.may_decide(current_user):
+    if not can(current_user, Rule.DECIDE_REPEATS):
         abort(403)
     decision = request.form.get("decision")
     try:
@@ -477,7 +456,7 @@ def add_update(recommendation_id: int):
     record = _readable(recommendation_id)
     if record.status == Status.CLOSED:
         return _not_now(record, "add progress or evidence")
-    if not _may_add_update(record):
+    if not permissions.may_add_update(current_user, record):
         abort(403)
     form = UpdateForm()
     if request.method == "POST":
@@ -524,14 +503,14 @@ def escalate(recommendation_id: int):
     record = _readable(recommendation_id)
     if record.status == Status.CLOSED:
         return _not_now(record, "escalate it")
-    form = RationaleForm()
-    form.rationale.label.text = "Why is the board escalating it, and to whom?"
-    form.submit.label.text = "Escalate"
+    form = EscalateForm()
     if request.method == "POST":
-        saved, _ = save(form, lambda: recommendations.decide(record, decision="escalate",
-                                                             rationale=form.rationale.data, actor=current_user))
+        saved, decision = save(form, lambda: recommendations.decide(
+            record, decision="escalate", rationale=form.rationale.data, escalate_to=form.escalate_to.data,
+            actor=current_user))
         if saved:
-            flash(f"The escalation of {record.reference} is recorded.", "success")
+            flash(f"{record.reference} is escalated to {decision.escalated_to.name}. They and the owner have been "
+                  "sent an email.", "success")
             return _page(record)
     return _action_page(record, form, title="Escalate the recommendation",
                         intro="The board's decision is recorded with its rationale and who decided.")
@@ -560,7 +539,7 @@ def _what_changed(since: dict[str, dict], numbers: dict[int, int]) -> list[tuple
 @login_required
 def edit(recommendation_id: int):
     record = _readable(recommendation_id)
-    if not _may_edit(record):
+    if not permissions.may_edit_recommendation(current_user, record):
         abort(403)
     if record.status == Status.CLOSED:
         return _not_now(record, "change it")
@@ -608,7 +587,8 @@ def edit(recommendation_id: int):
         form.lesson_ids.data = [str(lesson.id) for lesson in record.lessons]
         form.version.data = str(record.version)
     return render_template("recommendations/form.html", title=f"Edit {record.reference}", form=form,
-                           debrief=record.debrief, record=record, changed=changed), 400 if form.errors else 200
+                           debrief=record.debrief, record=record, changed=changed,
+                           owners=accounts.eligible_owners()), 400 if form.errors else 200
 
 
 # Learning products ------------------------------------------------------------------------------------------
@@ -618,7 +598,7 @@ def edit(recommendation_id: int):
 @login_required
 def new_product(recommendation_id: int):
     record = _readable(recommendation_id)
-    if not learning_products.may_manage(current_user, record):
+    if not permissions.may_manage_products(current_user, record):
         abort(403)
     if record.status == Status.CLOSED:
         return _not_now(record, "add a learning product")
@@ -641,7 +621,7 @@ def product_progress(product_id: int):
     if product is None:
         abort(404)
     record = _readable(product.recommendation_id)
-    if not learning_products.may_manage(current_user, record):
+    if not permissions.may_manage_products(current_user, record):
         abort(403)
     form = ProductProgressForm()
     form.status.choices = [(product.status, f"Keep as {PRODUCT_STATUS[product.status].lower()}"), *[

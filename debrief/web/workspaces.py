@@ -2,24 +2,17 @@
 board's queue, with the short summaries of each on the home page."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
-import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from sqlalchemy.orm import selectinload
 from wtforms import SubmitField
 
 from debrief import documents
 from debrief.documents import board_pack
 from debrief.extensions import db
-from debrief.models import Clock, Recommendation
 from debrief.permissions import Rule, permission_required
-from debrief.services import recommendations, repeats
-from debrief.services import recommendation_lifecycle as lifecycle
+from debrief.services import clocks, recommendations, repeats
 from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.services.pagination import Page
 from debrief.web.fields import date_field, date_problem
@@ -30,45 +23,13 @@ from debrief.web.recommendations import actions_for, gate_warning
 workspaces_bp = Blueprint("workspaces", __name__)
 
 PER_PAGE = 25
-DUE_SOON_DAYS = 7
 HOME_LIST_SIZE = 5
 
 
-@dataclass(frozen=True)
-class Urgency:
-    """How pressing an owner's recommendation is today: overdue, due soon, or neither."""
-
-    days_left: int | None
-    overdue: bool
-    due_soon: bool
-
-
-def urgency(record: Recommendation, today: date) -> Urgency:
-    # Once the owner has asked for closure the wait is the board's, so the owner is not told it is overdue.
-    if record.due_date is None or record.status not in (lifecycle.Status.OPEN, lifecycle.Status.IN_PROGRESS):
-        return Urgency(None, False, False)
-    days = (record.due_date - today).days
-    return Urgency(days, days < 0, 0 <= days <= DUE_SOON_DAYS)
-
-
 def _my_actions(page: int, per_page: int) -> Page:
+    """The owner's recommendations, their learning products loaded with them (the lifecycle asks
+    about them for every row)."""
     return within_pages(lambda n: recommendations.my_actions(current_user, n, per_page), page)
-
-
-def _load_products(items: list[Recommendation]) -> None:
-    """Loads the page's learning products in one query (the lifecycle asks about them for every row)."""
-    if items:
-        db.session.scalars(sa.select(Recommendation).where(Recommendation.id.in_([r.id for r in items]))
-                           .options(selectinload(Recommendation.products))).all()
-
-
-def _response_deadlines(items: list[Recommendation]) -> dict[int, Clock]:
-    """The owner's response clock of each recommendation on the page still waiting for one, in one query."""
-    waiting = [r.id for r in items if r.status == lifecycle.Status.OPEN]
-    if not waiting:
-        return {}
-    return {clock.recommendation_id: clock for clock in db.session.scalars(sa.select(Clock).where(
-        Clock.recommendation_id.in_(waiting), Clock.kind == "recommendation_response", Clock.met_at.is_(None)))}
 
 
 def _in_memory_page(items: list, page: int, per_page: int) -> Page:
@@ -83,10 +44,9 @@ def _in_memory_page(items: list, page: int, per_page: int) -> Page:
 def my_actions():
     today = recommendations.today()
     result = _my_actions(page_number(), PER_PAGE)
-    _load_products(result.items)
     return render_template("workspaces/my_actions.html", title="My actions", result=result,
-                           rows=[(r, urgency(r, today), actions_for(r)) for r in result.items],
-                           respond_by=_response_deadlines(result.items), today=today)
+                           rows=[(r, recommendations.urgency(r, today), actions_for(r)) for r in result.items],
+                           respond_by=clocks.response_deadlines(result.items), today=today)
 
 
 @workspaces_bp.route("/learning-queue")
@@ -154,7 +114,7 @@ def board_pack_download():
 def owner_summary() -> dict:
     today = recommendations.today()
     first = recommendations.my_actions(current_user, 1, HOME_LIST_SIZE)
-    return {"total": first.total, "items": [(r, urgency(r, today)) for r in first.items]}
+    return {"total": first.total, "items": [(r, recommendations.urgency(r, today)) for r in first.items]}
 
 
 def learning_summary() -> dict:
