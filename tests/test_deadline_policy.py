@@ -99,6 +99,7 @@ def test_a_force_adds_a_bank_holiday(app, database_url, tmp_path):
     (('[clocks.dhr_referral]', '[clocks.dhr_referal]'), "clock 'dhr_referal': not a known clock"),
     (('starts = "met:child_safeguarding_notification"', 'starts = "met:nothing"'), "'nothing' is met"),
     (('source = "Force policy"\n', 'source = ""\n'), "source must be some text"),
+    (('label = "Rapid debrief meeting"', 'label = "' + "x" * 81 + '"'), "label must be 80 characters or fewer"),
     (('[clocks.debrief_meeting]\n', '[clocks.debrief_meeting]\ncolour = "red"\n'), "unknown setting 'colour'"),
     (('extra_bank_holidays = []', 'extra_bank_holidays = ["Christmas"]'), "extra_bank_holidays must be a list"),
     (('extra_bank_holidays = []', 'extra_bank_holidays = [2026-12-25T00:00:00]'), "extra_bank_holidays must be"),

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.extensions import db
-from debrief.models import Agency, AuditEvent, Contribution, Invitation, OutboxEmail, utcnow
-from debrief.services import notifications
+from debrief.models import Agency, AuditEvent, Clock, Contribution, Invitation, OutboxEmail, utcnow
+from debrief.services import notifications, validation
 from tests.builders import MURDER
 from tests.conftest import csrf_token_from, make_app
 
@@ -122,6 +122,20 @@ def test_a_withdrawn_agency_cannot_be_invited(app, client, reviewer, debrief):
         db.session.execute(sa.update(Agency).values(active=False))
         db.session.commit()
     assert invite(client, reviewer, debrief).status_code == 422
+
+
+def test_an_agency_with_the_longest_name_allowed_can_be_invited(app, client, reviewer, debrief, read_db):
+    """A partner's deadline is named after the agency: its name at full length fits (on PostgreSQL a
+    column too short was a 500)."""
+    name = "Southend " + "x" * (validation.LIMITS["agency.name"] - len("Southend "))
+    with app.app_context():
+        db.session.add(Agency(name=name, kind="health"))
+        db.session.commit()
+    response = invite(client, reviewer, debrief, agency=name)
+    assert response.status_code == 201, response.get_json()
+    invitation_id = response.get_json()["id"]
+    labels = read_db(lambda session: session.scalars(sa.select(Clock.label).where(Clock.invitation_id == invitation_id)).all())
+    assert labels == [f"Partner contribution: {name}"]
 
 
 def partner_post(client, path, **data):

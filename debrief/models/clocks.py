@@ -38,7 +38,8 @@ class Clock(db.Model):
     recommendation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(40))
-    label: Mapped[str] = mapped_column(sa.String(120))
+    # A policy's label (at most deadline_policy.LABEL_MAX) and, for a partner's clock, the agency's name.
+    label: Mapped[str] = mapped_column(sa.String(255))
     source: Mapped[str] = mapped_column(sa.String(255))
     # The policy's day type and length, copied when the clock is made so the clock explains itself.
     unit: Mapped[str] = mapped_column(sa.String(30))

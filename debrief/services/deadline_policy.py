@@ -52,6 +52,9 @@ ALLOCATED = "allocated"
 RECORD_CLOCKS = {PARTNER_CLOCK: (EACH_INVITATION, INVITATION_SENT),
                  **{kind: (EACH_RECOMMENDATION, ALLOCATED) for kind in RECOMMENDATION_CLOCKS}}
 
+#: A clock's label is shown in tables and emails; a partner's deadline adds the agency's name to it.
+LABEL_MAX = 80
+
 SETTINGS = {"label", "applies_when", "starts", "unit", "length", "source", "enabled", "days_before_meeting"}
 
 
@@ -139,6 +142,8 @@ def parse(raw: dict, path: Path) -> DeadlinePolicy:
         for text in ("label", "source"):
             if not isinstance(settings.get(text), str) or not settings[text].strip():
                 problems.append(f"{where}: {text} must be some text")
+        if isinstance(settings.get("label"), str) and len(settings["label"].strip()) > LABEL_MAX:
+            problems.append(f"{where}: label must be {LABEL_MAX} characters or fewer")
         applies_when = settings.get("applies_when")
         starts = settings.get("starts")
         days_before_meeting = settings.get("days_before_meeting")
