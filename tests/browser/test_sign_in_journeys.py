@@ -170,7 +170,9 @@ def test_admin_adds_a_user_through_the_form_edits_and_deactivates_them(site: Sit
     expect_gov_uk_page(site, "Users")
 
     nina = page.get_by_role("row").filter(has_text="nina@police.uk")
-    site.click_to_next_page(nina.get_by_role("button", name="Deactivate Nina Newcomer"))
+    site.click_to_next_page(nina.get_by_role("link", name="Deactivate Nina Newcomer"))
+    expect_gov_uk_page(site, "Deactivate Nina Newcomer?")
+    site.click_to_next_page(page.get_by_role("button", name="Deactivate Nina Newcomer"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Nina Newcomer can no longer sign in or use the API.")
     nina = page.get_by_role("row").filter(has_text="nina@police.uk")
