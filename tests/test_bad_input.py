@@ -192,3 +192,24 @@ def test_the_largest_death_report_extract_fits_under_the_limit(app):
     from debrief.services import death_reports
 
     assert app.config["MAX_CONTENT_LENGTH"] > death_reports.MAX_CSV_BYTES * 2
+
+
+def test_a_number_past_the_database_range_in_the_page_twin_of_the_repeat_check_is_a_422(reviewer_browser):
+    token = csrf_token_from(reviewer_browser.get("/debriefs/new").get_data(as_text=True))
+    for exclude_id in (10**20, str(10**20), "²"):
+        response = reviewer_browser.post("/recommendations/similar", headers={"X-CSRFToken": token},
+                                         json={"text": "Train call handlers.", "exclude_id": exclude_id})
+        assert "exclude_id" in api_error(response, 422, "validation_error")["fields"]
+
+
+def test_a_superscript_digit_posted_as_an_agency_is_a_gov_uk_error(client, make_user, api_token, browser_of):
+    """"²" is a digit to str.isdigit, which int() refuses: the invitation form used to answer 500."""
+    make_user("riya@police.uk", "reviewer")
+    debrief_id = client.post("/api/v1/debriefs", json=DEBRIEF,
+                             headers=api_token("riya@police.uk")).get_json()["id"]
+    browser = browser_of("riya@police.uk")
+    path = f"/debriefs/{debrief_id}/invitations/new"
+    token = csrf_token_from(browser.get(path).get_data(as_text=True))
+    response = browser.post(path, data={"csrf_token": token, "agency": "²", "email": "contact@nhs.net"})
+    page = a_page(response, response.status_code)
+    assert response.status_code in (400, 422) and "govuk-error-summary" in page

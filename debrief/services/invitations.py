@@ -60,6 +60,12 @@ def state(invitation: Invitation, now: datetime | None = None) -> InvitationStat
     return invitation.state_at(now or utcnow())
 
 
+def link_works(now: datetime):
+    """SQL: the invitation's link still opens (neither withdrawn nor expired), the twin of a state
+    that is not REVOKED or EXPIRED."""
+    return sa.and_(Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+
+
 def invite(debrief: Debrief, *, agency: str | int | None, email: str | None, name: str | None,
            actor: User) -> tuple[Invitation, str]:
     """Invites an agency's named contact; emails them the link. Returns the invitation and its link,
@@ -105,7 +111,7 @@ def live_invitation(debrief: Debrief, address: str, now: datetime | None = None)
     now = now or utcnow()
     return db.session.scalar(sa.select(Invitation).where(
         Invitation.debrief_id == debrief.id, Invitation.contact_email == address,
-        Invitation.revoked_at.is_(None), Invitation.expires_at > now).order_by(Invitation.id).limit(1))
+        link_works(now)).order_by(Invitation.id).limit(1))
 
 
 def resend(invitation: Invitation, *, actor: User) -> str:

@@ -19,6 +19,7 @@ from debrief.models import Contribution, Death, DeathReport, Debrief, Invitation
 from debrief.services import accounts
 from debrief.services.errors import ValidationFailed
 from debrief.services.pagination import Page, paginate
+from debrief.services.validation import typed_id
 
 DEBRIEF = "debrief"
 CONTRIBUTION = "contribution"
@@ -70,10 +71,6 @@ class Filters:
     entity_id: int | None = None
 
 
-#: Ids are whole numbers the database can hold.
-MAX_ID = 2**31 - 1
-
-
 def filters(*, person: str | None, kind: str | None, number: str | None) -> Filters:
     """The trail's filters from what an administrator typed; a RuleBroken naming each field that is wrong."""
     errors: dict[str, str] = {}
@@ -86,11 +83,9 @@ def filters(*, person: str | None, kind: str | None, number: str | None) -> Filt
         errors["kind"] = "Choose a kind of record from the list"
     entity_id = None
     if number and number.strip():
-        text = number.strip()
-        if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+        entity_id = typed_id(number)
+        if entity_id is None:
             errors["number"] = "The record's number must be a whole number, like 12"
-        else:
-            entity_id = int(text)
     if errors:
         raise ValidationFailed(errors, "Some of the filters are not valid")
     return Filters(user=user, entity=kind or None, entity_id=entity_id)

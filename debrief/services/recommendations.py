@@ -473,7 +473,7 @@ def hand_over(recommendation: Recommendation, owner: User, *, actor: User | None
     from the reviewer's and board's edits): audited like an edit; the new owner is told and has their own
     time to respond."""
     refuse_unless_open_here(recommendation)
-    if owner not in accounts.eligible_owners():
+    if not accounts.may_own_recommendations(owner):
         raise ValidationFailed({"owner": "The new owner must be active staff who hold the owner role"})
     before = _snapshot(recommendation)
     recommendation.owner = owner

@@ -121,7 +121,7 @@ def unanswered_invitations(now: datetime, today: date) -> list[Candidate]:
         .options(joinedload(Invitation.debrief), joinedload(Invitation.invited_by))
         .where(Clock.met_at.is_(None), Clock.paused_at.is_(None), Clock.due_at.is_not(None),
                Clock.due_at > oldest, Clock.due_at <= end_of_day(horizon),
-               Invitation.responded_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+               Invitation.responded_at.is_(None), invitations.link_works(now))
     ).all()
     return [Candidate(f"invitation-reminder:{invitation.id}:{due}",
                       lambda invitation=invitation, due=due: _invitation_reminder(invitation, due, now))

@@ -42,6 +42,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 STORABLE_INTEGER = (-(2**31), 2**31 - 1)
 
 
+def typed_id(value: str | None) -> int | None:
+    """A record's id typed in a box or posted from a list, as text: the id when it is one the
+    database could hold, else None ("²" is a digit to str.isdigit, which int() refuses)."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if is_id(number) else None
+
+
 def is_id(value: object) -> bool:
     """Whether a value read from JSON could be a record's id: a whole number (not true or false) the
     database can hold. Looking up a larger one is an error in the database, not "no such record"."""

@@ -12,10 +12,10 @@ from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleFiel
 from debrief.extensions import db
 from debrief.models import ROLE_LABELS, User
 from debrief.permissions import Rule, permission_required
-from debrief.services import accounts, leavers, notifications, read_trail, recommendations
+from debrief.services import accounts, leavers, notifications, read_trail, recommendations, validation
 from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.web import learning_words
-from debrief.web.forms import act, save, show_rule_errors
+from debrief.web.forms import ConfirmForm, act, save, show_rule_errors
 from debrief.web.paging import page_number, within_pages
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -54,10 +54,6 @@ class ReadTrailForm(FlaskForm):
     number = StringField("Record's number", widget=GovTextInput(),
                          description="The number at the end of the record's address: 12 in /debriefs/12")
     submit = SubmitField("Show openings", widget=GovSubmitInput())
-
-
-class ConfirmForm(FlaskForm):
-    """A button that posts with a CSRF token and nothing else."""
 
 
 def _user_or_404(user_id: int) -> User:
@@ -137,7 +133,7 @@ def deactivate(user_id: int):
     errors: dict[str, str] = {}
     if form.validate_on_submit():
         still_owned = recommendations.still_owned_by(user)
-        chosen = {r.id: _user_id(request.form.get(leavers.field(r)) or request.form.get("owner_all"))
+        chosen = {r.id: validation.typed_id(request.form.get(leavers.field(r)) or request.form.get("owner_all"))
                   for r in still_owned}
         try:
             handed = leavers.deactivate(user, new_owners=chosen, actor=current_user)
@@ -160,10 +156,6 @@ def deactivate(user_id: int):
                            chosen=request.form, status_labels=learning_words.STATUS), 400 if errors else 200
 
 
-def _user_id(value: str | None) -> int | None:
-    """A user id from a select; anything else is no choice (the service then asks for one)."""
-    text = (value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**31 else None
 
 
 @admin.route("/users/<int:user_id>/reactivate", methods=["POST"])

@@ -4,16 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from flask_wtf import FlaskForm
-
-from debrief.extensions import db
 from debrief.models import Clock, ClockState, utcnow
 from debrief.permissions import Rule, permission_required
 from debrief.services import clocks
-from debrief.services.errors import RuleBroken, ValidationFailed
+from debrief.services.errors import ValidationFailed
 from debrief.web.debrief_forms import ExtendForm, MetForm, ReasonForm
 from debrief.web.fields import date_problem, read_date_and_time, show_date_and_time
-from debrief.web.forms import save
+from debrief.web.forms import ConfirmForm, act, save
 
 clocks_bp = Blueprint("clocks", __name__, url_prefix="/deadlines")
 
@@ -82,16 +79,10 @@ def met(clock_id: int):
 def unmet(clock_id: int):
     """Undo: a clock marked met by mistake runs again."""
     clock = _clock_or_404(clock_id)
-    if FlaskForm().validate_on_submit():
-        try:
-            clocks.undo_met(clock, actor=current_user)
-        except RuleBroken as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            state = "overdue" if clocks.view(clock).state is ClockState.OVERDUE else "running"
-            flash(f"{clock.label}: no longer met. It is {state} again.", "success")
+    if ConfirmForm().validate_on_submit():
+        act(lambda: clocks.undo_met(clock, actor=current_user),
+            lambda: f"{clock.label}: no longer met. It is "
+                    f"{'overdue' if clocks.view(clock).state is ClockState.OVERDUE else 'running'} again.")
     return _back_to(clock)
 
 

@@ -40,6 +40,10 @@ def save(form: FlaskForm, action: Callable[[], T], fields: dict[str, str] | None
     return True, result
 
 
+class ConfirmForm(FlaskForm):
+    """A button that posts with a CSRF token and nothing else (asking first, withdrawing, retrying)."""
+
+
 def act(action: Callable[[], object], done: Callable[[], str]) -> bool:
     """Runs a button's service call (no form to show errors on) as the request's transaction: commits
     and flashes `done()`, or, when a rule says no, rolls back and flashes why. Returns whether it was done."""

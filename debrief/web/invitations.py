@@ -10,16 +10,12 @@ from wtforms import SelectField, StringField, SubmitField
 
 from debrief.extensions import db
 from debrief.permissions import Rule, permission_required
-from debrief.services import agencies, invitations
+from debrief.services import agencies, invitations, validation
 from debrief.services.errors import RuleBroken
 from debrief.web.debriefs import debrief_or_404
-from debrief.web.forms import act, show_rule_errors
+from debrief.web.forms import ConfirmForm, act, show_rule_errors
 
 invitations_bp = Blueprint("invitations", __name__)
-
-
-class ConfirmForm(FlaskForm):
-    """A button that only carries the CSRF token."""
 
 
 class InvitationForm(FlaskForm):
@@ -38,7 +34,7 @@ def new(debrief_id: int):
     form.agency.choices = [("", "Choose an agency"), *[(str(a.id), a.name) for a in agencies.agencies()]]
     existing = None
     if request.method == "POST":
-        chosen = int(form.agency.data) if (form.agency.data or "").isdigit() else form.agency.data
+        chosen = validation.typed_id(form.agency.data) or form.agency.data
         try:
             invitation, _link = invitations.invite(debrief, agency=chosen, email=form.email.data,
                                                    name=form.name.data, actor=current_user)

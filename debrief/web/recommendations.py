@@ -17,7 +17,9 @@ from debrief.errors import api_error
 from debrief.extensions import db
 from debrief.models import Debrief, LearningProduct, Recommendation
 from debrief.permissions import Rule, can, permission_required
-from debrief.services import accounts, clocks, learning_products, lessons, recommendations, repeats, similarity
+from debrief.services import (
+    accounts, clocks, learning_products, lessons, recommendations, repeats, similarity, validation,
+)
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services.errors import Conflict, NotAllowed, RuleBroken, ValidationFailed
 from debrief.web.debriefs import debrief_or_404
@@ -245,11 +247,11 @@ def similar():
     errors = {}
     if not isinstance(text, str):
         errors["text"] = "Send the recommendation's text"
-    if isinstance(exclude_id, str) and exclude_id.isascii() and exclude_id.isdigit():
-        exclude_id = int(exclude_id)
+    if isinstance(exclude_id, str) and exclude_id.strip():
+        exclude_id = validation.typed_id(exclude_id) or exclude_id
     if exclude_id in ("", None):
         exclude_id = None
-    elif isinstance(exclude_id, bool) or not isinstance(exclude_id, int):
+    elif not validation.is_id(exclude_id):
         errors["exclude_id"] = "Send the id of the recommendation being changed, a whole number"
     try:
         if errors:

@@ -11,7 +11,7 @@ from debrief.extensions import db
 from debrief.models import IncidentType
 from debrief.permissions import Rule, permission_required
 from debrief.services import clocks, reference_data
-from debrief.web.forms import save
+from debrief.web.forms import ConfirmForm, save
 
 reference_bp = Blueprint("reference", __name__, url_prefix="/admin")
 
@@ -21,10 +21,6 @@ class IncidentTypeForm(FlaskForm):
     is_homicide = RadioField("Is it a homicide or a near-miss?", widget=GovRadioInput(), validate_choice=False,
                              choices=[("yes", "Homicide"), ("no", "Near-miss")])
     submit = SubmitField("Add incident class", widget=GovSubmitInput())
-
-
-class ConfirmForm(FlaskForm):
-    pass
 
 
 @reference_bp.route("/incident-types", methods=["GET", "POST"])
