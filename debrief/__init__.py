@@ -34,6 +34,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     configure_templates(app)
     register_extensions(app)
+    from debrief import i18n
+
+    i18n.init_app(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)

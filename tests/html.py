@@ -165,3 +165,39 @@ def parts(day: date) -> list[str]:
 
 def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+# Welsh pages ----------------------------------------------------------------------------------------------
+
+#: Words that are English and never Welsh: a Welsh page showing one has an English sentence left in it.
+ENGLISH_WORDS = frozenset("""
+the and of you your with this that from have has will not are was were for been there what which when who
+should must cannot please here page show hide back sign save change add enter choose select none nothing
+yes no open closed due overdue met deadline deadlines recommendation recommendations lesson lessons debrief
+debriefs owner owners board agency agencies partner partners invitation report reports death deaths
+""".split())
+
+
+def english_left(html: str, *, allow: tuple[str, ...] = ()) -> list[str]:
+    """The visible text of a Welsh page that still reads as English: each text node with one of
+    ENGLISH_WORDS, outside parts marked lang="en" (names of languages, protective markings) and outside
+    `allow` (what the test typed: names, references, free text)."""
+    found: list[str] = []
+
+    def walk(node: Element) -> None:
+        if node.tag in ("script", "style", "template") or node.attrs.get("lang") == "en":
+            return
+        for child in node.children:
+            if isinstance(child, Element):
+                walk(child)
+                continue
+            text = " ".join(child.split()).replace("Rapid Debrief", " ")
+            for allowed in allow:
+                text = text.replace(allowed, " ")
+            words = {word.strip(".,:;!?()“”‘’'\"–—-").lower() for word in text.split()}
+            if words & ENGLISH_WORDS:
+                found.append(text)
+
+    root = parse(html)
+    walk(root.find("body") or root)
+    return found

@@ -1,80 +1,8 @@
-"""The words for the death reports' codes, and for the reasons two deaths look alike: one home for
-pages, documents and the API's `reasons`, so a code reads the same everywhere."""
+"""The reasons two deaths look alike, in words: one home for pages, documents and the API's `reasons`,
+built from the words for the death reports' codes (debrief/vocabulary.py)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-SOURCE = {
-    "police": "Police sudden-death report",
-    "nhs": "NHS (ambulance, emergency department, mortuary)",
-    "local_authority": "Local authority (social care, registrar)",
-}
-SOURCE_SHORT = {"police": "Police", "nhs": "NHS", "local_authority": "Local authority"}
-
-LOCATION_TYPE = {
-    "dwelling": "a home", "care_home": "a care home", "hospital": "a hospital", "hostel": "a hostel",
-    "hotel": "a hotel", "street": "the street", "public_open_space": "a public open space",
-    "place_of_worship_grounds": "the grounds of a place of worship", "river_or_water": "a river or water",
-    "railway": "the railway", "woodland": "woodland", "vehicle": "a vehicle", "workplace": "a workplace",
-    "custody": "custody", "other": "another place",
-}
-CAUSE = {
-    "natural": "Natural causes", "drug_related": "Drug-related", "alcohol_related": "Alcohol-related",
-    "hanging": "Hanging", "fall_from_height": "Fall from height", "drowning": "Drowning", "railway": "Railway",
-    "trauma_blunt": "Blunt trauma", "trauma_sharp": "Sharp trauma", "burns": "Burns", "hypothermia": "Hypothermia",
-    "road_traffic": "Road traffic", "unexplained": "Unexplained", "other": "Other",
-}
-SUBSTANCE = {
-    "alcohol": "alcohol", "heroin": "heroin", "methadone": "methadone", "cocaine": "cocaine",
-    "crack_cocaine": "crack cocaine", "benzodiazepine": "benzodiazepines", "pregabalin": "pregabalin",
-    "ghb": "GHB", "ketamine": "ketamine", "mdma": "MDMA", "amphetamine": "amphetamine", "spice": "spice",
-    "fentanyl": "fentanyl", "nitazene": "nitazenes", "insulin": "insulin", "paracetamol": "paracetamol",
-    "antidepressant": "antidepressants", "other": "another substance",
-}
-INDICATOR = {
-    "no_signs_of_disturbance": "no signs of disturbance", "signs_of_disturbance": "signs of disturbance",
-    "partially_clothed": "partially clothed", "body_moved": "body moved", "unknown_companion": "an unknown companion",
-    "signs_of_sexual_activity": "signs of sexual activity", "injuries_inconsistent": "injuries inconsistent with the account",
-    "head_injury": "a head injury", "ligature_not_from_scene": "a ligature not from the scene",
-    "recent_domestic_abuse_report": "a recent domestic abuse report", "night_out": "a night out",
-    "lives_alone": "lived alone", "known_to_social_care": "known to social care", "homeless": "homeless",
-    "property_disturbed": "property disturbed", "cold_caller_reported": "a cold caller reported",
-    "accelerant_suspected": "accelerant suspected", "multiple_seats_of_fire": "several seats of fire",
-    "hypoglycaemia": "hypoglycaemia", "not_diabetic": "not diabetic", "found_by_stranger": "found by a stranger",
-    "found_by_relative": "found by a relative", "found_by_carer": "found by a carer",
-    "previous_overdose": "a previous overdose", "recent_prison_release": "recently released from prison",
-}
-CLASSIFICATION = {
-    "non_suspicious": "Non-suspicious", "unexplained": "Unexplained", "suspicious": "Suspicious",
-    "homicide": "Homicide",
-}
-SEX = {"male": "Male", "female": "Female", "unknown": "Not known"}
-SERIES_STATUS = {"candidate": "Candidate", "confirmed": "Confirmed", "dismissed": "Dismissed"}
-FIELD = {
-    "source_reference": "Source's reference", "reported_at": "Reported", "found_at": "Found",
-    "family_name": "Family name", "given_names": "Given names", "date_of_birth": "Date of birth", "sex": "Sex",
-    "nhs_number": "NHS number", "latitude": "Latitude", "longitude": "Longitude", "location_type": "Place found",
-    "apparent_cause": "Apparent cause", "substances": "Substances", "indicators": "What the scene and history showed",
-    "initial_classification": "Initial classification", "narrative": "Narrative",
-}
-#: "found ..." for each location type, and each cause as "both ..." reads it.
-FOUND = {
-    "dwelling": "at home", "care_home": "in a care home", "hospital": "in hospital", "hostel": "in a hostel",
-    "hotel": "in a hotel", "street": "in the street", "public_open_space": "in a public open space",
-    "place_of_worship_grounds": "in the grounds of a place of worship", "river_or_water": "in a river or water",
-    "railway": "on the railway", "woodland": "in woodland", "vehicle": "in a vehicle", "workplace": "at a workplace",
-    "custody": "in custody", "other": "in another kind of place"}
-BOTH_CAUSE = {
-    "natural": "apparently natural", "drug_related": "drug-related", "alcohol_related": "alcohol-related",
-    "hanging": "hangings", "fall_from_height": "falls from height", "drowning": "drownings",
-    "railway": "railway deaths", "trauma_blunt": "blunt trauma", "trauma_sharp": "sharp trauma", "burns": "burns",
-    "hypothermia": "hypothermia", "road_traffic": "road traffic deaths", "unexplained": "unexplained",
-    "other": "of another cause"}
-_PEOPLE = {"male": "men", "female": "women"}
-
-
-def words_for(codes: Sequence[str], vocabulary: dict[str, str]) -> str:
-    return ", ".join(vocabulary.get(code, code) for code in codes)
+from debrief.vocabulary import BOTH_CAUSE, CLASSIFICATION, FOUND, INDICATOR, PEOPLE, SUBSTANCE
 
 
 def _shared(field: str | None, code: str) -> str:
@@ -112,12 +40,12 @@ def reason_words(reason) -> str:
         return f"both: {words}" if field == "indicator" else f"both {words}"
     if kind == "age":
         low, _, high = (code or "-").partition("-")
-        who = _PEOPLE.get(field or "", "")
+        who = PEOPLE.get(field or "", "")
         if value is None:
             return f"both {who + ' ' if who else ''}aged {low}\u2013{high}"
         return f"{who or 'people'} aged {low}\u2013{high} ({value} deaths)"
     if kind == "sex":
-        who = _PEOPLE.get(code or "", "the same sex")
+        who = PEOPLE.get(code or "", "the same sex")
         return f"both {who}" if value is None else f"{who} ({value} deaths)"
     if kind == "distance":
         return "places not known" if value is None else f"{_metres(value)} apart"

@@ -16,8 +16,8 @@ from debrief.models import User, utcnow
 from debrief.services import board_packs, invitations, recommendations, repeats
 from debrief.services.clock_calendar import end_of_day, start_of_day
 from debrief.services.pagination import MAX_PER_PAGE, Page
-from debrief.web.formatting import date_and_time, long_date
-from debrief.web.learning_words import CLOSURE_CODE, DECISION, PRODUCT_KIND, PRODUCT_STATUS, STATUS
+from debrief.i18n import date_and_time, long_date
+from debrief.vocabulary import CLOSURE_CODE, DECISION, PRODUCT_KIND, PRODUCT_STATUS, STATUS
 
 TEMPLATE = "board-pack.docx"
 CHART_OWNERS = 12  # owners drawn in the overdue chart; the table lists them all

@@ -19,7 +19,7 @@ from debrief.services import audit, death_figures
 from debrief.services.clock_calendar import LONDON
 from debrief.services.death_figures import DeathFigures, SeriesInPeriod
 from debrief.web.death_maps import SHADES, shade_classes, shade_of
-from debrief.web.formatting import date_and_time
+from debrief.i18n import date_and_time
 
 TEMPLATE = "deaths-report.docx"
 TITLE = "Analytical report on death investigations"

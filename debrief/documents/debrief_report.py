@@ -13,8 +13,9 @@ from flask import current_app
 from debrief.documents import render, text
 from debrief.models import ClockState, Debrief, utcnow
 from debrief.services import clocks, invitations, lessons, recommendations, repeats
-from debrief.web.formatting import choice_label, date_and_time, long_date
-from debrief.web.learning_words import LESSON_CATEGORY, STATUS
+from debrief.history import choice_label
+from debrief.i18n import date_and_time, long_date
+from debrief.vocabulary import LESSON_CATEGORY, STATUS
 
 TEMPLATE = "debrief-report.docx"
 YES_NO = {True: "Yes", False: "No"}

@@ -7,7 +7,7 @@ from debrief.models.deaths import (
     linked_series_members,
 )
 from debrief.models.debriefs import (
-    LABELS, Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, VictimSex, Weapon,
+    Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, VictimSex, Weapon,
 )
 from debrief.models.learning import (
     BoardDecision, LearningProduct, Lesson, LessonCategory, Priority, Recommendation, RecommendationSource,
@@ -15,11 +15,11 @@ from debrief.models.learning import (
 )
 from debrief.models.outbox import OutboxEmail
 from debrief.models.partners import (
-    AGENCY_TYPE_LABELS, Agency, AgencyType, Contribution, Invitation, InvitationState,
+    Agency, AgencyType, Contribution, Invitation, InvitationState,
 )
 from debrief.models.reference import IncidentType
 from debrief.models.repeats import RecommendationVector, RepeatDecision, RepeatLink
-from debrief.models.staff import ROLE_LABELS, ApiToken, Role, SignInSession, User, UserRole
+from debrief.models.staff import ApiToken, Role, SignInSession, User, UserRole
 from debrief.models.throttling import FailedAttempt
 from debrief.models.types import UTCDateTime, as_if_now, utcnow
 
@@ -30,8 +30,8 @@ __all__ = [
     "BoardDecision", "LearningProduct", "Lesson", "LessonCategory", "Priority", "Recommendation",
     "RecommendationSource", "RecommendationUpdate", "recommendation_lessons",
     "RecommendationVector", "RepeatDecision", "RepeatLink",
-    "AGENCY_TYPE_LABELS", "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
-    "LABELS", "ROLE_LABELS", "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
+    "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
+    "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
     "DebriefTheme", "FailedAttempt", "IncidentType", "MeetingAttendee", "RecordView", "Relationship", "Role",
     "SignInSession", "Theme", "User", "UserRole",
     "UTCDateTime", "VictimSex", "Weapon", "as_if_now", "utcnow",

@@ -57,33 +57,6 @@ class DebriefStatus(StrEnum):
     CLOSED = "closed"
 
 
-LABELS: dict[StrEnum, str] = {
-    Theme.SERIOUS_VIOLENCE: "Serious violence",
-    Theme.DRUGS: "Drugs",
-    Theme.VULNERABILITY: "Vulnerability",
-    Theme.DOMESTIC_ABUSE: "Domestic abuse",
-    Weapon.KNIFE: "Knife or sharp instrument",
-    Weapon.FIREARM: "Firearm",
-    Weapon.BLUNT: "Blunt instrument",
-    Weapon.OTHER: "Other weapon",
-    Weapon.NONE: "No weapon (for example hitting, kicking, strangulation)",
-    Weapon.UNKNOWN: "Not known",
-    Relationship.PARTNER: "Partner",
-    Relationship.EX_PARTNER: "Ex-partner",
-    Relationship.FAMILY: "Family member",
-    Relationship.ACQUAINTANCE: "Friend or acquaintance",
-    Relationship.STRANGER: "Stranger",
-    Relationship.OTHER: "Other",
-    Relationship.UNKNOWN: "Not known",
-    VictimSex.FEMALE: "Female",
-    VictimSex.MALE: "Male",
-    VictimSex.UNKNOWN: "Not known",
-    DebriefStatus.OPEN: "Open",
-    DebriefStatus.MEETING_HELD: "Meeting held",
-    DebriefStatus.REPORT_ISSUED: "Report issued",
-    DebriefStatus.MONITORING: "Monitoring",
-    DebriefStatus.CLOSED: "Closed",
-}
 
 
 class Debrief(db.Model):

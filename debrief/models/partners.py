@@ -25,18 +25,6 @@ class AgencyType(StrEnum):
     OTHER = "other"
 
 
-AGENCY_TYPE_LABELS = {
-    AgencyType.HEALTH: "Health",
-    AgencyType.MENTAL_HEALTH: "Mental health",
-    AgencyType.LOCAL_AUTHORITY: "Local authority",
-    AgencyType.CHILDRENS_SERVICES: "Children's services",
-    AgencyType.EDUCATION: "Education",
-    AgencyType.PROBATION: "Probation",
-    AgencyType.YOUTH_JUSTICE: "Youth justice",
-    AgencyType.HOUSING: "Housing",
-    AgencyType.VIOLENCE_REDUCTION_UNIT: "Violence reduction unit",
-    AgencyType.OTHER: "Other",
-}
 
 
 class InvitationState(StrEnum):
@@ -49,11 +37,23 @@ class InvitationState(StrEnum):
 
 class Agency(db.Model):
     __tablename__ = "agencies"
+    __table_args__ = (sa.CheckConstraint("language IN ('en', 'cy')", name="language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    #: The agency's name in Welsh, where it has one ("Bwrdd Iechyd Prifysgol Hywel Dda").
+    name_cy: Mapped[str | None] = mapped_column(sa.String(160))
     kind: Mapped[str] = mapped_column(sa.String(30))
+    #: The language its contacts are invited in, unless the reviewer chooses otherwise: "en" or "cy".
+    language: Mapped[str] = mapped_column(sa.String(2), default="en", server_default="en")
     active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def localised_name(self) -> str:
+        """The name in the reader's language."""
+        from debrief.vocabulary import localised
+
+        return localised(self.name, self.name_cy)
 
 
 class Invitation(db.Model):
@@ -62,6 +62,7 @@ class Invitation(db.Model):
     __tablename__ = "invitations"
     __table_args__ = (
         sa.Index("ix_invitations_agency_created", "agency_id", "created_at"),
+        sa.CheckConstraint("language IN ('en', 'cy')", name="language"),
         # Partner engagement over a period (the board's figure, the dashboard, the report), counted
         # from the index alone.
         sa.Index("ix_invitations_created", "created_at",
@@ -74,6 +75,8 @@ class Invitation(db.Model):
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
     contact_email: Mapped[str] = mapped_column(sa.String(254))
     contact_name: Mapped[str | None] = mapped_column(sa.String(120))
+    #: The language of its emails and of the partner's page: "en" or "cy".
+    language: Mapped[str] = mapped_column(sa.String(2), default="en", server_default="en")
     # SHA-256 of the secret in the link. The secret itself is never stored.
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # A reminder carries a new link (the first one's secret is gone); the link it replaced keeps

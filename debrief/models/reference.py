@@ -15,6 +15,15 @@ class IncidentType(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     label: Mapped[str] = mapped_column(sa.String(120))
+    #: The label in Welsh; pages in Welsh fall back to `label` while it is empty.
+    label_cy: Mapped[str | None] = mapped_column(sa.String(120))
     is_homicide: Mapped[bool] = mapped_column()
+
+    @property
+    def localised_label(self) -> str:
+        """The label in the reader's language."""
+        from debrief.vocabulary import localised
+
+        return localised(self.label, self.label_cy)
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=100)

@@ -21,21 +21,16 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        from debrief.vocabulary import ROLE
+
+        return str(ROLE[self.value])
 
 
-ROLE_LABELS = {
-    Role.REVIEWER: "Reviewer (Major Investigation Team)",
-    Role.OWNER: "Recommendation owner",
-    Role.LEARNING: "Learning and development",
-    Role.BOARD: "Governance board",
-    Role.ANALYST: "Analyst",
-    Role.ADMIN: "Administrator",
-}
 
 
 class User(db.Model):
     __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint("language IS NULL OR language IN ('en', 'cy')", name="language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -45,6 +40,8 @@ class User(db.Model):
     is_board_chair: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The language the person chose ("en" or "cy"); None until they choose (their browser's then).
+    language: Mapped[str | None] = mapped_column(sa.String(2))
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -237,6 +237,12 @@ def deactivate(user: User, *, actor: User | None) -> None:
     audit.record(actor, "deactivated", "user", user.id, {"active": {"from": True, "to": False}})
 
 
+def choose_language(user: User, code: str) -> None:
+    """The language the person reads pages and their email in, as they chose it with the language link."""
+    if user.language != code:
+        user.language = code
+
+
 def reactivate(user: User, *, actor: User | None) -> None:
     if user.active:
         return

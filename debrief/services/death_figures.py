@@ -16,7 +16,8 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from debrief.deaths.words import CAUSE, CLASSIFICATION, SUBSTANCE, reason_words
+from debrief.deaths.words import reason_words
+from debrief.vocabulary import CAUSE, CLASSIFICATION, SUBSTANCE
 from debrief.extensions import db
 from debrief.models import (
     Classification, Death, DeathSource, LinkedSeries, SeriesStatus, Substance, linked_series_members, utcnow,
@@ -246,7 +247,7 @@ def figures(period: Period) -> DeathFigures:
 
 
 def _label(code: str | None, words: dict[str, str]) -> str:
-    return NOT_RECORDED if code is None else words.get(code, code)
+    return NOT_RECORDED if code is None else str(words.get(code, code))
 
 
 def _changes(counts: Counter, words: dict[str, str], order: list[str] | None) -> list[Change]:

@@ -23,14 +23,14 @@ from sqlalchemy.orm import Load, aliased, defer, raiseload
 
 from debrief.extensions import db
 from debrief.models import (
-    LABELS, Agency, Contribution, Debrief, DebriefTheme, IncidentType, Invitation, Lesson, Recommendation,
+    Agency, Contribution, Debrief, DebriefTheme, IncidentType, Invitation, Lesson, Recommendation,
     RepeatDecision, RepeatLink, User, recommendation_lessons, utcnow,
 )
 from debrief.services import debriefs as debrief_records
 from debrief.services import recommendations as recommendation_records
 from debrief.services.clock_calendar import LONDON, london_date
 # The words for codes live beside the pages for now (as for documents/); issue 23 gives them one home.
-from debrief.web import learning_words as words
+from debrief import vocabulary as words
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -124,12 +124,12 @@ def _listed(joined: str | None, *, numbers: bool = False) -> str:
 
 def _label(words_for: dict, code: str | None) -> str | None:
     """A code as the pages say it; an unknown code as itself, never lost."""
-    return words_for.get(code, code) if code else None
+    return str(words_for.get(code, code)) if code else None
 
 
 def _labelled(joined: str | None, words_for: dict) -> str:
     """An aggregated list of codes as the pages say them, in the codes' order."""
-    return LIST_SEPARATOR.join(words_for.get(code, code) for code in _listed(joined).split(LIST_SEPARATOR) if code)
+    return LIST_SEPARATOR.join(str(words_for.get(code, code)) for code in _listed(joined).split(LIST_SEPARATOR) if code)
 
 
 def _joined(column: sa.ColumnElement, where: sa.ColumnElement) -> sa.ScalarSelect:
@@ -211,7 +211,7 @@ def of_lessons(*, batch: int = BATCH) -> Export:
         for lesson, debrief, agency in _in_batches(query, batch):
             themes = ",".join(lesson.themes or [])
             yield (lesson.id, debrief.reference, _label(words.LESSON_CATEGORY, lesson.category),
-                   _labelled(themes, LABELS), lesson.text, _label(words.LESSON_FROM, lesson.source), agency,
+                   _labelled(themes, words.THEME), lesson.text, _label(words.LESSON_FROM, lesson.source), agency,
                    _local(lesson.created_at), lesson.category, _listed(themes), lesson.source)
 
     return Export("lessons", LESSON_HEADINGS, rows())
@@ -249,10 +249,10 @@ def of_debriefs(*, status: str | None = None, batch: int = BATCH) -> Export:
              recommendations) in _in_batches(query, batch):
             yield (debrief.reference, debrief.crime_reference, incident_type, _yes_no(is_homicide),
                    debrief.operation_name, _local(debrief.occurred_at), _local(debrief.reported_at), debrief.area,
-                   _labelled(themes, LABELS), debrief.victim_age, _label(LABELS, debrief.victim_sex),
-                   _label(LABELS, debrief.relationship_to_suspect), _yes_no(debrief.domestic),
-                   _label(LABELS, debrief.weapon), _yes_no(debrief.prior_police_contact),
-                   LABELS[debrief.status], reviewer_name, reviewer_email, _local(debrief.meeting_held_at),
+                   _labelled(themes, words.THEME), debrief.victim_age, _label(words.VICTIM_SEX, debrief.victim_sex),
+                   _label(words.RELATIONSHIP, debrief.relationship_to_suspect), _yes_no(debrief.domestic),
+                   _label(words.WEAPON, debrief.weapon), _yes_no(debrief.prior_police_contact),
+                   _label(words.DEBRIEF_STATUS, debrief.status), reviewer_name, reviewer_email, _local(debrief.meeting_held_at),
                    lessons, recommendations, _local(debrief.created_at), debrief.incident_type_code,
                    _listed(themes), debrief.victim_sex, debrief.relationship_to_suspect, debrief.weapon,
                    debrief.status.value)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from debrief.extensions import db
-from debrief.deaths.words import SOURCE_SHORT
+from debrief.vocabulary import DEATH_SOURCE_SHORT as SOURCE_SHORT
 from debrief.models import Contribution, Death, DeathReport, Debrief, Invitation, RecordView, User, utcnow
 from debrief.services import accounts
 from debrief.services.errors import ValidationFailed

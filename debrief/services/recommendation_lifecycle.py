@@ -65,6 +65,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from debrief.services import validation
+from debrief.vocabulary import (
+    CLOSURE_CODE_IN_SENTENCE, PRODUCT_KIND_IN_SENTENCE, PRODUCT_STATUS_IN_SENTENCE, STATUS_IN_SENTENCE,
+)
 from debrief.services.errors import RuleBroken
 
 __all__ = [
@@ -118,35 +121,6 @@ _BOARD_ROLE = "board"
 # Closure codes that must pass the closure gate (or carry a rationale).
 _GATED_CODES = frozenset({ClosureCode.IMPLEMENTED, ClosureCode.ALTERNATIVE_ACTION})
 
-_STATUS_LABELS = {
-    Status.OPEN: "open",
-    Status.IN_PROGRESS: "in progress",
-    Status.AWAITING_CLOSURE: "awaiting closure",
-    Status.CLOSED: "closed",
-}
-_CODE_LABELS = {
-    ClosureCode.IMPLEMENTED: "implemented",
-    ClosureCode.ALTERNATIVE_ACTION: "alternative action",
-    ClosureCode.NOT_IMPLEMENTED: "not implemented",
-    ClosureCode.NO_LONGER_APPLICABLE: "no longer applicable",
-    ClosureCode.SUPERSEDED: "superseded",
-}
-_KIND_LABELS = {
-    "classroom_training": "classroom training",
-    "e_learning": "e-learning",
-    "briefing": "briefing",
-    "guidance_update": "guidance update",
-    "toolkit": "toolkit",
-    "system_change": "system change",
-    "intranet_article": "intranet article",
-    "email_bulletin": "email bulletin",
-}
-_PRODUCT_STATUS_LABELS = {
-    "planned": "planned",
-    "in_development": "in development",
-    "delivered": "delivered",
-    "evaluated": "evaluated",
-}
 
 
 @dataclass(frozen=True)
@@ -258,7 +232,7 @@ def _as_code(value: object) -> ClosureCode | None:
 def _label(value: object) -> str:
     status = _as_status(value)
     if status is not None:
-        return _STATUS_LABELS[status]
+        return str(STATUS_IN_SENTENCE[status])
     return f"“{value}”"
 
 
@@ -268,7 +242,7 @@ _NO_MOVES = "Only the recommendation's owner or the governance board can move it
 def closure_label(code: object) -> str:
     """A closure code in words, for an email or a message ("implemented", "alternative action")."""
     known = _as_code(code)
-    return _CODE_LABELS[known] if known is not None else f"“{code}”"
+    return str(CLOSURE_CODE_IN_SENTENCE[known]) if known is not None else f"“{code}”"
 
 
 def _is_board(actor: Actor) -> bool:
@@ -360,7 +334,7 @@ def check(current: Status | str, move: Move, actor: Actor, products: Sequence[Pr
             if problem is not None:
                 raise TransitionRefused(
                     "closure_gate",
-                    f"The recommendation cannot be closed as {_CODE_LABELS[code]}. {problem}",
+                    f"The recommendation cannot be closed as {CLOSURE_CODE_IN_SENTENCE[code]}. {problem}",
                 )
 
 
@@ -378,13 +352,13 @@ def allowed_moves(current: Status | str, actor: Actor, products: Sequence[Produc
 # --- the closure gate --------------------------------------------------------------------------
 
 def _kind_label(kind: str) -> str:
-    return _KIND_LABELS.get(kind, f"“{kind}”")
+    return str(PRODUCT_KIND_IN_SENTENCE.get(kind, f"“{kind}”"))
 
 
 def _counts(products: Sequence[ProductFacts]) -> str:
     tally: dict[str, int] = {}
     for product in products:
-        label = _PRODUCT_STATUS_LABELS.get(product.status, f"“{product.status}”")
+        label = PRODUCT_STATUS_IN_SENTENCE.get(product.status, f"“{product.status}”")
         tally[label] = tally.get(label, 0) + 1
     return ", ".join(f"{count} {label}" for label, count in tally.items())
 
@@ -403,7 +377,7 @@ def closure_gate_problem(products: Sequence[ProductFacts]) -> str | None:
     if not delivered:
         return f"No learning product has been delivered ({_counts(products)}). {rule}"
 
-    kinds = sorted({p.kind for p in delivered}, key=lambda k: (k not in _KIND_LABELS, _kind_label(k)))
+    kinds = sorted({p.kind for p in delivered}, key=lambda k: (k not in PRODUCT_KIND_IN_SENTENCE, _kind_label(k)))
     labels = ", ".join(_kind_label(k) for k in kinds)
     if all(p.kind in AWARENESS_ONLY for p in delivered):
         return f"It has only awareness-only products ({labels}) delivered. {rule}"

@@ -10,18 +10,18 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 
 from debrief.extensions import db
-from debrief.models import ROLE_LABELS, User
+from debrief.models import User
+from debrief.vocabulary import ROLE, STATUS
 from debrief.permissions import Rule, permission_required
 from debrief.services import accounts, leavers, notifications, read_trail, recommendations, validation
 from debrief.services.errors import RuleBroken, ValidationFailed
-from debrief.web import learning_words
 from debrief.web.forms import ConfirmForm, act, save, show_rule_errors
 from debrief.web.paging import page_number, within_pages
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
 USERS_PER_PAGE = 50
-ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+ROLE_CHOICES = list(ROLE.items())
 
 
 class UserForm(FlaskForm):
@@ -71,7 +71,7 @@ def index():
 def users():
     users = within_pages(lambda n: accounts.list_users(n, USERS_PER_PAGE), page_number())
     return render_template("admin/users.html", title="Users", users=users,
-                           role_labels=ROLE_LABELS, confirm=ConfirmForm())
+                           role_labels=ROLE, confirm=ConfirmForm())
 
 
 @admin.route("/users/new", methods=["GET", "POST"])
@@ -153,7 +153,7 @@ def deactivate(user_id: int):
     return render_template("admin/deactivate.html", title=f"Deactivate {user.name}?", user=user, confirm=form,
                            still_owned=recommendations.still_owned_by(user), errors=errors, field=leavers.field,
                            owners=[o for o in accounts.eligible_owners() if o.id != user.id],
-                           chosen=request.form, status_labels=learning_words.STATUS), 400 if errors else 200
+                           chosen=request.form, status_labels=STATUS), 400 if errors else 200
 
 
 

@@ -8,7 +8,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import SelectField, StringField, SubmitField
 
 from debrief.extensions import db
-from debrief.models import AGENCY_TYPE_LABELS, Agency
+from debrief.models import Agency
+from debrief.vocabulary import AGENCY_TYPE
 from debrief.permissions import Rule, permission_required
 from debrief.services import agencies as agency_service
 from debrief.services.errors import RuleBroken
@@ -24,7 +25,7 @@ class AgencyForm(FlaskForm):
     name = StringField("Name of the agency", widget=GovTextInput(),
                        description="As partners know it, for example Mid and South Essex NHS Foundation Trust")
     kind = SelectField("Type of agency", widget=GovSelect(), validate_choice=False,
-                       choices=[("", "Choose a type"), *[(k.value, v) for k, v in AGENCY_TYPE_LABELS.items()]])
+                       choices=[("", "Choose a type"), *AGENCY_TYPE.items()])
     submit = SubmitField("Add agency", widget=GovSubmitInput())
 
 
@@ -44,7 +45,7 @@ def index():
             return redirect(url_for("agencies.index"))
     return render_template("admin/agencies.html", title="Partner agencies", form=form,
                            agencies=within_pages(lambda n: agency_service.listed(n, PER_PAGE), page_number()),
-                           labels=AGENCY_TYPE_LABELS), 400 if form.errors else 200
+                           labels=AGENCY_TYPE), 400 if form.errors else 200
 
 
 @agencies_bp.route("/<int:agency_id>/<any(withdraw, restore):change>", methods=["POST"])

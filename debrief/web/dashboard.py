@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 
-from debrief.models import LABELS, Theme
+from debrief.vocabulary import THEME
 from debrief.permissions import Rule, permission_required
 from debrief.services import dashboard, reference_data
 from debrief.services.errors import RuleBroken
@@ -25,7 +25,7 @@ class DashboardFilterForm(FlaskForm):
     end = date_field("Recommendations made up to",
                      hint="For example, 30 6 2026. Leave empty for up to today.")
     theme = SelectField("Theme", widget=GovSelect(), validate_choice=False,
-                        choices=[("", "All themes"), *((t.value, LABELS[t]) for t in Theme)])
+                        choices=[("", "All themes"), *THEME.items()])
     incident_type = SelectField("Type of incident", widget=GovSelect(), validate_choice=False)
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 

@@ -10,7 +10,7 @@ from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovSubmitInput
 from wtforms import RadioField, SelectField, SubmitField
 
-from debrief.deaths import words
+from debrief import vocabulary as words
 from debrief.extensions import db
 from debrief.models import ApparentCause, Classification, Substance
 from debrief.permissions import Rule, can, permission_required
@@ -87,7 +87,7 @@ def show(death_id: int):
 
 
 class ImportForm(FlaskForm):
-    source = RadioField("Whose extract is it?", widget=GovRadioInput(), choices=list(words.SOURCE.items()))
+    source = RadioField("Whose extract is it?", widget=GovRadioInput(), choices=list(words.DEATH_SOURCE.items()))
     file = FileField("Upload a CSV file", widget=GovFileInput(),
                      description=f"At most {death_reports.MAX_CSV_BYTES // (1024 * 1024)} MB, saved as CSV UTF-8.")
     submit = SubmitField("Import death reports", widget=GovSubmitInput())
@@ -121,7 +121,7 @@ def import_reports():
         return _import_page(form, 400)
     db.session.commit()
     return render_template("deaths/import_result.html", title="Import result", result=result,
-                           filename=upload.filename, source=words.SOURCE[form.source.data],
+                           filename=upload.filename, source=words.DEATH_SOURCE[form.source.data],
                            may_analyse=can(current_user, Rule.ANALYSE_DEATHS))
 
 

@@ -7,13 +7,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 
-from debrief.models import LABELS, Relationship, Theme, VictimSex, Weapon
+from debrief.vocabulary import RELATIONSHIP, THEME, VICTIM_SEX, WEAPON
 from debrief.services.clocks import REASON_MAX
 from debrief.web.fields import date_field, prose_field, time_field
 
 
-def _choices(options) -> list[tuple[str, str]]:
-    return [(o.value, LABELS[o]) for o in options]
+def _choices(vocabulary: dict) -> list[tuple[str, str]]:
+    return list(vocabulary.items())
 
 
 class DebriefForm(FlaskForm):
@@ -30,18 +30,18 @@ class DebriefForm(FlaskForm):
                           description="For police staff only. Never shown to partner agencies.")
     partner_briefing = prose_field("Briefing for partner agencies (optional)", "debrief.partner_briefing",
                                    description="What invited partner agencies may read. Leave out evidential detail.")
-    themes = SelectMultipleField("Themes (optional)", choices=_choices(Theme), widget=GovCheckboxesInput(),
+    themes = SelectMultipleField("Themes (optional)", choices=_choices(THEME), widget=GovCheckboxesInput(),
                                  validate_choice=False)
     victim_age = StringField("Victim's age (optional)", widget=GovTextInput(),
                              description="In years. Under 18 starts the child safeguarding clocks.")
-    victim_sex = RadioField("Victim's sex (optional)", choices=_choices(VictimSex), widget=GovRadioInput(),
+    victim_sex = RadioField("Victim's sex (optional)", choices=_choices(VICTIM_SEX), widget=GovRadioInput(),
                             validate_choice=False)
     relationship_to_suspect = SelectField(
         "Victim's relationship to the suspect (optional)", widget=GovSelect(), validate_choice=False,
-        choices=[("", "Not recorded"), *_choices(Relationship)])
+        choices=[("", "Not recorded"), *_choices(RELATIONSHIP)])
     domestic = BooleanField("Domestic: the victim and suspect were partners, ex-partners or family",
                             widget=GovCheckboxInput())
-    weapon = RadioField("Weapon (optional)", choices=_choices(Weapon), widget=GovRadioInput(),
+    weapon = RadioField("Weapon (optional)", choices=_choices(WEAPON), widget=GovRadioInput(),
                         validate_choice=False)
     prior_police_contact = BooleanField("Police had contact with the victim or suspect before the incident",
                                         widget=GovCheckboxInput())

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from debrief import documents
 from debrief.documents import debrief_report
-from debrief.models import LABELS, Debrief, DebriefStatus
+from debrief import vocabulary
+from debrief.models import Debrief, DebriefStatus
 from debrief.permissions import Rule, can, permission_required
 from debrief.extensions import db
 from debrief.services import (
@@ -17,7 +18,7 @@ from debrief.services import (
 from debrief.services.errors import RuleBroken
 from debrief.services.debriefs import Attendee, DebriefDetails
 from debrief.web.debrief_forms import DebriefForm, MeetingForm
-from debrief.web.formatting import describe_event
+from debrief.history import describe_event
 from debrief.web.fields import read_date_and_time, read_day_and_time, show_date_and_time
 from debrief.web.forms import save
 from debrief.web.paging import page_number, within_pages
@@ -88,7 +89,7 @@ def index():
     result = within_pages(lambda page: debriefs.search(status=status, page=page, per_page=PER_PAGE),
                           page_number())
     return render_template("debriefs/index.html", title="Debriefs", result=result, status=status,
-                           statuses=list(DebriefStatus), labels=LABELS)
+                           statuses=list(DebriefStatus), labels=vocabulary.DEBRIEF_STATUS)
 
 
 @debriefs_bp.route("/new", methods=["GET", "POST"])
@@ -159,7 +160,7 @@ def show(debrief_id: int):
     debrief = debrief_or_404(debrief_id)
     partners = invitations.partners_of(debrief)
     page = render_template(
-        "debriefs/show.html", title=f"{debrief.reference}", debrief=debrief, labels=LABELS,
+        "debriefs/show.html", title=f"{debrief.reference}", debrief=debrief, labels=vocabulary.DEBRIEF_STATUS,
         clocks=[clocks.view(c) for c in clocks.clocks_of(debrief)],
         history=[(event, describe_event(event)) for event in reversed(debriefs.history(debrief))],
         partners=partners,

@@ -15,7 +15,7 @@ from debrief.services import imports
 from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.services.exports import csv_text
 from debrief.web.forms import show_rule_errors
-from debrief.web.learning_words import CLOSURE_CODE, SOURCE
+from debrief.vocabulary import CLOSURE_CODE, SOURCE
 
 imports_bp = Blueprint("imports", __name__)
 

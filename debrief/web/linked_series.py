@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SubmitField
 
-from debrief.deaths import words
+from debrief import vocabulary as words
 from debrief.deaths.words import reason_words
 from debrief.extensions import db
 from debrief.models import SeriesStatus

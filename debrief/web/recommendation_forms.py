@@ -8,9 +8,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 
-from debrief.models import LABELS, Theme
 from debrief.web.fields import date_field, prose_field
-from debrief.web.learning_words import AUDIENCE, CLOSURE_CODE, LESSON_CATEGORY, PRIORITY, PRODUCT_KIND, SOURCE
+from debrief.vocabulary import AUDIENCE, CLOSURE_CODE, LESSON_CATEGORY, PRIORITY, PRODUCT_KIND, SOURCE, THEME
 
 
 def _choices(words: dict[str, str]) -> list[tuple[str, str]]:
@@ -22,7 +21,7 @@ class LessonForm(FlaskForm):
                        description="What went well or could be better, in a sentence or two.")
     category = RadioField("Category", choices=_choices(LESSON_CATEGORY), widget=GovRadioInput(),
                           validate_choice=False)
-    themes = SelectMultipleField("Themes (optional)", choices=[(t.value, LABELS[t]) for t in Theme],
+    themes = SelectMultipleField("Themes (optional)", choices=list(THEME.items()),
                                  widget=GovCheckboxesInput(), validate_choice=False)
     submit = SubmitField("Save lesson", widget=GovSubmitInput())
 

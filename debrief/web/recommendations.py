@@ -25,9 +25,9 @@ from debrief.services.errors import Conflict, NotAllowed, RuleBroken, Validation
 from debrief.web.debriefs import debrief_or_404
 from debrief.web.fields import date_problem
 from debrief.web.forms import save, show_rule_errors
-from debrief.web.learning_words import (
-    CLOSURE_CODE, PRODUCT_STATUS, STATUS, STATUS_TAG, WORDS, describe, field_name, value_in_words,
-)
+from debrief.history import describe, field_name, value_in_words
+from debrief.vocabulary import CLOSURE_CODE, PRODUCT_STATUS, STATUS
+from debrief.web.learning_words import STATUS_TAG, WORDS
 from debrief.web.recommendation_forms import (
     CloseForm, EditRecommendationForm, EscalateForm, ExtendForm, LessonForm, NoteForm, ProductForm,
     ProductProgressForm, RationaleForm, RecommendationForm, UpdateForm,
