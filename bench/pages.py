@@ -3,6 +3,7 @@ recommendations).
 
     .venv/bin/python bench/pages.py --debriefs 100000 \\
         [--database-url postgresql://postgres@127.0.0.1:5432/postgres] [--requests 50] [--seed S] [--keep]
+        [--language cy]
 
 Creates a throwaway database (a new PostgreSQL database on the server the URL names, or a new SQLite
 file when given sqlite:///a/new/file.sqlite3), runs the migrations, seeds it through the same service
@@ -52,6 +53,7 @@ LABEL = 56  # the width of the first column
 
 def main() -> int:
     options = _arguments()
+    LANGUAGE["Accept-Language"] = options.language
     with (reused(options.reuse) if options.reuse else throwaway_database(options.database_url, keep=options.keep)) as url:
         app = bench_app(url)
         with app.app_context():
@@ -118,7 +120,8 @@ def main() -> int:
         print(f"\n{options.debriefs:,} debriefs and {result.recommendations:,} recommendations on {db_label(app)}, "
               f"{options.requests} requests per row after {WARM_UP} warm-up; signed in as {subjects.reviewer} "
               f"(reviewer), {subjects.owner} ({subjects.owner_open:,} open recommendations), {subjects.board} and "
-              f"{subjects.learning}; seed {result.seconds:.1f} s, vacuum {settled:.1f} s\n")
+              f"{subjects.learning}; seed {result.seconds:.1f} s, vacuum {settled:.1f} s; pages in "
+              f"{'Welsh' if options.language == 'cy' else 'English'}\n")
         print(f"| {'page':<{LABEL}} | {'p50 ms':>7} | {'p95 ms':>7} | {'max ms':>7} | {'SQL':>4} |")
         print(f"|{'-' * (LABEL + 2)}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 5}:|")
         failed = []
@@ -167,6 +170,8 @@ def _arguments() -> argparse.Namespace:
                         help="a PostgreSQL server to create a throwaway database on, or sqlite:///a/new/file")
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--language", choices=("en", "cy"), default="en",
+                        help="ask for every page in English or Welsh (compare the two runs' p95)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", metavar="URL",
                         help="time a database seeded earlier (kept with --keep) instead of seeding a new one")
@@ -368,8 +373,12 @@ def time_call(app: Flask, call: Callable[[], object], requests: int) -> tuple[li
     return times, statements
 
 
+#: The language every page is asked for (--language): English, or Welsh to compare the two.
+LANGUAGE = {"Accept-Language": "en"}
+
+
 def _get(client: FlaskClient, path: str, headers: dict[str, str]) -> None:
-    response = client.get(path, headers=headers)
+    response = client.get(path, headers={**LANGUAGE, **headers})
     if response.status_code != 200:
         raise PageFailed(f"answered {response.status_code}")
 

@@ -174,7 +174,7 @@ ENGLISH_WORDS = frozenset("""
 the and of you your with this that from have has will not are was were for been there what which when who
 should must cannot please here page show hide back sign save change add enter choose select none nothing
 yes no open closed due overdue met deadline deadlines recommendation recommendations lesson lessons debrief
-debriefs owner owners board agency agencies partner partners invitation report reports death deaths
+debriefs owner owners board agency agencies invitation report reports death deaths
 """.split())
 
 
