@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -33,9 +34,9 @@ API_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "no
              500: "server_error"}
 
 #: Plain words in place of werkzeug's defaults, where the API has nothing more particular to say.
-API_MESSAGES = {404: "There is nothing at this address. Check the path and the id.",
-                405: "This address does not accept that method.",
-                413: "The request is too large. Send at most {limit} MB."}
+API_MESSAGES = {404: lazy_gettext("There is nothing at this address. Check the path and the id."),
+                405: lazy_gettext("This address does not accept that method."),
+                413: lazy_gettext("The request is too large. Send at most %(limit)s MB.")}
 
 
 def wants_json() -> bool:
@@ -43,9 +44,10 @@ def wants_json() -> bool:
 
 
 def api_error(status: int, code: str, message: str, fields: dict[str, str] | None = None):
-    body: dict = {"error": {"code": code, "message": message}}
+    body: dict = {"error": {"code": code, "message": str(message)}}  # str(): never a lazy string in JSON
     if fields:
-        body["error"]["fields"] = fields
+        body["error"]["fields"] = {name: value if isinstance(value, (dict, list)) else str(value)
+                                   for name, value in fields.items()}
     return jsonify(body), status
 
 
@@ -63,7 +65,8 @@ def register_errorhandlers(app: Flask) -> None:
             default = error.description == type(error).description
             message = API_MESSAGES.get(status) if default else None
             if message and status == 413:
-                message = message.format(limit=(current_app.config["MAX_CONTENT_LENGTH"] or 0) // (1024 * 1024))
+                message = gettext("The request is too large. Send at most %(limit)s MB.",
+                                  limit=(current_app.config["MAX_CONTENT_LENGTH"] or 0) // (1024 * 1024))
             response = api_error(status, API_CODES.get(status, "error"), message or error.description or "")
         else:
             # Our own aborts may carry a message written for the reader; werkzeug's defaults are not.
@@ -78,7 +81,7 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         if wants_json():
-            return api_error(400, "csrf_failed", "The request was not accepted. Send a bearer token.")
+            return api_error(400, "csrf_failed", gettext("The request was not accepted. Send a bearer token."))
         return error_page(400, "The form had expired or did not come from this service. "
                                "Go back, reload the page and try again.")
 
@@ -94,5 +97,5 @@ def register_errorhandlers(app: Flask) -> None:
             return http_error(error)
         log.exception("Unhandled error on %s %s", request.method, request.endpoint)
         if wants_json():
-            return api_error(500, "server_error", "Something went wrong on our side. Try again later.")
+            return api_error(500, "server_error", gettext("Something went wrong on our side. Try again later."))
         return error_page(500)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 from debrief.services.validation import STORABLE_INTEGER
@@ -55,7 +56,7 @@ class SafeJSONProvider(DefaultJSONProvider):
         try:
             value = super().loads(s, **kwargs)
         except RecursionError:
-            raise ValueError("The JSON is nested too deeply.") from None
+            raise ValueError(_("The JSON is nested too deeply.")) from None
         if _lone_surrogate(value):
-            raise ValueError("The JSON has a string with an unpaired surrogate (half a character).")
+            raise ValueError(_("The JSON has a string with an unpaired surrogate (half a character)."))
         return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, g, request
+from flask_babel import gettext as _
 
 from debrief.api import api
 from debrief.extensions import db
@@ -48,9 +49,9 @@ def api_permission(rule: Rule):
         def wrapped(*args, **kwargs):
             user = bearer_user()
             if user is None:
-                abort(401, "Send a valid API token as 'Authorization: Bearer <token>'.")
+                abort(401, _("Send a valid API token as 'Authorization: Bearer <token>'."))
             if not can(user, rule):
-                abort(403, "Your role does not allow this.")
+                abort(403, _("Your role does not allow this."))
             g.actor = user
             return view(*args, **kwargs)
 
@@ -63,5 +64,5 @@ def json_body() -> dict:
     """The request's JSON object, or a 400 that says the body is not JSON."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        abort(400, "The request body must be a JSON object.")
+        abort(400, _("The request body must be a JSON object."))
     return data

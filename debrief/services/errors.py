@@ -1,6 +1,12 @@
 """What a service raises when a rule says no. The web pages and the API each turn these into
-their own kind of answer (a form error, or the JSON error shape in api.md)."""
+their own kind of answer (a form error, or the JSON error shape in api.md).
+
+`message` and the `fields`' messages are for a person, in their language (gettext where they are
+raised); `code` and the `fields`' keys are for programs and never change."""
 from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 
 
 class RuleBroken(Exception):
@@ -10,17 +16,21 @@ class RuleBroken(Exception):
     status = 400
 
     def __init__(self, message: str, fields: dict[str, str] | None = None):
+        message = str(message)  # a lazy string never reaches JSON or a log
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        for name, value in self.fields.items():
+            if isinstance(value, LazyString):
+                self.fields[name] = str(value)
 
 
 class ValidationFailed(RuleBroken):
     code = "validation_error"
     status = 422
 
-    def __init__(self, fields: dict[str, str], message: str = "Some of the information is not valid"):
-        super().__init__(message, fields)
+    def __init__(self, fields: dict[str, str], message: str | None = None):
+        super().__init__(message or _("Some of the information is not valid"), fields)
 
 
 class Conflict(RuleBroken):

@@ -1,10 +1,19 @@
-"""Checks every service applies to what people type, so that each field's rule is written once."""
+"""Checks every service applies to what people type, so that each field's rule is written once.
+
+The messages are in the reader's language (gettext). A caller's `label` ("a reason") and `what`
+("the incident happened") are phrases set into them: mark them for translation where they are
+written (`_l("a reason")`); a plain string is looked up in the catalogue too. In Welsh a label stands
+where a soft mutation applies ("Rhowch reswm", "Rhaid i reswm fod ..."), so its Welsh is the mutated form.
+"""
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
+from flask_babel import gettext as _
+
+from debrief.i18n import number
 from debrief.services.clock_calendar import london_date
 
 #: The most any text may hold: for what is not listed in LIMITS (an imported record, a repeat check).
@@ -42,6 +51,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 STORABLE_INTEGER = (-(2**31), 2**31 - 1)
 
 
+def _phrase(value: object) -> str:
+    """A caller's phrase in the reader's language: a lazy string as it is, a plain one looked up."""
+    return _(value) if isinstance(value, str) and value else str(value)
+
+
+def _sentence(message: str) -> str:
+    """A message that begins with a caller's phrase, with a capital first letter ("A reason must be ...")."""
+    return message[:1].upper() + message[1:]
+
+
 def typed_id(value: str | None) -> int | None:
     """A record's id typed in a box or posted from a list, as text: the id when it is one the
     database could hold, else None ("²" is a digit to str.isdigit, which int() refuses)."""
@@ -69,12 +88,14 @@ def text(value: str | None, field: str, errors: dict[str, str], *, label: str, r
         value = " ".join(value.split())
     if not value:
         if required:
-            errors[field] = f"Enter {label}"
+            errors[field] = _("Enter %(label)s", label=_phrase(label))
         return None
     if _CONTROL.search(value):
-        errors[field] = f"{label[0].upper()}{label[1:]} contains characters that cannot be stored; remove them"
+        errors[field] = _sentence(_("%(label)s contains characters that cannot be stored; remove them",
+                                    label=_phrase(label)))
     elif len(value) > max_length:
-        errors[field] = f"{label[0].upper()}{label[1:]} must be {max_length:,} characters or fewer"
+        errors[field] = _sentence(_("%(label)s must be %(limit)s characters or fewer", label=_phrase(label),
+                                    limit=number(max_length)))
     return value
 
 
@@ -82,11 +103,11 @@ def choice(value: str | None, field: str, errors: dict[str, str], options: type[
            label: str, required: bool = False) -> str | None:
     if value in (None, ""):
         if required:
-            errors[field] = f"Select {label}"
+            errors[field] = _("Select %(label)s", label=_phrase(label))
         return None
     allowed = {o.value for o in options} if isinstance(options, type) else options
     if value not in allowed:
-        errors[field] = f"Select {label} from the list"
+        errors[field] = _("Select %(label)s from the list", label=_phrase(label))
         return None
     return value
 
@@ -103,17 +124,17 @@ def outside_years(value: date | datetime) -> str | None:
     date-time), finishing "<field> ..."; None when it is within."""
     if isinstance(value, datetime):
         if value.year <= 1:  # converting to UTC may leave the calendar (0001-01-01T00:00+23:59)
-            return "must be in 1900 or later"
+            return _("must be in 1900 or later")
         if value.year >= 9999:
-            return f"must be in {LATEST.year} or earlier"
+            return _("must be in %(year)s or earlier", year=LATEST.year)
         value = value.astimezone(timezone.utc)
         earliest, latest = EARLIEST, LATEST
     else:
         earliest, latest = EARLIEST.date(), LATEST.date()
     if value < earliest:
-        return "must be in 1900 or later"
+        return _("must be in 1900 or later")
     if value > latest:
-        return f"must be in {LATEST.year} or earlier"
+        return _("must be in %(year)s or earlier", year=LATEST.year)
     return None
 
 
@@ -133,11 +154,11 @@ def in_the_past(value: datetime | date | None, field: str, errors: dict[str, str
     if value is None:
         return
     if _day(value) > london_date(now):
-        errors.setdefault(field, f"The date {what} must be today or in the past")
+        errors.setdefault(field, _("The date %(what)s must be today or in the past", what=_phrase(what)))
     elif isinstance(value, datetime) and value > now + CLOCK_SKEW:
-        errors.setdefault(field, f"The time {what} must be in the past")
+        errors.setdefault(field, _("The time %(what)s must be in the past", what=_phrase(what)))
     elif _day(value) < EARLIEST.date():
-        errors.setdefault(field, f"The date {what} must be in 1900 or later")
+        errors.setdefault(field, _("The date %(what)s must be in 1900 or later", what=_phrase(what)))
 
 
 def not_before(later: datetime | date | None, earlier: datetime | date | None, field: str,
@@ -148,6 +169,8 @@ def not_before(later: datetime | date | None, earlier: datetime | date | None, f
     if later is None or earlier is None:
         return
     if _day(later) < _day(earlier):
-        errors.setdefault(field, f"The date {what} must be the same as or after the date {earlier_what}")
+        errors.setdefault(field, _("The date %(what)s must be the same as or after the date %(earlier_what)s",
+                                   what=_phrase(what), earlier_what=_phrase(earlier_what)))
     elif isinstance(later, datetime) and isinstance(earlier, datetime) and later < earlier:
-        errors.setdefault(field, f"The time {what} must be the same as or after the time {earlier_what}")
+        errors.setdefault(field, _("The time %(what)s must be the same as or after the time %(earlier_what)s",
+                                   what=_phrase(what), earlier_what=_phrase(earlier_what)))
