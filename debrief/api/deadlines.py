@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, g, request
+from flask_babel import gettext as _
 
 from debrief.api import api, shapes
 from debrief.api.auth import api_permission, json_body
@@ -20,7 +21,7 @@ def _act(clock_id: int, fields: set[str], action: Callable[[Clock, BodyReader], 
     """Finds the clock, reads the body, and runs the service's action on them; the clock is the answer."""
     clock = clocks.get(clock_id)
     if clock is None:
-        abort(404, "There is no deadline with that id.")
+        abort(404, _("There is no deadline with that id."))
     data = {} if body_optional and not request.get_data() else json_body()
     reader = BodyReader(data, fields)
     action(clock, reader)
@@ -31,7 +32,7 @@ def _act(clock_id: int, fields: set[str], action: Callable[[Clock, BodyReader], 
 def _read(reader: BodyReader, **readers):
     values = {name: read(name) for name, read in readers.items()}
     if reader.errors:
-        raise ValidationFailed(reader.errors)
+        raise ValidationFailed(reader.errors, _("Some of the information is not valid"))
     return values
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, g, request
+from flask_babel import gettext as _
 
 from debrief.api import api, shapes
 from debrief.api.auth import api_permission, json_body
@@ -42,7 +43,7 @@ def _details(reader: BodyReader, start: DebriefDetails) -> DebriefDetails:
 def debrief_or_404(debrief_id: int) -> Debrief:
     debrief = debriefs.get(debrief_id)
     if debrief is None:
-        abort(404, "There is no debrief with that id.")
+        abort(404, _("There is no debrief with that id."))
     return debrief
 
 
@@ -113,12 +114,12 @@ def record_meeting(debrief_id: int):
     raw = reader.data.get("attendees", [])
     attendees = []
     if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
-        reader.errors["attendees"] = 'must be a list of {"name", "agency"} objects'
+        reader.errors["attendees"] = _('must be a list of {"name", "agency"} objects')
     else:
         for item in raw:
             name, agency = item.get("name"), item.get("agency")
             if not all(v is None or isinstance(v, str) for v in (name, agency)):
-                reader.errors["attendees"] = "each attendee's name and agency must be strings"
+                reader.errors["attendees"] = _("each attendee's name and agency must be strings")
                 continue
             attendees.append(Attendee(name=name, agency=agency))
     debriefs.record_meeting(debrief, held_at=held_at, attendees=attendees, actor=g.actor,

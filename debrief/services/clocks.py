@@ -10,15 +10,18 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from debrief.extensions import db
+from debrief.i18n import current_language, date_and_time, day_month_year
 from debrief.models import Clock, ClockState, Debrief, User, utcnow
 from debrief.services import audit
 from debrief.services import deadline_policy
 from debrief.services.clock_calendar import (
-    LONDON, BankHolidayCalendar, add_calendar_days, add_months, end_of_day, end_of_following_day, london_date,
+    BankHolidayCalendar, add_calendar_days, add_months, end_of_day, end_of_following_day, london_date,
 )
+from debrief.services.check_words import in_reader_language
 from debrief.services.errors import Conflict, ValidationFailed
 from debrief.services.pagination import Page, paginate
 from debrief.services.recommendation_lifecycle import Status
@@ -153,6 +156,24 @@ def partner_clock_label(rule: deadline_policy.ClockRule, agency: str) -> str:
     return f"{rule.label}: {agency}"
 
 
+def clock_name(clock: Clock) -> str:
+    """A clock's name as a person reads it: in Welsh for a reader of Welsh when the policy gives the
+    clock's label in Welsh (`label_cy`), a partner's deadline with the agency's Welsh name where it has
+    one ("Cyfraniad partner: Bwrdd Iechyd ..."); else the label stored on the clock (English, from the
+    policy). The stored label, the audit trail and the API's `label` stay as the policy wrote them."""
+    if current_language() != "cy":
+        return clock.label
+    rule = policy().rule(clock.kind)
+    if rule is None or not rule.label_cy:
+        return clock.label
+    if clock.invitation_id is not None:
+        invitation = clock.invitation
+        if invitation is None or invitation.agency is None:
+            return clock.label
+        return _("%(clock)s: %(agency)s", clock=rule.label_cy, agency=invitation.agency.localised_name)
+    return rule.label_cy
+
+
 def start_recommendation_clocks(recommendation, actor: User | None) -> None:
     """The owner's response and the due date, from the moment the recommendation is allocated."""
     now = utcnow()
@@ -220,14 +241,18 @@ def mark_met(clock: Clock, *, at: datetime | None, actor: User | None) -> None:
     now = utcnow()
     at = at or now
     if clock.met_at is not None:
-        raise Conflict("invalid_transition", f"{clock.label} was already met on {_show(clock.met_at)}.")
+        raise Conflict("invalid_transition", _("%(clock)s was already met on %(date)s.",
+                                               clock=clock_name(clock), date=_show(clock.met_at)))
     if clock.started_at is None:
         raise Conflict("invalid_transition",
-                       f"{clock.label} has not started: it starts when its earlier step is met.")
+                       _("%(clock)s has not started: it starts when its earlier step is met.", clock=clock_name(clock)))
     if at > now + timedelta(minutes=5):
-        raise ValidationFailed({"at": "The time it was met must be now or in the past"})
+        raise ValidationFailed({"at": _("The time it was met must be now or in the past")},
+                               _("Some of the information is not valid"))
     if at < clock.started_at:
-        raise ValidationFailed({"at": f"The time it was met must be after the clock started ({_show(clock.started_at)})"})
+        raise ValidationFailed({"at": _("The time it was met must be after the clock started (%(date)s)",
+                                        date=_show(clock.started_at))},
+                               _("Some of the information is not valid"))
     clock.met_at = at
     clock.paused_at = None
     _record(actor, "clock_met", clock, {"met_at": at.isoformat()})
@@ -243,13 +268,14 @@ def undo_refused(clock: Clock) -> str | None:
     """Why marking this clock met cannot be undone, or None if it can. The met time is not the reviewer's to
     take back when it comes from the meeting record, a partner's answer or a recommendation's status."""
     if clock.met_at is None:
-        return f"{clock.label} is not met, so there is nothing to undo."
+        return _("%(clock)s is not met, so there is nothing to undo.", clock=clock_name(clock))
     if clock.recommendation_id is not None:
-        return f"{clock.label} follows the recommendation's status: change the status instead."
+        return _("%(clock)s follows the recommendation's status: change the status instead.", clock=clock_name(clock))
     if clock.kind == "debrief_meeting" and clock.debrief is not None and clock.debrief.meeting_held_at is not None:
-        return f"{clock.label} was met by the meeting record: correct the meeting record instead."
+        return _("%(clock)s was met by the meeting record: correct the meeting record instead.",
+                 clock=clock_name(clock))
     if clock.invitation is not None and clock.invitation.responded_at is not None:
-        return f"{clock.label} was met by the partner's contribution."
+        return _("%(clock)s was met by the partner's contribution.", clock=clock_name(clock))
     return None
 
 
@@ -260,9 +286,10 @@ def undo_met(clock: Clock, *, actor: User | None) -> None:
         raise Conflict("invalid_transition", refusal)
     dependants = list(db.session.scalars(sa.select(Clock).where(
         Clock.debrief_id == clock.debrief_id, Clock.waits_for == clock.kind, Clock.started_at.is_not(None))))
-    if met := [d.label for d in dependants if d.met_at is not None]:
+    if met := [clock_name(d) for d in dependants if d.met_at is not None]:
         raise Conflict("invalid_transition",
-                       f"{met[0]}, which started when {clock.label} was met, is met too: undo that first.")
+                       _("%(later)s, which started when %(clock)s was met, is met too: undo that first.",
+                         later=met[0], clock=clock_name(clock)))
     before = clock.met_at
     clock.met_at = None
     _record(actor, "clock_met_undone", clock, {"met_at": {"from": before.isoformat(), "to": None}})
@@ -285,32 +312,38 @@ def _reason(reason: str | None) -> str:
     errors: dict[str, str] = {}
     value = text(reason, "reason", errors, label="a reason", required=True, max_length=REASON_MAX)
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(in_reader_language(errors), _("Some of the information is not valid"))
     return value
 
 
 def _must_be_running(clock: Clock, action: str) -> None:
+    """`action` is "extended" or "paused"; each refusal is one whole sentence for each."""
+    name = clock_name(clock)
     if clock.met_at is not None:
-        raise Conflict("invalid_transition", f"{clock.label} is already met; it cannot be {action}.")
+        raise Conflict("invalid_transition", _("%(clock)s is already met; it cannot be extended.", clock=name)
+                       if action == "extended" else _("%(clock)s is already met; it cannot be paused.", clock=name))
     if clock.started_at is None:
-        raise Conflict("invalid_transition", f"{clock.label} has not started yet; it cannot be {action}.")
+        raise Conflict("invalid_transition",
+                       _("%(clock)s has not started yet; it cannot be extended.", clock=name) if action == "extended"
+                       else _("%(clock)s has not started yet; it cannot be paused.", clock=name))
 
 
 def extend(clock: Clock, *, due_date: date | None, reason: str | None, actor: User | None) -> None:
     _must_be_running(clock, "extended")
     errors: dict[str, str] = {}
     if due_date is None:
-        errors["due_date"] = "Enter the new due date"
+        errors["due_date"] = _("Enter the new due date")
     elif clock.due_date is not None and due_date <= clock.due_date:
-        errors["due_date"] = f"The new due date must be after the current one ({clock.due_date:%-d %B %Y})"
+        errors["due_date"] = _("The new due date must be after the current one (%(date)s)",
+                               date=day_month_year(clock.due_date))
     elif due_date > london_date(utcnow()) + LONGEST_EXTENSION:
-        errors["due_date"] = "The new due date must be within a year from today"
+        errors["due_date"] = _("The new due date must be within a year from today")
     try:
         reason = _reason(reason)
     except ValidationFailed as problem:
         errors.update(problem.fields)
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(errors, _("Some of the information is not valid"))
     before = clock.due_date
     clock.due_date = due_date
     clock.due_at = end_of_day(due_date)
@@ -322,7 +355,7 @@ def extend(clock: Clock, *, due_date: date | None, reason: str | None, actor: Us
 def pause(clock: Clock, *, reason: str | None, actor: User | None) -> None:
     _must_be_running(clock, "paused")
     if clock.paused_at is not None:
-        raise Conflict("invalid_transition", f"{clock.label} is already paused.")
+        raise Conflict("invalid_transition", _("%(clock)s is already paused.", clock=clock_name(clock)))
     reason = _reason(reason)
     clock.paused_at = utcnow()
     clock.pause_reason = reason
@@ -332,7 +365,7 @@ def pause(clock: Clock, *, reason: str | None, actor: User | None) -> None:
 def resume(clock: Clock, *, reason: str | None, actor: User | None) -> None:
     """The clock runs again; its due date moves on by the days it was paused, in its own day type."""
     if clock.paused_at is None:
-        raise Conflict("invalid_transition", f"{clock.label} is not paused.")
+        raise Conflict("invalid_transition", _("%(clock)s is not paused.", clock=clock_name(clock)))
     reason = _reason(reason)
     paused_on, resumed_on = london_date(clock.paused_at), london_date(utcnow())
     if clock.unit == "working_days":
@@ -418,4 +451,5 @@ def _iso(value: date | None) -> str | None:
 
 
 def _show(at: datetime) -> str:
-    return at.astimezone(LONDON).strftime("%-d %B %Y at %H:%M")
+    """"6 December 2026 at 14:05", London time, in the reader's language."""
+    return date_and_time(at)

@@ -53,9 +53,10 @@ RECORD_CLOCKS = {PARTNER_CLOCK: (EACH_INVITATION, INVITATION_SENT),
                  **{kind: (EACH_RECOMMENDATION, ALLOCATED) for kind in RECOMMENDATION_CLOCKS}}
 
 #: A clock's label is shown in tables and emails; a partner's deadline adds the agency's name to it.
+#: `label_cy`, the same label in Welsh (optional), is held to the same length.
 LABEL_MAX = 80
 
-SETTINGS = {"label", "applies_when", "starts", "unit", "length", "source", "enabled", "days_before_meeting"}
+SETTINGS = {"label", "label_cy", "applies_when", "starts", "unit", "length", "source", "enabled", "days_before_meeting"}
 
 
 class PolicyError(ValueError):
@@ -72,6 +73,8 @@ class ClockRule:
     length: int
     source: str
     days_before_meeting: int | None = None
+    #: The label in Welsh, for a reader who reads Welsh (None: they read the English label).
+    label_cy: str | None = None
 
     @property
     def waits_for(self) -> str | None:
@@ -144,6 +147,11 @@ def parse(raw: dict, path: Path) -> DeadlinePolicy:
                 problems.append(f"{where}: {text} must be some text")
         if isinstance(settings.get("label"), str) and len(settings["label"].strip()) > LABEL_MAX:
             problems.append(f"{where}: label must be {LABEL_MAX} characters or fewer")
+        label_cy = settings.get("label_cy")
+        if label_cy is not None and (not isinstance(label_cy, str) or not label_cy.strip()):
+            problems.append(f"{where}: label_cy must be some text (or leave it out)")
+        elif isinstance(label_cy, str) and len(label_cy.strip()) > LABEL_MAX:
+            problems.append(f"{where}: label_cy must be {LABEL_MAX} characters or fewer")
         applies_when = settings.get("applies_when")
         starts = settings.get("starts")
         days_before_meeting = settings.get("days_before_meeting")
@@ -176,7 +184,8 @@ def parse(raw: dict, path: Path) -> DeadlinePolicy:
         if enabled is True and not any(p.startswith(where) for p in problems):
             rules.append(ClockRule(kind=kind, label=settings["label"].strip(), applies_when=applies_when,
                                    starts=starts, unit=unit, length=length,
-                                   source=settings["source"].strip(), days_before_meeting=days_before_meeting))
+                                   source=settings["source"].strip(), days_before_meeting=days_before_meeting,
+                                   label_cy=label_cy.strip() if isinstance(label_cy, str) else None))
 
     kinds = {r.kind for r in rules}
     for rule in rules:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, noload
 
@@ -16,6 +17,7 @@ from debrief.models import (
     VictimSex, Weapon, utcnow,
 )
 from debrief.services import audit, clocks, reference_data, references
+from debrief.services.check_words import in_reader_language
 from debrief.services.errors import Conflict, ValidationFailed
 from debrief.services.pagination import Page, paginate
 from debrief.services import validation as check
@@ -23,6 +25,16 @@ from debrief.services import validation as check
 MAX_ATTENDEES = 100
 #: How the messages about each moment name it, on the pages and in the API alike.
 MOMENTS = {"occurred_at": "the incident happened", "reported_at": "the incident was reported"}
+
+
+def _enter_date_and_time(name: str) -> str:
+    return (_("Enter the date and time the incident happened") if name == "occurred_at"
+            else _("Enter the date and time the incident was reported"))
+
+
+def _enter_time(name: str) -> str:
+    return (_("Enter the time the incident happened") if name == "occurred_at"
+            else _("Enter the time the incident was reported"))
 
 
 @dataclass
@@ -64,9 +76,9 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
     now = utcnow()
     kind = reference_data.incident_type(details.incident_type) if details.incident_type else None
     if not details.incident_type:
-        errors.setdefault("incident_type", "Select the type of incident")
+        errors.setdefault("incident_type", _("Select the type of incident"))
     elif kind is None or (not kind.active and (existing is None or existing.incident_type_code != kind.code)):
-        errors.setdefault("incident_type", "Select the type of incident from the list")
+        errors.setdefault("incident_type", _("Select the type of incident from the list"))
 
     crime_reference = check.text(details.crime_reference, "crime_reference", errors,
                                  label="the crime reference", required=True,
@@ -75,18 +87,19 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
         crime_reference = re.sub(r"\s+", "", crime_reference).upper()
         pattern, example = _crime_reference_rule()
         if not pattern.fullmatch(crime_reference):
-            errors["crime_reference"] = f"Enter the crime reference in the right format, like {example}"
+            errors["crime_reference"] = _("Enter the crime reference in the right format, like %(example)s",
+                                          example=example)
 
     # Every rule about when runs whatever else is wrong, so a form shows all its problems at once.
     for name, what in MOMENTS.items():
         if getattr(details, name) is None:
-            errors.setdefault(name, f"Enter the date and time {what}")
+            errors.setdefault(name, _enter_date_and_time(name))
         check.in_the_past(getattr(details, name), name, errors, what=what, now=now)
     check.not_before(details.reported_at, details.occurred_at, "reported_at", errors,
                      what=MOMENTS["reported_at"], earlier_what="it happened")
     if (details.meeting_scheduled_for and isinstance(details.reported_at, datetime)
             and details.meeting_scheduled_for < details.reported_at):
-        errors.setdefault("meeting_scheduled_for", "The planned meeting must be after the incident was reported")
+        errors.setdefault("meeting_scheduled_for", _("The planned meeting must be after the incident was reported"))
 
     themes = []
     for theme in details.themes or []:
@@ -94,7 +107,7 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
             themes.append(theme)
 
     if details.victim_age is not None and not 0 <= details.victim_age <= 120:
-        errors.setdefault("victim_age", "The victim's age must be a whole number from 0 to 120")
+        errors.setdefault("victim_age", _("The victim's age must be a whole number from 0 to 120"))
 
     return DebriefDetails(
         incident_type=details.incident_type,
@@ -130,9 +143,10 @@ def _duplicate_of(crime_reference: str | None, existing: Debrief | None) -> Conf
     other = db.session.scalar(sa.select(Debrief).where(Debrief.crime_reference == crime_reference))
     if other is None or other is existing:
         return None
-    return Conflict("duplicate", f"Crime reference {crime_reference} already has a debrief: {other.reference}.",
-                    {"crime_reference": f"Crime reference {crime_reference} already has a debrief, "
-                                        f"{other.reference}"})
+    return Conflict("duplicate", _("Crime reference %(crime_reference)s already has a debrief: %(debrief)s.",
+                                   crime_reference=crime_reference, debrief=other.reference),
+                    {"crime_reference": _("Crime reference %(crime_reference)s already has a debrief, %(debrief)s",
+                                          crime_reference=crime_reference, debrief=other.reference)})
 
 
 def _refuse_duplicate_crime_reference(crime_reference: str | None, existing: Debrief | None) -> None:
@@ -148,15 +162,15 @@ def _validated(details: DebriefDetails, existing: Debrief | None,
     errors: dict[str, str] = {}
     clean = _checked(details, errors, existing)
     errors.update(format_errors or {})  # "not a date" says more than the "enter a date" it caused
-    for name, what in MOMENTS.items():
+    for name in MOMENTS:
         value = getattr(clean, name)
         if isinstance(value, date) and not isinstance(value, datetime) and not format_errors:
-            errors.setdefault(name, f"Enter the time {what}")  # a day alone, and the caller said nothing
+            errors.setdefault(name, _enter_time(name))  # a day alone, and the caller said nothing
     duplicate = _duplicate_of(clean.crime_reference, existing) if "crime_reference" not in errors else None
     if errors:
         if duplicate is not None:
             errors.update(duplicate.fields)
-        raise ValidationFailed(errors)
+        raise ValidationFailed(in_reader_language(errors), _("Some of the information is not valid"))
     if duplicate is not None:
         raise duplicate
     return clean
@@ -247,7 +261,9 @@ def matching(*, status: str | None = None, reviewer: User | None = None) -> sa.S
         try:
             query = query.where(_status_condition(DebriefStatus(status)))
         except ValueError:
-            raise ValidationFailed({"status": f"status must be one of {', '.join(s.value for s in DebriefStatus)}"}) from None
+            raise ValidationFailed(
+                {"status": _("status must be one of %(statuses)s", statuses=", ".join(s.value for s in DebriefStatus))},
+                _("Some of the information is not valid")) from None
     if reviewer is not None:
         query = query.where(Debrief.reviewer_id == reviewer.id)
     return query
@@ -271,11 +287,11 @@ def record_meeting(debrief: Debrief, *, held_at: datetime | None, attendees: lis
     """The rapid debrief meeting was held: when, and who was there. This meets the meeting clock."""
     errors = dict(format_errors or {})
     if held_at is None:
-        errors.setdefault("held_at", "Enter the date and time of the meeting")
+        errors.setdefault("held_at", _("Enter the date and time of the meeting"))
     else:
         check.in_the_past(held_at, "held_at", errors, what="of the meeting", now=utcnow())
         if held_at < debrief.reported_at:
-            errors.setdefault("held_at", "The meeting must be after the incident was reported")
+            errors.setdefault("held_at", _("The meeting must be after the incident was reported"))
     people: list[MeetingAttendee] = []
     for n, attendee in enumerate(attendees, start=1):
         name = check.text(attendee.name, "attendees", errors, label=f"the name of attendee {n}",
@@ -284,11 +300,11 @@ def record_meeting(debrief: Debrief, *, held_at: datetime | None, attendees: lis
                             required=True, max_length=check.LIMITS["meeting.attendee"], single_line=True)
         people.append(MeetingAttendee(position=n, name=name, agency=agency))
     if not attendees:
-        errors.setdefault("attendees", "Enter at least one person who attended")
+        errors.setdefault("attendees", _("Enter at least one person who attended"))
     elif len(attendees) > MAX_ATTENDEES:
-        errors["attendees"] = f"Enter at most {MAX_ATTENDEES} attendees"
+        errors["attendees"] = _("Enter at most %(number)d attendees", number=MAX_ATTENDEES)
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(in_reader_language(errors), _("Some of the information is not valid"))
 
     before = {"held_at": debrief.meeting_held_at.isoformat() if debrief.meeting_held_at else None,
               "attendees": [f"{a.name} ({a.agency})" for a in debrief.attendees]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from debrief import documents
@@ -37,8 +38,8 @@ def debrief_or_404(debrief_id: int) -> Debrief:
 
 def _with_incident_types(form: DebriefForm, current: str | None = None) -> DebriefForm:
     kinds = reference_data.incident_types(include_inactive=True)
-    form.incident_type.choices = [(k.code, k.label) for k in kinds if k.active or k.code == current]
-    form.incident_type_hints = {k.code: "Homicide" if k.is_homicide else "Near-miss" for k in kinds}
+    form.incident_type.choices = [(k.code, k.localised_label) for k in kinds if k.active or k.code == current]
+    form.incident_type_hints = {k.code: _("Homicide") if k.is_homicide else _("Near-miss") for k in kinds}
     return form
 
 
@@ -57,7 +58,7 @@ def _details_from(form: DebriefForm) -> tuple[DebriefDetails, dict[str, str], di
         if re.fullmatch(r"[0-9]{1,3}", raw_age):  # not str.isdigit(): "²" is a digit to it
             victim_age = int(raw_age)
         else:
-            errors["victim_age"] = "The victim's age must be a whole number, like 19"
+            errors["victim_age"] = _("The victim's age must be a whole number, like 19")
     details = DebriefDetails(
         incident_type=form.incident_type.data, crime_reference=form.crime_reference.data,
         operation_name=form.operation_name.data, occurred_at=occurred_at, reported_at=reported_at,
@@ -88,7 +89,7 @@ def index():
         status = None
     result = within_pages(lambda page: debriefs.search(status=status, page=page, per_page=PER_PAGE),
                           page_number())
-    return render_template("debriefs/index.html", title="Debriefs", result=result, status=status,
+    return render_template("debriefs/index.html", title=_("Debriefs"), result=result, status=status,
                            statuses=list(DebriefStatus), labels=vocabulary.DEBRIEF_STATUS)
 
 
@@ -108,12 +109,13 @@ def new():
 
         saved, debrief = save(form, create, places)
         if saved:
-            flash(f"Debrief {debrief.reference} opened. Its deadline clocks have started.", "success")
+            flash(_("Debrief %(reference)s opened. Its deadline clocks have started.", reference=debrief.reference),
+                  "success")
             return redirect(url_for("debriefs.show", debrief_id=debrief.id))
     elif series is not None:
-        form.summary.data = (f"Opened from the confirmed linked series {series.reference}: "
-                             f"{linked_series.summary(series)}.")
-    return render_template("debriefs/form.html", title="Open a debrief", form=form, debrief=None,
+        form.summary.data = _("Opened from the confirmed linked series %(series)s: %(summary)s.",
+                              series=series.reference, summary=linked_series.summary(series))
+    return render_template("debriefs/form.html", title=_("Open a debrief"), form=form, debrief=None,
                            series=series), 400 if form.errors else 200
 
 
@@ -143,14 +145,14 @@ def edit(debrief_id: int):
     form = _with_incident_types(DebriefForm(), debrief.incident_type_code)
     if request.method == "POST":
         details, format_errors, places = _details_from(form)
-        saved, _ = save(form, lambda: debriefs.update(debrief, details, actor=current_user,
+        saved, _result = save(form, lambda: debriefs.update(debrief, details, actor=current_user,
                                                       format_errors=format_errors), places)
         if saved:
-            flash(f"Changes to {debrief.reference} saved.", "success")
+            flash(_("Changes to %(reference)s saved.", reference=debrief.reference), "success")
             return redirect(url_for("debriefs.show", debrief_id=debrief.id))
     else:
         _fill(form, debrief)
-    return render_template("debriefs/form.html", title=f"Edit {debrief.reference}", form=form,
+    return render_template("debriefs/form.html", title=_("Edit %(reference)s", reference=debrief.reference), form=form,
                            debrief=debrief), 400 if form.errors else 200
 
 
@@ -204,14 +206,14 @@ def meeting(debrief_id: int):
         places = dict(MeetingForm.ERROR_FIELDS)
         held_at = read_date_and_time(form.held_on, form.held_time, "held_at", errors, what="of the meeting",
                                      places=places)
-        saved, _ = save(form, lambda: debriefs.record_meeting(
+        saved, _result = save(form, lambda: debriefs.record_meeting(
             debrief, held_at=held_at, attendees=_attendees_from(form.attendees.data), actor=current_user,
             format_errors=errors), places)
         if saved:
-            flash("Meeting recorded. The rapid debrief meeting deadline is met.", "success")
+            flash(_("Meeting recorded. The rapid debrief meeting deadline is met."), "success")
             return redirect(url_for("debriefs.show", debrief_id=debrief.id))
     elif debrief.meeting_held_at:
         show_date_and_time(debrief.meeting_held_at, form.held_on, form.held_time)
         form.attendees.data = "\n".join(f"{a.name}, {a.agency}" for a in debrief.attendees)
-    return render_template("debriefs/meeting.html", title=f"Record the meeting for {debrief.reference}",
+    return render_template("debriefs/meeting.html", title=_("Record the meeting for %(reference)s", reference=debrief.reference),
                            form=form, debrief=debrief), 400 if form.errors else 200
