@@ -441,6 +441,43 @@ PEOPLE = {
 
 # Partners, invitations and email ---------------------------------------------------------------------
 
+#: An invitation's state (models.InvitationState), as its tag shows it.
+INVITATION_STATE = {
+    "sent": _l("Sent"),
+    "opened": _l("Opened"),
+    "responded": _l("Responded"),
+    "expired": _l("Expired"),
+    "revoked": _l("Revoked"),
+}
+
+#: Whether the email carrying an invitation's link has left (invitations.EMAIL_STATUS).
+INVITATION_EMAIL_STATUS = {
+    "queued": _l("Email not sent yet"),
+    "sent": _l("Email sent"),
+    "failed": _l("Email failed"),
+}
+
+#: A partner's answer to "Did your agency have contact ...?".
+PRIOR_CONTACT = {
+    "yes": _l("Yes"),
+    "no": _l("No"),
+    "unknown": _l("Not known"),
+}
+
+#: The language of an invitation's emails and partner page, as the debrief page lists it.
+INVITATION_LANGUAGE = {
+    "en": _l("Emails and page in English"),
+    "cy": _l("Emails and page in Welsh"),
+}
+
+#: An outbox email's status, as a sentence says it ("this one is pending").
+OUTBOX_STATUS_IN_SENTENCE = {
+    "pending": _l("pending"),
+    "sent": _l("sent"),
+    "failed": _l("failed"),
+    "replaced": _l("replaced"),
+}
+
 
 # Recommendations, lessons and learning products ------------------------------------------------------
 

@@ -153,10 +153,14 @@ def schemas() -> dict:
                             "properties": {"agency": {"oneOf": [STRING, {"type": "integer"}],
                                                       "description": "The agency's name or id"},
                                            "email": {"type": "string", "format": "email"},
-                                           "name": limited("invitation.name")}},
+                                           "name": limited("invitation.name"),
+                                           "language": {**enum(["en", "cy"]), "description": (
+                                               "The language of its emails and of the partner's page: en (English) "
+                                               "or cy (Welsh). When absent, the agency's language")}}},
         "Invitation": {"type": "object", "properties": {
             "id": {"type": "integer"}, "debrief_id": {"type": "integer"}, "agency": STRING,
             "email": STRING, "name": NULLABLE_STRING,
+            "language": {**enum(["en", "cy"]), "description": "The language of its emails and of the partner's page"},
             "state": enum(["sent", "opened", "responded", "expired", "revoked"]),
             "email_status": {**enum(["queued", "sent", "failed"]), "description": (
                 "The latest email carrying its link: queued (not yet accepted by the mail server), sent, failed")},

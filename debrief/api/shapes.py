@@ -78,6 +78,7 @@ def invitation(record: Invitation) -> dict[str, Any]:
         "agency": record.agency.name,
         "email": record.contact_email,
         "name": record.contact_name,
+        "language": record.language,
         "state": invitations.state(record).value,
         "email_status": invitations.email_status(record),
         "sent_at": when(record.created_at),

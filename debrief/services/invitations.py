@@ -8,14 +8,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, selectinload
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 
 from debrief.extensions import db
+from debrief.i18n import day_month_year, in_language, is_language, long_date, number
 from debrief.models import (
     Agency, Clock, Contribution, Debrief, DebriefTheme, Invitation, InvitationState, OutboxEmail, User, utcnow,
 )
@@ -36,9 +39,8 @@ class AlreadyInvited(Conflict):
     """The contact already holds a live invitation to this debrief (409 `duplicate`)."""
 
     def __init__(self, existing: Invitation):
-        sent = existing.created_at.astimezone(LONDON)
-        message = (f"{existing.contact_email} already has an invitation to this debrief, sent {sent.day} "
-                   f"{sent:%B %Y}. Resend that one if the email did not arrive.")
+        message = _("%(email)s already has an invitation to this debrief, sent %(date)s. Resend that one if "
+                    "the email did not arrive.", email=existing.contact_email, date=day_month_year(existing.created_at))
         super().__init__("duplicate", message, {"email": message})
         self.existing = existing
 
@@ -67,23 +69,30 @@ def link_works(now: datetime):
 
 
 def invite(debrief: Debrief, *, agency: str | int | None, email: str | None, name: str | None,
-           actor: User) -> tuple[Invitation, str]:
+           actor: User, language: str | None = None) -> tuple[Invitation, str]:
     """Invites an agency's named contact; emails them the link. Returns the invitation and its link,
-    which is shown once to the reviewer and is never stored."""
+    which is shown once to the reviewer and is never stored. `language` ("en" or "cy") is the language
+    of its emails and of the partner's page; None: the agency's."""
     errors: dict[str, str] = {}
     chosen = agencies.find(agency)
     if chosen is None or not chosen.active:
-        errors["agency"] = "Select an agency from the list" if agency not in (None, "") else "Select the agency"
+        errors["agency"] = _("Select an agency from the list") if agency not in (None, "") else _("Select the agency")
     address = (email or "").strip().lower()
     if not address:
-        errors["email"] = "Enter the contact's email address"
+        errors["email"] = _("Enter the contact's email address")
     else:
         try:
             address = validate_email(address, check_deliverability=False).normalized.lower()
         except EmailNotValidError:
-            errors["email"] = "Enter an email address in the correct format, like name@nhs.net"
+            errors["email"] = _("Enter an email address in the correct format, like name@nhs.net")
     name = check.text(name, "name", errors, label="the contact's name",
                       max_length=check.LIMITS["invitation.name"], single_line=True)
+    _in_whole_sentences(errors, "name", "the contact's name", check.LIMITS["invitation.name"], {
+        "unstorable": _("The contact's name contains characters that cannot be stored; remove them"),
+        "too_long": _("The contact's name must be %(count)s characters or fewer",
+                      count=number(check.LIMITS["invitation.name"]))})
+    if language not in (None, "") and not is_language(language):
+        errors["language"] = _("Select the language of the invitation: English or Cymraeg")
     if errors:
         raise ValidationFailed(errors)
     now = utcnow()
@@ -95,13 +104,13 @@ def invite(debrief: Debrief, *, agency: str | int | None, email: str | None, nam
     invitation = Invitation(
         debrief_id=debrief.id, agency=chosen, contact_email=address, contact_name=name,
         token_hash=_digest(token), invited_by_id=actor.id, created_at=now,
-        expires_at=expires_at_for(now),
+        expires_at=expires_at_for(now), language=language or chosen.language or "en",
     )
     db.session.add(invitation)
     db.session.flush()
     clock = clocks.start_partner_clock(invitation, debrief, actor)
     audit.record(actor, "invitation_sent", "invitation", invitation.id,
-                 {"agency": chosen.name, "email": address}, debrief_id=debrief.id)
+                 {"agency": chosen.name, "email": address, "language": invitation.language}, debrief_id=debrief.id)
     _queue_invitation_email(invitation, key=f"invitation:{invitation.id}", token=token, clock=clock, reviewer=actor)
     return invitation, link(token)
 
@@ -122,8 +131,9 @@ def resend(invitation: Invitation, *, actor: User) -> str:
     current = state(invitation, now)
     if current in (InvitationState.REVOKED, InvitationState.EXPIRED):
         raise Conflict("invalid_transition",
-                       f"This invitation {'has been withdrawn' if current is InvitationState.REVOKED else 'has expired'}"
-                       ": send a new one instead.")
+                       _("This invitation has been withdrawn: send a new one instead.")
+                       if current is InvitationState.REVOKED else
+                       _("This invitation has expired: send a new one instead."))
     token = secrets.token_urlsafe(32)
     invitation.previous_token_hash, invitation.token_hash = invitation.token_hash, _digest(token)
     notifications.replace_waiting(invitation.id)
@@ -137,10 +147,13 @@ def resend(invitation: Invitation, *, actor: User) -> str:
 
 
 def _queue_invitation_email(invitation: Invitation, *, key: str, token: str, clock: Clock | None, reviewer: User) -> None:
+    """The invitation's email, written in the invitation's language (subject and body)."""
+    with in_language(invitation.language):
+        subject = _("Rapid debrief %(reference)s: please share what your agency knows",
+                    reference=invitation.debrief.reference)
+        body = _invitation_email(invitation, invitation.debrief, clock, reviewer)
     notifications.queue(key=key, to=invitation.contact_email, secret_link=link(token), reply_to=reviewer.email,
-                        invitation_id=invitation.id,
-                        subject=f"Rapid debrief {invitation.debrief.reference}: please share what your agency knows",
-                        body=_invitation_email(invitation, invitation.debrief, clock, reviewer))
+                        invitation_id=invitation.id, subject=subject, body=body)
 
 
 def email_status(invitation: Invitation) -> str:
@@ -153,20 +166,24 @@ def email_status(invitation: Invitation) -> str:
 
 
 def _invitation_email(invitation: Invitation, debrief: Debrief, clock: Clock | None, reviewer: User) -> str:
-    """Plain and short, and nothing about the incident beyond its reference: email is not secure."""
+    """Plain and short, and nothing about the incident beyond its reference: email is not secure.
+    Written in the language in force (the caller's `in_language`)."""
     force = current_app.config["FORCE_NAME"]
-    deadline = f"Please respond by {_day(clock.due_date)}.\n\n" if clock and clock.due_date else ""
-    return (
-        f"Hello{' ' + invitation.contact_name if invitation.contact_name else ''},\n\n"
-        f"{force} is holding a rapid debrief after a serious incident (reference {debrief.reference}). "
-        f"We are asking {invitation.agency.name} to tell us about any contact you had with the people "
-        "involved, and what could be learned.\n\n"
-        f"{deadline}"
-        f"Open this link to read the briefing and respond (no account is needed):\n{notifications.LINK_PLACEHOLDER}\n\n"
-        f"The link is for you only: please do not forward it. It works until "
-        f"{_day(invitation.expires_at.astimezone(LONDON).date())}.\n\n"
-        f"Questions: {reviewer.name}, {reviewer.email}\n"
-    )
+    paragraphs = [
+        notifications.hello(invitation.contact_name),
+        _("%(force)s is holding a rapid debrief after a serious incident (reference %(reference)s). We are "
+          "asking %(agency)s to tell us about any contact you had with the people involved, and what could "
+          "be learned.", force=force, reference=debrief.reference, agency=invitation.agency.localised_name),
+    ]
+    if clock and clock.due_date:
+        paragraphs.append(_("Please respond by %(date)s.", date=long_date(clock.due_date)))
+    paragraphs += [
+        _("Open this link to read the briefing and respond (no account is needed):\n%(link)s",
+          link=notifications.LINK_PLACEHOLDER),
+        _("The link is for you only: please do not forward it. It works until %(date)s.",
+          date=long_date(invitation.expires_at.astimezone(LONDON).date())),
+    ]
+    return "\n\n".join(paragraphs) + "\n\n" + notifications.questions_to(reviewer) + "\n"
 
 
 def new_link(invitation: Invitation, now: datetime) -> str:
@@ -179,28 +196,31 @@ def new_link(invitation: Invitation, now: datetime) -> str:
     return link(token)
 
 
-def _day(value: date) -> str:
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
-def for_partner(token: str) -> Invitation:
+def for_partner(token: str, found: Callable[[Invitation], None] | None = None) -> Invitation:
     """The invitation behind a link, if it may still be used. Unknown or tampered: NotFound (404).
-    Expired or revoked: Gone (410), naming who to contact, with the refusal added to the history."""
+    Expired or revoked: Gone (410), naming who to contact, with the refusal added to the history.
+    `found` is told the invitation as soon as it is known, before any answer is written (the partner's
+    page takes the invitation's language from it)."""
     digest = _digest(token)
     invitation = db.session.scalar(sa.select(Invitation).where(
         sa.or_(Invitation.token_hash == digest, Invitation.previous_token_hash == digest)))
     if invitation is None:
-        raise NotFound("This link is not recognised. Check it was copied in full from your email.")
+        raise NotFound(_("This link is not recognised. Check it was copied in full from your email."))
+    if found is not None:
+        found(invitation)
     current = state(invitation)
     if current is InvitationState.REVOKED or utcnow() >= invitation.expires_at:
         reviewer = invitation.invited_by
-        why = "has been withdrawn" if current is InvitationState.REVOKED else "has expired"
         # A use of a dead link is still a use: the caller commits this before answering 410.
         audit.record(None, "invitation_refused", "invitation", invitation.id, {"because": current.value},
                      debrief_id=invitation.debrief_id, invitation=invitation)
         reference = invitation.debrief.reference
-        raise Gone(f"This invitation to rapid debrief {reference} {why}. If you still have information to "
-                   f"share, contact {reviewer.name} at {reviewer.email}.",
+        words = dict(reference=reference, name=reviewer.name, email=reviewer.email)
+        raise Gone(_("This invitation to rapid debrief %(reference)s has been withdrawn. If you still have "
+                     "information to share, contact %(name)s at %(email)s.", **words)
+                   if current is InvitationState.REVOKED else
+                   _("This invitation to rapid debrief %(reference)s has expired. If you still have information "
+                     "to share, contact %(name)s at %(email)s.", **words),
                    {"contact_name": reviewer.name, "contact_email": reviewer.email, "reference": reference})
     return invitation
 
@@ -238,6 +258,23 @@ def contribute(invitation: Invitation, details: ContributionDetails) -> Contribu
                          max_length=check.LIMITS["contribution.contact_summary"])
     learning = check.text(details.learning, "learning", errors, label="what could be learned",
                           max_length=check.LIMITS["contribution.learning"])
+    _in_whole_sentences(errors, "attending", "whether someone from your agency will attend the meeting", None, {
+        "missing": _("Select whether someone from your agency will attend the meeting"),
+        "not_listed": _("Select whether someone from your agency will attend the meeting from the list")})
+    _in_whole_sentences(errors, "prior_contact", "whether your agency had contact with the people involved", None, {
+        "missing": _("Select whether your agency had contact with the people involved"),
+        "not_listed": _("Select whether your agency had contact with the people involved from the list")})
+    limit = check.LIMITS["contribution.contact_summary"]
+    _in_whole_sentences(errors, "contact_summary", "a summary of the contact your agency had", limit, {
+        "missing": _("Enter a summary of the contact your agency had"),
+        "unstorable": _("A summary of the contact your agency had contains characters that cannot be stored; "
+                        "remove them"),
+        "too_long": _("A summary of the contact your agency had must be %(count)s characters or fewer",
+                      count=number(limit))})
+    limit = check.LIMITS["contribution.learning"]
+    _in_whole_sentences(errors, "learning", "what could be learned", limit, {
+        "unstorable": _("What could be learned contains characters that cannot be stored; remove them"),
+        "too_long": _("What could be learned must be %(count)s characters or fewer", count=number(limit))})
     if errors:
         raise ValidationFailed(errors)
     # One submission at a time per invitation (a double click posts twice at once): the row lock makes
@@ -263,9 +300,25 @@ def contribute(invitation: Invitation, details: ContributionDetails) -> Contribu
     return contribution
 
 
+def _in_whole_sentences(errors: dict[str, str], field: str, label: str, max_length: int | None,
+                        sentences: dict[str, str]) -> None:
+    """validation.py writes its messages in English around a label ("Enter {label}"), which no other
+    language can be made from; this puts the whole sentence, in the reader's language, in their place."""
+    if field not in errors:
+        return
+    capital = label[:1].upper() + label[1:]
+    kinds = {f"Enter {label}": "missing", f"Select {label}": "missing", f"Select {label} from the list": "not_listed",
+             f"{capital} contains characters that cannot be stored; remove them": "unstorable"}
+    if max_length is not None:
+        kinds[f"{capital} must be {max_length:,} characters or fewer"] = "too_long"
+    kind = kinds.get(errors[field])
+    if kind in sentences:
+        errors[field] = sentences[kind]
+
+
 def revoke(invitation: Invitation, *, actor: User) -> None:
     if invitation.revoked_at is not None:
-        raise Conflict("invalid_transition", "This invitation is already revoked.")
+        raise Conflict("invalid_transition", _("This invitation is already revoked."))
     invitation.revoked_at = utcnow()
     audit.record(actor, "invitation_revoked", "invitation", invitation.id, {"agency": invitation.agency.name},
                  debrief_id=invitation.debrief_id)

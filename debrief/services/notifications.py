@@ -20,7 +20,9 @@ from email.utils import formataddr, formatdate, parseaddr
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
 from flask import Flask, current_app, g
+from flask_babel import gettext as _
 
+from debrief import vocabulary
 from debrief.extensions import db
 from debrief.models import Invitation, OutboxEmail, User, utcnow
 from debrief.services import audit
@@ -37,6 +39,16 @@ MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=10)
 #: Emails sent between two commits of their outcome.
 MARK_EVERY = 25
+
+
+def hello(name: str | None) -> str:
+    """An email's first line, in the language in force: "Hello Ada," (names stay as they are)."""
+    return _("Hello %(name)s,", name=name) if name else _("Hello,")
+
+
+def questions_to(person: User) -> str:
+    """An email's last line: who to ask, by name and address."""
+    return _("Questions: %(name)s, %(email)s", name=person.name, email=person.email)
 
 
 def _fernet() -> Fernet:
@@ -353,20 +365,21 @@ def why_no_retry(email: OutboxEmail, now: datetime | None = None) -> str | None:
     or unreadable, or the invitation whose link it carries is withdrawn or has expired. None when a
     retry can work."""
     if email.status != "failed":
-        return f"Only an email that failed can be retried; this one is {email.status}."
+        return _("Only an email that failed can be retried; this one is %(status)s.",
+                 status=vocabulary.words(vocabulary.OUTBOX_STATUS_IN_SENTENCE, email.status))
     invitation = email.invitation_id and db.session.get(Invitation, email.invitation_id)
     if invitation:
         if invitation.revoked_at is not None:
-            return "Its invitation has been withdrawn: the link in it no longer works."
+            return _("Its invitation has been withdrawn: the link in it no longer works.")
         if (now or utcnow()) >= invitation.expires_at:
-            return "Its invitation has expired: the link in it no longer works."
+            return _("Its invitation has expired: the link in it no longer works.")
     if LINK_PLACEHOLDER in email.body:
         if not email.sealed_link:
-            return "Its link is no longer kept (a newer email replaced it). Resend the invitation from its debrief."
+            return _("Its link is no longer kept (a newer email replaced it). Resend the invitation from its debrief.")
         try:
             _fernet().decrypt(email.sealed_link.encode())
         except InvalidToken:
-            return "Its link could not be decrypted (SECRET_KEY changed). Resend the invitation from its debrief."
+            return _("Its link could not be decrypted (SECRET_KEY changed). Resend the invitation from its debrief.")
     return None
 
 

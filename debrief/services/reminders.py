@@ -28,9 +28,12 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from debrief.extensions import db
+from debrief.i18n import in_language, long_date, number
 from debrief.models import Clock, Debrief, Invitation, OutboxEmail, Recommendation, Role, User, UserRole
 from debrief.services import clocks, invitations, notifications, repeats
 from debrief.services import recommendations as recommendation_service
@@ -100,11 +103,15 @@ def _url(path: str) -> str:
 
 
 def _day(value: date) -> str:
-    return f"{value:%A} {value.day} {value:%B %Y}"
+    """"Sunday 6 December 2026", in the language in force ("dydd Sul 6 Rhagfyr 2026")."""
+    return long_date(value)
 
 
 def _hello(name: str | None) -> str:
-    return f"Hello {name},\n\n" if name else "Hello,\n\n"
+    return notifications.hello(name) + "\n\n"
+
+# Every email is written in its reader's language: a partner's in their invitation's, a member of
+# staff's in the one they chose (English until they choose), inside `in_language`.
 
 
 # Partners ---------------------------------------------------------------------------------------
@@ -129,21 +136,34 @@ def unanswered_invitations(now: datetime, today: date) -> list[Candidate]:
 
 
 def _invitation_reminder(invitation: Invitation, due: date, now: datetime) -> Reminder:
+    with in_language(invitation.language):
+        return _write_invitation_reminder(invitation, due, now)
+
+
+def _write_invitation_reminder(invitation: Invitation, due: date, now: datetime) -> Reminder:
     reviewer = invitation.invited_by
-    reference = invitation.debrief.reference
-    when = "was due on" if due < london_date(now) else "is due on"
+    words = {"reference": invitation.debrief.reference, "date": _day(due),
+             "agency": invitation.agency.localised_name}
+    if due < london_date(now):
+        subject = _("Reminder: rapid debrief %(reference)s: your agency's response was due on %(date)s", **words)
+        asked = _("We asked %(agency)s to tell us about any contact you had with the people involved in rapid "
+                  "debrief %(reference)s, and what could be learned. We have not had your response yet; it was "
+                  "due on %(date)s.", **words)
+    else:
+        subject = _("Reminder: rapid debrief %(reference)s: your agency's response is due on %(date)s", **words)
+        asked = _("We asked %(agency)s to tell us about any contact you had with the people involved in rapid "
+                  "debrief %(reference)s, and what could be learned. We have not had your response yet; it is "
+                  "due on %(date)s.", **words)
     return Reminder(
         to=invitation.contact_email,
-        subject=f"Reminder: rapid debrief {reference}: your agency's response {when} {_day(due)}",
+        subject=subject,
         secret_link=invitations.new_link(invitation, now),
         invitation_id=invitation.id,
-        body=(f"{_hello(invitation.contact_name)}"
-              f"We asked {invitation.agency.name} to tell us about any contact you had with the people involved "
-              f"in rapid debrief {reference}, and what could be learned. We have not had your response yet; "
-              f"it {when} {_day(due)}.\n\n"
-              f"Open this link to respond (no account is needed):\n{notifications.LINK_PLACEHOLDER}\n\n"
-              "The link in our first email still works too. Please do not forward either.\n\n"
-              f"Questions: {reviewer.name}, {reviewer.email}\n"))
+        body=(f"{_hello(invitation.contact_name)}{asked}\n\n"
+              + _("Open this link to respond (no account is needed):\n%(link)s",
+                  link=notifications.LINK_PLACEHOLDER) + "\n\n"
+              + _("The link in our first email still works too. Please do not forward either.") + "\n\n"
+              + notifications.questions_to(reviewer) + "\n"))
 
 
 # Reviewers: their debriefs' clocks --------------------------------------------------------------
@@ -168,17 +188,28 @@ def debrief_clocks(now: datetime, today: date) -> list[Candidate]:
 
 
 def _clock_reminder(clock: Clock, now: datetime) -> Reminder:
+    with in_language(clock.debrief.reviewer.language):
+        return _write_clock_reminder(clock, now)
+
+
+def _write_clock_reminder(clock: Clock, now: datetime) -> Reminder:
     debrief = clock.debrief
     reviewer = debrief.reviewer
-    label = clock.label + (f" ({clock.invitation.agency.name})" if clock.invitation is not None else "")
-    overdue = clock.due_at < now
-    state = f"was due on {_day(clock.due_date)} and is overdue" if overdue else f"is due on {_day(clock.due_date)}"
+    # The clock's label is as stored (its policy's words); the agency's name in the reader's language.
+    label = clock.label + (f" ({clock.invitation.agency.localised_name})" if clock.invitation is not None else "")
+    words = {"label": label, "reference": debrief.reference, "date": _day(clock.due_date)}
+    if clock.due_at < now:
+        subject = _("Overdue: %(label)s, rapid debrief %(reference)s", **words)
+        said = _("The deadline \"%(label)s\" for rapid debrief %(reference)s was due on %(date)s and is overdue.",
+                 **words)
+    else:
+        subject = _("Due soon: %(label)s, rapid debrief %(reference)s", **words)
+        said = _("The deadline \"%(label)s\" for rapid debrief %(reference)s is due on %(date)s.", **words)
     return Reminder(
         to=reviewer.email,
-        subject=f"{'Overdue' if overdue else 'Due soon'}: {label}, rapid debrief {debrief.reference}",
-        body=(f"{_hello(reviewer.name)}"
-              f"The deadline \"{label}\" for rapid debrief {debrief.reference} {state}.\n\n"
-              "Record when it was met, or extend or pause it with a reason, on the debrief's page:\n"
+        subject=subject,
+        body=(f"{_hello(reviewer.name)}{said}\n\n"
+              + _("Record when it was met, or extend or pause it with a reason, on the debrief's page:") + "\n"
               f"{_url(f'/debriefs/{debrief.id}')}\n"))
 
 
@@ -202,13 +233,15 @@ def responses_due(now: datetime, today: date) -> list[Candidate]:
 
 def _response_reminder(recommendation: Recommendation, due: date) -> Reminder:
     owner = recommendation.owner
-    return Reminder(
-        to=owner.email,
-        subject=f"Your response to {recommendation.reference} is due on {_day(due)}",
-        body=(f"{_hello(owner.name)}"
-              f"Recommendation {recommendation.reference} is allocated to you. Your response (your plan to "
-              f"carry it out) is due on {_day(due)}.\n\n"
-              f"Respond here: {_url(f'/recommendations/{recommendation.id}/respond')}\n"))
+    with in_language(owner.language):
+        words = {"reference": recommendation.reference, "date": _day(due)}
+        return Reminder(
+            to=owner.email,
+            subject=_("Your response to %(reference)s is due on %(date)s", **words),
+            body=(f"{_hello(owner.name)}"
+                  + _("Recommendation %(reference)s is allocated to you. Your response (your plan to carry it "
+                      "out) is due on %(date)s.", **words) + "\n\n"
+                  + _("Respond here: %(url)s", url=_url(f"/recommendations/{recommendation.id}/respond")) + "\n"))
 
 
 def recommendations_due(now: datetime, today: date) -> list[Candidate]:
@@ -226,14 +259,20 @@ def recommendations_due(now: datetime, today: date) -> list[Candidate]:
 def _due_reminder(recommendation: Recommendation, today: date) -> Reminder:
     owner = recommendation.owner
     due = recommendation.due_date
-    when = "today" if due == today else f"on {_day(due)}"
-    return Reminder(
-        to=owner.email, subject=f"{recommendation.reference} is due {when}",
-        body=(f"{_hello(owner.name)}"
-              f"Recommendation {recommendation.reference}, allocated to you, is due {when}.\n\n"
-              "When it is done, say so with your evidence so the board can close it; if it needs longer, "
-              "ask for an extension:\n"
-              f"{_url(f'/recommendations/{recommendation.id}')}\n"))
+    with in_language(owner.language):
+        words = {"reference": recommendation.reference, "date": _day(due)}
+        if due == today:
+            subject = _("%(reference)s is due today", **words)
+            said = _("Recommendation %(reference)s, allocated to you, is due today.", **words)
+        else:
+            subject = _("%(reference)s is due on %(date)s", **words)
+            said = _("Recommendation %(reference)s, allocated to you, is due on %(date)s.", **words)
+        return Reminder(
+            to=owner.email, subject=subject,
+            body=(f"{_hello(owner.name)}{said}\n\n"
+                  + _("When it is done, say so with your evidence so the board can close it; if it needs longer, "
+                      "ask for an extension:") + "\n"
+                  f"{_url(f'/recommendations/{recommendation.id}')}\n"))
 
 
 def overdue_digests(now: datetime, today: date) -> list[Candidate]:
@@ -264,51 +303,65 @@ def overdue_digests(now: datetime, today: date) -> list[Candidate]:
 
 
 def _digest(owner: User, items: list, today: date) -> Reminder:
+    with in_language(owner.language):
+        return _write_digest(owner, items, today)
+
+
+def _more(count: int) -> str:
+    """"...and 3 more." after a list cut short."""
+    return ngettext("...and %(num)d more.", "...and %(num)d more.", count)
+
+
+def _write_digest(owner: User, items: list, today: date) -> Reminder:
     listed = items[:LISTED]
-    lines = [f"- {Recommendation.numbered(year, number)}, "
-             + (f"due on {_day(due)}" if due < today else "your response is overdue")
-             + f": {_url(f'/recommendations/{item_id}')}" for item_id, year, number, due in listed]
-    more = f"\n...and {len(items) - len(listed)} more." if len(items) > len(listed) else ""
+    lines = [(_("- %(reference)s, due on %(date)s: %(url)s", date=_day(due), **item) if due < today else
+              _("- %(reference)s, your response is overdue: %(url)s", **item))
+             for item_id, year, number, due in listed
+             for item in [{"reference": Recommendation.numbered(year, number),
+                           "url": _url(f"/recommendations/{item_id}")}]]
+    more = "\n" + _more(len(items) - len(listed)) if len(items) > len(listed) else ""
     return Reminder(
         to=owner.email,
-        subject=f"{len(items)} overdue recommendation{'s' if len(items) != 1 else ''} allocated to you",
+        subject=ngettext("%(num)d overdue recommendation allocated to you",
+                         "%(num)d overdue recommendations allocated to you", len(items)),
         body=(f"{_hello(owner.name)}"
-              f"These recommendations allocated to you are overdue:\n\n" + "\n".join(lines) + more + "\n\n"
-              f"All your actions: {_url('/my-actions')}\n"))
+              + _("These recommendations allocated to you are overdue:") + "\n\n" + "\n".join(lines) + more
+              + "\n\n" + _("All your actions: %(url)s", url=_url("/my-actions")) + "\n"))
 
 
 # The board chair --------------------------------------------------------------------------------
 
 
-def chairs() -> list[tuple[str, str | None]]:
+def chairs() -> list[tuple[str, str | None, str | None]]:
     """Who receives the weekly escalation: BOARD_CHAIR_EMAIL, and every active board user marked
-    as chair (each address once)."""
-    found: dict[str, str | None] = {}
+    as chair (each address once): address, name and language (None: English)."""
+    found: dict[str, tuple[str | None, str | None]] = {}
     configured = current_app.config.get("BOARD_CHAIR_EMAIL", "").strip().lower()
     if configured:
-        found[configured] = None
-    for email, name in db.session.execute(
-            sa.select(User.email, User.name).join(UserRole, UserRole.user_id == User.id)
+        found[configured] = (None, None)
+    for email, name, language in db.session.execute(
+            sa.select(User.email, User.name, User.language).join(UserRole, UserRole.user_id == User.id)
             .where(User.is_board_chair.is_(True), User.active.is_(True), UserRole.role == Role.BOARD.value)
             .order_by(User.id)):
-        found[email.lower()] = name
-    return list(found.items())
+        found[email.lower()] = (name, language)
+    return [(address, name, language) for address, (name, language) in found.items()]
 
 
 def weekly_escalation(now: datetime, today: date) -> list[Candidate]:
     """From Monday morning, once in each ISO week, to each chair."""
-    year, week, _ = today.isocalendar()
-    content: list[tuple[str, str]] = []  # written once for every chair
+    year, week, _weekday = today.isocalendar()
+    content: dict[str, tuple[str, str]] = {}  # written once in each language for every chair
 
-    def write(address: str, name: str | None) -> Reminder:
-        if not content:
-            content.append(_escalation(today))
-        subject, body = content[0]
-        return Reminder(to=address, subject=subject, body=_hello(name) + body)
+    def write(address: str, name: str | None, language: str | None) -> Reminder:
+        with in_language(language):
+            if language not in content:
+                content[language] = _escalation(today)
+            subject, body = content[language]
+            return Reminder(to=address, subject=subject, body=_hello(name) + body)
 
     return [Candidate(f"board-escalation:{address}:{year}-W{week:02d}",
-                      lambda address=address, name=name: write(address, name))
-            for address, name in chairs()]
+                      lambda address=address, name=name, language=language: write(address, name, language))
+            for address, name, language in chairs()]
 
 
 def _escalation(today: date) -> tuple[str, str]:
@@ -319,24 +372,31 @@ def _escalation(today: date) -> tuple[str, str]:
 
     def section(title: str, total: int, lines: Iterable[str]) -> str:
         lines = list(lines)
-        more = f"\n...and {total - len(lines)} more." if total > len(lines) else ""
-        return f"{title} ({total}):\n" + ("\n".join(lines) if lines else "None.") + more + "\n\n"
+        more = "\n" + _more(total - len(lines)) if total > len(lines) else ""
+        return (_("%(title)s (%(total)s):", title=title, total=number(total)) + "\n"
+                + ("\n".join(lines) if lines else _("None.")) + more + "\n\n")
+
+    def overdue_line(r: Recommendation) -> str:
+        words = {"reference": r.reference, "date": _day(r.due_date), "url": _url(f"/recommendations/{r.id}")}
+        if r.owner:
+            return _("- %(reference)s, owner %(owner)s, due %(date)s: %(url)s", owner=r.owner.name, **words)
+        return _("- %(reference)s, owner none, due %(date)s: %(url)s", **words)
 
     body = (
-        f"The week's escalation for the governance board, {_day(today)}.\n\n"
-        + section("Repeats of recommendations closed as implemented: the learning did not stick",
+        _("The week's escalation for the governance board, %(date)s.", date=_day(today)) + "\n\n"
+        + section(_("Repeats of recommendations closed as implemented: the learning did not stick"),
                   did_not_stick.total,
-                  (f"- {link.recommendation.reference} repeats {link.earlier.reference}: "
-                   f"{_url(f'/recommendations/{link.recommendation_id}')}" for link in did_not_stick.items))
-        + section("Overdue", overdue.total,
-                  (f"- {r.reference}, owner {r.owner.name if r.owner else 'none'}, due {_day(r.due_date)}: "
-                   f"{_url(f'/recommendations/{r.id}')}" for r in overdue.items))
-        + section("Awaiting the board's closure decision", awaiting.total,
+                  (_("- %(reference)s repeats %(earlier)s: %(url)s", reference=link.recommendation.reference,
+                     earlier=link.earlier.reference, url=_url(f"/recommendations/{link.recommendation_id}"))
+                   for link in did_not_stick.items))
+        + section(_("Overdue"), overdue.total, (overdue_line(r) for r in overdue.items))
+        + section(_("Awaiting the board's closure decision"), awaiting.total,
                   (f"- {r.reference}: {_url(f'/recommendations/{r.id}/close')}" for r in awaiting.items))
-        + f"Confirmed repeats still open: {summary.repeats}.\n\n"
-        f"The board's queue: {_url('/board')}\n")
-    subject = (f"Board escalation: {summary.overdue} overdue, {summary.awaiting_closure} awaiting closure, "
-               f"{summary.repeats_of_implemented} repeats of implemented recommendations")
+        + _("Confirmed repeats still open: %(count)s.", count=number(summary.repeats)) + "\n\n"
+        + _("The board's queue: %(url)s", url=_url("/board")) + "\n")
+    subject = _("Board escalation: %(overdue)s overdue, %(awaiting)s awaiting closure, %(repeats)s repeats of "
+                "implemented recommendations", overdue=number(summary.overdue),
+                awaiting=number(summary.awaiting_closure), repeats=number(summary.repeats_of_implemented))
     return subject, body
 
 

@@ -7,6 +7,8 @@ kept out of logs (debrief/log_redaction.py), out of other sites' Referer headers
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
@@ -14,6 +16,7 @@ from wtforms import RadioField, SubmitField
 from wtforms.validators import ValidationError
 
 from debrief.extensions import csrf, db
+from debrief.i18n import number, set_page_language
 from debrief.services import clocks, invitations, throttling
 from debrief.services.errors import Gone, NotFound, RuleBroken
 from debrief.web.fields import prose_field
@@ -24,16 +27,32 @@ partner = Blueprint("partner", __name__)
 
 
 class ContributionForm(FlaskForm):
-    attending = RadioField("Will someone from your agency attend the rapid debrief meeting?",
-                           choices=[("yes", "Yes"), ("no", "No")], widget=GovRadioInput(), validate_choice=False)
-    prior_contact = RadioField("Did your agency have contact with the victim or the suspect before the incident?",
-                               choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Not known")],
+    attending = RadioField(_l("Will someone from your agency attend the rapid debrief meeting?"),
+                           choices=[("yes", _l("Yes")), ("no", _l("No"))], widget=GovRadioInput(), validate_choice=False)
+    prior_contact = RadioField(_l("Did your agency have contact with the victim or the suspect before the incident?"),
+                               choices=[("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not known"))],
                                widget=GovRadioInput(), validate_choice=False)
-    contact_summary = prose_field("Summary of that contact", "contribution.contact_summary",
-                                  description="When, who, and what happened. Do not include documents.")
-    learning = prose_field("What could be learned? (optional)", "contribution.learning",
-                           description="Anything your agency, the police or others could do differently.")
-    submit = SubmitField("Send to the review team", widget=GovSubmitInput())
+    contact_summary = prose_field(_l("Summary of that contact"), "contribution.contact_summary",
+                                  description=_l("When, who, and what happened. Do not include documents."))
+    learning = prose_field(_l("What could be learned? (optional)"), "contribution.learning",
+                           description=_l("Anything your agency, the police or others could do differently."))
+    submit = SubmitField(_l("Send to the review team"), widget=GovSubmitInput())
+
+
+def character_count_words(limit: int, **params) -> dict:
+    """GOV.UK's character count's `params` in the page's language: the hint under the box and what its
+    script says as the person types (Welsh has six plural forms; English uses `one` and `other`)."""
+    left = _("You have %{count} characters remaining")
+    over = _("You have %{count} characters too many")
+    return {
+        **params,
+        "textareaDescriptionText": _("You can enter up to %(count)s characters", count=number(limit)),
+        "charactersUnderLimitText": {"one": _("You have %{count} character remaining"), "two": left, "few": left,
+                                     "many": left, "other": left},
+        "charactersAtLimitText": _("You have 0 characters remaining"),
+        "charactersOverLimitText": {"one": _("You have %{count} character too many"), "two": over, "few": over,
+                                    "many": over, "other": over},
+    }
 
 
 def _came_from_this_page() -> bool:
@@ -50,24 +69,25 @@ def _came_from_this_page() -> bool:
 @csrf.exempt
 def contribute(token: str):
     try:
-        invitation = invitations.for_partner(token)
+        # The page is in the invitation's language unless the person chose another (the language link).
+        invitation = invitations.for_partner(token, found=lambda known: set_page_language(known.language))
     except NotFound as error:
         # Only unknown links are counted and refused: a real link opens even from a throttled address.
         try:
             throttling.wrong_invitation_link(request.remote_addr)
         except throttling.TooManyAttempts as too_many:
             return too_many_attempts(too_many)
-        return render_template("partner/unknown.html", title="Link not recognised", message=error.message), 404
+        return render_template("partner/unknown.html", title=_("Link not recognised"), message=error.message), 404
     except Gone as error:
         db.session.commit()  # the refused use, in the history
-        return render_template("partner/gone.html", title="This invitation is no longer open",
+        return render_template("partner/gone.html", title=_("This invitation is no longer open"),
                                message=error.message, contact=error.fields), 410
     debrief = invitation.debrief
     form = ContributionForm()
     latest = invitation.contributions[-1] if invitation.contributions else None
     if request.method == "POST" and not _came_from_this_page():
-        form.form_errors.append("This page was open for a long time, so your answers were not sent yet. "
-                                "Check them and press the button again.")
+        form.form_errors.append(_("This page was open for a long time, so your answers were not sent yet. "
+                                  "Check them and press the button again."))
     elif request.method == "POST":
         details = invitations.ContributionDetails(
             attending=form.attending.data, prior_contact=form.prior_contact.data,
@@ -79,7 +99,7 @@ def contribute(token: str):
             show_rule_errors(form, error)
         else:
             db.session.commit()
-            return render_template("partner/thanks.html", title="Contribution sent", invitation=invitation,
+            return render_template("partner/thanks.html", title=_("Contribution sent"), invitation=invitation,
                                    debrief=debrief, contribution=contribution)
     else:
         invitations.record_opened(invitation)
@@ -89,6 +109,7 @@ def contribute(token: str):
             form.prior_contact.data = latest.prior_contact
             form.contact_summary.data = latest.contact_summary
             form.learning.data = latest.learning
-    return render_template("partner/contribute.html", title=f"Rapid debrief {debrief.reference}", form=form,
-                           invitation=invitation, debrief=debrief, latest=latest,
+    return render_template("partner/contribute.html", title=_("Rapid debrief %(reference)s", reference=debrief.reference),
+                           form=form, invitation=invitation, debrief=debrief, latest=latest,
+                           character_count=character_count_words,
                            deadline=clocks.partner_clock(invitation.id)), 400 if form.errors else 200
