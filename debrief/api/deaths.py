@@ -3,6 +3,7 @@ analyse, the deaths and the deaths like each, the matches the linkage was unsure
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import gettext as _
 
 from debrief.api import api
 from debrief.api.auth import api_permission, json_body
@@ -14,7 +15,8 @@ from debrief.models import Death, DeathReport, LinkedSeries, PossibleMatch, Seri
 from debrief.permissions import Rule
 from debrief.services import death_analysis, death_reports, deaths, linked_series, read_trail
 from debrief.services.errors import ValidationFailed
-from debrief.deaths.words import reason_words
+from debrief.deaths.words import match_reason_words, reason_words
+
 
 def death_shape(death: Death, *, with_reports: bool = False) -> dict:
     body = {
@@ -54,13 +56,13 @@ def import_death_reports():
     if request.files or request.form:
         upload = request.files.get("file")
         if upload is None:
-            raise ValidationFailed({"file": "Send the extract as a CSV file in the form field 'file'"})
+            raise ValidationFailed({"file": _("Send the extract as a CSV file in the form field 'file'")})
         rows = death_reports.rows_from_csv(upload.stream.read(death_reports.MAX_CSV_BYTES + 1))
         result = death_reports.import_reports(request.form.get("source"), rows.items, actor=g.actor,
                                               lines=rows.lines)
     else:
         body = json_body()
-        unknown = {name: "is not a field this endpoint accepts" for name in body if name not in ("source", "reports")}
+        unknown = {name: _("is not a field this endpoint accepts") for name in body if name not in ("source", "reports")}
         if unknown:
             raise ValidationFailed(unknown)
         result = death_reports.import_reports(body.get("source"), body.get("reports"), actor=g.actor)
@@ -110,7 +112,7 @@ def similar_deaths(death_id: int):
 
 
 def match_shape(match: PossibleMatch) -> dict:
-    return {"id": match.id, "probability": match.probability, "reasons": match.reasons,
+    return {"id": match.id, "probability": match.probability, "reasons": [match_reason_words(r) for r in match.reasons or []],
             "reports": [report_shape(match.report_a), report_shape(match.report_b)]}
 
 
@@ -124,7 +126,7 @@ def possible_matches():
 @api_permission(Rule.ANALYSE_DEATHS)
 def decide_match():
     body = json_body()
-    unknown = {name: "is not a field this endpoint accepts" for name in body
+    unknown = {name: _("is not a field this endpoint accepts") for name in body
                if name not in ("reports", "decision", "note")}
     if unknown:
         raise ValidationFailed(unknown)
@@ -138,7 +140,7 @@ def decide_match():
 def list_series():
     status = request.args.get("status") or None
     if status is not None and status not in {s.value for s in SeriesStatus}:
-        raise ValidationFailed({"status": "must be candidate, confirmed or dismissed"})
+        raise ValidationFailed({"status": _("must be candidate, confirmed or dismissed")})
     return page_shape(linked_series.listing(status, *page_arguments()), series_shape)
 
 
@@ -152,7 +154,7 @@ def show_series(series_id: int):
 @api_permission(Rule.ANALYSE_DEATHS)
 def decide_series(series_id: int):
     body = json_body()
-    unknown = {name: "is not a field this endpoint accepts" for name in body if name not in ("decision", "note")}
+    unknown = {name: _("is not a field this endpoint accepts") for name in body if name not in ("decision", "note")}
     if unknown:
         raise ValidationFailed(unknown)
     series = linked_series.decide(series_id, body.get("decision"), body.get("note"), actor=g.actor)

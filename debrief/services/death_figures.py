@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from debrief.deaths.words import reason_words
 from debrief.vocabulary import CAUSE, CLASSIFICATION, SUBSTANCE
 from debrief.extensions import db
+from debrief.i18n import month_year, number
 from debrief.models import (
     Classification, Death, DeathSource, LinkedSeries, SeriesStatus, Substance, linked_series_members, utcnow,
 )
@@ -32,7 +35,7 @@ EARLIEST, LATEST = deaths.EARLIEST, deaths.LATEST
 LONGEST_MONTHS = 120
 #: Beyond this many deaths the maps shade their areas only, without a dot for each death.
 MAP_DOTS = deaths.MAP_DOTS
-NOT_RECORDED = "Not recorded"
+NOT_RECORDED = _l("Not recorded")
 
 
 @dataclass(frozen=True)
@@ -66,17 +69,18 @@ def period_of(start: date | None, end: date | None, *, format_errors: dict[str, 
     errors = dict(format_errors or {})
     if start is None and end is None and not required and not errors:
         return default_period()
-    for name, day, which in (("from", start, "start"), ("to", end, "end")):
+    for name, day in (("from", start), ("to", end)):
         if name in errors:
             continue
         if day is None:
-            errors[name] = f"Enter the {which} of the period"
+            errors[name] = _("Enter the start of the period") if name == "from" else _("Enter the end of the period")
         elif not EARLIEST <= day <= LATEST:
-            errors[name] = f"The {which} of the period must be between 1 1 1900 and 31 12 2099"
+            errors[name] = (_("The start of the period must be between 1 1 1900 and 31 12 2099") if name == "from"
+                            else _("The end of the period must be between 1 1 1900 and 31 12 2099"))
     if not errors and end < start:
-        errors["to"] = "The end of the period must be on or after its start"
+        errors["to"] = _("The end of the period must be on or after its start")
     if not errors and end >= add_months(start, LONGEST_MONTHS):
-        errors["to"] = f"The period must be {LONGEST_MONTHS // 12} years or shorter"
+        errors["to"] = _("The period must be %(years)s years or shorter", years=LONGEST_MONTHS // 12)
     if errors:
         raise ValidationFailed(errors)
     return Period(start, end)
@@ -117,7 +121,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return f"{self.first_day:%B %Y}"
+        return month_year(self.first_day)
 
 
 @dataclass(frozen=True)
@@ -175,11 +179,13 @@ def change_in_words(current: int, previous: int) -> str:
     """"12 more (up 15%)", "3 fewer (down 4%)", "No change", "5 more (none before)"."""
     difference = current - previous
     if difference == 0:
-        return "No change"
-    amount = f"{abs(difference):,} {'more' if difference > 0 else 'fewer'}"
-    if previous == 0:
-        return f"{amount} (none before)"
-    return f"{amount} ({'up' if difference > 0 else 'down'} {abs(difference) / previous:.0%})"
+        return _("No change")
+    amount, share = number(abs(difference)), f"{abs(difference) / previous:.0%}" if previous else ""
+    if difference > 0:
+        if previous == 0:
+            return _("%(amount)s more (none before)", amount=amount)
+        return _("%(amount)s more (up %(share)s)", amount=amount, share=share)
+    return _("%(amount)s fewer (down %(share)s)", amount=amount, share=share)
 
 
 def figures(period: Period) -> DeathFigures:
@@ -247,7 +253,7 @@ def figures(period: Period) -> DeathFigures:
 
 
 def _label(code: str | None, words: dict[str, str]) -> str:
-    return NOT_RECORDED if code is None else str(words.get(code, code))
+    return str(NOT_RECORDED) if code is None else str(words.get(code, code))
 
 
 def _changes(counts: Counter, words: dict[str, str], order: list[str] | None) -> list[Change]:

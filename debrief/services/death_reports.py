@@ -17,9 +17,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from debrief.extensions import db
+from debrief.i18n import number
 from debrief.models import (
     ApparentCause, Classification, DeathReport, DeathSource, Indicator, LocationType, Sex, Substance, User, utcnow,
 )
@@ -61,21 +64,23 @@ def import_reports(source: Any, items: Any, *, actor: User | None, lines: Sequen
     """Adds or updates each good report of `source` and reports each bad one by its line
     (`lines[i]` for items[i], or 1 for the first item). Flushed, not committed."""
     if source not in SOURCES:
-        raise ValidationFailed({"source": f"Choose the source of the extract: one of {', '.join(SOURCES)}"})
+        raise ValidationFailed({"source": _("Choose the source of the extract: one of %(sources)s",
+                                             sources=", ".join(SOURCES))})
     if not isinstance(items, list):
-        raise ValidationFailed({"reports": "must be a list of death reports"})
+        raise ValidationFailed({"reports": _("must be a list of death reports")})
     if not items:
-        raise ValidationFailed({"reports": "There are no death reports to import"})
+        raise ValidationFailed({"reports": _("There are no death reports to import")})
     if len(items) > MAX_ROWS:
-        raise ValidationFailed({"reports": f"At most {MAX_ROWS:,} reports can be imported at a time "
-                                           f"(this has {len(items):,}): split the extract"})
+        raise ValidationFailed({"reports": _("At most %(most)s reports can be imported at a time (this has "
+                                             "%(count)s): split the extract", most=number(MAX_ROWS),
+                                             count=number(len(items)))})
     lines = list(lines) if lines is not None else list(range(1, len(items) + 1))
     now = utcnow()
-    for _ in range(ATTEMPTS):
+    for _attempt in range(ATTEMPTS):
         good, rejected = _check(items, lines, now)
-        held = _held(source, [values["source_reference"] for _, values in good])
+        held = _held(source, [values["source_reference"] for _line, values in good])
         new, changed, unchanged = [], [], 0
-        for _, values in good:
+        for _line, values in good:
             existing = held.get(values["source_reference"])
             if existing is None:
                 new.append({**values, "source": source, "imported_by_id": actor.id if actor else None,
@@ -96,7 +101,7 @@ def import_reports(source: Any, items: Any, *, actor: User | None, lines: Sequen
             audit.record(actor, "death_reports_imported", "death_report", 0,
                          {"source": source, "imported": len(new), "updated": len(changed)})
         return ImportResult(imported=len(new), updated=len(changed), unchanged=unchanged, rejected=rejected)
-    raise Conflict("busy", "Another import of the same reports is running. Try again.")
+    raise Conflict("busy", _("Another import of the same reports is running. Try again."))
 
 
 def _held(source: str, references: list[str]) -> dict[str, dict[str, Any]]:
@@ -120,7 +125,7 @@ def _check(items: list, lines: list[int], now: datetime) -> tuple[list[tuple[int
         reference = values.get("source_reference")
         if reference and not errors.get("source_reference"):
             if reference in first_line:
-                errors["source_reference"] = f"The same reference is on line {first_line[reference]}"
+                errors["source_reference"] = _("The same reference is on line %(line)s", line=first_line[reference])
             else:
                 first_line[reference] = line
         if errors:
@@ -133,8 +138,8 @@ def _check(items: list, lines: list[int], now: datetime) -> tuple[list[tuple[int
 def _read(item: Any, now: datetime) -> tuple[dict[str, Any], dict[str, str]]:
     """One report's values and what is wrong with it, field by field."""
     if not isinstance(item, dict):
-        return {}, {"report": "must be an object with the fields of a death report"}
-    errors = {name: "is not a field a death report has" for name in item if name not in FIELDS}
+        return {}, {"report": _("must be an object with the fields of a death report")}
+    errors = {name: _("is not a field a death report has") for name in item if name not in FIELDS}
     raw: dict[str, str | None] = {}
     for name in FIELDS:
         value = item.get(name)
@@ -143,17 +148,17 @@ def _read(item: Any, now: datetime) -> tuple[dict[str, Any], dict[str, str]]:
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and name in ("latitude", "longitude"):
             raw[name] = str(value)
         else:
-            errors[name] = "must be a string"
+            errors[name] = _("must be a string")
             raw[name] = None
     values: dict[str, Any] = {
         "source_reference": validation.text(raw["source_reference"], "source_reference", errors,
-                                            label="the source's reference for the report", required=True,
+                                            label=_("the source's reference for the report"), required=True,
                                             max_length=100, single_line=True),
-        "family_name": validation.text(raw["family_name"], "family_name", errors, label="the family name",
+        "family_name": validation.text(raw["family_name"], "family_name", errors, label=_("the family name"),
                                        max_length=100, single_line=True),
-        "given_names": validation.text(raw["given_names"], "given_names", errors, label="the given names",
+        "given_names": validation.text(raw["given_names"], "given_names", errors, label=_("the given names"),
                                        max_length=200, single_line=True),
-        "narrative": validation.text(raw["narrative"], "narrative", errors, label="the narrative",
+        "narrative": validation.text(raw["narrative"], "narrative", errors, label=_("the narrative"),
                                      max_length=MAX_NARRATIVE),
         "reported_at": _moment(raw["reported_at"], "reported_at", errors, now),
         "found_at": _moment(raw["found_at"], "found_at", errors, now, required=True),
@@ -170,9 +175,9 @@ def _read(item: Any, now: datetime) -> tuple[dict[str, Any], dict[str, str]]:
     values["latitude"], values["longitude"] = _position(raw["latitude"], raw["longitude"], errors)
     found, reported, born = values["found_at"], values["reported_at"], values["date_of_birth"]
     if found and reported and reported < found:
-        errors.setdefault("reported_at", "must be at or after the time the person was found (found_at)")
+        errors.setdefault("reported_at", _("must be at or after the time the person was found (found_at)"))
     if born and found and born > found.astimezone(LONDON).date():
-        errors.setdefault("date_of_birth", "must be on or before the day the person was found")
+        errors.setdefault("date_of_birth", _("must be on or before the day the person was found"))
     return values, errors
 
 
@@ -181,23 +186,23 @@ def _moment(value: str | None, field: str, errors: dict[str, str], now: datetime
     """ISO 8601; London time when it has no offset."""
     if not value:
         if required:
-            errors[field] = "Enter when the person was found, like 2025-03-31T14:05"
+            errors[field] = _("Enter when the person was found, like 2025-03-31T14:05")
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        errors[field] = "must be a date and time like 2025-03-31T14:05 (ISO 8601)"
+        errors[field] = _("must be a date and time like 2025-03-31T14:05 (ISO 8601)")
         return None
     try:
         moment = moment.replace(tzinfo=LONDON) if moment.tzinfo is None else moment
         moment = moment.astimezone(timezone.utc)
     except (OverflowError, ValueError):
-        errors[field] = "must be a date in 1900 or later and not in the future"
+        errors[field] = _("must be a date in 1900 or later and not in the future")
         return None
     if moment < datetime(1900, 1, 1, tzinfo=timezone.utc):
-        errors[field] = "must be in 1900 or later"
+        errors[field] = _("must be in 1900 or later")
     elif moment > now + validation.CLOCK_SKEW:
-        errors[field] = "must not be in the future"
+        errors[field] = _("must not be in the future")
     return moment
 
 
@@ -216,9 +221,9 @@ def _date_of_birth(value: str | None, errors: dict[str, str]) -> date | None:
     except ValueError:
         born = None
     if born is None:
-        errors["date_of_birth"] = f"must be a real date, like {example}"
+        errors["date_of_birth"] = _("must be a real date, like %(example)s", example=example)
     elif born < EARLIEST:
-        errors["date_of_birth"] = "must be in 1900 or later"
+        errors["date_of_birth"] = _("must be in 1900 or later")
     return born
 
 
@@ -227,7 +232,7 @@ def _code(value: str | None, field: str, errors: dict[str, str], codes) -> str |
         return None
     code = value.strip().lower()
     if code not in {member.value for member in codes}:
-        errors[field] = f"must be one of {', '.join(member.value for member in codes)}"
+        errors[field] = _("must be one of %(codes)s", codes=", ".join(member.value for member in codes))
         return None
     return code
 
@@ -240,8 +245,9 @@ def _codes(value: str | None, field: str, errors: dict[str, str], codes) -> list
     known = {member.value for member in codes}
     unknown = [code for code in given if code not in known]
     if unknown:
-        errors[field] = (f"has {len(unknown)} code{'' if len(unknown) == 1 else 's'} that {'is' if len(unknown) == 1 else 'are'}"
-                         f" not in the list; use {', '.join(sorted(known))}")
+        errors[field] = ngettext("has %(count)s code that is not in the list; use %(codes)s",
+                                 "has %(count)s codes that are not in the list; use %(codes)s", len(unknown),
+                                 count=number(len(unknown)), codes=", ".join(sorted(known)))
         return []
     return sorted(set(given))
 
@@ -255,7 +261,7 @@ def _nhs_number(value: str | None, errors: dict[str, str]) -> str | None:
         return None
     digits = re.sub(r"[\s-]", "", value)
     if not (len(digits) == 10 and digits.isascii() and digits.isdigit()):
-        errors["nhs_number"] = "must be an NHS number: 10 digits"
+        errors["nhs_number"] = _("must be an NHS number: 10 digits")
         return None
     return digits
 
@@ -265,17 +271,17 @@ def _position(latitude: str | None, longitude: str | None,
     if not latitude and not longitude:
         return None, None
     if not latitude or not longitude:
-        errors["latitude" if not latitude else "longitude"] = "give both latitude and longitude, or neither"
+        errors["latitude" if not latitude else "longitude"] = _("give both latitude and longitude, or neither")
         return None, None
     try:
         lat, lon = float(latitude), float(longitude)
     except ValueError:
-        errors["latitude"] = "latitude and longitude must be decimal degrees, like 52.4862 and -1.8904"
+        errors["latitude"] = _("latitude and longitude must be decimal degrees, like 52.4862 and -1.8904")
         return None, None
     if not (UK_LATITUDE[0] <= lat <= UK_LATITUDE[1]):
-        errors["latitude"] = "must be in the UK: between 49.8 and 60.95 degrees north"
+        errors["latitude"] = _("must be in the UK: between 49.8 and 60.95 degrees north")
     if not (UK_LONGITUDE[0] <= lon <= UK_LONGITUDE[1]):
-        errors["longitude"] = "must be in the UK: between 8.7 degrees west (-8.7) and 1.8 degrees east"
+        errors["longitude"] = _("must be in the UK: between 8.7 degrees west (-8.7) and 1.8 degrees east")
     if "latitude" in errors or "longitude" in errors:
         return None, None
     return round(lat, 6), round(lon, 6)
@@ -284,4 +290,4 @@ def _position(latitude: str | None, longitude: str | None,
 def rows_from_csv(data: bytes) -> CsvRows:
     """An extract's rows, or ValidationFailed on `file` when it is not a UTF-8 CSV of this shape."""
     return read_rows(data, fields=FIELDS, required=REQUIRED_COLUMNS, max_bytes=MAX_CSV_BYTES,
-                     optional_note=" (and any of the others you have)")
+                     optional_note=_(" (and any of the others you have)"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from debrief.extensions import db
@@ -63,18 +64,19 @@ def filters(*, start: date | None, end: date | None, cause: str | None = None, s
             errors: dict[str, str] | None = None) -> DeathFilters:
     """Checked filters; `errors` already found (a date that is not real) are reported with the rest."""
     errors = dict(errors or {})
-    for field, value, what in (("from", start, "start"), ("to", end, "end")):
+    for field, value in (("from", start), ("to", end)):
         if value is not None and not EARLIEST <= value <= LATEST:
-            errors.setdefault(field, f"The {what} of the period must be between 1 1 1900 and 31 12 2099")
+            errors.setdefault(field, _("The start of the period must be between 1 1 1900 and 31 12 2099")
+                              if field == "from" else _("The end of the period must be between 1 1 1900 and 31 12 2099"))
     if start and end and end < start and not errors:
-        errors["to"] = "The end of the period must be on or after its start"
-    cause = validation.choice(cause or None, "cause", errors, ApparentCause, label="a cause")
-    substance = validation.choice(substance or None, "substance", errors, Substance, label="a substance")
+        errors["to"] = _("The end of the period must be on or after its start")
+    cause = validation.choice(cause or None, "cause", errors, ApparentCause, label=_("a cause"))
+    substance = validation.choice(substance or None, "substance", errors, Substance, label=_("a substance"))
     classification = validation.choice(classification or None, "classification", errors, Classification,
-                                       label="a classification")
+                                       label=_("a classification"))
     area = (area or "").strip().upper() or None
     if area and not (len(area) <= 3 and area[0].isalpha() and area[1:].isdigit()):
-        errors["area"] = "Select an area of the map, like C4"
+        errors["area"] = _("Select an area of the map, like C4")
     if errors:
         raise ValidationFailed(errors)
     return DeathFilters(start=start, end=end, cause=cause, substance=substance, classification=classification,
@@ -102,7 +104,7 @@ def map_of(filters: DeathFilters) -> tuple[dict[str, int], list[tuple[float, flo
 def get(death_id: int) -> Death:
     death = db.session.get(Death, death_id, options=[selectinload(Death.reports)])
     if death is None:
-        raise NotFound("There is no death with that id.")
+        raise NotFound(_("There is no death with that id."))
     return death
 
 
@@ -132,7 +134,7 @@ def similar_limit(value: str | None) -> int:
     except ValueError:
         limit = 0
     if not 1 <= limit <= MAX_SIMILAR:
-        raise ValidationFailed({"limit": f"must be a whole number from 1 to {MAX_SIMILAR}"})
+        raise ValidationFailed({"limit": _("must be a whole number from 1 to %(most)s", most=MAX_SIMILAR)})
     return limit
 
 
@@ -156,7 +158,7 @@ def possible_matches(page: int, per_page: int) -> Page:
 def possible_match(match_id: int) -> PossibleMatch:
     match = db.session.get(PossibleMatch, match_id)
     if match is None:
-        raise NotFound("There is no such possible match; the latest analysis may have settled it.")
+        raise NotFound(_("There is no such possible match; the latest analysis may have settled it."))
     return match
 
 
@@ -166,19 +168,19 @@ def decide_match(report_ids: object, decision: str | None, note: str | None, *, 
     errors: dict[str, str] = {}
     if not (isinstance(report_ids, list) and len(report_ids) == 2 and all(validation.is_id(i) for i in report_ids)
             and report_ids[0] != report_ids[1]):
-        errors["reports"] = "must be the ids of two different death reports"
+        errors["reports"] = _("must be the ids of two different death reports")
     if not isinstance(decision, str) or decision not in ("same_person", "different_people"):
-        errors["decision"] = "Select whether the reports are of the same person or of different people"
+        errors["decision"] = _("Select whether the reports are of the same person or of different people")
     if note is not None and not isinstance(note, str):
-        errors["note"] = "must be text"
+        errors["note"] = _("must be text")
         note = None
-    note = validation.text(note, "note", errors, label="a note", max_length=validation.LIMITS["death_match.note"])
+    note = validation.text(note, "note", errors, label=_("a note"), max_length=validation.LIMITS["death_match.note"])
     if errors:
         raise ValidationFailed(errors)
     a, b = sorted(report_ids)
     found = set(db.session.scalars(sa.select(DeathReport.id).where(DeathReport.id.in_([a, b]))))
     if found != {a, b}:
-        raise NotFound("There is no death report with one of those ids.")
+        raise NotFound(_("There is no death report with one of those ids."))
     row = db.session.scalar(sa.select(ReportPairDecision).where(
         ReportPairDecision.report_a_id == a, ReportPairDecision.report_b_id == b))
     if row is None:

@@ -11,10 +11,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from debrief.deaths.words import reason_words
 from debrief.extensions import db
+from debrief.i18n import in_language, number
 from debrief.models import Death, LinkedSeries, Role, SeriesStatus, User, UserRole, linked_series_members, utcnow
 from debrief.services import audit, notifications, references, validation
 from debrief.services.clock_calendar import london_date
@@ -102,14 +105,17 @@ def _tell_analysts(new: list[LinkedSeries]) -> None:
         UserRole.role == Role.ANALYST.value, User.active.is_(True)).order_by(User.id)))
     base = current_app.config["BASE_URL"].rstrip("/")
     for series in new:
+        link = f"{base}/linked-series/{series.id}"
         for analyst in analysts:
-            notifications.queue(
-                key=f"new-series:{series.reference}:{analyst.id}", to=analyst.email,
-                subject=f"New candidate linked series {series.reference}",
-                body=(f"Hello {analyst.name},\n\nThe analysis of death reports has found a new candidate "
-                      f"linked series, {series.reference}, of {len(series.deaths)} deaths.\n\n"
-                      f"Review it and confirm or dismiss it:\n{base}/linked-series/{series.id}\n\n"
-                      "This email says nothing about the deaths: read them in Rapid Debrief.\n"))
+            with in_language(analyst.language):
+                subject = _("New candidate linked series %(reference)s", reference=series.reference)
+                body = _("Hello %(name)s,\n\nThe analysis of death reports has found a new candidate linked series, "
+                         "%(reference)s, of %(count)s deaths.\n\nReview it and confirm or dismiss it:\n"
+                         "%(link)s\n\nThis email says nothing about the deaths: read them in Rapid Debrief.\n",
+                         name=analyst.name, reference=series.reference, count=len(series.deaths),
+                         link=link)
+            notifications.queue(key=f"new-series:{series.reference}:{analyst.id}", to=analyst.email,
+                                subject=subject, body=body)
 
 
 def listing(status: str | None, page: int, per_page: int) -> Page:
@@ -127,7 +133,7 @@ def counts() -> dict[str, int]:
 def get(series_id: int) -> LinkedSeries:
     series = db.session.get(LinkedSeries, series_id, options=[selectinload(LinkedSeries.deaths)])
     if series is None:
-        raise NotFound("There is no linked series with that id.")
+        raise NotFound(_("There is no linked series with that id."))
     return series
 
 
@@ -141,17 +147,17 @@ def decide(series_id: int, decision: str | None, note: str | None, *, actor: Use
     (a dismissed series confirmed after all); a series that opened a debrief stays confirmed."""
     errors: dict[str, str] = {}
     if not isinstance(decision, str) or decision not in DECISIONS:
-        errors["decision"] = "Select whether to confirm or dismiss the series"
+        errors["decision"] = _("Select whether to confirm or dismiss the series")
     if note is not None and not isinstance(note, str):
-        errors["note"] = "must be text"
+        errors["note"] = _("must be text")
         note = None
-    note = validation.text(note, "note", errors, label="a note saying why", required=True, max_length=validation.LIMITS["linked_series.note"])
+    note = validation.text(note, "note", errors, label=_("a note saying why"), required=True, max_length=validation.LIMITS["linked_series.note"])
     if errors:
         raise ValidationFailed(errors)
     series = get(series_id)
     status = DECISIONS[decision].value
     if series.debrief_id is not None and status != SeriesStatus.CONFIRMED:
-        raise Conflict("invalid_transition", "This series has opened a debrief, so it stays confirmed.")
+        raise Conflict("invalid_transition", _("This series has opened a debrief, so it stays confirmed."))
     before = series.status
     series.status, series.note = status, note
     series.decided_by_id, series.decided_at = actor.id, utcnow()
@@ -169,9 +175,9 @@ def may_open_debrief(series: LinkedSeries) -> bool:
 def opened_debrief(series: LinkedSeries, debrief_id: int, *, actor: User) -> None:
     """A confirmed series has opened a debrief: keep the link both ways."""
     if series.debrief_id is not None:
-        raise Conflict("duplicate", "This series has already opened a debrief.")
+        raise Conflict("duplicate", _("This series has already opened a debrief."))
     if not may_open_debrief(series):
-        raise Conflict("invalid_transition", "Only a confirmed series can open a debrief.")
+        raise Conflict("invalid_transition", _("Only a confirmed series can open a debrief."))
     series.debrief_id = debrief_id
     audit.record(actor, "linked_series_opened_debrief", "linked_series", series.id, {"debrief_id": debrief_id},
                  debrief_id=debrief_id)
@@ -181,6 +187,13 @@ def summary(series: LinkedSeries) -> str:
     """One line: how many deaths, over how long, what they share."""
     found = sorted(d.found_at for d in series.deaths if d.found_at)
     days = round((found[-1] - found[0]).total_seconds() / 86_400) if len(found) > 1 else None
-    span = "" if days is None else " on one day" if days == 0 else f" over {days:,} days"
+    count, deaths = len(series.deaths), number(len(series.deaths))
+    if days is None:
+        line = ngettext("%(count)s death", "%(count)s deaths", count, count=deaths)
+    elif days == 0:
+        line = ngettext("%(count)s death on one day", "%(count)s deaths on one day", count, count=deaths)
+    else:
+        line = ngettext("%(count)s deaths over %(days)s", "%(count)s deaths over %(days)s", count, count=deaths,
+                        days=ngettext("%(count)s day", "%(count)s days", days, count=number(days)))
     shared = [reason_words(r) for r in series.reasons if r and r[0] == "shared"][:3]
-    return f"{len(series.deaths)} deaths{span}" + (f": {', '.join(shared)}" if shared else "")
+    return _("%(deaths)s: %(shared)s", deaths=line, shared=", ".join(shared)) if shared else line

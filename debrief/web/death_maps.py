@@ -16,8 +16,14 @@ import math
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from babel import dates
+from flask import has_app_context
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from debrief.deaths.words import number
+from debrief.i18n import day_month_year
 from debrief.services.clock_calendar import LONDON, add_months
 from debrief.services.death_figures import MAP_DOTS
 
@@ -49,7 +55,7 @@ def _text(x: float, y: float, words: object, *, size: int = 16, anchor: str = "s
 
 
 def _deaths(n: int) -> str:
-    return f"{n:,} death" + ("" if n == 1 else "s")
+    return ngettext("%(count)s death", "%(count)s deaths", n, count=number(n))
 
 
 def _column_name(index: int) -> str:
@@ -57,7 +63,12 @@ def _column_name(index: int) -> str:
 
 
 def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return day_month_year(day)
+
+
+def _short(day: date, pattern: str) -> str:
+    """"6 Dec", "Dec 2026": Babel's short month names in the reader's language."""
+    return dates.format_date(day, pattern, locale=(get_locale() if has_app_context() else None) or "en")
 
 
 # The area map --------------------------------------------------------------------------------------
@@ -69,7 +80,7 @@ def area_map(extent: dict, counts: dict[str, int], points: Sequence[tuple[float,
     with `points` (at most MAP_DOTS of them) each death as a dot. `highlight` outlines one area.
     `name` is the drawing's id, for a page with more than one."""
     if not extent:
-        return Markup('<p class="govuk-body">No deaths have been analysed yet.</p>')
+        return Markup('<p class="govuk-body">%s</p>') % _("No deaths have been analysed yet.")
     columns, rows = int(extent["columns"]), int(extent["rows"])
     south, north, west, east = (float(extent[k]) for k in ("south", "north", "west", "east"))
     areas = [f"{_column_name(c)}{r + 1}" for r in range(rows) for c in range(columns)]
@@ -107,7 +118,7 @@ def area_map(extent: dict, counts: dict[str, int], points: Sequence[tuple[float,
             x0, y0 = left + c * cell_w, top + r * cell_h
             if not small:
                 body.append(_text(x0 + 5, y0 + 16, area, size=13, fill=ink, halo=halo))
-            body.append(_text(x0 + cell_w / 2, y0 + cell_h / 2 + (6 if small else 10), f"{counts[area]:,}",
+            body.append(_text(x0 + cell_w / 2, y0 + cell_h / 2 + (6 if small else 10), number(counts[area]),
                               size=14 if small else 18, anchor="middle", bold=True, fill=ink, halo=halo))
     if highlight in counts:
         index = areas.index(highlight)
@@ -124,12 +135,12 @@ def area_map(extent: dict, counts: dict[str, int], points: Sequence[tuple[float,
 
     # The legend under the map, wrapping onto more lines when it is wider than the map.
     legend_y = top + plot_h + 28
-    body.append(_text(0, legend_y + 14, "Deaths in each area:", size=14, bold=True))
+    body.append(_text(0, legend_y + 14, _("Deaths in each area:"), size=14, bold=True))
     entries = [(f'<rect x="{{x:.1f}}" y="{{y:.1f}}" width="18" height="18" fill="{SHADES[index]}" stroke="{MID_GREY}" '
                 f'stroke-width="1"></rect>', label) for index, label in classes]
     if drawn_dots and points:
         entries.append((f'<circle cx="{{x_dot:.1f}}" cy="{{y_dot:.1f}}" r="3" fill="{TEXT}" '
-                        f'fill-opacity="0.55"></circle>', "one death"))
+                        f'fill-opacity="0.55"></circle>', _("one death")))
     start_x, room = 170.0, max(left + plot_w, 600.0)
     x, y = start_x, legend_y
     for mark, label in entries:
@@ -157,14 +168,15 @@ def _fit(ground_width: float, ground_height: float, most_w: float, most_h: float
 def shade_classes(most: int) -> tuple[int, list[tuple[int, str]]]:
     """The legend: the step between shades and [(shade, words)]. Up to five shades above none."""
     if most <= 0:
-        return 1, [(0, "none")]
+        return 1, [(0, _("none"))]
     step = max(1, math.ceil(most / 5))
-    classes = [(0, "none")]
+    classes = [(0, _("none"))]
     for index in range(1, 6):
         low, high = (index - 1) * step + 1, min(index * step, most)
         if low > most:
             break
-        classes.append((index, f"{low:,}" if low == high else f"{low:,} to {high:,}"))
+        classes.append((index, number(low) if low == high else _("%(low)s to %(high)s", low=number(low),
+                                                                                 high=number(high))))
     return step, classes
 
 
@@ -175,22 +187,29 @@ def shade_of(count: int, step: int) -> int:
 def _area_map_name(counts: dict[str, int], highlight: str | None, dots: bool) -> str:
     total = sum(counts.values())
     if total == 0:
-        words = f"Map of the {len(counts)} areas: no deaths in any of them"
+        words = _("Map of the %(areas)s areas: no deaths in any of them", areas=number(len(counts)))
     else:
         with_deaths = sum(1 for count in counts.values() if count)
         most = max(counts.values())
         busiest = [area for area, count in counts.items() if count == most]
-        words = (f"Map of {_deaths(total)} in {with_deaths} area{'' if with_deaths == 1 else 's'}; most in "
-                 f"{_and(busiest)} ({most:,}{' each' if len(busiest) > 1 else ''})")
+        where = ngettext("Map of %(deaths)s in %(count)s area", "Map of %(deaths)s in %(count)s areas", with_deaths,
+                         deaths=_deaths(total), count=number(with_deaths))
+        if len(busiest) > 1:
+            words = _("%(map)s; most in %(areas)s (%(most)s each)", map=where, areas=_and(busiest), most=number(most))
+        else:
+            words = _("%(map)s; most in %(areas)s (%(most)s)", map=where, areas=_and(busiest), most=number(most))
         if dots:
-            words += "; each death is a dot"
+            words = _("%(map)s; each death is a dot", map=words)
     if highlight in counts:
-        words += f"; area {highlight} is outlined ({_deaths(counts[highlight])})"
-    return words + "."
+        words = _("%(map)s; area %(area)s is outlined (%(deaths)s)", map=words, area=highlight,
+                  deaths=_deaths(counts[highlight]))
+    return _("%(words)s.", words=words)
 
 
 def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return _("%(first)s and %(last)s", first=", ".join(words[:-1]), last=words[-1])
 
 
 # A series on the map -------------------------------------------------------------------------------
@@ -200,21 +219,21 @@ def series_map(extent: dict, members: Sequence[tuple[str, float | None, float | 
                name: str = "series-map") -> Markup:
     """The members of a series as numbered markers (1 is the first of `members`), zoomed to them with
     a margin, over the grid of areas, with a scale bar; beside it, the numbered list of labels."""
-    placed = [(number, label, lat, lon) for number, (label, lat, lon) in enumerate(members, start=1)
+    placed = [(marker, label, lat, lon) for marker, (label, lat, lon) in enumerate(members, start=1)
               if lat is not None and lon is not None]
-    legend = "".join(f"<li>{escape(label)}{'' if lat is not None and lon is not None else ' (place not known)'}</li>"
+    legend = "".join(f"<li>{escape(label) if lat is not None and lon is not None else escape(_('%(label)s (place not known)', label=label))}</li>"
                      for label, lat, lon in members)
     if not placed:
-        return Markup('<p class="govuk-body">None of these deaths has a known place, so there is no map.</p>')
+        return Markup('<p class="govuk-body">%s</p>') % _("None of these deaths has a known place, so there is no map.")
     width, height, pad = 600.0, 420.0, 0.25
-    lat0 = sum(lat for _, _, lat, _ in placed) / len(placed)
-    lon0 = sum(lon for _, _, _, lon in placed) / len(placed)
+    lat0 = sum(lat for _n, _l, lat, _o in placed) / len(placed)
+    lon0 = sum(lon for _n, _l, _a, lon in placed) / len(placed)
     x_per_degree = _METRES_PER_DEGREE_LON * math.cos(math.radians(lat0))
 
     def metres(lat: float, lon: float) -> tuple[float, float]:
         return (lon - lon0) * x_per_degree, (lat - lat0) * _METRES_PER_DEGREE_LAT
 
-    xs, ys = zip(*(metres(lat, lon) for _, _, lat, lon in placed))
+    xs, ys = zip(*(metres(lat, lon) for _n, _l, lat, lon in placed))
     span_x, span_y = max(max(xs) - min(xs), 300.0), max(max(ys) - min(ys), 300.0)
     scale = min(width / (span_x * (1 + 2 * pad)), height / (span_y * (1 + 2 * pad)))  # pixels per metre
     centre_x, centre_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
@@ -228,24 +247,24 @@ def series_map(extent: dict, members: Sequence[tuple[str, float | None, float | 
 
     drawn: list[tuple[float, float]] = []
     markers = []
-    for number, _, lat, lon in placed:
+    for marker, _label, lat, lon in placed:
         x, y = _clear_of(pixel(lat, lon), drawn)
         drawn.append((x, y))
         markers.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="12" fill="{BLUE}" stroke="{WHITE}" stroke-width="2"></circle>'
-                       + _text(x, y + 5, number, size=14, anchor="middle", bold=True, fill=WHITE))
+                       + _text(x, y + 5, marker, size=14, anchor="middle", bold=True, fill=WHITE))
     body += markers
     body += _scale_bar(width / scale, scale, height)
 
     furthest = max((_metres_apart(a[2], a[3], b[2], b[3]) for i, a in enumerate(placed) for b in placed[i + 1:]),
                    default=None)
-    title = (f"Map of {_deaths(len(placed))}, numbered as in the list: "
-             + "; ".join(f"{number}, {label}" for number, label, _, _ in placed))
+    title = _("Map of %(deaths)s, numbered as in the list: %(members)s", deaths=_deaths(len(placed)),
+              members="; ".join(f"{marker}, {label}" for marker, label, _lat, _lon in placed))
     if furthest is not None:
-        title += f". The two furthest apart are {_distance(furthest)} apart"
+        title = _("%(map)s. The two furthest apart are %(distance)s apart", map=title, distance=_distance(furthest))
     if len(placed) < len(members):
         unplaced = len(members) - len(placed)
-        title += f". {_deaths(unplaced)} not shown: place not known"
-    svg = _svg(name, width, height, title + ".", body)
+        title = _("%(map)s. %(deaths)s not shown: place not known", map=title, deaths=_deaths(unplaced))
+    svg = _svg(name, width, height, _("%(words)s.", words=title), body)
     return Markup('<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">'
                   f'<figure class="rd-chart-figure">{svg}</figure></div>'
                   '<div class="govuk-grid-column-one-third">'
@@ -307,8 +326,8 @@ def _scale_bar(view_metres: float, scale: float, height: float) -> list[str]:
 
 def _distance(metres: float) -> str:
     if metres < 1000:
-        return f"{metres:,.0f} m"
-    return f"{metres / 1000:,.1f} km".replace(".0 km", " km")
+        return _("%(metres)s m", metres=number(round(metres)))
+    return _("%(kilometres)s km", kilometres=number(round(metres / 1000, 1)))
 
 
 def _metres_apart(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -328,7 +347,7 @@ def timeline(members: Sequence[tuple[str, datetime | None]], *, name: str = "tim
     known = sorted(((at.astimezone(LONDON).date() if isinstance(at, datetime) else at, label)
                     for label, at in members if at is not None), key=lambda item: item[0])
     if not known:
-        return Markup('<p class="govuk-body">None of these deaths has a known date, so there is no timeline.</p>')
+        return Markup('<p class="govuk-body">%s</p>') % _("None of these deaths has a known date, so there is no timeline.")
     first, last = known[0][0], known[-1][0]
     start = first.replace(day=1)
     end = add_months(last.replace(day=1), 1)
@@ -348,7 +367,7 @@ def timeline(members: Sequence[tuple[str, datetime | None]], *, name: str = "tim
     lane_ends: list[float] = []
     placed = []
     for day, label in known:
-        words = f"{label} ({day.day} {day:%b})"
+        words = _("%(label)s (%(day)s)", label=label, day=_short(day, "d MMM"))
         x = x_of(day)
         text_width = 7.6 * len(words)
         anchor, x0 = ("start", x - 4) if x - 4 + text_width <= width else ("end", x + 4 - text_width)
@@ -371,19 +390,22 @@ def timeline(members: Sequence[tuple[str, datetime | None]], *, name: str = "tim
         body.append(f'<line x1="{x:.1f}" y1="{axis_y:.1f}" x2="{x:.1f}" y2="{axis_y + (8 if labelled else 5):.1f}" '
                     f'stroke="{TEXT}" stroke-width="1"></line>')
         if labelled:
-            words = f"{month:%b}" + (f" {month.year}" if index == 0 or month.month == 1 else "")
+            words = _short(month, "MMM y" if index == 0 or month.month == 1 else "MMM")
             body.append(_text(x + 3, axis_y + 24, words, size=13, fill=MID_GREY))
     for x, lane, anchor, words in placed:
         y = axis_y - 14 - lane * lane_height
         body.append(f'<line x1="{x:.1f}" y1="{axis_y:.1f}" x2="{x:.1f}" y2="{y + 4:.1f}" stroke="{MID_GREY}" '
                     f'stroke-width="1"></line>')
         body.append(_text(x - 4 if anchor == "start" else x + 4, y, words, size=13, anchor=anchor, halo=WHITE))
-    for x, _, _, _ in placed:
+    for x, _lane, _anchor, _words in placed:
         body.append(f'<circle cx="{x:.1f}" cy="{axis_y:.1f}" r="6" fill="{BLUE}" stroke="{WHITE}" '
                     f'stroke-width="2"></circle>')
 
-    title = (f"Timeline of {_deaths(len(known))} from {_long_date(first)} to {_long_date(last)}: "
-             + "; ".join(f"{label} on {_long_date(day)}" for day, label in known))
+    title = _("Timeline of %(deaths)s from %(first)s to %(last)s: %(members)s", deaths=_deaths(len(known)),
+              first=_long_date(first), last=_long_date(last),
+              members="; ".join(_("%(label)s on %(date)s", label=label, date=_long_date(day)) for day, label in known))
     if len(known) < len(members):
-        title += f". {_deaths(len(members) - len(known))} not shown: date not known"
-    return Markup(f'<figure class="rd-chart-figure">{_svg(name, width, height, title + ".", body)}</figure>')
+        title = _("%(timeline)s. %(deaths)s not shown: date not known", timeline=title,
+                  deaths=_deaths(len(members) - len(known)))
+    svg = _svg(name, width, height, _("%(words)s.", words=title), body)
+    return Markup(f'<figure class="rd-chart-figure">{svg}</figure>')

@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
@@ -24,7 +27,7 @@ from debrief.web.forms import show_rule_errors
 
 death_report_bp = Blueprint("death_report", __name__)
 
-TITLE = "Analytical report on death investigations"
+TITLE = _l("Analytical report on death investigations")
 # The service names the period's ends as the API does; the form's boxes are `start` and `end`.
 FORM_FIELDS = {"from": "start", "to": "end"}
 
@@ -33,18 +36,18 @@ class ReportPeriodForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    start = date_field("From", hint="For example, 1 12 2025")
-    end = date_field("To", hint="For example, 30 11 2026")
-    submit = SubmitField("Show figures", widget=GovSubmitInput())
+    start = date_field(_l("From"), hint=_l("For example, 1 12 2025"))
+    end = date_field(lazy_pgettext("the end of a period", "To"), hint=_l("For example, 30 11 2026"))
+    submit = SubmitField(_l("Show figures"), widget=GovSubmitInput())
 
 
 def _format_errors(form: ReportPeriodForm) -> dict[str, str]:
     """A date box typed into but not making a real date is refused, never quietly read as "no date"."""
     errors = {}
     if date_problem(form.start, "x"):
-        errors["from"] = "The start of the period must be a real date, like 1 12 2025"
+        errors["from"] = _("The start of the period must be a real date, like 1 12 2025")
     if date_problem(form.end, "x"):
-        errors["to"] = "The end of the period must be a real date, like 30 11 2026"
+        errors["to"] = _("The end of the period must be a real date, like 30 11 2026")
     return errors
 
 
@@ -92,5 +95,6 @@ def _iso_date(value: str | None, name: str, errors: dict[str, str]) -> date | No
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        errors[name] = f"The {'start' if name == 'from' else 'end'} of the period must be a date like 2026-11-30"
+        errors[name] = (_("The start of the period must be a date like 2026-11-30") if name == "from" else
+                        _("The end of the period must be a date like 2026-11-30"))
         return None

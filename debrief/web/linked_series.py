@@ -3,6 +3,8 @@ map and a timeline, where an analyst confirms or dismisses it with a note (servi
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
@@ -26,14 +28,14 @@ STATUSES = tuple(status.value for status in SeriesStatus)
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField("Is this a linked series?", widget=GovRadioInput(),
-                          choices=[("confirm", "Confirm: these deaths may be linked and need investigating"),
-                                   ("dismiss", "Dismiss: not a linked series")])
-    note = prose_field("Why", "linked_series.note",
-                       description="Say what you checked and why you decided. Other analysts and the board read "
-                                   "it, and it goes into the analytical report: refer to deaths by their "
-                                   "references, never by name.")
-    submit = SubmitField("Save decision", widget=GovSubmitInput())
+    decision = RadioField(_l("Is this a linked series?"), widget=GovRadioInput(),
+                          choices=[("confirm", _l("Confirm: these deaths may be linked and need investigating")),
+                                   ("dismiss", _l("Dismiss: not a linked series"))])
+    note = prose_field(_l("Why"), "linked_series.note",
+                       description=_l("Say what you checked and why you decided. Other analysts and the board read "
+                                      "it, and it goes into the analytical report: refer to deaths by their "
+                                      "references, never by name."))
+    submit = SubmitField(_l("Save decision"), widget=GovSubmitInput())
 
 
 @series_bp.route("")
@@ -43,7 +45,7 @@ def index():
     if status not in STATUSES:
         status = "candidate"
     result = within_pages(lambda page: linked_series.listing(status, page, 25), page_number())
-    return render_template("linked_series/index.html", title="Linked series", result=result, status=status,
+    return render_template("linked_series/index.html", title=_("Linked series"), result=result, status=status,
                            counts=linked_series.counts(), words=words, summary=linked_series.summary)
 
 
@@ -66,7 +68,7 @@ def show(series_id: int):
             show_rule_errors(form, error)
         else:
             db.session.commit()
-            flash(f"Decision on {series.reference} saved.", "success")
+            flash(_("Decision on %(reference)s saved.", reference=series.reference), "success")
             return redirect(url_for("linked_series.show", series_id=series.id))
     latest = death_analysis.latest()
     extent = latest.extent if latest else {}
