@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import abort, g, request
+from flask_babel import gettext as _
 
 from debrief.api import api, shapes
 from debrief.api.auth import api_permission, json_body
@@ -22,7 +23,7 @@ from debrief.services.errors import ValidationFailed
 def _recommendation_or_404(recommendation_id: int, *, reading: bool = True) -> Recommendation:
     record = recommendations.get(recommendation_id)
     if record is None or (reading and not permissions.may_read_recommendation(g.actor, record)):
-        abort(404, "There is no recommendation with that id.")
+        abort(404, _("There is no recommendation with that id."))
     return record
 
 
@@ -36,7 +37,7 @@ def _ids(reader: BodyReader, name: str) -> list[int] | None:
     if value is None:
         return None
     if not isinstance(value, list) or not all(validation.is_id(v) for v in value):
-        reader.errors[name] = "must be a list of ids"
+        reader.errors[name] = _("must be a list of ids")
         return None
     return value
 
@@ -140,7 +141,7 @@ def update_recommendation(recommendation_id: int):
     if reader.has("lesson_ids"):
         changes["lesson_ids"] = _ids(reader, "lesson_ids") or []
     if "version" not in reader.data:
-        reader.errors["version"] = "Send the version you last read"
+        reader.errors["version"] = _("Send the version you last read")
     _refuse(reader)
     recommendations.update(record, version=reader.data["version"], actor=g.actor, **changes)
     db.session.commit()
@@ -202,7 +203,7 @@ def add_product(recommendation_id: int):
 def update_product(product_id: int):
     product = learning_products.get(product_id)
     if product is None or not permissions.may_read_recommendation(g.actor, product.recommendation):
-        abort(404, "There is no learning product with that id.")
+        abort(404, _("There is no learning product with that id."))
     reader = BodyReader(json_body(), {"status", "delivered_on", "reached_count", "evidence"})
     values = {"status": reader.text("status"), "delivered_on": reader.date("delivered_on"),
               "reached_count": reader.integer("reached_count"), "evidence": reader.text("evidence")}

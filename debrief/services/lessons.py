@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from debrief.extensions import db
 from debrief.models import Contribution, Debrief, Invitation, Lesson, LessonCategory, Theme, User
@@ -22,10 +23,10 @@ def add(debrief: Debrief, *, text: str | None, category: str | None, themes: lis
             sa.select(Contribution).join(Contribution.invitation)
             .where(Contribution.id == contribution_id, Invitation.debrief_id == debrief.id))
         if contribution is None:
-            errors["contribution_id"] = "Choose a contribution made to this debrief"
+            errors["contribution_id"] = _("Choose a contribution made to this debrief")
         elif db.session.scalar(sa.select(Lesson.id).where(Lesson.contribution_id == contribution.id)):
-            raise Conflict("duplicate", "That contribution is already a lesson.",
-                           {"contribution_id": "That contribution is already a lesson"})
+            raise Conflict("duplicate", _("That contribution is already a lesson."),
+                           {"contribution_id": _("That contribution is already a lesson")})
         elif not (text or "").strip():
             text = contribution.learning
     text = check.text(text, "text", errors, label="what was learned", required=True,

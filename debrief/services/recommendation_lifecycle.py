@@ -64,6 +64,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from debrief.services import validation
 from debrief.vocabulary import (
     CLOSURE_CODE_IN_SENTENCE, PRODUCT_KIND_IN_SENTENCE, PRODUCT_STATUS_IN_SENTENCE, STATUS_IN_SENTENCE,
@@ -152,14 +156,15 @@ class Move:
 class TransitionRefused(RuleBroken):
     """The move is refused. `code` is the API error code; `status` the HTTP status the app's error
     handler uses; `message` is one plain-English sentence (or two) for the person who asked;
-    `fields` names each wrong field and says why (for `validation_error`)."""
+    `fields` names each wrong field and says why (for `validation_error`). The words are in the
+    asker's language (a page's, or the API's Accept-Language); `code` never changes."""
 
     _STATUSES = {"invalid_transition": 409, "closure_gate": 409, "forbidden": 403, "validation_error": 422}
 
     def __init__(self, code: str, message: str, fields: dict[str, str] | None = None):
         if code not in self._STATUSES:
             raise ValueError(f"unknown refusal code {code!r}")
-        super().__init__(message, fields)
+        super().__init__(str(message), {name: str(text) for name, text in (fields or {}).items()})
         self.code = code
         self.status = self._STATUSES[code]
 
@@ -182,24 +187,24 @@ _MOVES: dict[tuple[Status, Status], str] = {
 
 _FORBIDDEN_MESSAGES = {
     (Status.OPEN, Status.IN_PROGRESS):
-        "Only the recommendation's owner or the governance board can respond to a recommendation.",
+        _l("Only the recommendation's owner or the governance board can respond to a recommendation."),
     (Status.IN_PROGRESS, Status.AWAITING_CLOSURE):
-        "Only the recommendation's owner or the governance board can ask for a recommendation to be closed.",
+        _l("Only the recommendation's owner or the governance board can ask for a recommendation to be closed."),
     (Status.AWAITING_CLOSURE, Status.CLOSED):
-        "Only the governance board can close a recommendation.",
+        _l("Only the governance board can close a recommendation."),
     (Status.AWAITING_CLOSURE, Status.IN_PROGRESS):
-        "Only the governance board can reject a request to close a recommendation.",
+        _l("Only the governance board can reject a request to close a recommendation."),
 }
 
 # What each move needs: (field, message when it is missing).
 _NOTE_NEEDED = {
-    (Status.OPEN, Status.IN_PROGRESS): "Give the owner's response: what they plan to do.",
-    (Status.IN_PROGRESS, Status.AWAITING_CLOSURE): "Say what has been done.",
+    (Status.OPEN, Status.IN_PROGRESS): _l("Give the owner's response: what they plan to do."),
+    (Status.IN_PROGRESS, Status.AWAITING_CLOSURE): _l("Say what has been done."),
 }
-_REJECTION_RATIONALE = "Say why the board is not closing the recommendation."
-_NOT_IMPLEMENTED_RATIONALE = "Say why the board accepts the risk of not implementing the recommendation."
-_CODE_MISSING = "Choose a closure code."
-_CODE_NOT_CLOSING = "A closure code is only given when the board closes a recommendation."
+_REJECTION_RATIONALE = _l("Say why the board is not closing the recommendation.")
+_NOT_IMPLEMENTED_RATIONALE = _l("Say why the board accepts the risk of not implementing the recommendation.")
+_CODE_MISSING = _l("Choose a closure code.")
+_CODE_NOT_CLOSING = _l("A closure code is only given when the board closes a recommendation.")
 
 
 def _given(text: object) -> bool:
@@ -236,7 +241,7 @@ def _label(value: object) -> str:
     return f"“{value}”"
 
 
-_NO_MOVES = "Only the recommendation's owner or the governance board can move it through its lifecycle."
+_NO_MOVES = _l("Only the recommendation's owner or the governance board can move it through its lifecycle.")
 
 
 def closure_label(code: object) -> str:
@@ -257,26 +262,26 @@ def _may(who: str, actor: Actor) -> bool:
 
 def _invalid(current: object, to: object) -> TransitionRefused:
     from_status, to_status = _as_status(current), _as_status(to)
+    words = {"before": _label(current), "after": _label(to)}
     if from_status is None:
-        message = (f"A recommendation cannot move from {_label(current)} to {_label(to)}: "
-                   f"{_label(current)} is not a recommendation status.")
+        message = _("A recommendation cannot move from %(before)s to %(after)s: %(before)s is not a "
+                    "recommendation status.", **words)
     elif to_status is None:
-        message = (f"A recommendation cannot move from {_label(current)} to {_label(to)}: "
-                   f"{_label(to)} is not a recommendation status.")
+        message = _("A recommendation cannot move from %(before)s to %(after)s: %(after)s is not a "
+                    "recommendation status.", **words)
     elif from_status is to_status:
-        message = (f"A recommendation cannot move from {_label(current)} to {_label(to)}: "
-                   f"it is already {_label(current)}.")
+        message = _("A recommendation cannot move from %(before)s to %(after)s: it is already %(before)s.", **words)
     elif from_status is Status.CLOSED:
-        message = (f"A recommendation cannot move from {_label(current)} to {_label(to)}: "
-                   "once closed, it stays closed.")
+        message = _("A recommendation cannot move from %(before)s to %(after)s: once closed, it stays closed.",
+                    **words)
+    elif from_status is Status.OPEN:
+        message = _("A recommendation cannot move from %(before)s to %(after)s. The owner must respond first, "
+                    "which puts it in progress.", **words)
+    elif from_status is Status.IN_PROGRESS:
+        message = _("A recommendation cannot move from %(before)s to %(after)s. The owner must first ask for it "
+                    "to be closed.", **words)
     else:
-        message = f"A recommendation cannot move from {_label(current)} to {_label(to)}."
-        hint = {
-            Status.OPEN: "The owner must respond first, which puts it in progress.",
-            Status.IN_PROGRESS: "The owner must first ask for it to be closed.",
-        }.get(from_status)
-        if hint:
-            message = f"{message} {hint}"
+        message = _("A recommendation cannot move from %(before)s to %(after)s.", **words)
     return TransitionRefused("invalid_transition", message)
 
 
@@ -291,7 +296,8 @@ def _validation_problems(key: tuple[Status, Status], move: Move) -> dict[str, st
             problems["closure_code"] = _CODE_MISSING
         elif _as_code(move.closure_code) is None:
             choices = ", ".join(code.value for code in ClosureCode)
-            problems["closure_code"] = f"“{move.closure_code}” is not a closure code. Choose one of: {choices}."
+            problems["closure_code"] = _("“%(code)s” is not a closure code. Choose one of: %(choices)s.",
+                                         code=move.closure_code, choices=choices)
         elif _as_code(move.closure_code) is ClosureCode.NOT_IMPLEMENTED and not _given(move.rationale):
             problems["rationale"] = _NOT_IMPLEMENTED_RATIONALE
     elif _code_given(move.closure_code):
@@ -306,7 +312,8 @@ def _validation_problems(key: tuple[Status, Status], move: Move) -> dict[str, st
 def _validation_message(problems: dict[str, str]) -> str:
     if len(problems) == 1:
         return next(iter(problems.values()))
-    return "Some of the information is missing or not valid: " + " ".join(problems.values())
+    return _("Some of the information is missing or not valid: %(problems)s",
+             problems=" ".join(str(problem) for problem in problems.values()))
 
 
 def check(current: Status | str, move: Move, actor: Actor, products: Sequence[ProductFacts]) -> None:
@@ -332,10 +339,9 @@ def check(current: Status | str, move: Move, actor: Actor, products: Sequence[Pr
         if code in _GATED_CODES and not _given(move.rationale):
             problem = closure_gate_problem(products)
             if problem is not None:
-                raise TransitionRefused(
-                    "closure_gate",
-                    f"The recommendation cannot be closed as {CLOSURE_CODE_IN_SENTENCE[code]}. {problem}",
-                )
+                refusal = _("The recommendation cannot be closed as %(closure)s.",
+                            closure=CLOSURE_CODE_IN_SENTENCE[code])
+                raise TransitionRefused("closure_gate", f"{refusal} {problem}")
 
 
 def allowed_moves(current: Status | str, actor: Actor, products: Sequence[ProductFacts]) -> list[Status]:
@@ -358,9 +364,11 @@ def _kind_label(kind: str) -> str:
 def _counts(products: Sequence[ProductFacts]) -> str:
     tally: dict[str, int] = {}
     for product in products:
-        label = PRODUCT_STATUS_IN_SENTENCE.get(product.status, f"“{product.status}”")
+        label = str(PRODUCT_STATUS_IN_SENTENCE.get(product.status, f"“{product.status}”"))
         tally[label] = tally.get(label, 0) + 1
-    return ", ".join(f"{count} {label}" for label, count in tally.items())
+    # TRANSLATORS: how many learning products are in one state: "2 planned".
+    return ", ".join(ngettext("%(num)d %(status)s", "%(num)d %(status)s", count, status=label)
+                     for label, count in tally.items())
 
 
 def closure_gate_problem(products: Sequence[ProductFacts]) -> str | None:
@@ -370,18 +378,21 @@ def closure_gate_problem(products: Sequence[ProductFacts]) -> str | None:
     if any(p.kind in PRODUCT_KINDS and p.kind not in AWARENESS_ONLY for p in delivered):
         return None
 
-    rule = ("It needs at least one delivered learning product that is not awareness-only "
-            "(an intranet article or email bulletin), or a board rationale for closing without one.")
+    rule = _("It needs at least one delivered learning product that is not awareness-only "
+             "(an intranet article or email bulletin), or a board rationale for closing without one.")
     if not products:
-        return f"No learning product has been delivered: none has been recorded. {rule}"
-    if not delivered:
-        return f"No learning product has been delivered ({_counts(products)}). {rule}"
-
-    kinds = sorted({p.kind for p in delivered}, key=lambda k: (k not in PRODUCT_KIND_IN_SENTENCE, _kind_label(k)))
-    labels = ", ".join(_kind_label(k) for k in kinds)
-    if all(p.kind in AWARENESS_ONLY for p in delivered):
-        return f"It has only awareness-only products ({labels}) delivered. {rule}"
-    return f"The only products delivered are of a kind that does not count ({labels}). {rule}"
+        problem = _("No learning product has been delivered: none has been recorded.")
+    elif not delivered:
+        problem = _("No learning product has been delivered (%(counts)s).", counts=_counts(products))
+    else:
+        kinds = sorted({p.kind for p in delivered},
+                       key=lambda k: (k not in PRODUCT_KIND_IN_SENTENCE, _kind_label(k)))
+        labels = ", ".join(_kind_label(k) for k in kinds)
+        if all(p.kind in AWARENESS_ONLY for p in delivered):
+            problem = _("It has only awareness-only products (%(kinds)s) delivered.", kinds=labels)
+        else:
+            problem = _("The only products delivered are of a kind that does not count (%(kinds)s).", kinds=labels)
+    return f"{problem} {rule}"
 
 
 # --- learning products -------------------------------------------------------------------------

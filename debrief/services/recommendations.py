@@ -8,11 +8,13 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from debrief import permissions
 from debrief.extensions import db
+from debrief.i18n import day_month_year, in_language
 from debrief.models import (
     AuditEvent, BoardDecision, Debrief, LearningProduct, Lesson, Priority, Recommendation,
     RecommendationSource, RecommendationUpdate, User, utcnow,
@@ -50,24 +52,24 @@ def _active_staff(email: str | None, errors: dict[str, str], field: str, *, miss
 def _owner(email: str | None, errors: dict[str, str]) -> User | None:
     """The member of staff `email` names, if they may be made an owner (accounts.eligible_owners):
     the one rule for creating, editing and, through these, the pages and the API."""
-    owner = _active_staff(email, errors, "owner_email", missing="Enter the owner's email address",
-                          unknown="The owner must be an active member of staff with an account")
+    owner = _active_staff(email, errors, "owner_email", missing=_("Enter the owner's email address"),
+                          unknown=_("The owner must be an active member of staff with an account"))
     if owner is None:
         return None
     if not accounts.may_own_recommendations(owner):
-        errors["owner_email"] = (f"{owner.name} cannot own recommendations: choose a member of staff who holds "
-                                 "the owner role")
+        errors["owner_email"] = _("%(name)s cannot own recommendations: choose a member of staff who holds "
+                                  "the owner role", name=owner.name)
         return None
     return owner
 
 
 def _due(due_date: date | None, errors: dict[str, str], field: str = "due_date") -> date | None:
     if due_date is None:
-        errors.setdefault(field, "Enter the due date")
+        errors.setdefault(field, _("Enter the due date"))
     elif due_date < today():
-        errors.setdefault(field, "The due date must be today or later")
+        errors.setdefault(field, _("The due date must be today or later"))
     elif due_date > today() + LONGEST_DUE:
-        errors.setdefault(field, "The due date must be within five years")
+        errors.setdefault(field, _("The due date must be within five years"))
     return due_date
 
 
@@ -76,27 +78,32 @@ def _lessons(debrief: Debrief | None, lesson_ids, errors: dict[str, str]) -> lis
     if not ids:
         return []
     if debrief is None or not all(check.is_id(i) for i in ids):
-        errors["lesson_ids"] = "Link lessons from this recommendation's debrief"
+        errors["lesson_ids"] = _("Link lessons from this recommendation's debrief")
         return []
     found = list(db.session.scalars(sa.select(Lesson).where(Lesson.id.in_(ids), Lesson.debrief_id == debrief.id)))
     if len(found) != len(ids):
-        errors["lesson_ids"] = "Link lessons from this recommendation's debrief"
+        errors["lesson_ids"] = _("Link lessons from this recommendation's debrief")
     return found
 
 
 def _tell(person: User, recommendation: Recommendation, *, key: str, subject: str, text: str) -> None:
-    """An email to `person` about the recommendation, with the link to its page (and no incident detail)."""
+    """An email to `person` about the recommendation, with the link to its page (and no incident detail).
+    Called inside `in_language(person.language)`, so that the whole email is in their language."""
     link = f"{current_app.config['BASE_URL']}/recommendations/{recommendation.id}"
-    notifications.queue(key=key, to=person.email, subject=subject,
-                        body=f"Hello {person.name},\n\n{text}\n\nOpen it here: {link}\n")
+    body = _("Hello %(name)s,\n\n%(text)s\n\nOpen it here: %(link)s\n", name=person.name, text=text, link=link)
+    notifications.queue(key=key, to=person.email, subject=subject, body=body)
 
 
 def _tell_owner(recommendation: Recommendation) -> None:
     owner = recommendation.owner
-    _tell(owner, recommendation, key=f"recommendation-allocated:{recommendation.id}:{owner.id}:v{recommendation.version}",
-          subject=f"{recommendation.reference} is allocated to you",
-          text=(f"Recommendation {recommendation.reference} has been allocated to you. It is due on "
-                f"{recommendation.due_date:%-d %B %Y}. Please respond with your plan within 14 days."))
+    reference = recommendation.reference
+    with in_language(owner.language):
+        _tell(owner, recommendation,
+              key=f"recommendation-allocated:{recommendation.id}:{owner.id}:v{recommendation.version}",
+              subject=_("%(reference)s is allocated to you", reference=reference),
+              text=_("Recommendation %(reference)s has been allocated to you. It is due on %(date)s. Please respond "
+                     "with your plan within 14 days.", reference=reference,
+                     date=day_month_year(recommendation.due_date)))
 
 
 def create(debrief: Debrief, *, text: str | None, owner_email: str | None, due_date: date | None,
@@ -173,23 +180,24 @@ def refuse_unless_open_here(recommendation: Recommendation) -> None:
     """Nothing changes on a closed recommendation, nor on an imported one (kept so that repeats of
     it are found; another body tracks it)."""
     if recommendation.imported:
-        raise Conflict("invalid_transition", f"{recommendation.reference} was imported from elsewhere to find "
-                                             "repeats of it; it is not tracked here.")
+        raise Conflict("invalid_transition", _("%(reference)s was imported from elsewhere to find repeats of it; "
+                                               "it is not tracked here.", reference=recommendation.reference))
     if recommendation.status == lifecycle.Status.CLOSED:
-        raise Conflict("invalid_transition", f"{recommendation.reference} is closed.")
+        raise Conflict("invalid_transition", _("%(reference)s is closed.", reference=recommendation.reference))
 
 
 def _refuse_if_stale(recommendation: Recommendation, version) -> None:
     if isinstance(version, bool) or not isinstance(version, int):
-        raise ValidationFailed({"version": "Send the version you last read, a whole number"})
+        raise ValidationFailed({"version": _("Send the version you last read, a whole number")})
     if version > recommendation.version:
-        raise ValidationFailed({"version": f"{recommendation.reference} has no version {version} yet"})
+        raise ValidationFailed({"version": _("%(reference)s has no version %(version)s yet",
+                                             reference=recommendation.reference, version=version)})
     if version != recommendation.version:
         changed = changes_since(recommendation, version)
-        names = ", ".join(changed) or "its status"
-        raise Conflict("stale", f"Someone else changed {recommendation.reference} since you opened it "
-                                f"(they changed {names}). Nothing you sent was saved.",
-                       {field: f"now {change.get('to')!r}" for field, change in changed.items()})
+        names = ", ".join(changed) or _("its status")
+        raise Conflict("stale", _("Someone else changed %(reference)s since you opened it (they changed %(fields)s). "
+                                  "Nothing you sent was saved.", reference=recommendation.reference, fields=names),
+                       {field: _("now %(value)s", value=repr(change.get("to"))) for field, change in changed.items()})
 
 
 def update(recommendation: Recommendation, *, version, actor: User, format_errors: dict[str, str] | None = None,
@@ -197,12 +205,12 @@ def update(recommendation: Recommendation, *, version, actor: User, format_error
     """Changes text, owner, due date, priority or linked lessons (reviewer or board), refusing an edit
     made from an older version than the one stored."""
     if not permissions.may_edit_recommendation(actor, recommendation):
-        raise NotAllowed("Only a reviewer or the governance board can change a recommendation.")
+        raise NotAllowed(_("Only a reviewer or the governance board can change a recommendation."))
     refuse_unless_open_here(recommendation)
     _refuse_if_stale(recommendation, version)
     errors: dict[str, str] = dict(format_errors or {})
     for field in set(changes) - set(EDITABLE):
-        errors[field] = "is not a field that can be changed here"
+        errors[field] = _("is not a field that can be changed here")
     before = _snapshot(recommendation)
     owner = _owner(changes["owner_email"], errors) if "owner_email" in changes else recommendation.owner
     with db.session.no_autoflush:
@@ -246,8 +254,8 @@ def _save(recommendation: Recommendation, actor: User | None, action: str, chang
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise Conflict("stale", "Someone else changed this recommendation at the same moment. Nothing was saved; "
-                                "open it again and repeat your change.") from None
+        raise Conflict("stale", _("Someone else changed this recommendation at the same moment. Nothing was saved; "
+                                  "open it again and repeat your change.")) from None
     audit.record(actor, action, "recommendation", recommendation.id,
                  {**changes, "version": {"from": old_version, "to": recommendation.version}},
                  debrief_id=recommendation.debrief_id)
@@ -319,7 +327,7 @@ def add_update(recommendation: Recommendation, *, kind: str | None, text: str | 
     """Progress or evidence from the owner (their own) or the board, while the recommendation is open."""
     refuse_unless_open_here(recommendation)
     if not permissions.may_add_update(actor, recommendation):
-        raise NotAllowed("Only the owner or the governance board can add progress or evidence.")
+        raise NotAllowed(_("Only the owner or the governance board can add progress or evidence."))
     errors: dict[str, str] = {}
     kind = check.choice(kind, "kind", errors, set(OWNER_UPDATES), label="progress or evidence", required=True)
     text = check.text(text, "text", errors, label="the update", required=True,
@@ -338,7 +346,7 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
     a rationale; the owner, and the officer it is escalated to, are told. (Closing and rejecting a
     closure are lifecycle moves: `transition`.)"""
     if not permissions.can(actor, permissions.Rule.DECIDE_AS_BOARD):
-        raise NotAllowed("Only the governance board can extend or escalate a recommendation.")
+        raise NotAllowed(_("Only the governance board can extend or escalate a recommendation."))
     refuse_unless_open_here(recommendation)
     errors: dict[str, str] = {}
     decision = check.choice(decision, "decision", errors, {"extend", "escalate"}, label="extend or escalate",
@@ -348,12 +356,12 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
     if decision == "extend":
         _due(new_due_date, errors, "new_due_date")
         if new_due_date and recommendation.due_date and new_due_date <= recommendation.due_date:
-            errors["new_due_date"] = "The new due date must be after the current one"
+            errors["new_due_date"] = _("The new due date must be after the current one")
     senior = None
     if decision == "escalate":
         senior = _active_staff(escalate_to, errors, "escalate_to",
-                               missing="Enter the email address of the senior officer the board escalates it to",
-                               unknown="The board escalates to an active member of staff with an account")
+                               missing=_("Enter the email address of the senior officer the board escalates it to"),
+                               unknown=_("The board escalates to an active member of staff with an account"))
     if errors:
         raise ValidationFailed(errors)
     record = BoardDecision(decision=decision, rationale=rationale, decided_by_id=actor.id, decided_at=utcnow(),
@@ -376,35 +384,59 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
 
 def _tell_of_decision(recommendation: Recommendation, decision: BoardDecision) -> None:
     """The owner hears of each of the board's decisions on their recommendation, with the board's
-    reason where it gave one; the senior officer it is escalated to hears of the escalation."""
-    reference = recommendation.reference
-    reason = f"\n\nThe board's reason: {decision.rationale}" if decision.rationale else ""
-    said = {
-        "reject_closure": (f"{reference}: the board has not closed it",
-                           f"The governance board has not closed recommendation {reference}. It is back in "
-                           "progress with you: please do what the board asks, then ask for closure again."),
-        "close": (f"{reference} is closed",
-                  f"The governance board has closed recommendation {reference} as "
-                  f"{lifecycle.closure_label(decision.closure_code)}."),
-        "extend": (f"{reference} is now due on {decision.new_due_date:%-d %B %Y}" if decision.new_due_date else "",
-                   f"The governance board has extended the due date of recommendation {reference}. It is now due "
-                   f"on {decision.new_due_date:%-d %B %Y}." if decision.new_due_date else ""),
-        "escalate": (f"{reference} has been escalated",
-                     f"The governance board has escalated recommendation {reference} to "
-                     f"{decision.escalated_to.name if decision.escalated_to else 'a senior officer'}."),
-    }
-    subject, body = said[decision.decision]
+    reason where it gave one; the senior officer it is escalated to hears of the escalation. Each in
+    their own language."""
     owner = recommendation.owner
     if owner is not None and owner.active:
-        _tell(owner, recommendation, key=f"board-decision:{decision.id}:{owner.id}", subject=subject,
-              text=f"{body}{reason}")
+        with in_language(owner.language):
+            subject, body = _decision_words(recommendation, decision)
+            _tell(owner, recommendation, key=f"board-decision:{decision.id}:{owner.id}", subject=subject,
+                  text=body + _reason(decision))
     senior = decision.escalated_to
     if decision.decision == "escalate" and senior is not None and senior.id != getattr(owner, "id", None):
-        _tell(senior, recommendation, key=f"board-decision:{decision.id}:{senior.id}",
-              subject=f"{reference} is escalated to you",
-              text=(f"The governance board has escalated recommendation {reference} to you. Its owner is "
-                    f"{owner.name if owner else 'not named'}; it is due on "
-                    f"{recommendation.due_date:%-d %B %Y}.{reason}"))
+        reference = recommendation.reference
+        with in_language(senior.language):
+            owned = (_("The governance board has escalated recommendation %(reference)s to you. Its owner is "
+                       "%(owner)s; it is due on %(date)s.", reference=reference, owner=owner.name,
+                       date=day_month_year(recommendation.due_date)) if owner else
+                     _("The governance board has escalated recommendation %(reference)s to you. Its owner is not "
+                       "named; it is due on %(date)s.", reference=reference,
+                       date=day_month_year(recommendation.due_date)))
+            _tell(senior, recommendation, key=f"board-decision:{decision.id}:{senior.id}",
+                  subject=_("%(reference)s is escalated to you", reference=reference),
+                  text=owned + _reason(decision))
+
+
+def _reason(decision: BoardDecision) -> str:
+    return "\n\n" + _("The board's reason: %(reason)s", reason=decision.rationale) if decision.rationale else ""
+
+
+def _decision_words(recommendation: Recommendation, decision: BoardDecision) -> tuple[str, str]:
+    """The subject and the first paragraph of the email telling the owner of a board decision."""
+    reference = recommendation.reference
+    if decision.decision == "reject_closure":
+        return (_("%(reference)s: the board has not closed it", reference=reference),
+                _("The governance board has not closed recommendation %(reference)s. It is back in progress with "
+                  "you: please do what the board asks, then ask for closure again.", reference=reference))
+    if decision.decision == "close":
+        return (_("%(reference)s is closed", reference=reference),
+                _("The governance board has closed recommendation %(reference)s as %(closure)s.",
+                  reference=reference, closure=lifecycle.closure_label(decision.closure_code)))
+    if decision.decision == "extend":
+        if not decision.new_due_date:
+            return "", ""
+        due = day_month_year(decision.new_due_date)
+        return (_("%(reference)s is now due on %(date)s", reference=reference, date=due),
+                _("The governance board has extended the due date of recommendation %(reference)s. It is now due "
+                  "on %(date)s.", reference=reference, date=due))
+    senior = decision.escalated_to
+    if senior is not None:
+        return (_("%(reference)s has been escalated", reference=reference),
+                _("The governance board has escalated recommendation %(reference)s to %(person)s.",
+                  reference=reference, person=senior.name))
+    return (_("%(reference)s has been escalated", reference=reference),
+            _("The governance board has escalated recommendation %(reference)s to a senior officer.",
+              reference=reference))
 
 
 # Lists and workspaces ------------------------------------------------------------------------------
@@ -474,7 +506,7 @@ def hand_over(recommendation: Recommendation, owner: User, *, actor: User | None
     time to respond."""
     refuse_unless_open_here(recommendation)
     if not accounts.may_own_recommendations(owner):
-        raise ValidationFailed({"owner": "The new owner must be active staff who hold the owner role"})
+        raise ValidationFailed({"owner": _("The new owner must be active staff who hold the owner role")})
     before = _snapshot(recommendation)
     recommendation.owner = owner
     _save(recommendation, actor, "updated", audit.changed(before, _snapshot(recommendation)), recommendation.version)

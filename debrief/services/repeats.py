@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
+from flask_babel import gettext as _
 
 from debrief import permissions
 from debrief.extensions import db
@@ -54,19 +55,19 @@ def decide(recommendation: Recommendation, *, of, decision: str | None, actor: U
     """A reviewer confirms that `recommendation` repeats the earlier one `of`, or dismisses it.
     Confirming a pair the system did not flag is allowed: the reviewer may know better."""
     if not permissions.can(actor, permissions.Rule.DECIDE_REPEATS):
-        raise NotAllowed("Only a reviewer can confirm or dismiss a repeat.")
+        raise NotAllowed(_("Only a reviewer can confirm or dismiss a repeat."))
     errors: dict[str, str] = {}
     if decision not in DECISIONS:
-        errors["decision"] = "Choose confirm or dismiss"
+        errors["decision"] = _("Choose confirm or dismiss")
     earlier = None
     if isinstance(of, bool) or not isinstance(of, int):
-        errors["of"] = "Give the id of the earlier recommendation"
+        errors["of"] = _("Give the id of the earlier recommendation")
     elif of == recommendation.id:
-        errors["of"] = "A recommendation cannot repeat itself"
+        errors["of"] = _("A recommendation cannot repeat itself")
     else:
         earlier = db.session.get(Recommendation, of)
         if earlier is None:
-            errors["of"] = "There is no recommendation with that id"
+            errors["of"] = _("There is no recommendation with that id")
     if errors:
         raise ValidationFailed(errors)
     links = {link.earlier_id: link for link in _links(recommendation)}
@@ -74,11 +75,13 @@ def decide(recommendation: Recommendation, *, of, decision: str | None, actor: U
     if DECISIONS[decision] is RepeatDecision.CONFIRMED:
         other = next((x for x in links.values() if x.decision == RepeatDecision.CONFIRMED and x.earlier_id != of), None)
         if other is not None:
-            raise Conflict("duplicate", f"{recommendation.reference} is already confirmed as a repeat of "
-                                        f"{other.earlier.reference}. Dismiss that first.")
+            raise Conflict("duplicate", _("%(reference)s is already confirmed as a repeat of %(earlier)s. Dismiss "
+                                          "that first.", reference=recommendation.reference,
+                                          earlier=other.earlier.reference))
         if any(x.earlier_id == recommendation.id and x.decision == RepeatDecision.CONFIRMED for x in _links(earlier)):
-            raise Conflict("duplicate", f"{earlier.reference} is confirmed as a repeat of {recommendation.reference}; "
-                                        "two recommendations cannot repeat each other.")
+            raise Conflict("duplicate", _("%(earlier)s is confirmed as a repeat of %(reference)s; two "
+                                          "recommendations cannot repeat each other.", earlier=earlier.reference,
+                                          reference=recommendation.reference))
     if link is None:
         link = RepeatLink(recommendation_id=recommendation.id, earlier_id=earlier.id, score=None, flagged_at=utcnow())
         db.session.add(link)

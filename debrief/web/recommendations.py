@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from debrief import permissions
@@ -26,7 +27,8 @@ from debrief.web.debriefs import debrief_or_404
 from debrief.web.fields import date_problem
 from debrief.web.forms import save, show_rule_errors
 from debrief.history import describe, field_name, value_in_words
-from debrief.vocabulary import CLOSURE_CODE, PRODUCT_STATUS, STATUS
+from debrief.i18n import long_date
+from debrief.vocabulary import CLOSURE_CODE, PRODUCT_STATUS, PRODUCT_STATUS_IN_SENTENCE, STATUS, STATUS_IN_SENTENCE, words
 from debrief.web.learning_words import STATUS_TAG, WORDS
 from debrief.web.recommendation_forms import (
     CloseForm, EditRecommendationForm, EscalateForm, ExtendForm, LessonForm, NoteForm, ProductForm,
@@ -80,7 +82,7 @@ def _lessons_of(debrief: Debrief | None) -> list:
 
 
 def _lesson_choices(debrief: Debrief | None) -> list[tuple[str, str]]:
-    return [(str(lesson.id), f"Lesson {number}: {_short(lesson.text, 120)}")
+    return [(str(lesson.id), _("Lesson %(number)s: %(text)s", number=number, text=_short(lesson.text, 120)))
             for number, lesson in enumerate(_lessons_of(debrief), 1)]
 
 
@@ -110,8 +112,8 @@ def actions_for(record: Recommendation) -> dict[str, bool]:
 
 
 def _not_now(record: Recommendation, what: str):
-    flash(f"{record.reference} is {STATUS.get(record.status, record.status).lower()} now, so you cannot {what}.",
-          "info")
+    """`what` is the whole sentence, with %(reference)s and %(status)s: "... is closed now, so you cannot change it."."""
+    flash(what % {"reference": record.reference, "status": words(STATUS_IN_SENTENCE, record.status)}, "info")
     return _page(record)
 
 
@@ -124,12 +126,13 @@ def new_lesson(debrief_id: int):
     debrief = debrief_or_404(debrief_id)
     form = LessonForm()
     if request.method == "POST":
-        saved, _ = save(form, lambda: lessons.add(debrief, text=form.text.data, category=form.category.data or None,
+        saved, _saved = save(form, lambda: lessons.add(debrief, text=form.text.data, category=form.category.data or None,
                                                   themes=form.themes.data or [], actor=current_user))
         if saved:
-            flash(f"Lesson {len(_lessons_of(debrief))} saved.", "success")
+            flash(_("Lesson %(number)s saved.", number=len(_lessons_of(debrief))), "success")
             return redirect(url_for("debriefs.show", debrief_id=debrief.id, _anchor="lessons"))
-    return render_template("recommendations/lesson_form.html", title=f"Add a lesson to {debrief.reference}",
+    return render_template("recommendations/lesson_form.html",
+                           title=_("Add a lesson to %(reference)s", reference=debrief.reference),
                            form=form, debrief=debrief), 400 if form.errors else 200
 
 
@@ -149,7 +152,7 @@ def lesson_from_contribution(debrief_id: int):
         flash(error.fields.get("contribution_id") or " ".join(error.fields.values()) or error.message, "error")
     else:
         db.session.commit()
-        flash(f"The partner's learning is now lesson {len(_lessons_of(debrief))}.", "success")
+        flash(_("The partner's learning is now lesson %(number)s.", number=len(_lessons_of(debrief))), "success")
     return redirect(url_for("debriefs.show", debrief_id=debrief.id, _anchor="lessons"))
 
 
@@ -189,7 +192,7 @@ def _possible_repeat_page(flagged: list[similarity.Found], *, debrief: Debrief |
     """Before saving a recommendation the system would flag as a repeat (for someone without the page's
     script): the earlier ones it is like, with everything typed kept in the form, to save anyway or change."""
     typed = [(name, value) for name, values in request.form.lists() if name not in _NOT_ECHOED for value in values]
-    return render_template("recommendations/possible_repeat.html", title="This may repeat an earlier recommendation",
+    return render_template("recommendations/possible_repeat.html", title=_("This may repeat an earlier recommendation"),
                            flagged=flagged, debrief=debrief, record=record, text=(text or "").strip(), typed=typed,
                            may_read=_may_read)
 
@@ -203,7 +206,7 @@ def _possible_repeats_note(record: Recommendation) -> str:
     if not possible:
         return ""
     earlier = ", ".join(link.earlier.reference for link in possible)
-    return f" It may repeat {earlier}: a reviewer confirms or dismisses that on its page."
+    return " " + _("It may repeat %(earlier)s: a reviewer confirms or dismisses that on its page.", earlier=earlier)
 
 
 @recommendations_bp.route("/debriefs/<int:debrief_id>/recommendations/new", methods=["GET", "POST"])
@@ -220,12 +223,13 @@ def new(debrief_id: int):
             debrief, text=form.text.data, owner_email=form.owner_email.data, due_date=form.due_date.data,
             priority=form.priority.data or None, lesson_ids=_ids(form.lesson_ids.data),
             source=form.source.data or None, actor=current_user,
-            format_errors=date_problem(form.due_date, "The due date must be a real date, like 31 3 2027")))
+            format_errors=date_problem(form.due_date, _("The due date must be a real date, like 31 3 2027"))))
         if saved:
-            flash(f"Recommendation {record.reference} allocated to {record.owner.name}. "
-                  f"They have been sent an email.{_possible_repeats_note(record)}", "success")
+            flash(_("Recommendation %(reference)s allocated to %(owner)s. They have been sent an email.",
+                    reference=record.reference, owner=record.owner.name) + _possible_repeats_note(record), "success")
             return _page(record)
-    return render_template("recommendations/form.html", title=f"Add a recommendation to {debrief.reference}",
+    return render_template("recommendations/form.html",
+                           title=_("Add a recommendation to %(reference)s", reference=debrief.reference),
                            form=form, debrief=debrief, record=None,
                            owners=accounts.eligible_owners()), 400 if form.errors else 200
 
@@ -238,21 +242,21 @@ def similar():
     the same check (`repeats.like`): any member of staff may ask, and is shown only the
     recommendations they may read."""
     if not current_user.is_authenticated:
-        return api_error(401, "unauthorized", "Sign in to use this service.")
+        return api_error(401, "unauthorized", _("Sign in to use this service."))
     if not can(current_user, Rule.USE_STAFF_API):
-        return api_error(403, "forbidden", "Your role does not allow this.")
+        return api_error(403, "forbidden", _("Your role does not allow this."))
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
     text, exclude_id = body.get("text"), body.get("exclude_id")
     errors = {}
     if not isinstance(text, str):
-        errors["text"] = "Send the recommendation's text"
+        errors["text"] = _("Send the recommendation's text")
     if isinstance(exclude_id, str) and exclude_id.strip():
         exclude_id = validation.typed_id(exclude_id) or exclude_id
     if exclude_id in ("", None):
         exclude_id = None
     elif not validation.is_id(exclude_id):
-        errors["exclude_id"] = "Send the id of the recommendation being changed, a whole number"
+        errors["exclude_id"] = _("Send the id of the recommendation being changed, a whole number")
     try:
         if errors:
             raise ValidationFailed(errors)
@@ -270,10 +274,10 @@ def _match(found: similarity.Found) -> dict:
         "url": url_for("recommendations.show", recommendation_id=record.id) if _may_read(record) else None,
         "text": record.text,
         "status": record.status,
-        "status_text": STATUS.get(record.status, record.status),
+        "status_text": words(STATUS, record.status),
         "status_tag": STATUS_TAG.get(record.status, ""),
         "closure_code": record.closure_code,
-        "closure_text": CLOSURE_CODE.get(record.closure_code, record.closure_code) if record.closure_code else None,
+        "closure_text": words(CLOSURE_CODE, record.closure_code) if record.closure_code else None,
         "score": found.score,
         "percent": round(found.score * 100),
         "is_repeat": found.is_repeat,
@@ -332,9 +336,11 @@ def decide_repeat(recommendation_id: int):
                           409 if isinstance(error, Conflict) else 400)
     db.session.commit()
     if decision == "confirm":
-        flash(f"{record.reference} is confirmed as a repeat of {link.earlier.reference}.", "success")
+        flash(_("%(reference)s is confirmed as a repeat of %(earlier)s.", reference=record.reference,
+                earlier=link.earlier.reference), "success")
     else:
-        flash(f"{record.reference} is recorded as not a repeat of {link.earlier.reference}.", "success")
+        flash(_("%(reference)s is recorded as not a repeat of %(earlier)s.", reference=record.reference,
+                earlier=link.earlier.reference), "success")
     return _page(record, "repeats")
 
 
@@ -353,7 +359,7 @@ def _lifecycle_page(record: Recommendation, form, *, move: tuple[Status, Status]
     if record.status != before:
         return _not_now(record, what)
     if request.method == "POST":
-        saved, _ = save(form, action)
+        saved, _saved = save(form, action)
         if saved:
             flash(done(), "success")
             return _page(record)
@@ -362,7 +368,8 @@ def _lifecycle_page(record: Recommendation, form, *, move: tuple[Status, Status]
 
 def _action_page(record: Recommendation, form, *, title: str, intro: str, warning: str | None = None,
                  show_products: bool = False):
-    return render_template("recommendations/action.html", title=f"{title} – {record.reference}", heading=title,
+    return render_template("recommendations/action.html",
+                           title=_("%(title)s – %(reference)s", title=title, reference=record.reference), heading=title,
                            form=form, record=record, intro=intro, warning=warning,
                            show_products=show_products), 400 if form.errors else 200
 
@@ -372,15 +379,16 @@ def _action_page(record: Recommendation, form, *, title: str, intro: str, warnin
 def respond(recommendation_id: int):
     record = _readable(recommendation_id)
     form = NoteForm()
-    form.note.label.text = "Your response: what you will do, and by when"
-    form.submit.label.text = "Send response"
+    form.note.label.text = _("Your response: what you will do, and by when")
+    form.submit.label.text = _("Send response")
     return _lifecycle_page(
-        record, form, move=(Status.OPEN, Status.IN_PROGRESS), what="respond to it", title="Respond",
-        intro="Say how you will carry out this recommendation. Your response puts it in progress and meets the "
-              "response deadline.",
+        record, form, move=(Status.OPEN, Status.IN_PROGRESS),
+        what=_("%(reference)s is %(status)s now, so you cannot respond to it."), title=_("Respond"),
+        intro=_("Say how you will carry out this recommendation. Your response puts it in progress and meets the "
+                "response deadline."),
         action=lambda: recommendations.transition(record, to=Status.IN_PROGRESS.value, note=form.note.data,
                                                   actor=current_user),
-        done=lambda: f"Your response is recorded. {record.reference} is in progress.")
+        done=lambda: _("Your response is recorded. %(reference)s is in progress.", reference=record.reference))
 
 
 @recommendations_bp.route("/recommendations/<int:recommendation_id>/ask-for-closure", methods=["GET", "POST"])
@@ -388,24 +396,26 @@ def respond(recommendation_id: int):
 def ask_for_closure(recommendation_id: int):
     record = _readable(recommendation_id)
     form = NoteForm()
-    form.note.label.text = "What has been done"
-    form.note.description = ("Say what was done and where the evidence is. The governance board reads this "
-                             "beside the learning products when it decides.")
-    form.submit.label.text = "Ask for closure"
+    form.note.label.text = _("What has been done")
+    form.note.description = _("Say what was done and where the evidence is. The governance board reads this "
+                              "beside the learning products when it decides.")
+    form.submit.label.text = _("Ask for closure")
     return _lifecycle_page(
-        record, form, move=(Status.IN_PROGRESS, Status.AWAITING_CLOSURE), what="ask for it to be closed",
-        title="Ask for closure", intro="The governance board decides whether it can close.",
+        record, form, move=(Status.IN_PROGRESS, Status.AWAITING_CLOSURE),
+        what=_("%(reference)s is %(status)s now, so you cannot ask for it to be closed."),
+        title=_("Ask for closure"), intro=_("The governance board decides whether it can close."),
         action=lambda: recommendations.transition(record, to=Status.AWAITING_CLOSURE.value, note=form.note.data,
                                                   actor=current_user),
-        done=lambda: f"{record.reference} is awaiting closure by the governance board.")
+        done=lambda: _("%(reference)s is awaiting closure by the governance board.", reference=record.reference))
 
 
 def gate_warning(record: Recommendation) -> str | None:
     problem = recommendations.closure_gate_problem(record)
     if problem is None:
         return None
-    return (f"This cannot close as implemented or alternative action: {problem[0].lower()}{problem[1:]} "
-            "Unless you record a rationale, choose another way of closing it.")
+    problem = problem[0].lower() + problem[1:]
+    return _("This cannot close as implemented or alternative action: %(problem)s Unless you record a rationale, "
+             "choose another way of closing it.", problem=problem)
 
 
 @recommendations_bp.route("/recommendations/<int:recommendation_id>/close", methods=["GET", "POST"])
@@ -421,15 +431,18 @@ def close(recommendation_id: int):
         except lifecycle.TransitionRefused as refusal:
             if refusal.code == "closure_gate":
                 # Shown against the rationale: recording one is how the board closes it anyway.
-                raise ValidationFailed({"rationale": f"{refusal.message} Record the board's rationale to close it "
-                                                     "without one, or choose another way of closing it."}) from None
+                raise ValidationFailed({"rationale": _("%(refusal)s Record the board's rationale to close it "
+                                                       "without one, or choose another way of closing it.",
+                                                       refusal=refusal.message)}) from None
             raise
 
     return _lifecycle_page(
-        record, form, move=(Status.AWAITING_CLOSURE, Status.CLOSED), what="close it",
-        title="Close the recommendation", show_products=True, warning=gate_warning(record),
-        intro="The board's decision is recorded with its rationale and who decided.", action=action,
-        done=lambda: f"{record.reference} is closed: {WORDS['closure_code'][record.closure_code].lower()}.")
+        record, form, move=(Status.AWAITING_CLOSURE, Status.CLOSED),
+        what=_("%(reference)s is %(status)s now, so you cannot close it."),
+        title=_("Close the recommendation"), show_products=True, warning=gate_warning(record),
+        intro=_("The board's decision is recorded with its rationale and who decided."), action=action,
+        done=lambda: _("%(reference)s is closed: %(closure)s.", reference=record.reference,
+                       closure=words(CLOSURE_CODE, record.closure_code).lower()))
 
 
 @recommendations_bp.route("/recommendations/<int:recommendation_id>/reject-closure", methods=["GET", "POST"])
@@ -437,16 +450,18 @@ def close(recommendation_id: int):
 def reject_closure(recommendation_id: int):
     record = _readable(recommendation_id)
     form = RationaleForm()
-    form.rationale.label.text = "Why is the board not closing it?"
-    form.rationale.description = "The owner sees this. Say what more is needed."
-    form.submit.label.text = "Reject closure"
+    form.rationale.label.text = _("Why is the board not closing it?")
+    form.rationale.description = _("The owner sees this. Say what more is needed.")
+    form.submit.label.text = _("Reject closure")
     return _lifecycle_page(
-        record, form, move=(Status.AWAITING_CLOSURE, Status.IN_PROGRESS), what="reject its closure",
-        title="Reject closure", intro="The recommendation goes back to the owner, in progress, and its due "
-                                      "date runs again.",
+        record, form, move=(Status.AWAITING_CLOSURE, Status.IN_PROGRESS),
+        what=_("%(reference)s is %(status)s now, so you cannot reject its closure."),
+        title=_("Reject closure"), intro=_("The recommendation goes back to the owner, in progress, and its due "
+                                           "date runs again."),
         action=lambda: recommendations.transition(record, to=Status.IN_PROGRESS.value, rationale=form.rationale.data,
                                                   actor=current_user),
-        done=lambda: f"Closure rejected. {record.reference} is back in progress with its owner.")
+        done=lambda: _("Closure rejected. %(reference)s is back in progress with its owner.",
+                       reference=record.reference))
 
 
 # Progress, evidence and the board's other decisions ------------------------------------------------------
@@ -457,19 +472,19 @@ def reject_closure(recommendation_id: int):
 def add_update(recommendation_id: int):
     record = _readable(recommendation_id)
     if record.status == Status.CLOSED:
-        return _not_now(record, "add progress or evidence")
+        return _not_now(record, _("%(reference)s is %(status)s now, so you cannot add progress or evidence."))
     if not permissions.may_add_update(current_user, record):
         abort(403)
     form = UpdateForm()
     if request.method == "POST":
-        saved, _ = save(form, lambda: recommendations.add_update(record, kind=form.kind.data or None,
+        saved, _saved = save(form, lambda: recommendations.add_update(record, kind=form.kind.data or None,
                                                                  text=form.text.data, actor=current_user))
         if saved:
-            flash(f"{'Evidence' if form.kind.data == 'evidence' else 'Progress'} added to {record.reference}.",
-                  "success")
+            flash(_("Evidence added to %(reference)s.", reference=record.reference) if form.kind.data == "evidence"
+                  else _("Progress added to %(reference)s.", reference=record.reference), "success")
             return _page(record, "updates")
-    return _action_page(record, form, title="Add progress or evidence",
-                        intro="The governance board reads this when the owner asks for closure.")
+    return _action_page(record, form, title=_("Add progress or evidence"),
+                        intro=_("The governance board reads this when the owner asks for closure."))
 
 
 @recommendations_bp.route("/recommendations/<int:recommendation_id>/extend", methods=["GET", "POST"])
@@ -477,7 +492,7 @@ def add_update(recommendation_id: int):
 def extend(recommendation_id: int):
     record = _readable(recommendation_id)
     if record.status == Status.CLOSED:
-        return _not_now(record, "extend it")
+        return _not_now(record, _("%(reference)s is %(status)s now, so you cannot extend it."))
     form = ExtendForm()
 
     def action():
@@ -485,18 +500,18 @@ def extend(recommendation_id: int):
             recommendations.decide(record, decision="extend", rationale=form.rationale.data,
                                    new_due_date=form.new_due_date.data, actor=current_user)
         except ValidationFailed as problem:
-            problem.fields.update(date_problem(form.new_due_date, "The new due date must be a real date, "
-                                                                   "like 30 6 2027"))
+            problem.fields.update(date_problem(form.new_due_date, _("The new due date must be a real date, "
+                                                                     "like 30 6 2027")))
             raise
 
     if request.method == "POST":
-        saved, _ = save(form, action)
+        saved, _saved = save(form, action)
         if saved:
-            flash(f"{record.reference} is now due {value_in_words('due_date', record.due_date.isoformat())}.",
-                  "success")
+            flash(_("%(reference)s is now due %(date)s.", reference=record.reference,
+                    date=long_date(record.due_date)), "success")
             return _page(record)
-    return _action_page(record, form, title="Extend the due date",
-                        intro="The board's decision is recorded with its rationale and who decided.")
+    return _action_page(record, form, title=_("Extend the due date"),
+                        intro=_("The board's decision is recorded with its rationale and who decided."))
 
 
 @recommendations_bp.route("/recommendations/<int:recommendation_id>/escalate", methods=["GET", "POST"])
@@ -504,18 +519,18 @@ def extend(recommendation_id: int):
 def escalate(recommendation_id: int):
     record = _readable(recommendation_id)
     if record.status == Status.CLOSED:
-        return _not_now(record, "escalate it")
+        return _not_now(record, _("%(reference)s is %(status)s now, so you cannot escalate it."))
     form = EscalateForm()
     if request.method == "POST":
         saved, decision = save(form, lambda: recommendations.decide(
             record, decision="escalate", rationale=form.rationale.data, escalate_to=form.escalate_to.data,
             actor=current_user))
         if saved:
-            flash(f"{record.reference} is escalated to {decision.escalated_to.name}. They and the owner have been "
-                  "sent an email.", "success")
+            flash(_("%(reference)s is escalated to %(person)s. They and the owner have been sent an email.",
+                    reference=record.reference, person=decision.escalated_to.name), "success")
             return _page(record)
-    return _action_page(record, form, title="Escalate the recommendation",
-                        intro="The board's decision is recorded with its rationale and who decided.")
+    return _action_page(record, form, title=_("Escalate the recommendation"),
+                        intro=_("The board's decision is recorded with its rationale and who decided."))
 
 
 # Editing, without lost updates ---------------------------------------------------------------------------
@@ -530,10 +545,11 @@ def _what_changed(since: dict[str, dict], numbers: dict[int, int]) -> list[tuple
     lines = []
     for field, change in since.items():
         now = value_in_words(field, change.get("to"), numbers)
+        name = field_name(field).capitalize()
         if field in ADDITIONS and change.get("from") is None:
-            lines.append((field, f"{field_name(field).capitalize()} added: {now}"))
+            lines.append((field, _("%(field)s added: %(value)s", field=name, value=now)))
         else:
-            lines.append((field, f"{field_name(field).capitalize()}: now {now}"))
+            lines.append((field, _("%(field)s: now %(value)s", field=name, value=now)))
     return lines
 
 
@@ -544,7 +560,7 @@ def edit(recommendation_id: int):
     if not permissions.may_edit_recommendation(current_user, record):
         abort(403)
     if record.status == Status.CLOSED:
-        return _not_now(record, "change it")
+        return _not_now(record, _("%(reference)s is %(status)s now, so you cannot change it."))
     form = EditRecommendationForm()
     form.lesson_ids.choices = _lesson_choices(record.debrief)
     numbers = {lesson.id: n for n, lesson in enumerate(_lessons_of(record.debrief), 1)}
@@ -559,27 +575,27 @@ def edit(recommendation_id: int):
                 record, version=version, actor=current_user, text=form.text.data, owner_email=form.owner_email.data,
                 due_date=form.due_date.data, priority=form.priority.data or None,
                 lesson_ids=_ids(form.lesson_ids.data),
-                format_errors=date_problem(form.due_date, "The due date must be a real date, like 31 3 2027"))
+                format_errors=date_problem(form.due_date, _("The due date must be a real date, like 31 3 2027")))
         except Conflict as conflict:
             db.session.rollback()
             if conflict.code != "stale":
                 raise
             since = recommendations.changes_since(record, version)
             changed = _what_changed(since, numbers)
-            form.form_errors.append(f"Someone else changed {record.reference} after you opened this page. "
-                                    "Nothing you typed has been saved: it is still in the form.")
+            form.form_errors.append(_("Someone else changed %(reference)s after you opened this page. Nothing you "
+                                      "typed has been saved: it is still in the form.", reference=record.reference))
             for field, change in since.items():
                 target = getattr(form, EditRecommendationForm.ERROR_FIELDS.get(field, field), None)
                 if target is not None and target.type not in ("HiddenField", "SubmitField", "CSRFTokenField"):
-                    target.errors = [f"Someone else changed the {field_name(field)} to: "
-                                     f"{value_in_words(field, change.get('to'), numbers)}"]
+                    target.errors = [_("Someone else changed the %(field)s to: %(value)s", field=field_name(field),
+                                       value=value_in_words(field, change.get("to"), numbers))]
             form.version.data = str(record.version)  # saving again now replaces their change, knowingly
         except RuleBroken as error:
             db.session.rollback()
             show_rule_errors(form, error, EditRecommendationForm.ERROR_FIELDS)
         else:
             db.session.commit()
-            flash(f"Changes to {record.reference} saved.", "success")
+            flash(_("Changes to %(reference)s saved.", reference=record.reference), "success")
             return _page(record)
     elif request.method == "GET":
         form.text.data = record.text
@@ -588,7 +604,8 @@ def edit(recommendation_id: int):
         form.priority.data = record.priority
         form.lesson_ids.data = [str(lesson.id) for lesson in record.lessons]
         form.version.data = str(record.version)
-    return render_template("recommendations/form.html", title=f"Edit {record.reference}", form=form,
+    return render_template("recommendations/form.html", title=_("Edit %(reference)s", reference=record.reference),
+                           form=form,
                            debrief=record.debrief, record=record, changed=changed,
                            owners=accounts.eligible_owners()), 400 if form.errors else 200
 
@@ -603,16 +620,18 @@ def new_product(recommendation_id: int):
     if not permissions.may_manage_products(current_user, record):
         abort(403)
     if record.status == Status.CLOSED:
-        return _not_now(record, "add a learning product")
+        return _not_now(record, _("%(reference)s is %(status)s now, so you cannot add a learning product."))
     form = ProductForm()
     if request.method == "POST":
         saved, product = save(form, lambda: learning_products.add(
             record, kind=form.kind.data or None, title=form.title.data, audience=form.audience.data or [],
             target_count=_whole_number(form.target_count.data), actor=current_user))
         if saved:
-            flash(f"Learning product “{product.title}” added to {record.reference}.", "success")
+            flash(_("Learning product “%(title)s” added to %(reference)s.", title=product.title,
+                    reference=record.reference), "success")
             return _page(record, "products")
-    return render_template("recommendations/product_form.html", title=f"Add a learning product – {record.reference}",
+    return render_template("recommendations/product_form.html",
+                           title=_("Add a learning product – %(reference)s", reference=record.reference),
                            form=form, record=record), 400 if form.errors else 200
 
 
@@ -626,21 +645,24 @@ def product_progress(product_id: int):
     if not permissions.may_manage_products(current_user, record):
         abort(403)
     form = ProductProgressForm()
-    form.status.choices = [(product.status, f"Keep as {PRODUCT_STATUS[product.status].lower()}"), *[
-        (status, PRODUCT_STATUS[status]) for status in PRODUCT_STATUS
+    form.status.choices = [(product.status, _("Keep as %(status)s",
+                                              status=words(PRODUCT_STATUS_IN_SENTENCE, product.status))), *[
+        (status, words(PRODUCT_STATUS, status)) for status in PRODUCT_STATUS
         if lifecycle.product_can_move(product.status, status)]]
     if request.method == "POST":
-        saved, _ = save(form, lambda: learning_products.update(
+        saved, _saved = save(form, lambda: learning_products.update(
             product, status=form.status.data or None, delivered_on=form.delivered_on.data,
             reached_count=_whole_number(form.reached_count.data), evidence=form.evidence.data, actor=current_user,
-            format_errors=date_problem(form.delivered_on, "The delivery date must be a real date, like 14 1 2027")))
+            format_errors=date_problem(form.delivered_on,
+                                       _("The delivery date must be a real date, like 14 1 2027"))))
         if saved:
-            flash(f"“{product.title}” is {PRODUCT_STATUS[product.status].lower()}.", "success")
+            flash(_("“%(title)s” is %(status)s.", title=product.title,
+                    status=words(PRODUCT_STATUS_IN_SENTENCE, product.status)), "success")
             return _page(record, "products")
     else:
         form.status.data = product.status
         form.delivered_on.data = product.delivered_on
         form.reached_count.data = "" if product.reached_count is None else str(product.reached_count)
         form.evidence.data = product.evidence or ""
-    return render_template("recommendations/product_progress.html", title=f"Update “{product.title}”",
+    return render_template("recommendations/product_progress.html", title=_("Update “%(title)s”", title=product.title),
                            form=form, record=record, product=product), 400 if form.errors else 200
