@@ -484,6 +484,18 @@ OUTBOX_STATUS_IN_SENTENCE = {
 
 # The board, dashboard, reports and downloads ---------------------------------------------------------
 
+#: When a deadline policy's clock applies (the policy page's "Applies to").
+CLOCK_APPLIES_WHEN = {
+    "every_debrief": _l("Every debrief"),
+    "homicide": _l("Homicide"),
+    "victim_under_18": _l("Victim under 18"),
+    "domestic_homicide": _l("Domestic homicide"),
+    "adult_offensive_weapon_homicide": _l("Adult offensive weapon homicide"),
+    "prior_police_contact": _l("Prior police contact"),
+    "each_invitation": _l("Each invitation"),
+    "each_recommendation": _l("Each recommendation"),
+}
+
 
 # Deaths and linked series ----------------------------------------------------------------------------
 

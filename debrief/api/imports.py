@@ -3,6 +3,7 @@ kept, bad ones reported by line (1 = the first item)."""
 from __future__ import annotations
 
 from flask import g
+from flask_babel import gettext as _
 
 from debrief.api import api
 from debrief.api.auth import api_permission, json_body
@@ -16,17 +17,17 @@ from debrief.services.errors import ValidationFailed
 @api_permission(Rule.IMPORT_RECOMMENDATIONS)
 def import_recommendations():
     body = json_body()
-    unknown = {name: "is not a field this endpoint accepts" for name in body if name != "items"}
+    unknown = {name: _("is not a field this endpoint accepts") for name in body if name != "items"}
     if unknown:
         raise ValidationFailed(unknown)
     if "items" not in body:
-        raise ValidationFailed({"items": "Send the recommendations to import as a list"})
+        raise ValidationFailed({"items": _("Send the recommendations to import as a list")})
     result = imports.import_items(body["items"], actor=g.actor)
     if not result.imported:
         raise ValidationFailed(
             {(f"items[{line}]" if field == "item" else f"items[{line}].{field}"): message
              for line, fields in result.rejected for field, message in fields.items()},
-            "None of the items could be imported; each problem is named by its line (items[1] is the first)")
+            _("None of the items could be imported; each problem is named by its line (items[1] is the first)"))
     body = {"imported": [{"line": line, "id": record.id, "reference": record.reference}
                          for line, record in result.imported],
             "rejected": [{"line": line, "fields": fields} for line, fields in result.rejected]}

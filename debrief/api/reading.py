@@ -6,6 +6,9 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
+
+from debrief.i18n import number
 
 from debrief.services import validation
 from debrief.services.errors import ValidationFailed
@@ -16,7 +19,7 @@ class BodyReader:
     def __init__(self, data: dict[str, Any], allowed: set[str]):
         self.data = data
         self.errors: dict[str, str] = {
-            name: "is not a field this endpoint accepts" for name in data if name not in allowed
+            name: _("is not a field this endpoint accepts") for name in data if name not in allowed
         }
 
     def has(self, name: str) -> bool:
@@ -26,7 +29,7 @@ class BodyReader:
         value = self.data.get(name)
         if value is None or isinstance(value, str):
             return value
-        self.errors[name] = "must be a string"
+        self.errors[name] = _("must be a string")
         return None
 
     def integer(self, name: str) -> int | None:
@@ -35,9 +38,10 @@ class BodyReader:
         if value is None:
             return None
         if not isinstance(value, int) or isinstance(value, bool):
-            self.errors[name] = "must be a whole number"
+            self.errors[name] = _("must be a whole number")
         elif not validation.STORABLE_INTEGER[0] <= value <= validation.STORABLE_INTEGER[1]:
-            self.errors[name] = f"must be {validation.STORABLE_INTEGER[1]:,} or less, and not below {validation.STORABLE_INTEGER[0]:,}"
+            self.errors[name] = _("must be %(most)s or less, and not below %(least)s",
+                                  most=number(validation.STORABLE_INTEGER[1]), least=number(validation.STORABLE_INTEGER[0]))
         else:
             return value
         return None
@@ -46,7 +50,7 @@ class BodyReader:
         value = self.data.get(name, default)
         if isinstance(value, bool):
             return value
-        self.errors[name] = "must be true or false"
+        self.errors[name] = _("must be true or false")
         return default
 
     def strings(self, name: str) -> list[str]:
@@ -55,7 +59,7 @@ class BodyReader:
             return []
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return value
-        self.errors[name] = "must be a list of strings"
+        self.errors[name] = _("must be a list of strings")
         return []
 
     def datetime(self, name: str) -> datetime | None:
@@ -67,9 +71,9 @@ class BodyReader:
         except ValueError:
             parsed = None
         if parsed is None:
-            self.errors[name] = "must be an ISO 8601 date-time, like 2026-11-02T23:40:00+00:00"
+            self.errors[name] = _("must be an ISO 8601 date-time, like 2026-11-02T23:40:00+00:00")
         elif parsed.tzinfo is None:
-            self.errors[name] = "must include a UTC offset, like 2026-11-02T23:40:00+00:00"
+            self.errors[name] = _("must include a UTC offset, like 2026-11-02T23:40:00+00:00")
             parsed = None
         elif problem := validation.outside_years(parsed):
             self.errors[name] = problem
@@ -90,7 +94,7 @@ class BodyReader:
                     self.errors[name] = problem
                     return None
                 return parsed
-        self.errors[name] = "must be a date, like 2026-12-21"
+        self.errors[name] = _("must be a date, like 2026-12-21")
         return None
 
 
@@ -103,13 +107,13 @@ def page_arguments() -> tuple[int, int]:
         # isascii: "²".isdigit() is true. The length before int(): int() of a huge string is slow or refused.
         digits = raw.lstrip("0")
         if not (raw.isascii() and raw.isdigit()) or not digits:
-            errors[name] = "must be a whole number, 1 or more"
+            errors[name] = _("must be a whole number, 1 or more")
         else:
             values[name] = int(digits) if len(digits) <= len(str(MAX_PAGE)) else MAX_PAGE + 1
     if values.get("page", 0) > MAX_PAGE:
-        errors["page"] = f"must be {MAX_PAGE:,} or fewer"
+        errors["page"] = _("must be %(most)s or fewer", most=number(MAX_PAGE))
     if values.get("per_page", 0) > MAX_PER_PAGE:
-        errors["per_page"] = f"must be {MAX_PER_PAGE} or fewer"
+        errors["per_page"] = _("must be %(most)s or fewer", most=number(MAX_PER_PAGE))
     if errors:
         raise ValidationFailed(errors)
     return values["page"], values["per_page"]

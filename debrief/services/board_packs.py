@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from debrief.extensions import db
 from debrief.models import AuditEvent, User
@@ -33,9 +34,9 @@ def period(meeting: date, since: date | None = None) -> tuple[date, date]:
             AuditEvent.entity == ENTITY, AuditEvent.action == BUILT, AuditEvent.entity_id < meeting.toordinal()))
         since = date.fromordinal(previous) + timedelta(days=1) if previous else meeting - FIRST_PERIOD
     if since > meeting:
-        raise ValidationFailed({"since": "The start of the period must be on or before the meeting date"})
+        raise ValidationFailed({"since": _("The start of the period must be on or before the meeting date")})
     if meeting - since > LONGEST_PERIOD:
-        raise ValidationFailed({"since": "A board pack covers at most a year"})
+        raise ValidationFailed({"since": _("A board pack covers at most a year")})
     return since, meeting
 
 

@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from debrief.extensions import db
+from debrief.i18n import number
 from debrief.models import Debrief, DebriefTheme, LearningProduct, Recommendation, Theme
 from debrief.services import invitations, recommendations, reference_data
 from debrief.services.clock_calendar import start_of_day
@@ -63,17 +65,18 @@ def filter_from(*, start: date | None = None, end: date | None = None, theme: st
     """The filter asked for, or ValidationFailed naming each field that is wrong (`start`, `end`,
     `theme`, `incident_type`). `format_errors` are the page's own (a date that is not a real one)."""
     errors = dict(format_errors or {})
-    for name, day, which in (("start", start, "start"), ("end", end, "end")):
+    for name, day in (("start", start), ("end", end)):
         if day is not None and not EARLIEST <= day <= LATEST:
-            errors.setdefault(name, f"The {which} of the period must be between 1 1 1900 and 31 12 2099")
+            errors.setdefault(name, _("The start of the period must be between 1 1 1900 and 31 12 2099") if name == "start"
+                              else _("The end of the period must be between 1 1 1900 and 31 12 2099"))
     if start and end and end < start and "start" not in errors:
-        errors.setdefault("end", "The end of the period must be on or after its start")
+        errors.setdefault("end", _("The end of the period must be on or after its start"))
     theme = theme or None
     if theme is not None and theme not in {t.value for t in Theme}:
-        errors["theme"] = "Choose a theme from the list"
+        errors["theme"] = _("Choose a theme from the list")
     incident_type = incident_type or None
     if incident_type is not None and reference_data.incident_type(incident_type) is None:
-        errors["incident_type"] = "Choose a type of incident from the list"
+        errors["incident_type"] = _("Choose a type of incident from the list")
     if errors:
         raise ValidationFailed(errors)
     return Filter(start=start, end=end, theme=theme, incident_type=incident_type)
@@ -109,8 +112,8 @@ class AgeBand:
     @property
     def label(self) -> str:
         if self.longest is None:
-            return "More than a year"
-        return f"{self.shortest} to {self.longest} days"
+            return _("More than a year")
+        return _("%(shortest)s to %(longest)s days", shortest=number(self.shortest), longest=number(self.longest))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Response, stream_with_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Load, aliased, defer, raiseload
 
 from debrief.extensions import db
@@ -29,7 +31,7 @@ from debrief.models import (
 from debrief.services import debriefs as debrief_records
 from debrief.services import recommendations as recommendation_records
 from debrief.services.clock_calendar import LONDON, london_date
-# The words for codes live beside the pages for now (as for documents/); issue 23 gives them one home.
+# The words for codes, in the reader's language (the request's: a page's person, or the API's Accept-Language).
 from debrief import vocabulary as words
 
 BOM = "\ufeff"
@@ -80,7 +82,8 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
 
 @dataclass(frozen=True)
 class Export:
-    """A CSV download: what it is called, its column headings, and its rows (read only as they are sent)."""
+    """A CSV download: what it is called, its column headings, and its rows (read only as they are sent).
+    The headings are lazy: each is read in the language of the request that sends the file."""
 
     name: str
     headings: tuple[str, ...]
@@ -113,7 +116,7 @@ def _local(at: datetime | None) -> str | None:
 
 
 def _yes_no(value: bool) -> str:
-    return "Yes" if value else "No"
+    return _("Yes") if value else _("No")
 
 
 def _listed(joined: str | None, *, numbers: bool = False) -> str:
@@ -145,9 +148,10 @@ def _count(column: sa.ColumnElement, where: sa.ColumnElement) -> sa.ScalarSelect
 # Recommendations -------------------------------------------------------------------------------------
 
 RECOMMENDATION_HEADINGS = (
-    "Reference", "Recommendation", "Status", "Closure", "Priority", "Owner", "Owner email", "Due date",
-    "Debrief", "Lesson ids", "Repeat of", "Comes from", "Imported", "Source reference", "Issued on",
-    "Created (UK time)", "Closed (UK time)", "Status code", "Closure code", "Priority code", "Source code",
+    _l("Reference"), _l("Recommendation"), _l("Status"), _l("Closure"), _l("Priority"), _l("Owner"),
+    _l("Owner email"), _l("Due date"), _l("Debrief"), _l("Lesson ids"), _l("Repeat of"), _l("Comes from"),
+    _l("Imported"), _l("Source reference"), _l("Issued on"), _l("Created (UK time)"), _l("Closed (UK time)"),
+    _l("Status code"), _l("Closure code"), _l("Priority code"), _l("Source code"),
 )
 
 
@@ -190,14 +194,15 @@ def of_recommendations(*, status: str | None = None, owner_email: str | None = N
 
 # Lessons ---------------------------------------------------------------------------------------------
 
-LESSON_HEADINGS = ("Lesson id", "Debrief", "Category", "Themes", "Lesson", "From", "Partner agency",
-                   "Created (UK time)", "Category code", "Theme codes", "From code")
+LESSON_HEADINGS = (_l("Lesson id"), _l("Debrief"), _l("Category"), _l("Themes"), _l("Lesson"), _l("From"),
+                   _l("Partner agency"), _l("Created (UK time)"), _l("Category code"), _l("Theme codes"),
+                   _l("From code"))
 
 
 def of_lessons(*, batch: int = BATCH) -> Export:
     """Every lesson of every debrief, in the order they were recorded, with the partner agency
     whose contribution a lesson came from."""
-    query = (sa.select(Lesson, Debrief, Agency.name)
+    query = (sa.select(Lesson, Debrief, Agency.name, Agency.name_cy)
              .join(Debrief, Debrief.id == Lesson.debrief_id)
              .outerjoin(Contribution, Contribution.id == Lesson.contribution_id)
              .outerjoin(Invitation, Invitation.id == Contribution.invitation_id)
@@ -208,10 +213,11 @@ def of_lessons(*, batch: int = BATCH) -> Export:
                       .raiseload("*")))
 
     def rows() -> Iterator[tuple]:
-        for lesson, debrief, agency in _in_batches(query, batch):
+        for lesson, debrief, agency, agency_cy in _in_batches(query, batch):
             themes = ",".join(lesson.themes or [])
             yield (lesson.id, debrief.reference, _label(words.LESSON_CATEGORY, lesson.category),
-                   _labelled(themes, words.THEME), lesson.text, _label(words.LESSON_FROM, lesson.source), agency,
+                   _labelled(themes, words.THEME), lesson.text, _label(words.LESSON_FROM, lesson.source),
+                   words.localised(agency, agency_cy) if agency else None,
                    _local(lesson.created_at), lesson.category, _listed(themes), lesson.source)
 
     return Export("lessons", LESSON_HEADINGS, rows())
@@ -220,11 +226,12 @@ def of_lessons(*, batch: int = BATCH) -> Export:
 # Debriefs --------------------------------------------------------------------------------------------
 
 DEBRIEF_HEADINGS = (
-    "Reference", "Crime reference", "Incident type", "Homicide", "Operation name", "Occurred (UK time)",
-    "Reported (UK time)", "Area", "Themes", "Victim age", "Victim sex", "Relationship to suspect", "Domestic",
-    "Weapon", "Prior police contact", "Status", "Reviewer", "Reviewer email", "Meeting held (UK time)",
-    "Lessons", "Recommendations", "Created (UK time)", "Incident type code", "Theme codes", "Victim sex code",
-    "Relationship code", "Weapon code", "Status code",
+    _l("Reference"), _l("Crime reference"), _l("Incident type"), _l("Homicide"), _l("Operation name"),
+    _l("Occurred (UK time)"), _l("Reported (UK time)"), _l("Area"), _l("Themes"), _l("Victim age"), _l("Victim sex"),
+    _l("Relationship to suspect"), _l("Domestic"), _l("Weapon"), _l("Prior police contact"), _l("Status"),
+    _l("Reviewer"), _l("Reviewer email"), _l("Meeting held (UK time)"), _l("Lessons"), _l("Recommendations"),
+    _l("Created (UK time)"), _l("Incident type code"), _l("Theme codes"), _l("Victim sex code"),
+    _l("Relationship code"), _l("Weapon code"), _l("Status code"),
 )
 
 
@@ -237,7 +244,8 @@ def of_debriefs(*, status: str | None = None, batch: int = BATCH) -> Export:
     query = (debrief_records.matching(status=status)
              .join(IncidentType, IncidentType.code == Debrief.incident_type_code)
              .join(reviewer, reviewer.id == Debrief.reviewer_id)
-             .add_columns(IncidentType.is_homicide, IncidentType.label, reviewer.name, reviewer.email,
+             .add_columns(IncidentType.is_homicide, IncidentType.label, IncidentType.label_cy, reviewer.name,
+                          reviewer.email,
                           _joined(DebriefTheme.theme, DebriefTheme.debrief_id == Debrief.id),
                           _count(Lesson.id, Lesson.debrief_id == Debrief.id),
                           _count(Recommendation.id, Recommendation.debrief_id == Debrief.id))
@@ -245,9 +253,10 @@ def of_debriefs(*, status: str | None = None, batch: int = BATCH) -> Export:
                       raiseload("*")))
 
     def rows() -> Iterator[tuple]:
-        for (debrief, is_homicide, incident_type, reviewer_name, reviewer_email, themes, lessons,
+        for (debrief, is_homicide, incident_type, incident_type_cy, reviewer_name, reviewer_email, themes, lessons,
              recommendations) in _in_batches(query, batch):
-            yield (debrief.reference, debrief.crime_reference, incident_type, _yes_no(is_homicide),
+            yield (debrief.reference, debrief.crime_reference, words.localised(incident_type, incident_type_cy),
+                   _yes_no(is_homicide),
                    debrief.operation_name, _local(debrief.occurred_at), _local(debrief.reported_at), debrief.area,
                    _labelled(themes, words.THEME), debrief.victim_age, _label(words.VICTIM_SEX, debrief.victim_sex),
                    _label(words.RELATIONSHIP, debrief.relationship_to_suspect), _yes_no(debrief.domestic),

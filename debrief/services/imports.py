@@ -16,9 +16,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from debrief.extensions import db
+from debrief.i18n import number
 from debrief.models import Recommendation, RecommendationSource, User, utcnow
 from debrief.services import audit, similarity, validation
 from debrief.services.clock_calendar import london_date
@@ -66,14 +68,15 @@ def import_items(items: Any, *, actor: User | None, lines: Sequence[int] | None 
     strings; source and status are read whatever their case. `day_first_dates` also accepts
     31/03/2025 (spreadsheets' way) beside 2025-03-31. Flushed, not committed."""
     if not isinstance(items, list):
-        raise ValidationFailed({"items": "must be a list of recommendations"})
+        raise ValidationFailed({"items": _("must be a list of recommendations")})
     if not items:
-        raise ValidationFailed({"items": "There are no recommendations to import"})
+        raise ValidationFailed({"items": _("There are no recommendations to import")})
     if len(items) > MAX_ITEMS:
-        raise ValidationFailed({"items": f"At most {MAX_ITEMS:,} recommendations can be imported at a time "
-                                         f"(this has {len(items):,}): split them into smaller batches"})
+        raise ValidationFailed({"items": _("At most %(most)s recommendations can be imported at a time "
+                                           "(this has %(count)s): split them into smaller batches",
+                                           most=number(MAX_ITEMS), count=number(len(items)))})
     lines = list(lines) if lines is not None else list(range(1, len(items) + 1))
-    for _ in range(ATTEMPTS):
+    for _attempt in range(ATTEMPTS):
         good, rejected = _check(items, lines, day_first_dates)
         records = [_recommendation(item, actor) for item in good]
         try:
@@ -87,7 +90,7 @@ def import_items(items: Any, *, actor: User | None, lines: Sequence[int] | None 
                          {"count": len(records), "source_references": [r.source_reference for r in records]})
         return ImportResult(imported=[(item.line, record) for item, record in zip(good, records)],
                             rejected=rejected)
-    raise Conflict("busy", "Other imports of the same recommendations are running. Try again.")
+    raise Conflict("busy", _("Other imports of the same recommendations are running. Try again."))
 
 
 def _recommendation(item: _Good, actor: User | None) -> Recommendation:
@@ -108,10 +111,11 @@ def _check(items: list, lines: list[int], day_first_dates: bool) -> tuple[list[_
         key = (values.get("source"), values.get("source_reference"))
         if all(key):
             if key in held:
-                errors.setdefault("source_reference", f"Already imported: {key[0]} {key[1]} is recommendation "
-                                                      f"{held[key]}")
+                errors.setdefault("source_reference", _("Already imported: %(source)s %(reference)s is recommendation "
+                                                        "%(id)s", source=key[0], reference=key[1], id=held[key]))
             elif key in first_line:
-                errors.setdefault("source_reference", f"The same source and reference is on line {first_line[key]}")
+                errors.setdefault("source_reference", _("The same source and reference is on line %(line)s",
+                                                        line=first_line[key]))
             else:
                 first_line[key] = line
         if errors:
@@ -136,15 +140,15 @@ def _already_held(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
 def _read(item: Any, today: date, day_first_dates: bool) -> tuple[dict[str, Any], dict[str, str]]:
     """One item's values and what is wrong with it, field by field."""
     if not isinstance(item, dict):
-        return {}, {"item": "must be an object with text, source, source_reference and issued_on"}
-    errors = {name: "is not a field an imported recommendation has" for name in item if name not in FIELDS}
+        return {}, {"item": _("must be an object with text, source, source_reference and issued_on")}
+    errors = {name: _("is not a field an imported recommendation has") for name in item if name not in FIELDS}
     raw = {}
     for name in FIELDS:
         value = item.get(name)
         if value is None or isinstance(value, str):
             raw[name] = value
         else:
-            errors[name] = "must be a string"
+            errors[name] = _("must be a string")
     values: dict[str, Any] = {}
     if "text" not in errors:
         values["text"] = validation.text(raw["text"], "text", errors, label="the recommendation", required=True)
@@ -164,24 +168,27 @@ def _read(item: Any, today: date, day_first_dates: bool) -> tuple[dict[str, Any]
 def _source(value: str | None, errors: dict[str, str]) -> str | None:
     value = (value or "").strip().lower()
     if value not in IMPORT_SOURCES:
-        errors["source"] = (f"{'Choose' if value else 'Enter'} the source: one of {', '.join(IMPORT_SOURCES)}")
+        sources = ", ".join(IMPORT_SOURCES)
+        errors["source"] = (_("Choose the source: one of %(sources)s", sources=sources) if value
+                            else _("Enter the source: one of %(sources)s", sources=sources))
         return None
     return value
 
 
 def _issued_on(value: str | None, errors: dict[str, str], today: date, day_first_dates: bool) -> date | None:
-    example = "2025-03-31 or 31/03/2025" if day_first_dates else "2025-03-31"
     value = (value or "").strip()
     if not value:
-        errors["issued_on"] = f"Enter the date it was issued, like {example}"
+        errors["issued_on"] = (_("Enter the date it was issued, like 2025-03-31 or 31/03/2025") if day_first_dates
+                               else _("Enter the date it was issued, like 2025-03-31"))
         return None
     issued_on = _parse_date(value, day_first_dates)
     if issued_on is None:
-        errors["issued_on"] = f"must be a real date, like {example}"
+        errors["issued_on"] = (_("must be a real date, like 2025-03-31 or 31/03/2025") if day_first_dates
+                               else _("must be a real date, like 2025-03-31"))
     elif issued_on > today:
-        errors["issued_on"] = "The date it was issued must be today or in the past"
+        errors["issued_on"] = _("The date it was issued must be today or in the past")
     elif issued_on < EARLIEST:
-        errors["issued_on"] = "The date it was issued must be in 1900 or later"
+        errors["issued_on"] = _("The date it was issued must be in 1900 or later")
     return issued_on
 
 
@@ -202,7 +209,7 @@ def _status(value: str | None, errors: dict[str, str]) -> tuple[str | None, str 
     """open, closed, or a closure code: (status, closure_code)."""
     value = (value or "").strip().lower() or Status.OPEN.value
     if value not in IMPORT_STATUSES:
-        errors["status"] = f"must be open, closed or a closure code ({', '.join(IMPORT_STATUSES[2:])})"
+        errors["status"] = _("must be open, closed or a closure code (%(codes)s)", codes=", ".join(IMPORT_STATUSES[2:]))
         return None, None
     if value == Status.OPEN:
         return Status.OPEN.value, None
@@ -213,4 +220,4 @@ def rows_from_csv(data: bytes) -> CsvRows:
     """A spreadsheet's rows as import items, or ValidationFailed on `file` when it is not a UTF-8 CSV
     with the columns an import needs."""
     return read_rows(data, fields=FIELDS, required=REQUIRED_COLUMNS, max_bytes=MAX_CSV_BYTES,
-                     optional_note=" (and status, if you have it)")
+                     optional_note=_("(and status, if you have it)"))

@@ -3,6 +3,8 @@ service as the API's import, with the file's own line numbers in what it reports
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -20,13 +22,13 @@ from debrief.vocabulary import CLOSURE_CODE, SOURCE
 imports_bp = Blueprint("imports", __name__)
 
 class ImportForm(FlaskForm):
-    file = FileField("Upload a CSV file", widget=GovFileInput(),
-                     description="At most 2 MB and 1,000 recommendations, saved as CSV UTF-8.")
-    submit = SubmitField("Import recommendations", widget=GovSubmitInput())
+    file = FileField(_l("Upload a CSV file"), widget=GovFileInput(),
+                     description=_l("At most 2 MB and 1,000 recommendations, saved as CSV UTF-8."))
+    submit = SubmitField(_l("Import recommendations"), widget=GovSubmitInput())
 
 
 def _page(form: ImportForm, status: int = 200):
-    return render_template("imports/new.html", title="Import recommendations", form=form, sources=SOURCE,
+    return render_template("imports/new.html", title=_("Import recommendations"), form=form, sources=SOURCE,
                            statuses=imports.IMPORT_STATUSES, closure_codes=CLOSURE_CODE,
                            import_sources=imports.IMPORT_SOURCES), status
 
@@ -40,7 +42,7 @@ def new():
     upload = form.file.data
     try:
         if upload is None:
-            raise ValidationFailed({"file": "Select a CSV file"})
+            raise ValidationFailed({"file": _("Select a CSV file")})
         # Read one byte past the limit: enough to know it is too large without reading it all.
         rows = imports.rows_from_csv(upload.stream.read(imports.MAX_CSV_BYTES + 1))
         result = imports.import_items(rows.items, actor=current_user, lines=rows.lines, day_first_dates=True)
@@ -51,7 +53,7 @@ def new():
     # Read before the commit, which expires what the session holds (up to 1,000 reloads otherwise).
     imported = [(line, record.id, record.reference) for line, record in result.imported]
     db.session.commit()
-    return render_template("imports/result.html", title="Import result", imported=imported,
+    return render_template("imports/result.html", title=_("Import result"), imported=imported,
                            rejected=result.rejected, filename=upload.filename)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
@@ -14,28 +16,37 @@ from debrief.services import exports, invitations
 from debrief.services.clock_calendar import london_date
 from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.services.exports import csv_text
+from debrief.vocabulary import CLOCK_APPLIES_WHEN
 from debrief.web.fields import date_field, date_problem
 from debrief.web.forms import show_rule_errors
 
 reports_bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-ENGAGEMENT_COLUMNS = ("Agency", "Invitations sent", "Opened", "Responded", "Responded late", "Never answered")
+
+@reports_bp.app_context_processor
+def policy_words():
+    # The deadline policy page (admin/deadline_policy.html) names when each clock applies in these words.
+    return {"clock_applies_when": CLOCK_APPLIES_WHEN}
+
+#: The columns, in the reader's language (lazy: each download reads them in its own).
+ENGAGEMENT_COLUMNS = (_l("Agency"), _l("Invitations sent"), _l("Opened"), _l("Responded"), _l("Responded late"),
+                      _l("Never answered"))
 
 
 class PeriodForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    start = date_field("From", hint="For example, 1 4 2026")
-    end = date_field("To", hint="For example, 31 3 2027")
-    submit = SubmitField("Show report", widget=GovSubmitInput())
+    start = date_field(_l("From"), hint=_l("For example, 1 4 2026"))
+    end = date_field(_l("To"), hint=_l("For example, 31 3 2027"))
+    submit = SubmitField(_l("Show report"), widget=GovSubmitInput())
 
 
 def _period(form: PeriodForm) -> tuple[date, date]:
     """The period asked for; a box left empty means the last year up to today. A date that is not a
     real one is refused rather than quietly replaced, so a report never covers a period nobody chose."""
-    errors = {**date_problem(form.start, "The start of the period must be a real date, like 1 4 2026"),
-              **date_problem(form.end, "The end of the period must be a real date, like 31 3 2027")}
+    errors = {**date_problem(form.start, _("The start of the period must be a real date, like 1 4 2026")),
+              **date_problem(form.end, _("The end of the period must be a real date, like 31 3 2027"))}
     if errors:
         raise ValidationFailed(errors)
     last_year_start, today = invitations.recent_period(london_date(utcnow()))
@@ -51,9 +62,9 @@ def partner_engagement():
         rows = invitations.engagement(start, end)
     except RuleBroken as error:
         show_rule_errors(form, error)
-        return render_template("reports/partner_engagement.html", title="Partner engagement", form=form,
+        return render_template("reports/partner_engagement.html", title=_("Partner engagement"), form=form,
                                rows=[], start=None, end=None), 400
-    return render_template("reports/partner_engagement.html", title="Partner engagement", form=form,
+    return render_template("reports/partner_engagement.html", title=_("Partner engagement"), form=form,
                            rows=rows, start=start, end=end)
 
 

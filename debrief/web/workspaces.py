@@ -3,6 +3,8 @@ board's queue, with the short summaries of each on the home page."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
@@ -44,7 +46,7 @@ def _in_memory_page(items: list, page: int, per_page: int) -> Page:
 def my_actions():
     today = recommendations.today()
     result = _my_actions(page_number(), PER_PAGE)
-    return render_template("workspaces/my_actions.html", title="My actions", result=result,
+    return render_template("workspaces/my_actions.html", title=_("My actions"), result=result,
                            rows=[(r, recommendations.urgency(r, today), actions_for(r)) for r in result.items],
                            respond_by=clocks.response_deadlines(result.items), today=today)
 
@@ -55,7 +57,7 @@ def learning_queue():
     needing = within_pages(lambda n: recommendations.needing_a_product(n, PER_PAGE), page_number())
     developing = within_pages(lambda n: recommendations.products_in_development(n, PER_PAGE),
                               page_number("products_page"))
-    return render_template("workspaces/learning_queue.html", title="Learning queue", needing=needing,
+    return render_template("workspaces/learning_queue.html", title=_("Learning queue"), needing=needing,
                            developing=developing)
 
 
@@ -69,7 +71,7 @@ def board():
     owners = _in_memory_page(summary.by_owner, page_number("owners_page"), PER_PAGE)
     # Repeats of recommendations closed as done, with the earlier one's learning products loaded.
     did_not_stick = within_pages(lambda n: repeats.learning_did_not_stick(n, PER_PAGE), page_number("repeats_page"))
-    return render_template("workspaces/board.html", title="Governance board", summary=summary, owners=owners,
+    return render_template("workspaces/board.html", title=_("Governance board"), summary=summary, owners=owners,
                            awaiting=[(r, gate_warning(r)) for r in awaiting.items], awaiting_page=awaiting,
                            overdue=overdue, did_not_stick=did_not_stick, today=recommendations.today())
 
@@ -78,10 +80,10 @@ class BoardPackForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it builds a document and changes nothing but the record of packs
 
-    meeting = date_field("Date of the board meeting", hint="For example, 2 3 2026")
-    since = date_field("Decisions since (optional)",
-                       hint="Leave empty to cover the days since the last pack's meeting")
-    submit = SubmitField("Download the board pack", widget=GovSubmitInput())
+    meeting = date_field(_l("Date of the board meeting"), hint=_l("For example, 2 3 2026"))
+    since = date_field(_l("Decisions since (optional)"),
+                       hint=_l("Leave empty to cover the days since the last pack's meeting"))
+    submit = SubmitField(_l("Download the board pack"), widget=GovSubmitInput())
 
 
 @workspaces_bp.route("/board/pack")
@@ -89,21 +91,21 @@ class BoardPackForm(FlaskForm):
 def board_pack_download():
     """The pack's form; with a meeting date, the pack itself (Word)."""
     if "meeting" not in request.args:  # the form, ready for a meeting today
-        return render_template("workspaces/board_pack.html", title="Board pack",
+        return render_template("workspaces/board_pack.html", title=_("Board pack"),
                                form=BoardPackForm(meeting=recommendations.today()))
     form = BoardPackForm(request.args)
     try:
-        unreadable = {**date_problem(form.meeting, "The date of the board meeting must be a real date, like 2 3 2026"),
-                      **date_problem(form.since, "Decisions since must be a real date, like 2 3 2026")}
+        unreadable = {**date_problem(form.meeting, _("The date of the board meeting must be a real date, like 2 3 2026")),
+                      **date_problem(form.since, _("Decisions since must be a real date, like 2 3 2026"))}
         if unreadable:
             raise ValidationFailed(unreadable)
         if form.meeting.data is None:
-            raise ValidationFailed({"meeting": "Enter the date of the board meeting"})
+            raise ValidationFailed({"meeting": _("Enter the date of the board meeting")})
         content = board_pack.build(form.meeting.data, form.since.data, current_user)
     except RuleBroken as error:
         db.session.rollback()
         show_rule_errors(form, error)
-        return render_template("workspaces/board_pack.html", title="Board pack", form=form), 400
+        return render_template("workspaces/board_pack.html", title=_("Board pack"), form=form), 400
     db.session.commit()
     return documents.response(content, board_pack.filename(form.meeting.data))
 
