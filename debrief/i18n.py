@@ -12,6 +12,7 @@ Who chooses (../shared/design/api.md, Conventions: Language):
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -67,6 +68,15 @@ def _from_browser() -> str:
 
 def current_language() -> str:
     return str(get_locale() or DEFAULT)
+
+
+_ARTICLE_AFTER_A_VOWEL = re.compile(r"\b([IiOoâ])\s+yr?\s+")
+
+
+def with_elision(text: str) -> str:
+    """Welsh joins the article to a word ending in a vowel before it: a phrase set into a sentence
+    ("Rhaid i %(label)s" with "y cyfeirnod") reads "Rhaid i’r cyfeirnod". English is left as it is."""
+    return _ARTICLE_AFTER_A_VOWEL.sub(r"\1’r ", text) if current_language() == "cy" else text
 
 
 def set_page_language(code: str | None) -> None:

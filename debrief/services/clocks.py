@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from debrief.extensions import db
@@ -21,7 +21,6 @@ from debrief.services import deadline_policy
 from debrief.services.clock_calendar import (
     BankHolidayCalendar, add_calendar_days, add_months, end_of_day, end_of_following_day, london_date,
 )
-from debrief.services.check_words import in_reader_language
 from debrief.services.errors import Conflict, ValidationFailed
 from debrief.services.pagination import Page, paginate
 from debrief.services.recommendation_lifecycle import Status
@@ -310,9 +309,9 @@ def correct_met_time(clock: Clock, *, at: datetime, actor: User | None) -> None:
 
 def _reason(reason: str | None) -> str:
     errors: dict[str, str] = {}
-    value = text(reason, "reason", errors, label="a reason", required=True, max_length=REASON_MAX)
+    value = text(reason, "reason", errors, label=_l("a reason"), required=True, max_length=REASON_MAX)
     if errors:
-        raise ValidationFailed(in_reader_language(errors), _("Some of the information is not valid"))
+        raise ValidationFailed(errors, _("Some of the information is not valid"))
     return value
 
 

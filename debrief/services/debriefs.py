@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, noload
 
@@ -17,14 +17,13 @@ from debrief.models import (
     VictimSex, Weapon, utcnow,
 )
 from debrief.services import audit, clocks, reference_data, references
-from debrief.services.check_words import in_reader_language
 from debrief.services.errors import Conflict, ValidationFailed
 from debrief.services.pagination import Page, paginate
 from debrief.services import validation as check
 
 MAX_ATTENDEES = 100
 #: How the messages about each moment name it, on the pages and in the API alike.
-MOMENTS = {"occurred_at": "the incident happened", "reported_at": "the incident was reported"}
+MOMENTS = {"occurred_at": _l("the incident happened"), "reported_at": _l("the incident was reported")}
 
 
 def _enter_date_and_time(name: str) -> str:
@@ -81,7 +80,7 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
         errors.setdefault("incident_type", _("Select the type of incident from the list"))
 
     crime_reference = check.text(details.crime_reference, "crime_reference", errors,
-                                 label="the crime reference", required=True,
+                                 label=_l("the crime reference"), required=True,
                                  max_length=check.LIMITS["debrief.crime_reference"])
     if crime_reference and "crime_reference" not in errors:
         crime_reference = re.sub(r"\s+", "", crime_reference).upper()
@@ -96,14 +95,14 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
             errors.setdefault(name, _enter_date_and_time(name))
         check.in_the_past(getattr(details, name), name, errors, what=what, now=now)
     check.not_before(details.reported_at, details.occurred_at, "reported_at", errors,
-                     what=MOMENTS["reported_at"], earlier_what="it happened")
+                     what=MOMENTS["reported_at"], earlier_what=_l("it happened"))
     if (details.meeting_scheduled_for and isinstance(details.reported_at, datetime)
             and details.meeting_scheduled_for < details.reported_at):
         errors.setdefault("meeting_scheduled_for", _("The planned meeting must be after the incident was reported"))
 
     themes = []
     for theme in details.themes or []:
-        if check.choice(theme, "themes", errors, Theme, label="themes") and theme not in themes:
+        if check.choice(theme, "themes", errors, Theme, label=_l("themes")) and theme not in themes:
             themes.append(theme)
 
     if details.victim_age is not None and not 0 <= details.victim_age <= 120:
@@ -113,24 +112,24 @@ def _checked(details: DebriefDetails, errors: dict[str, str], existing: Debrief 
         incident_type=details.incident_type,
         crime_reference=crime_reference,
         operation_name=check.text(details.operation_name, "operation_name", errors,
-                                  label="the operation name", max_length=check.LIMITS["debrief.operation_name"],
+                                  label=_l("the operation name"), max_length=check.LIMITS["debrief.operation_name"],
                                   single_line=True),
         occurred_at=details.occurred_at,
         reported_at=details.reported_at,
-        area=check.text(details.area, "area", errors, label="the area", max_length=check.LIMITS["debrief.area"],
+        area=check.text(details.area, "area", errors, label=_l("the area"), max_length=check.LIMITS["debrief.area"],
                         single_line=True),
-        summary=check.text(details.summary, "summary", errors, label="a summary of the incident",
+        summary=check.text(details.summary, "summary", errors, label=_l("a summary of the incident"),
                            required=True, max_length=check.LIMITS["debrief.summary"]),
         partner_briefing=check.text(details.partner_briefing, "partner_briefing", errors,
-                                    label="the partner briefing", max_length=check.LIMITS["debrief.partner_briefing"]),
+                                    label=_l("the partner briefing"), max_length=check.LIMITS["debrief.partner_briefing"]),
         themes=sorted(themes),
         victim_age=details.victim_age,
-        victim_sex=check.choice(details.victim_sex, "victim_sex", errors, VictimSex, label="the victim's sex"),
+        victim_sex=check.choice(details.victim_sex, "victim_sex", errors, VictimSex, label=_l("the victim's sex")),
         relationship_to_suspect=check.choice(details.relationship_to_suspect, "relationship_to_suspect",
                                              errors, Relationship,
-                                  label="the victim's relationship to the suspect"),
+                                  label=_l("the victim's relationship to the suspect")),
         domestic=bool(details.domestic),
-        weapon=check.choice(details.weapon, "weapon", errors, Weapon, label="the weapon"),
+        weapon=check.choice(details.weapon, "weapon", errors, Weapon, label=_l("the weapon")),
         prior_police_contact=bool(details.prior_police_contact),
         meeting_scheduled_for=details.meeting_scheduled_for,
     )
@@ -170,7 +169,7 @@ def _validated(details: DebriefDetails, existing: Debrief | None,
     if errors:
         if duplicate is not None:
             errors.update(duplicate.fields)
-        raise ValidationFailed(in_reader_language(errors), _("Some of the information is not valid"))
+        raise ValidationFailed(errors, _("Some of the information is not valid"))
     if duplicate is not None:
         raise duplicate
     return clean
@@ -289,14 +288,14 @@ def record_meeting(debrief: Debrief, *, held_at: datetime | None, attendees: lis
     if held_at is None:
         errors.setdefault("held_at", _("Enter the date and time of the meeting"))
     else:
-        check.in_the_past(held_at, "held_at", errors, what="of the meeting", now=utcnow())
+        check.in_the_past(held_at, "held_at", errors, what=_l("of the meeting"), now=utcnow())
         if held_at < debrief.reported_at:
             errors.setdefault("held_at", _("The meeting must be after the incident was reported"))
     people: list[MeetingAttendee] = []
     for n, attendee in enumerate(attendees, start=1):
-        name = check.text(attendee.name, "attendees", errors, label=f"the name of attendee {n}",
+        name = check.text(attendee.name, "attendees", errors, label=_("the name of attendee %(number)s", number=n),
                           required=True, max_length=check.LIMITS["meeting.attendee"], single_line=True)
-        agency = check.text(attendee.agency, "attendees", errors, label=f"the agency of attendee {n}",
+        agency = check.text(attendee.agency, "attendees", errors, label=_("the agency of attendee %(number)s", number=n),
                             required=True, max_length=check.LIMITS["meeting.attendee"], single_line=True)
         people.append(MeetingAttendee(position=n, name=name, agency=agency))
     if not attendees:
@@ -304,7 +303,7 @@ def record_meeting(debrief: Debrief, *, held_at: datetime | None, attendees: lis
     elif len(attendees) > MAX_ATTENDEES:
         errors["attendees"] = _("Enter at most %(number)d attendees", number=MAX_ATTENDEES)
     if errors:
-        raise ValidationFailed(in_reader_language(errors), _("Some of the information is not valid"))
+        raise ValidationFailed(errors, _("Some of the information is not valid"))
 
     before = {"held_at": debrief.meeting_held_at.isoformat() if debrief.meeting_held_at else None,
               "attendees": [f"{a.name} ({a.agency})" for a in debrief.attendees]}

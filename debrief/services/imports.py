@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from debrief.extensions import db
@@ -151,12 +151,12 @@ def _read(item: Any, today: date, day_first_dates: bool) -> tuple[dict[str, Any]
             errors[name] = _("must be a string")
     values: dict[str, Any] = {}
     if "text" not in errors:
-        values["text"] = validation.text(raw["text"], "text", errors, label="the recommendation", required=True)
+        values["text"] = validation.text(raw["text"], "text", errors, label=_l("the recommendation"), required=True)
     if "source" not in errors:
         values["source"] = _source(raw["source"], errors)
     if "source_reference" not in errors:
         values["source_reference"] = validation.text(
-            raw["source_reference"], "source_reference", errors, label="the source's reference for it",
+            raw["source_reference"], "source_reference", errors, label=_l("the source's reference for it"),
             required=True, max_length=MAX_REFERENCE, single_line=True)
     if "issued_on" not in errors:
         values["issued_on"] = _issued_on(raw["issued_on"], errors, today, day_first_dates)

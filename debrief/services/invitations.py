@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, selectinload
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from debrief.extensions import db
-from debrief.i18n import day_month_year, in_language, is_language, long_date, number
+from debrief.i18n import day_month_year, in_language, is_language, long_date
 from debrief.models import (
     Agency, Clock, Contribution, Debrief, DebriefTheme, Invitation, InvitationState, OutboxEmail, User, utcnow,
 )
@@ -85,12 +85,8 @@ def invite(debrief: Debrief, *, agency: str | int | None, email: str | None, nam
             address = validate_email(address, check_deliverability=False).normalized.lower()
         except EmailNotValidError:
             errors["email"] = _("Enter an email address in the correct format, like name@nhs.net")
-    name = check.text(name, "name", errors, label="the contact's name",
+    name = check.text(name, "name", errors, label=_l("the contact's name"),
                       max_length=check.LIMITS["invitation.name"], single_line=True)
-    _in_whole_sentences(errors, "name", "the contact's name", check.LIMITS["invitation.name"], {
-        "unstorable": _("The contact's name contains characters that cannot be stored; remove them"),
-        "too_long": _("The contact's name must be %(count)s characters or fewer",
-                      count=number(check.LIMITS["invitation.name"]))})
     if language not in (None, "") and not is_language(language):
         errors["language"] = _("Select the language of the invitation: English or Cymraeg")
     if errors:
@@ -250,31 +246,14 @@ def contribute(invitation: Invitation, details: ContributionDetails) -> Contribu
     invitation's contribution deadline."""
     errors: dict[str, str] = {}
     attending = check.choice(details.attending, "attending", errors, {"yes", "no"},
-                             label="whether someone from your agency will attend the meeting", required=True)
+                             label=_l("whether someone from your agency will attend the meeting"), required=True)
     prior = check.choice(details.prior_contact, "prior_contact", errors, PRIOR_CONTACT,
-                         label="whether your agency had contact with the people involved", required=True)
+                         label=_l("whether your agency had contact with the people involved"), required=True)
     summary = check.text(details.contact_summary, "contact_summary", errors,
-                         label="a summary of the contact your agency had", required=prior == "yes",
+                         label=_l("a summary of the contact your agency had"), required=prior == "yes",
                          max_length=check.LIMITS["contribution.contact_summary"])
-    learning = check.text(details.learning, "learning", errors, label="what could be learned",
+    learning = check.text(details.learning, "learning", errors, label=_l("what could be learned"),
                           max_length=check.LIMITS["contribution.learning"])
-    _in_whole_sentences(errors, "attending", "whether someone from your agency will attend the meeting", None, {
-        "missing": _("Select whether someone from your agency will attend the meeting"),
-        "not_listed": _("Select whether someone from your agency will attend the meeting from the list")})
-    _in_whole_sentences(errors, "prior_contact", "whether your agency had contact with the people involved", None, {
-        "missing": _("Select whether your agency had contact with the people involved"),
-        "not_listed": _("Select whether your agency had contact with the people involved from the list")})
-    limit = check.LIMITS["contribution.contact_summary"]
-    _in_whole_sentences(errors, "contact_summary", "a summary of the contact your agency had", limit, {
-        "missing": _("Enter a summary of the contact your agency had"),
-        "unstorable": _("A summary of the contact your agency had contains characters that cannot be stored; "
-                        "remove them"),
-        "too_long": _("A summary of the contact your agency had must be %(count)s characters or fewer",
-                      count=number(limit))})
-    limit = check.LIMITS["contribution.learning"]
-    _in_whole_sentences(errors, "learning", "what could be learned", limit, {
-        "unstorable": _("What could be learned contains characters that cannot be stored; remove them"),
-        "too_long": _("What could be learned must be %(count)s characters or fewer", count=number(limit))})
     if errors:
         raise ValidationFailed(errors)
     # One submission at a time per invitation (a double click posts twice at once): the row lock makes
@@ -298,22 +277,6 @@ def contribute(invitation: Invitation, details: ContributionDetails) -> Contribu
     audit.record(None, "contribution_submitted", "invitation", invitation.id, {"version": version},
                  debrief_id=invitation.debrief_id, invitation=invitation)
     return contribution
-
-
-def _in_whole_sentences(errors: dict[str, str], field: str, label: str, max_length: int | None,
-                        sentences: dict[str, str]) -> None:
-    """validation.py writes its messages in English around a label ("Enter {label}"), which no other
-    language can be made from; this puts the whole sentence, in the reader's language, in their place."""
-    if field not in errors:
-        return
-    capital = label[:1].upper() + label[1:]
-    kinds = {f"Enter {label}": "missing", f"Select {label}": "missing", f"Select {label} from the list": "not_listed",
-             f"{capital} contains characters that cannot be stored; remove them": "unstorable"}
-    if max_length is not None:
-        kinds[f"{capital} must be {max_length:,} characters or fewer"] = "too_long"
-    kind = kinds.get(errors[field])
-    if kind in sentences:
-        errors[field] = sentences[kind]
 
 
 def revoke(invitation: Invitation, *, actor: User) -> None:

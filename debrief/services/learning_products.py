@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from debrief import permissions
 from debrief.extensions import db
@@ -36,12 +36,12 @@ def add(recommendation: Recommendation, *, kind: str | None, title: str | None, 
         raise NotAllowed(_("Only the learning team, a reviewer or this recommendation's owner can add products."))
     refuse_unless_open_here(recommendation)
     errors: dict[str, str] = {}
-    kind = check.choice(kind, "kind", errors, set(lifecycle.PRODUCT_KINDS), label="the kind of product", required=True)
-    title = check.text(title, "title", errors, label="a title", required=True,
+    kind = check.choice(kind, "kind", errors, set(lifecycle.PRODUCT_KINDS), label=_l("the kind of product"), required=True)
+    title = check.text(title, "title", errors, label=_l("a title"), required=True,
                        max_length=check.LIMITS["product.title"], single_line=True)
     chosen = []
     for group in audience or []:
-        if check.choice(group, "audience", errors, set(AUDIENCES), label="the audience") and group not in chosen:
+        if check.choice(group, "audience", errors, set(AUDIENCES), label=_l("the audience")) and group not in chosen:
             chosen.append(group)
     if not chosen and "audience" not in errors:
         errors["audience"] = _("Select who the product is for")
@@ -82,7 +82,7 @@ def update(product: LearningProduct, *, status: str | None = None, delivered_on:
         errors.setdefault("delivered_on", _("Enter the date it was delivered"))
     reached = _count(reached_count, "reached_count", errors,
                      _("The number of people reached must be a whole number from 0 to %(most)s", most=number(1_000_000)))
-    evidence = check.text(evidence, "evidence", errors, label="the evidence",
+    evidence = check.text(evidence, "evidence", errors, label=_l("the evidence"),
                           max_length=check.LIMITS["product.evidence"]) if evidence is not None else None
     if errors:
         raise ValidationFailed(errors)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from debrief.extensions import db
 from debrief.models import Contribution, Debrief, Invitation, Lesson, LessonCategory, Theme, User
@@ -29,12 +29,12 @@ def add(debrief: Debrief, *, text: str | None, category: str | None, themes: lis
                            {"contribution_id": _("That contribution is already a lesson")})
         elif not (text or "").strip():
             text = contribution.learning
-    text = check.text(text, "text", errors, label="what was learned", required=True,
+    text = check.text(text, "text", errors, label=_l("what was learned"), required=True,
                       max_length=check.LIMITS["lesson.text"])
-    category = check.choice(category, "category", errors, LessonCategory, label="a category", required=True)
+    category = check.choice(category, "category", errors, LessonCategory, label=_l("a category"), required=True)
     chosen: list[str] = []
     for theme in themes or []:
-        if check.choice(theme, "themes", errors, Theme, label="themes") and theme not in chosen:
+        if check.choice(theme, "themes", errors, Theme, label=_l("themes")) and theme not in chosen:
             chosen.append(theme)
     if errors:
         raise ValidationFailed(errors)

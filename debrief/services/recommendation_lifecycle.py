@@ -302,7 +302,7 @@ def _validation_problems(key: tuple[Status, Status], move: Move) -> dict[str, st
             problems["rationale"] = _NOT_IMPLEMENTED_RATIONALE
     elif _code_given(move.closure_code):
         problems["closure_code"] = _CODE_NOT_CLOSING
-    for name, label in (("note", "the note"), ("rationale", "the board's rationale")):
+    for name, label in (("note", _l("the note")), ("rationale", _l("the board's rationale"))):
         if name not in problems:  # a note given is held to the same length as any other note
             validation.text(getattr(move, name), name, problems, label=label,
                             max_length=validation.LIMITS["recommendation.note"])

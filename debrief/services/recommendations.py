@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -110,13 +110,13 @@ def create(debrief: Debrief, *, text: str | None, owner_email: str | None, due_d
            priority: str | None = None, lesson_ids=None, source: str | None = None, actor: User,
            format_errors: dict[str, str] | None = None) -> Recommendation:
     errors: dict[str, str] = {}
-    text = check.text(text, "text", errors, label="the recommendation", required=True,
+    text = check.text(text, "text", errors, label=_l("the recommendation"), required=True,
                       max_length=check.LIMITS["recommendation.text"])
     owner = _owner(owner_email, errors)
     _due(due_date, errors)
-    priority = check.choice(priority or Priority.MEDIUM.value, "priority", errors, Priority, label="a priority")
+    priority = check.choice(priority or Priority.MEDIUM.value, "priority", errors, Priority, label=_l("a priority"))
     source = check.choice(source or RecommendationSource.DEBRIEF.value, "source", errors, RecommendationSource,
-                          label="a source")
+                          label=_l("a source"))
     lessons = _lessons(debrief, lesson_ids, errors)
     errors.update(format_errors or {})
     if errors:
@@ -232,12 +232,12 @@ def update(recommendation: Recommendation, *, version, actor: User, format_error
 
 def _apply_edits(recommendation: Recommendation, changes: dict, errors: dict[str, str]) -> None:
     if "text" in changes:
-        recommendation.text = check.text(changes["text"], "text", errors, label="the recommendation", required=True,
+        recommendation.text = check.text(changes["text"], "text", errors, label=_l("the recommendation"), required=True,
                                          max_length=check.LIMITS["recommendation.text"])
     if "due_date" in changes and changes["due_date"] != recommendation.due_date:
         recommendation.due_date = _due(changes["due_date"], errors)
     if "priority" in changes:
-        recommendation.priority = check.choice(changes["priority"], "priority", errors, Priority, label="a priority",
+        recommendation.priority = check.choice(changes["priority"], "priority", errors, Priority, label=_l("a priority"),
                                                required=True)
     if "lesson_ids" in changes:
         recommendation.lessons = _lessons(recommendation.debrief, changes["lesson_ids"], errors)
@@ -329,8 +329,8 @@ def add_update(recommendation: Recommendation, *, kind: str | None, text: str | 
     if not permissions.may_add_update(actor, recommendation):
         raise NotAllowed(_("Only the owner or the governance board can add progress or evidence."))
     errors: dict[str, str] = {}
-    kind = check.choice(kind, "kind", errors, set(OWNER_UPDATES), label="progress or evidence", required=True)
-    text = check.text(text, "text", errors, label="the update", required=True,
+    kind = check.choice(kind, "kind", errors, set(OWNER_UPDATES), label=_l("progress or evidence"), required=True)
+    text = check.text(text, "text", errors, label=_l("the update"), required=True,
                       max_length=check.LIMITS["recommendation.note"])
     if errors:
         raise ValidationFailed(errors)
@@ -349,9 +349,9 @@ def decide(recommendation: Recommendation, *, decision: str | None, rationale: s
         raise NotAllowed(_("Only the governance board can extend or escalate a recommendation."))
     refuse_unless_open_here(recommendation)
     errors: dict[str, str] = {}
-    decision = check.choice(decision, "decision", errors, {"extend", "escalate"}, label="extend or escalate",
+    decision = check.choice(decision, "decision", errors, {"extend", "escalate"}, label=_l("extend or escalate"),
                             required=True)
-    rationale = check.text(rationale, "rationale", errors, label="the board's rationale", required=True,
+    rationale = check.text(rationale, "rationale", errors, label=_l("the board's rationale"), required=True,
                            max_length=check.LIMITS["recommendation.note"])
     if decision == "extend":
         _due(new_due_date, errors, "new_due_date")
@@ -463,7 +463,7 @@ def matching(*, status: str | None = None, owner_email: str | None = None, overd
     errors: dict[str, str] = {}
     query = sa.select(Recommendation)
     if status:
-        check.choice(status, "status", errors, lifecycle.Status, label="a status")
+        check.choice(status, "status", errors, lifecycle.Status, label=_l("a status"))
         query = query.where(Recommendation.status == status)
     if owner_email:
         owner = accounts.find_by_email(owner_email)

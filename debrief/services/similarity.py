@@ -10,6 +10,8 @@ index at once and nothing is ever rebuilt. The rows re-read a little behind the 
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 import threading
 from dataclasses import dataclass
 
@@ -122,7 +124,7 @@ def check(text: str | None, exclude_id: int | None = None, within=None) -> list[
     and whether it would be flagged as a repeat. `within`, a condition on Recommendation (who may
     read which: permissions.readable_recommendations), chooses among those only."""
     errors: dict[str, str] = {}
-    text = validation.text(text, "text", errors, label="the recommendation", required=True)
+    text = validation.text(text, "text", errors, label=_l("the recommendation"), required=True)
     if errors:
         raise ValidationFailed(errors)
     only = None if within is None else set(db.session.scalars(sa.select(Recommendation.id).where(within)))

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 
-from debrief.i18n import number
+from debrief.i18n import number, with_elision
 from debrief.services.clock_calendar import london_date
 
 #: The most any text may hold: for what is not listed in LIMITS (an imported record, a repeat check).
@@ -57,7 +57,9 @@ def _phrase(value: object) -> str:
 
 
 def _sentence(message: str) -> str:
-    """A message that begins with a caller's phrase, with a capital first letter ("A reason must be ...")."""
+    """A message with a caller's phrase set in: a capital first letter ("A reason must be ..."), and in
+    Welsh the article joined to the word before it ("Rhaid i’r cyfeirnod ...")."""
+    message = with_elision(message)
     return message[:1].upper() + message[1:]
 
 
@@ -88,7 +90,7 @@ def text(value: str | None, field: str, errors: dict[str, str], *, label: str, r
         value = " ".join(value.split())
     if not value:
         if required:
-            errors[field] = _("Enter %(label)s", label=_phrase(label))
+            errors[field] = _sentence(_("Enter %(label)s", label=_phrase(label)))
         return None
     if _CONTROL.search(value):
         errors[field] = _sentence(_("%(label)s contains characters that cannot be stored; remove them",
@@ -103,11 +105,11 @@ def choice(value: str | None, field: str, errors: dict[str, str], options: type[
            label: str, required: bool = False) -> str | None:
     if value in (None, ""):
         if required:
-            errors[field] = _("Select %(label)s", label=_phrase(label))
+            errors[field] = _sentence(_("Select %(label)s", label=_phrase(label)))
         return None
     allowed = {o.value for o in options} if isinstance(options, type) else options
     if value not in allowed:
-        errors[field] = _("Select %(label)s from the list", label=_phrase(label))
+        errors[field] = _sentence(_("Select %(label)s from the list", label=_phrase(label)))
         return None
     return value
 
@@ -154,11 +156,11 @@ def in_the_past(value: datetime | date | None, field: str, errors: dict[str, str
     if value is None:
         return
     if _day(value) > london_date(now):
-        errors.setdefault(field, _("The date %(what)s must be today or in the past", what=_phrase(what)))
+        errors.setdefault(field, _sentence(_("The date %(what)s must be today or in the past", what=_phrase(what))))
     elif isinstance(value, datetime) and value > now + CLOCK_SKEW:
-        errors.setdefault(field, _("The time %(what)s must be in the past", what=_phrase(what)))
+        errors.setdefault(field, _sentence(_("The time %(what)s must be in the past", what=_phrase(what))))
     elif _day(value) < EARLIEST.date():
-        errors.setdefault(field, _("The date %(what)s must be in 1900 or later", what=_phrase(what)))
+        errors.setdefault(field, _sentence(_("The date %(what)s must be in 1900 or later", what=_phrase(what))))
 
 
 def not_before(later: datetime | date | None, earlier: datetime | date | None, field: str,
@@ -169,8 +171,8 @@ def not_before(later: datetime | date | None, earlier: datetime | date | None, f
     if later is None or earlier is None:
         return
     if _day(later) < _day(earlier):
-        errors.setdefault(field, _("The date %(what)s must be the same as or after the date %(earlier_what)s",
-                                   what=_phrase(what), earlier_what=_phrase(earlier_what)))
+        errors.setdefault(field, _sentence(_("The date %(what)s must be the same as or after the date %(earlier_what)s",
+                                   what=_phrase(what), earlier_what=_phrase(earlier_what))))
     elif isinstance(later, datetime) and isinstance(earlier, datetime) and later < earlier:
-        errors.setdefault(field, _("The time %(what)s must be the same as or after the time %(earlier_what)s",
-                                   what=_phrase(what), earlier_what=_phrase(earlier_what)))
+        errors.setdefault(field, _sentence(_("The time %(what)s must be the same as or after the time %(earlier_what)s",
+                                   what=_phrase(what), earlier_what=_phrase(earlier_what))))

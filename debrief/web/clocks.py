@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from debrief.models import Clock, ClockState, utcnow
 from debrief.permissions import Rule, permission_required
 from debrief.services import clocks
-from debrief.services.check_words import in_reader_language
 from debrief.services.errors import ValidationFailed
 from debrief.web.debrief_forms import ExtendForm, MetForm, ReasonForm
 from debrief.web.fields import date_problem, read_date_and_time, show_date_and_time
@@ -78,9 +77,9 @@ def met(clock_id: int):
 
     def action():
         errors: dict[str, str] = {}
-        at = read_date_and_time(form.met_on, form.met_time, "at", errors, what="it was met", places=places)
+        at = read_date_and_time(form.met_on, form.met_time, "at", errors, what=_l("it was met"), places=places)
         if errors:
-            raise ValidationFailed(in_reader_language(errors), _("Some of the information is not valid"))
+            raise ValidationFailed(errors, _("Some of the information is not valid"))
         clocks.mark_met(clock, at=at, actor=current_user)
 
     return _act(clock, form, "clocks/met.html", _("Mark %(clock)s as met", clock=clocks.clock_name(clock)), action,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from debrief import documents
@@ -204,7 +204,7 @@ def meeting(debrief_id: int):
     if request.method == "POST":
         errors: dict[str, str] = {}
         places = dict(MeetingForm.ERROR_FIELDS)
-        held_at = read_date_and_time(form.held_on, form.held_time, "held_at", errors, what="of the meeting",
+        held_at = read_date_and_time(form.held_on, form.held_time, "held_at", errors, what=_l("of the meeting"),
                                      places=places)
         saved, _result = save(form, lambda: debriefs.record_meeting(
             debrief, held_at=held_at, attendees=_attendees_from(form.attendees.data), actor=current_user,
