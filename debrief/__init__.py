@@ -141,7 +141,11 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to see that page."
+    from flask_babel import lazy_gettext
+
+    # Lazy: read in the language of the request that is turned away; flashed as text (the session holds str).
+    login_manager.login_message = lazy_gettext("Sign in to see that page.")
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 

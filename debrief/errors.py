@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify, render_template, request
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -13,20 +14,20 @@ from debrief.services.errors import RuleBroken
 log = logging.getLogger(__name__)
 
 PAGES = {
-    400: ("There is a problem with your request",
-          "The page could not use what was sent. Go back, check the form and try again."),
-    401: ("You need to sign in", "Sign in to use this service."),
-    403: ("You do not have permission to see this page",
-          "Your account does not have a role that allows this. If you need it, ask an administrator."),
-    404: ("Page not found",
-          "If you typed the web address, check it is correct. If you followed a link, it may be out of date."),
-    405: ("There is a problem with your request", "That action is not available on this page."),
-    410: ("This page is no longer available", "The link has expired or has been withdrawn."),
-    413: ("The file or form is too large", "Go back and send something smaller."),
-    429: ("Too many attempts",
-          "You have tried too many times in a short period. Wait a minute, then try again."),
-    500: ("Sorry, there is a problem with the service",
-          "Try again later. Nothing you sent has been lost unless the page said so."),
+    400: (_l("There is a problem with your request"),
+          _l("The page could not use what was sent. Go back, check the form and try again.")),
+    401: (_l("You need to sign in"), _l("Sign in to use this service.")),
+    403: (_l("You do not have permission to see this page"),
+          _l("Your account does not have a role that allows this. If you need it, ask an administrator.")),
+    404: (_l("Page not found"),
+          _l("If you typed the web address, check it is correct. If you followed a link, it may be out of date.")),
+    405: (_l("There is a problem with your request"), _l("That action is not available on this page.")),
+    410: (_l("This page is no longer available"), _l("The link has expired or has been withdrawn.")),
+    413: (_l("The file or form is too large"), _l("Go back and send something smaller.")),
+    429: (_l("Too many attempts"),
+          _l("You have tried too many times in a short period. Wait a minute, then try again.")),
+    500: (_l("Sorry, there is a problem with the service"),
+          _l("Try again later. Nothing you sent has been lost unless the page said so.")),
 }
 
 API_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -34,9 +35,9 @@ API_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "no
              500: "server_error"}
 
 #: Plain words in place of werkzeug's defaults, where the API has nothing more particular to say.
-API_MESSAGES = {404: lazy_gettext("There is nothing at this address. Check the path and the id."),
-                405: lazy_gettext("This address does not accept that method."),
-                413: lazy_gettext("The request is too large. Send at most %(limit)s MB.")}
+API_MESSAGES = {404: _l("There is nothing at this address. Check the path and the id."),
+                405: _l("This address does not accept that method."),
+                413: _l("The request is too large. Send at most %(limit)s MB.")}
 
 
 def wants_json() -> bool:
@@ -44,17 +45,17 @@ def wants_json() -> bool:
 
 
 def api_error(status: int, code: str, message: str, fields: dict[str, str] | None = None):
-    body: dict = {"error": {"code": code, "message": str(message)}}  # str(): never a lazy string in JSON
+    # str(): a lazy message (lazy_gettext) is read here, in the request's language; JSON takes only str.
+    body: dict = {"error": {"code": code, "message": str(message)}}
     if fields:
-        body["error"]["fields"] = {name: value if isinstance(value, (dict, list)) else str(value)
-                                   for name, value in fields.items()}
+        body["error"]["fields"] = {name: str(text) for name, text in fields.items()}
     return jsonify(body), status
 
 
 def error_page(status: int, message: str | None = None):
     title, default_message = PAGES.get(status, PAGES[500] if status >= 500 else PAGES[400])
-    return render_template("errors/error.html", status=status, title=title,
-                           message=message or default_message), status
+    return render_template("errors/error.html", status=status, title=str(title),
+                           message=message or str(default_message)), status
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -65,9 +66,10 @@ def register_errorhandlers(app: Flask) -> None:
             default = error.description == type(error).description
             message = API_MESSAGES.get(status) if default else None
             if message and status == 413:
-                message = gettext("The request is too large. Send at most %(limit)s MB.",
-                                  limit=(current_app.config["MAX_CONTENT_LENGTH"] or 0) // (1024 * 1024))
-            response = api_error(status, API_CODES.get(status, "error"), message or error.description or "")
+                message = _("The request is too large. Send at most %(limit)s MB.",
+                            limit=(current_app.config["MAX_CONTENT_LENGTH"] or 0) // (1024 * 1024))
+            response = api_error(status, API_CODES.get(status, "error"),
+                                 str(message) if message else error.description or "")
         else:
             # Our own aborts may carry a message written for the reader; werkzeug's defaults are not.
             custom = error.description if error.description != type(error).description else None
@@ -81,9 +83,9 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         if wants_json():
-            return api_error(400, "csrf_failed", gettext("The request was not accepted. Send a bearer token."))
-        return error_page(400, "The form had expired or did not come from this service. "
-                               "Go back, reload the page and try again.")
+            return api_error(400, "csrf_failed", _("The request was not accepted. Send a bearer token."))
+        return error_page(400, _("The form had expired or did not come from this service. "
+                                 "Go back, reload the page and try again."))
 
     @app.errorhandler(RuleBroken)
     def rule_broken(error: RuleBroken):
@@ -97,5 +99,5 @@ def register_errorhandlers(app: Flask) -> None:
             return http_error(error)
         log.exception("Unhandled error on %s %s", request.method, request.endpoint)
         if wants_json():
-            return api_error(500, "server_error", gettext("Something went wrong on our side. Try again later."))
+            return api_error(500, "server_error", _("Something went wrong on our side. Try again later."))
         return error_page(500)

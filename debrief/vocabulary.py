@@ -435,6 +435,32 @@ PEOPLE = {
 
 # Staff, sign-in and administration -------------------------------------------------------------------
 
+#: The kinds of record whose opening the read trail keeps (services/read_trail.py).
+READ_TRAIL_KIND = {
+    "debrief": _l("Debrief"),
+    "contribution": _l("Partner contribution"),
+    "death": _l("Death"),
+    "death_report": _l("Death report"),
+}
+
+#: When a clock in the deadline policy applies (deadline_policy.toml `applies_when`).
+APPLIES_WHEN = {
+    "every_debrief": _l("Every debrief"),
+    "homicide": _l("Homicide"),
+    "victim_under_18": _l("Victim under 18"),
+    "domestic_homicide": _l("Domestic homicide"),
+    "adult_offensive_weapon_homicide": _l("Adult offensive weapon homicide"),
+    "prior_police_contact": _l("Prior police contact"),
+    "each_invitation": _l("Each invitation"),
+    "each_recommendation": _l("Each recommendation"),
+}
+
+#: The languages an agency's contacts may be invited in, each named in the reader's language.
+INVITATION_LANGUAGE = {
+    "en": _l("English"),
+    "cy": _l("Welsh"),
+}
+
 
 # Debriefs and deadlines ------------------------------------------------------------------------------
 
@@ -484,17 +510,6 @@ OUTBOX_STATUS_IN_SENTENCE = {
 
 # The board, dashboard, reports and downloads ---------------------------------------------------------
 
-#: When a deadline policy's clock applies (the policy page's "Applies to").
-CLOCK_APPLIES_WHEN = {
-    "every_debrief": _l("Every debrief"),
-    "homicide": _l("Homicide"),
-    "victim_under_18": _l("Victim under 18"),
-    "domestic_homicide": _l("Domestic homicide"),
-    "adult_offensive_weapon_homicide": _l("Adult offensive weapon homicide"),
-    "prior_police_contact": _l("Prior police contact"),
-    "each_invitation": _l("Each invitation"),
-    "each_recommendation": _l("Each recommendation"),
-}
 
 
 # Deaths and linked series ----------------------------------------------------------------------------

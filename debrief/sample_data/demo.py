@@ -13,6 +13,7 @@ from debrief.models import Debrief, DeathReport, Role, utcnow
 from debrief.services import (
     accounts, agencies, death_analysis, death_reports, debriefs, learning_products, lessons, recommendations,
 )
+from debrief.sample_data import welsh
 from debrief.services.debriefs import Attendee, DebriefDetails
 
 DEMO_USERS = (
@@ -69,6 +70,9 @@ def load() -> list[tuple[str, str, str]]:
     for name, kind in DEMO_AGENCIES:
         if agencies.find(name) is None:
             agencies.add(name=name, kind=kind, actor=None)
+    # Welsh beside English: a health board in Wales, invited in Welsh, and the incident classes' Welsh names.
+    welsh.add_welsh_agencies()
+    welsh.name_incident_types_in_welsh()
     _load_debriefs(accounts.find_by_email(DEMO_USERS[0][0]))
     _load_deaths()
     return sign_ins

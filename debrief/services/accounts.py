@@ -13,6 +13,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 
 from debrief.extensions import db
 from debrief.models import ApiToken, Role, User, UserRole, utcnow
@@ -40,11 +41,11 @@ TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 def password_problem(password: str) -> str | None:
     """Why a new password is not acceptable, or None. Length is what matters (NCSC guidance)."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Password must be {PASSWORD_MIN_LENGTH} characters or more"
+        return _("Password must be %(num)d characters or more", num=PASSWORD_MIN_LENGTH)
     if len(password) > PASSWORD_MAX_LENGTH:
-        return f"Password must be {PASSWORD_MAX_LENGTH} characters or fewer"
+        return _("Password must be %(num)d characters or fewer", num=PASSWORD_MAX_LENGTH)
     if len(set(password)) < 4:
-        return "Password must not repeat the same few characters"
+        return _("Password must not repeat the same few characters")
     return None
 
 
@@ -112,16 +113,16 @@ def eligible_owners() -> list[User]:
 def _clean_email(email: str, errors: dict[str, str], existing: User | None = None) -> str:
     email = normalise_email(email)
     if not email:
-        errors["email"] = "Enter an email address"
+        errors["email"] = _("Enter an email address")
         return email
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        errors["email"] = "Enter an email address in the correct format, like name@police.uk"
+        errors["email"] = _("Enter an email address in the correct format, like name@police.uk")
         return email
     other = find_by_email(email)
     if other is not None and other is not existing:
-        errors["email"] = "A user with this email address already exists"
+        errors["email"] = _("A user with this email address already exists")
     return email
 
 
@@ -131,18 +132,18 @@ def _clean_roles(roles: Iterable[str], errors: dict[str, str]) -> set[Role]:
         try:
             chosen.add(Role(role))
         except ValueError:
-            errors["roles"] = f"'{role}' is not a role"
+            errors["roles"] = _("'%(role)s' is not a role", role=role)
     if not chosen and "roles" not in errors:
-        errors["roles"] = "Select at least one role"
+        errors["roles"] = _("Select at least one role")
     return chosen
 
 
 def _clean_name(name: str, errors: dict[str, str]) -> str:
     name = " ".join(name.split())
     if not name:
-        errors["name"] = "Enter the user's name"
+        errors["name"] = _("Enter the user's name")
     elif len(name) > 120:
-        errors["name"] = "Name must be 120 characters or fewer"
+        errors["name"] = _("Name must be %(num)d characters or fewer", num=120)
     return name
 
 
@@ -190,7 +191,7 @@ def _ensure_an_admin_remains(user: User, keeps_admin: bool) -> None:
         return
     others = [u for u in users_with_role(Role.ADMIN) if u.id != user.id]
     if not others:
-        raise Conflict("last_admin", "This is the only active administrator. Make someone else an administrator first.")
+        raise Conflict("last_admin", _("This is the only active administrator. Make someone else an administrator first."))
 
 
 def update_user(

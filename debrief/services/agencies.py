@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from debrief.extensions import db
 from debrief.models import Agency, AgencyType, User
@@ -30,20 +31,35 @@ def find(name_or_id: str | int | None) -> Agency | None:
     return None
 
 
-def add(*, name: str | None, kind: str | None, actor: User | None) -> Agency:
+#: The languages an agency's contacts can be invited in.
+LANGUAGES = {"en", "cy"}
+
+
+def add(*, name: str | None, kind: str | None, actor: User | None, name_cy: str | None = None,
+        language: str | None = None) -> Agency:
+    """A new agency. `name_cy` is its Welsh name, if it has one (Welsh pages and emails show it);
+    `language` ("en", the default, or "cy") is the language its contacts are invited in."""
     errors: dict[str, str] = {}
     name = check.text(name, "name", errors, label="the agency's name", required=True,
                       max_length=check.LIMITS["agency.name"],
                       single_line=True)
+    name_cy = check.text(name_cy, "name_cy", errors, label="the agency's Welsh name",
+                         max_length=check.LIMITS["agency.name"], single_line=True)
     kind = check.choice(kind, "kind", errors, AgencyType, label="the type of agency", required=True)
+    language = check.choice(language, "language", errors, LANGUAGES, label="the language for invitations") or "en"
     if name and "name" not in errors and find(name) is not None:
-        errors["name"] = "An agency with this name already exists"
+        errors["name"] = _("An agency with this name already exists")
     if errors:
         raise ValidationFailed(errors)
-    agency = Agency(name=name, kind=kind, active=True)
+    agency = Agency(name=name, name_cy=name_cy, kind=kind, language=language, active=True)
     db.session.add(agency)
     db.session.flush()
-    audit.record(actor, "created", "agency", agency.id, {"name": name, "kind": kind})
+    details = {"name": name, "kind": kind}
+    if name_cy:
+        details["name_cy"] = name_cy
+    if language != "en":
+        details["language"] = language
+    audit.record(actor, "created", "agency", agency.id, details)
     return agency
 
 

@@ -3,6 +3,8 @@ deactivated, in one transaction. The account rules are in `accounts`; the recomm
 `recommendations`."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from debrief.models import Recommendation, User
 from debrief.services import accounts, recommendations
 from debrief.services.errors import ValidationFailed
@@ -25,12 +27,12 @@ def deactivate(user: User, *, new_owners: dict[int, int | None], actor: User | N
     for recommendation in still_owned:
         chosen = new_owners.get(recommendation.id)
         if chosen is None and eligible:
-            errors[field(recommendation)] = f"Choose who will own {recommendation.reference}"
+            errors[field(recommendation)] = _("Choose who will own %(reference)s", reference=recommendation.reference)
         elif chosen is not None and chosen not in eligible:
-            errors[field(recommendation)] = (f"Choose an active member of staff with the owner role for "
-                                             f"{recommendation.reference}")
+            errors[field(recommendation)] = _("Choose an active member of staff with the owner role for %(reference)s",
+                                               reference=recommendation.reference)
     if errors:
-        raise ValidationFailed(errors, f"Choose a new owner for each of {user.name}'s open recommendations")
+        raise ValidationFailed(errors, _("Choose a new owner for each of %(name)s's open recommendations", name=user.name))
     handed = []
     for recommendation in still_owned:
         if (chosen := new_owners.get(recommendation.id)) is not None:

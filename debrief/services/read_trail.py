@@ -13,8 +13,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from flask_babel import gettext as _
+
 from debrief.extensions import db
 from debrief.vocabulary import DEATH_SOURCE_SHORT as SOURCE_SHORT
+from debrief.vocabulary import READ_TRAIL_KIND
 from debrief.models import Contribution, Death, DeathReport, Debrief, Invitation, RecordView, User, utcnow
 from debrief.services import accounts
 from debrief.services.errors import ValidationFailed
@@ -27,7 +30,7 @@ DEATH = "death"
 DEATH_REPORT = "death_report"
 
 #: The kinds of record whose reading is kept, with their names as a person reads them.
-KINDS = {DEBRIEF: "Debrief", CONTRIBUTION: "Partner contribution", DEATH: "Death", DEATH_REPORT: "Death report"}
+KINDS = {kind: READ_TRAIL_KIND[kind] for kind in (DEBRIEF, CONTRIBUTION, DEATH, DEATH_REPORT)}
 
 
 def opened(user: User, entity: str, entity_ids: Iterable[int]) -> None:
@@ -78,16 +81,16 @@ def filters(*, person: str | None, kind: str | None, number: str | None) -> Filt
     if person and person.strip():
         user = accounts.find_by_email(person)
         if user is None:
-            errors["person"] = "There is no user with that email address"
+            errors["person"] = _("There is no user with that email address")
     if kind and kind not in KINDS:
-        errors["kind"] = "Choose a kind of record from the list"
+        errors["kind"] = _("Choose a kind of record from the list")
     entity_id = None
     if number and number.strip():
         entity_id = typed_id(number)
         if entity_id is None:
-            errors["number"] = "The record's number must be a whole number, like 12"
+            errors["number"] = _("The record's number must be a whole number, like 12")
     if errors:
-        raise ValidationFailed(errors, "Some of the filters are not valid")
+        raise ValidationFailed(errors, _("Some of the filters are not valid"))
     return Filters(user=user, entity=kind or None, entity_id=entity_id)
 
 

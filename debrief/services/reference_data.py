@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from debrief.extensions import db
 from debrief.models import IncidentType, User
@@ -42,26 +43,33 @@ def _unused(code: str) -> str:
     return candidate
 
 
-def add_incident_type(*, label: str | None, is_homicide: bool | None, actor: User) -> IncidentType:
+def add_incident_type(*, label: str | None, is_homicide: bool | None, actor: User | None,
+                      label_cy: str | None = None) -> IncidentType:
+    """A new incident class; `label_cy` is its name in Welsh, if given (Welsh pages show it)."""
     errors: dict[str, str] = {}
     label = text(label, "label", errors, label="the name of the incident class", required=True,
                  max_length=LIMITS["incident_type.label"], single_line=True)
+    label_cy = text(label_cy, "label_cy", errors, label="the Welsh name of the incident class",
+                    max_length=LIMITS["incident_type.label"], single_line=True)
     if is_homicide is None:
-        errors["is_homicide"] = "Select whether this is a homicide or a near-miss"
+        errors["is_homicide"] = _("Select whether this is a homicide or a near-miss")
     code = _code_from(label or "")
     if label and not code:
-        errors["label"] = "The name must contain letters or numbers"
+        errors["label"] = _("The name must contain letters or numbers")
     elif label and any(_plain(k.label) == _plain(label) for k in incident_types(include_inactive=True)):
-        errors["label"] = "An incident class with this name already exists"
+        errors["label"] = _("An incident class with this name already exists")
     if errors:
         raise ValidationFailed(errors)
     code = _unused(code)
     position = (db.session.scalar(sa.select(sa.func.max(IncidentType.position))) or 0) + 10
-    kind = IncidentType(code=code, label=label, is_homicide=is_homicide, active=True, position=position)
+    kind = IncidentType(code=code, label=label, label_cy=label_cy, is_homicide=is_homicide, active=True,
+                        position=position)
     db.session.add(kind)
     db.session.flush()
-    audit.record(actor, "created", "incident_type", kind.id, {"code": code, "label": label,
-                                                         "is_homicide": is_homicide})
+    details = {"code": code, "label": label, "is_homicide": is_homicide}
+    if label_cy:
+        details["label_cy"] = label_cy
+    audit.record(actor, "created", "incident_type", kind.id, details)
     return kind
 
 
@@ -71,3 +79,16 @@ def set_incident_type_active(kind: IncidentType, active: bool, *, actor: User) -
         kind.active = active
         audit.record(actor, "updated", "incident_type", kind.id, {"code": kind.code,
                                                              "active": {"from": not active, "to": active}})
+
+
+def set_welsh_label(kind: IncidentType, label_cy: str | None, *, actor: User | None) -> None:
+    """Gives an incident class its Welsh name (or takes it away, with None)."""
+    errors: dict[str, str] = {}
+    label_cy = text(label_cy, "label_cy", errors, label="the Welsh name of the incident class",
+                    max_length=LIMITS["incident_type.label"], single_line=True)
+    if errors:
+        raise ValidationFailed(errors)
+    if kind.label_cy != label_cy:
+        audit.record(actor, "updated", "incident_type", kind.id, {"code": kind.code,
+                                                             "label_cy": {"from": kind.label_cy, "to": label_cy}})
+        kind.label_cy = label_cy

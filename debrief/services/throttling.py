@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import ngettext
 
 from debrief.extensions import db
 from debrief.models import FailedAttempt, utcnow
@@ -65,16 +66,19 @@ class TooManyAttempts(RuleBroken):
 
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
-        super().__init__(f"You have tried too many times in a short period. Wait {_how_long(retry_after)}, "
-                         "then try again.")
+        super().__init__(_wait_message(retry_after))
 
 
-def _how_long(seconds: int) -> str:
+def _wait_message(seconds: int) -> str:
+    """"... Wait 2 minutes, then try again.", in the reader's language."""
     if seconds <= 90 * 60:
         minutes = max(1, math.ceil(seconds / 60))
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("You have tried too many times in a short period. Wait %(num)d minute, then try again.",
+                        "You have tried too many times in a short period. Wait %(num)d minutes, then try again.",
+                        minutes)
     hours = math.ceil(seconds / 3600)
-    return f"{hours} hours"
+    return ngettext("You have tried too many times in a short period. Wait %(num)d hours, then try again.",
+                    "You have tried too many times in a short period. Wait %(num)d hours, then try again.", hours)
 
 
 @dataclass

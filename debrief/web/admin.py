@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovCheckboxInput, GovPasswordInput, GovSelect, GovSubmitInput, GovTextInput,
+    GovCheckboxesInput, GovCheckboxInput, GovSelect, GovSubmitInput, GovTextInput,
 )
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 
@@ -15,6 +18,7 @@ from debrief.vocabulary import ROLE, STATUS
 from debrief.permissions import Rule, permission_required
 from debrief.services import accounts, leavers, notifications, read_trail, recommendations, validation
 from debrief.services.errors import RuleBroken, ValidationFailed
+from debrief.web.fields import PasswordInput
 from debrief.web.forms import ConfirmForm, act, save, show_rule_errors
 from debrief.web.paging import page_number, within_pages
 
@@ -26,34 +30,34 @@ ROLE_CHOICES = list(ROLE.items())
 
 class UserForm(FlaskForm):
     # The service checks every value; these fields only carry them.
-    name = StringField("Full name", widget=GovTextInput())
-    email = StringField("Email address", widget=GovTextInput())
-    roles = SelectMultipleField("Roles", choices=ROLE_CHOICES, widget=GovCheckboxesInput(),
+    name = StringField(_l("Full name"), widget=GovTextInput())
+    email = StringField(_l("Email address"), widget=GovTextInput())
+    roles = SelectMultipleField(_l("Roles"), choices=ROLE_CHOICES, widget=GovCheckboxesInput(),
                                 validate_choice=False)
-    is_board_chair = BooleanField("Chairs the governance board (receives the weekly escalation)",
+    is_board_chair = BooleanField(_l("Chairs the governance board (receives the weekly escalation)"),
                                   widget=GovCheckboxInput())
-    submit = SubmitField("Save user", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save user"), widget=GovSubmitInput())
 
 
 class NewUserForm(UserForm):
-    password = PasswordField("Temporary password", widget=GovPasswordInput())
+    password = PasswordField(_l("Temporary password"), widget=PasswordInput())
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField("New password", widget=GovPasswordInput())
-    submit = SubmitField("Set password", widget=GovSubmitInput())
+    password = PasswordField(_l("New password"), widget=PasswordInput())
+    submit = SubmitField(_l("Set password"), widget=GovSubmitInput())
 
 
 class ReadTrailForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    person = StringField("Person's email address", widget=GovTextInput())
-    kind = SelectField("Kind of record", widget=GovSelect(), validate_choice=False,
-                       choices=[("", "Every kind"), *read_trail.KINDS.items()])
-    number = StringField("Record's number", widget=GovTextInput(),
-                         description="The number at the end of the record's address: 12 in /debriefs/12")
-    submit = SubmitField("Show openings", widget=GovSubmitInput())
+    person = StringField(_l("Person's email address"), widget=GovTextInput())
+    kind = SelectField(_l("Kind of record"), widget=GovSelect(), validate_choice=False,
+                       choices=[("", _l("Every kind")), *read_trail.KINDS.items()])
+    number = StringField(_l("Record's number"), widget=GovTextInput(),
+                         description=_l("The number at the end of the record's address: 12 in /debriefs/12"))
+    submit = SubmitField(_l("Show openings"), widget=GovSubmitInput())
 
 
 def _user_or_404(user_id: int) -> User:
@@ -63,14 +67,14 @@ def _user_or_404(user_id: int) -> User:
 @admin.route("")
 @permission_required(Rule.MANAGE_USERS)
 def index():
-    return render_template("admin/index.html", title="Administration")
+    return render_template("admin/index.html", title=_("Administration"))
 
 
 @admin.route("/users")
 @permission_required(Rule.MANAGE_USERS)
 def users():
     users = within_pages(lambda n: accounts.list_users(n, USERS_PER_PAGE), page_number())
-    return render_template("admin/users.html", title="Users", users=users,
+    return render_template("admin/users.html", title=_("Users"), users=users,
                            role_labels=ROLE, confirm=ConfirmForm())
 
 
@@ -83,9 +87,9 @@ def new_user():
             email=form.email.data or "", name=form.name.data or "", roles=form.roles.data or [],
             password=form.password.data or "", is_board_chair=form.is_board_chair.data, actor=current_user))
         if saved:
-            flash(f"{user.name} can now sign in as {user.email}.", "success")
+            flash(_("%(name)s can now sign in as %(email)s.", name=user.name, email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", title="Add a user", form=form,
+    return render_template("admin/user_form.html", title=_("Add a user"), form=form,
                            user=None), 400 if form.errors else 200
 
 
@@ -97,13 +101,13 @@ def edit_user(user_id: int):
     if not form.is_submitted():
         form.roles.data = sorted(r.value for r in user.role_set)
     if form.validate_on_submit():
-        saved, _ = save(form, lambda: accounts.update_user(
+        saved, _result = save(form, lambda: accounts.update_user(
             user, email=form.email.data or "", name=form.name.data or "", roles=form.roles.data or [],
             is_board_chair=form.is_board_chair.data, actor=current_user))
         if saved:
-            flash(f"Changes to {user.name} saved.", "success")
+            flash(_("Changes to %(name)s saved.", name=user.name), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", title=f"Edit {user.name}", form=form, user=user,
+    return render_template("admin/user_form.html", title=_("Edit %(name)s", name=user.name), form=form, user=user,
                            confirm=ConfirmForm()), 400 if form.errors else 200
 
 
@@ -113,11 +117,11 @@ def reset_password(user_id: int):
     user = _user_or_404(user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        saved, _ = save(form, lambda: accounts.set_password(user, form.password.data or "", actor=current_user))
+        saved, _result = save(form, lambda: accounts.set_password(user, form.password.data or "", actor=current_user))
         if saved:
-            flash(f"Password for {user.name} changed. They have been signed out everywhere.", "success")
+            flash(_("Password for %(name)s changed. They have been signed out everywhere.", name=user.name), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/password.html", title=f"Set a password for {user.name}", form=form,
+    return render_template("admin/password.html", title=_("Set a password for %(name)s", name=user.name), form=form,
                            user=user), 400 if form.errors else 200
 
 
@@ -127,7 +131,7 @@ def deactivate(user_id: int):
     """Asks first; shows the open recommendations the user owns and who could take each one over."""
     user = _user_or_404(user_id)
     if not user.active:
-        flash(f"{user.name} is already deactivated.", "info")
+        flash(_("%(name)s is already deactivated.", name=user.name), "info")
         return redirect(url_for("admin.users"))
     form = ConfirmForm()
     errors: dict[str, str] = {}
@@ -146,11 +150,12 @@ def deactivate(user_id: int):
             return redirect(url_for("admin.users"))
         else:
             db.session.commit()
-            handed_over = f" {len(handed)} open recommendation{'' if len(handed) == 1 else 's'} handed over." \
-                if handed else ""
-            flash(f"{user.name} can no longer sign in or use the API.{handed_over}", "success")
+            flash(ngettext("%(name)s can no longer sign in or use the API. %(num)d open recommendation handed over.",
+                           "%(name)s can no longer sign in or use the API. %(num)d open recommendations handed over.",
+                           len(handed), name=user.name) if handed
+                  else _("%(name)s can no longer sign in or use the API.", name=user.name), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/deactivate.html", title=f"Deactivate {user.name}?", user=user, confirm=form,
+    return render_template("admin/deactivate.html", title=_("Deactivate %(name)s?", name=user.name), user=user, confirm=form,
                            still_owned=recommendations.still_owned_by(user), errors=errors, field=leavers.field,
                            owners=[o for o in accounts.eligible_owners() if o.id != user.id],
                            chosen=request.form, status_labels=STATUS), 400 if errors else 200
@@ -161,10 +166,10 @@ def deactivate(user_id: int):
 @admin.route("/users/<int:user_id>/reactivate", methods=["POST"])
 @permission_required(Rule.MANAGE_USERS)
 def reactivate(user_id: int):
-    return _change_access(user_id, accounts.reactivate, "{} can sign in again.")
+    return _change_access(user_id, accounts.reactivate, lambda name: _("%(name)s can sign in again.", name=name))
 
 
-def _change_access(user_id: int, change, message: str):
+def _change_access(user_id: int, change, message):
     user = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -174,7 +179,7 @@ def _change_access(user_id: int, change, message: str):
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(message.format(user.name), "success")
+            flash(message(user.name), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -186,11 +191,11 @@ def read_trail_page():
         chosen = read_trail.filters(person=form.person.data, kind=form.kind.data, number=form.number.data)
     except RuleBroken as error:
         show_rule_errors(form, error)
-        return render_template("admin/read_trail.html", title="Who opened what", form=form, openings=None,
+        return render_template("admin/read_trail.html", title=_("Who opened what"), form=form, openings=None,
                                kinds=read_trail.KINDS), 400
     openings = within_pages(lambda n: read_trail.trail(user=chosen.user, entity=chosen.entity,
                                                        entity_id=chosen.entity_id, page=n), page_number())
-    return render_template("admin/read_trail.html", title="Who opened what", form=form, openings=openings,
+    return render_template("admin/read_trail.html", title=_("Who opened what"), form=form, openings=openings,
                            kinds=read_trail.KINDS)
 
 
@@ -200,7 +205,7 @@ def outbox():
     emails = within_pages(lambda n: notifications.needing_attention(n, 25), page_number())
     # Retry is offered only where it can work; elsewhere the page says why not.
     no_retry = {email.id: notifications.why_no_retry(email) for email in emails.items if email.status == "failed"}
-    return render_template("admin/outbox.html", title="Outbox", emails=emails, counts=notifications.counts(),
+    return render_template("admin/outbox.html", title=_("Outbox"), emails=emails, counts=notifications.counts(),
                            max_attempts=notifications.MAX_ATTEMPTS, confirm=ConfirmForm(), no_retry=no_retry)
 
 
@@ -212,5 +217,5 @@ def retry_email(email_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit():
         act(lambda: notifications.retry(email, actor=current_user),
-            lambda: f"The email to {email.to_address} is queued again and is being sent now.")
+            lambda: _("The email to %(address)s is queued again and is being sent now.", address=email.to_address))
     return redirect(url_for("admin.outbox"))

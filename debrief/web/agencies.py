@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from wtforms import SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import RadioField, SelectField, StringField, SubmitField
 
 from debrief.extensions import db
 from debrief.models import Agency
-from debrief.vocabulary import AGENCY_TYPE
+from debrief.vocabulary import AGENCY_TYPE, INVITATION_LANGUAGE
 from debrief.permissions import Rule, permission_required
 from debrief.services import agencies as agency_service
 from debrief.services.errors import RuleBroken
@@ -22,11 +24,18 @@ agencies_bp = Blueprint("agencies", __name__, url_prefix="/admin/agencies")
 
 
 class AgencyForm(FlaskForm):
-    name = StringField("Name of the agency", widget=GovTextInput(),
-                       description="As partners know it, for example Mid and South Essex NHS Foundation Trust")
-    kind = SelectField("Type of agency", widget=GovSelect(), validate_choice=False,
-                       choices=[("", "Choose a type"), *AGENCY_TYPE.items()])
-    submit = SubmitField("Add agency", widget=GovSubmitInput())
+    name = StringField(_l("Name of the agency"), widget=GovTextInput(),
+                       description=_l("As partners know it, for example Mid and South Essex NHS Foundation Trust"))
+    name_cy = StringField(_l("Welsh name (optional)"), widget=GovTextInput(),
+                          description=_l("Welsh pages and emails show it. Leave it empty where the agency has "
+                                         "no Welsh name."))
+    kind = SelectField(_l("Type of agency"), widget=GovSelect(), validate_choice=False,
+                       choices=[("", _l("Choose a type")), *AGENCY_TYPE.items()])
+    language = RadioField(_l("Language for invitations"), widget=GovRadioInput(), validate_choice=False,
+                          choices=list(INVITATION_LANGUAGE.items()), default="en",
+                          description=_l("Its contacts get their invitation emails and their page in this "
+                                         "language, unless the reviewer chooses the other."))
+    submit = SubmitField(_l("Add agency"), widget=GovSubmitInput())
 
 
 @agencies_bp.route("", methods=["GET", "POST"])
@@ -35,15 +44,16 @@ def index():
     form = AgencyForm()
     if request.method == "POST":
         try:
-            agency = agency_service.add(name=form.name.data, kind=form.kind.data, actor=current_user)
+            agency = agency_service.add(name=form.name.data, kind=form.kind.data, name_cy=form.name_cy.data,
+                                        language=form.language.data, actor=current_user)
         except RuleBroken as error:
             db.session.rollback()
             show_rule_errors(form, error)
         else:
             db.session.commit()
-            flash(f"{agency.name} can now be invited to debriefs.", "success")
+            flash(_("%(name)s can now be invited to debriefs.", name=agency.localised_name), "success")
             return redirect(url_for("agencies.index"))
-    return render_template("admin/agencies.html", title="Partner agencies", form=form,
+    return render_template("admin/agencies.html", title=_("Partner agencies"), form=form,
                            agencies=within_pages(lambda n: agency_service.listed(n, PER_PAGE), page_number()),
                            labels=AGENCY_TYPE), 400 if form.errors else 200
 
@@ -54,6 +64,6 @@ def change(agency_id: int, change: str):
     agency = db.get_or_404(Agency, agency_id)
     agency_service.set_active(agency, change == "restore", actor=current_user)
     db.session.commit()
-    flash(f"{agency.name} {'can be invited again' if agency.active else 'is withdrawn: past invitations stay'}.",
-          "success")
+    flash(_("%(name)s can be invited again.", name=agency.localised_name) if agency.active
+          else _("%(name)s is withdrawn: past invitations stay.", name=agency.localised_name), "success")
     return redirect(url_for("agencies.index"))

@@ -4,25 +4,28 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from debrief.extensions import db
 from debrief.services import accounts, sign_ins, throttling
+from debrief.web.fields import PasswordInput
 from debrief.web.throttled import too_many_attempts
 
 auth = Blueprint("auth", __name__)
 
 
 class SignInForm(FlaskForm):
-    email = StringField("Email address", widget=GovTextInput(),
-                        validators=[InputRequired("Enter your email address"), Length(max=254)])
-    password = PasswordField("Password", widget=GovPasswordInput(),
-                             validators=[InputRequired("Enter your password"), Length(max=256)])
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
+    email = StringField(_l("Email address"), widget=GovTextInput(),
+                        validators=[InputRequired(_l("Enter your email address")), Length(max=254)])
+    password = PasswordField(_l("Password"), widget=PasswordInput(),
+                             validators=[InputRequired(_l("Enter your password")), Length(max=256)])
+    submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
 
 
 def _safe_next(target: str | None) -> str:
@@ -51,8 +54,8 @@ def sign_in():
             db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        form.email.errors.append("Enter a correct email address and password")
-    return render_template("auth/sign_in.html", form=form, title="Sign in"), (200 if not form.errors else 400)
+        form.email.errors.append(_("Enter a correct email address and password"))
+    return render_template("auth/sign_in.html", form=form, title=_("Sign in")), (200 if not form.errors else 400)
 
 
 @auth.route("/sign-out", methods=["POST"])
@@ -61,5 +64,5 @@ def sign_out():
         sign_ins.end(current_user)
         db.session.commit()
     logout_user()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("auth.sign_in"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template
+from flask_babel import gettext as _
 
 from debrief import dev_mail
 from debrief.permissions import Rule, permission_required
@@ -15,5 +16,5 @@ dev_mail_bp = Blueprint("dev_mail", __name__, url_prefix="/dev")
 @permission_required(Rule.READ_EVERYTHING)
 def caught():
     folder = Path(current_app.config["DEV_MAIL_DIR"])
-    return render_template("dev/mail.html", title="Caught email (development)", emails=dev_mail.caught(folder),
+    return render_template("dev/mail.html", title=_("Caught email (development)"), emails=dev_mail.caught(folder),
                            folder=folder)

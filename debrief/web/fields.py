@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput, GovTextInput
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput, GovPasswordInput, GovTextInput
 from wtforms import DateField, StringField, TextAreaField
 
+from debrief.i18n import number
 from debrief.services.clock_calendar import LONDON
 from debrief.services.validation import LIMITS
 
@@ -29,12 +32,26 @@ class GovDateField(DateField):
         self.raw_data = (parts + ["", "", ""])[:3]
         self.data = None
         if any(part.strip() for part in parts):
-            raise ValueError("Not a valid date value.")
+            raise ValueError(_("Not a valid date value."))
 
 
-def date_field(label: str, hint: str = "For example, 2 11 2026") -> DateField:
+class DateInput(GovDateInput):
+    """GOV.UK's date input, its boxes named in the reader's language (govuk-frontend-wtf writes
+    "Day", "Month" and "Year" in English)."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        names = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+        for item in params.get("items", []):
+            part = str(item.get("id", "")).rsplit("-", 1)[-1]
+            if part in names and item.get("label") in ("Day", "Month", "Year"):
+                item["label"] = names[part]
+        return params
+
+
+def date_field(label: str, hint: str = _l("For example, 2 11 2026")) -> DateField:
     # govuk-frontend-wtf posts the day, month and year under one name; they arrive as "d m Y".
-    return GovDateField(label, format="%d %m %Y", widget=GovDateInput(), description=hint)
+    return GovDateField(label, format="%d %m %Y", widget=DateInput(), description=hint)
 
 
 def date_problem(field, message: str) -> dict[str, str]:
@@ -54,7 +71,33 @@ class CharacterCount(GovCharacterCount):
     def map_gov_params(self, field, **kwargs):
         params = super().map_gov_params(field, **kwargs)
         params.setdefault("maxlength", self.max_length)
-        params.setdefault("textareaDescriptionText", f"You can enter up to {self.max_length:,} characters")
+        params.setdefault("textareaDescriptionText",
+                          _("You can enter up to %(num)s characters", num=number(self.max_length)))
+        # What the count says as the person types, in the page's language: Welsh has six plural forms
+        # (zero is the "at limit" message), and GOV.UK Frontend chooses by the page's `lang`.
+        under = _("You have %{count} characters remaining")
+        over = _("You have %{count} characters too many")
+        params.setdefault("charactersUnderLimitText", {
+            "one": _("You have %{count} character remaining"), "two": under, "few": under, "many": under,
+            "other": under})
+        params.setdefault("charactersAtLimitText", _("You have 0 characters remaining"))
+        params.setdefault("charactersOverLimitText", {
+            "one": _("You have %{count} character too many"), "two": over, "few": over, "many": over,
+            "other": over})
+        return params
+
+
+class PasswordInput(GovPasswordInput):
+    """GOV.UK's password input, its show and hide button in the reader's language."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        for name, words in (("showPasswordText", _("Show")), ("hidePasswordText", _("Hide")),
+                            ("showPasswordAriaLabelText", _("Show password")),
+                            ("hidePasswordAriaLabelText", _("Hide password")),
+                            ("passwordShownAnnouncementText", _("Your password is visible")),
+                            ("passwordHiddenAnnouncementText", _("Your password is hidden"))):
+            params.setdefault(name, words)
         return params
 
 
@@ -66,7 +109,7 @@ def prose_field(label: str, limit: str | int, description: str | None = None) ->
 
 
 def time_field(label: str) -> StringField:
-    return StringField(label, widget=GovTextInput(), description="Use the 24-hour clock, for example 23:40")
+    return StringField(label, widget=GovTextInput(), description=_l("Use the 24-hour clock, for example 23:40"))
 
 
 def parse_time(raw: str | None) -> time | None:
@@ -89,14 +132,14 @@ def read_date_and_time(day_field, time_field_, name: str, errors: dict[str, str]
     to the box that needs changing rather than to the date."""
     typed_a_date = any(part.strip() for part in (day_field.raw_data or []))
     if day_field.data is None:
-        errors[name] = (f"The date {what} must be a real date, like 2 11 2026" if typed_a_date
-                        else f"Enter the date {what}")
+        errors[name] = (_("The date %(what)s must be a real date, like 2 11 2026", what=what) if typed_a_date
+                        else _("Enter the date %(what)s", what=what))
         return None
     raw_time = (time_field_.data or "").strip()
     parsed = parse_time(raw_time)
     if parsed is None:
-        errors[name] = (f"The time {what} must be on the 24-hour clock, like 23:40" if raw_time
-                        else f"Enter the time {what}, for example 23:40")
+        errors[name] = (_("The time %(what)s must be on the 24-hour clock, like 23:40", what=what) if raw_time
+                        else _("Enter the time %(what)s, for example 23:40", what=what))
         if places is not None:
             places[name] = time_field_.name
         return None
@@ -111,13 +154,13 @@ def read_day_and_time(day_field, time_field_, name: str, errors: dict[str, str],
     service can still judge the day (a date in the future, reported before it happened)."""
     typed_a_date = any(part.strip() for part in (day_field.raw_data or []))
     if day_field.data is None:
-        errors[name] = (f"The date {what} must be a real date, like 2 11 2026" if typed_a_date
-                        else f"Enter the date {what}")
+        errors[name] = (_("The date %(what)s must be a real date, like 2 11 2026", what=what) if typed_a_date
+                        else _("Enter the date %(what)s", what=what))
     raw_time = (time_field_.data or "").strip()
     parsed = parse_time(raw_time)
     if parsed is None:
-        errors[time_field_.name] = (f"The time {what} must be on the 24-hour clock, like 23:40" if raw_time
-                                    else f"Enter the time {what}, for example 23:40")
+        errors[time_field_.name] = (_("The time %(what)s must be on the 24-hour clock, like 23:40", what=what) if raw_time
+                                    else _("Enter the time %(what)s, for example 23:40", what=what))
     if day_field.data is None:
         return None
     return london_datetime(day_field.data, parsed) if parsed is not None else day_field.data

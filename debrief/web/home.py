@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from debrief.models import Role
@@ -28,4 +29,4 @@ def index():
                                     page_number("overdue_page")),
             "due_soon": within_pages(lambda page: clocks.due_soon(page, LIST_SIZE), page_number("due_page")),
         }
-    return render_template("home/index.html", title="Home", sections=sections, reviewer=reviewer)
+    return render_template("home/index.html", title=_("Home"), sections=sections, reviewer=reviewer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from debrief.permissions import Rule, can
@@ -11,24 +12,24 @@ from debrief.permissions import Rule, can
 
 @dataclass(frozen=True)
 class NavItem:
-    text: str
+    text: str  # lazy: read in the language of each request
     endpoint: str
     rule: Rule | None = None  # None: every signed-in user
 
 
 NAV_ITEMS = (
-    NavItem("Home", "home.index"),
-    NavItem("Debriefs", "debriefs.index", Rule.READ_EVERYTHING),
-    NavItem("My actions", "workspaces.my_actions", Rule.WORK_ON_OWN_ACTIONS),
-    NavItem("Learning queue", "workspaces.learning_queue", Rule.MANAGE_LEARNING_PRODUCTS),
-    NavItem("Board", "workspaces.board", Rule.DECIDE_AS_BOARD),
+    NavItem(_l("Home"), "home.index"),
+    NavItem(_l("Debriefs"), "debriefs.index", Rule.READ_EVERYTHING),
+    NavItem(_l("My actions"), "workspaces.my_actions", Rule.WORK_ON_OWN_ACTIONS),
+    NavItem(_l("Learning queue"), "workspaces.learning_queue", Rule.MANAGE_LEARNING_PRODUCTS),
+    NavItem(_l("Board"), "workspaces.board", Rule.DECIDE_AS_BOARD),
     # The board dashboard, named so that only one link's name contains "Board" (tests find it by name).
-    NavItem("Figures", "dashboard.index", Rule.ANALYSE),
-    NavItem("Partner engagement", "reports.partner_engagement", Rule.ANALYSE),
-    NavItem("Import recommendations", "imports.new", Rule.IMPORT_RECOMMENDATIONS),
-    NavItem("Deaths", "deaths.index", Rule.READ_DEATHS),
-    NavItem("Linked series", "linked_series.index", Rule.READ_DEATHS),
-    NavItem("Administration", "admin.index", Rule.MANAGE_USERS),
+    NavItem(_l("Figures"), "dashboard.index", Rule.ANALYSE),
+    NavItem(_l("Partner engagement"), "reports.partner_engagement", Rule.ANALYSE),
+    NavItem(_l("Import recommendations"), "imports.new", Rule.IMPORT_RECOMMENDATIONS),
+    NavItem(_l("Deaths"), "deaths.index", Rule.READ_DEATHS),
+    NavItem(_l("Linked series"), "linked_series.index", Rule.READ_DEATHS),
+    NavItem(_l("Administration"), "admin.index", Rule.MANAGE_USERS),
 )
 
 
@@ -38,7 +39,7 @@ def navigation_for(user) -> list[dict]:
     shown = [(item, url_for(item.endpoint)) for item in NAV_ITEMS
              if item.rule is None or can(user, item.rule)]
     here = _current(shown)
-    return [{"text": item.text, "href": href, "active": item is here} for item, href in shown]
+    return [{"text": str(item.text), "href": href, "active": item is here} for item, href in shown]
 
 
 def _current(shown: list[tuple[NavItem, str]]) -> NavItem | None:

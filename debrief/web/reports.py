@@ -16,17 +16,11 @@ from debrief.services import exports, invitations
 from debrief.services.clock_calendar import london_date
 from debrief.services.errors import RuleBroken, ValidationFailed
 from debrief.services.exports import csv_text
-from debrief.vocabulary import CLOCK_APPLIES_WHEN
 from debrief.web.fields import date_field, date_problem
 from debrief.web.forms import show_rule_errors
 
 reports_bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-
-@reports_bp.app_context_processor
-def policy_words():
-    # The deadline policy page (admin/deadline_policy.html) names when each clock applies in these words.
-    return {"clock_applies_when": CLOCK_APPLIES_WHEN}
 
 #: The columns, in the reader's language (lazy: each download reads them in its own).
 ENGAGEMENT_COLUMNS = (_l("Agency"), _l("Invitations sent"), _l("Opened"), _l("Responded"), _l("Responded late"),
