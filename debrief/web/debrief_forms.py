@@ -4,51 +4,22 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovCheckboxInput, GovDateInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 
 from debrief.vocabulary import RELATIONSHIP, THEME, VICTIM_SEX, WEAPON
 from debrief.services.clocks import REASON_MAX
-from debrief.web.fields import GovDateField, prose_field
-
-#: The hints web/fields.py gives a date and a time, in the reader's language.
-DATE_HINT = _l("For example, 2 11 2026")
-TIME_HINT = _l("Use the 24-hour clock, for example 23:40")
-
-
-def _choices(vocabulary: dict) -> list[tuple[str, str]]:
-    return list(vocabulary.items())
-
-
-class DateInput(GovDateInput):
-    """GOV.UK's date input, its Day, Month and Year boxes named in the reader's language (the widget
-    hard-codes them in English)."""
-
-    def map_gov_params(self, field, **kwargs):
-        params = super().map_gov_params(field, **kwargs)
-        for item, words in zip(params.get("items", []), (_l("Day"), _l("Month"), _l("Year"))):
-            item["label"] = words
-        return params
-
-
-def date_field(label, hint=DATE_HINT) -> GovDateField:
-    """web/fields.py's date field, its boxes and hint in the reader's language."""
-    return GovDateField(label, format="%d %m %Y", widget=DateInput(), description=hint)
-
-
-def time_field(label) -> StringField:
-    """web/fields.py's time box, its hint in the reader's language."""
-    return StringField(label, widget=GovTextInput(), description=TIME_HINT)
+from debrief.web.fields import date_field, prose_field, time_field
 
 
 class DebriefForm(FlaskForm):
     incident_type = RadioField(_l("Type of incident"), widget=GovRadioInput(), validate_choice=False)
     crime_reference = StringField(_l("Crime reference"), widget=GovTextInput())
     operation_name = StringField(_l("Operation name (optional)"), widget=GovTextInput())
-    occurred_on = date_field(_l("Date the incident happened"), DATE_HINT)
+    occurred_on = date_field(_l("Date the incident happened"))
     occurred_time = time_field(_l("Time the incident happened"))
-    reported_on = date_field(_l("Date the incident was reported to police"), DATE_HINT)
+    reported_on = date_field(_l("Date the incident was reported to police"))
     reported_time = time_field(_l("Time the incident was reported"))
     area = StringField(_l("Area (optional)"), widget=GovTextInput(),
                        description=_l("The policing area or town, for example Southend"))
@@ -56,18 +27,18 @@ class DebriefForm(FlaskForm):
                           description=_l("For police staff only. Never shown to partner agencies."))
     partner_briefing = prose_field(_l("Briefing for partner agencies (optional)"), "debrief.partner_briefing",
                                    description=_l("What invited partner agencies may read. Leave out evidential detail."))
-    themes = SelectMultipleField(_l("Themes (optional)"), choices=_choices(THEME), widget=GovCheckboxesInput(),
+    themes = SelectMultipleField(_l("Themes (optional)"), choices=list(THEME.items()), widget=GovCheckboxesInput(),
                                  validate_choice=False)
     victim_age = StringField(_l("Victim's age (optional)"), widget=GovTextInput(),
                              description=_l("In years. Under 18 starts the child safeguarding clocks."))
-    victim_sex = RadioField(_l("Victim's sex (optional)"), choices=_choices(VICTIM_SEX), widget=GovRadioInput(),
+    victim_sex = RadioField(_l("Victim's sex (optional)"), choices=list(VICTIM_SEX.items()), widget=GovRadioInput(),
                             validate_choice=False)
     relationship_to_suspect = SelectField(
         _l("Victim's relationship to the suspect (optional)"), widget=GovSelect(), validate_choice=False,
-        choices=[("", _l("Not recorded")), *_choices(RELATIONSHIP)])
+        choices=[("", _l("Not recorded")), *RELATIONSHIP.items()])
     domestic = BooleanField(_l("Domestic: the victim and suspect were partners, ex-partners or family"),
                             widget=GovCheckboxInput())
-    weapon = RadioField(_l("Weapon (optional)"), choices=_choices(WEAPON), widget=GovRadioInput(),
+    weapon = RadioField(_l("Weapon (optional)"), choices=list(WEAPON.items()), widget=GovRadioInput(),
                         validate_choice=False)
     prior_police_contact = BooleanField(_l("Police had contact with the victim or suspect before the incident"),
                                         widget=GovCheckboxInput())
@@ -78,7 +49,7 @@ class DebriefForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    held_on = date_field(_l("Date of the meeting"), DATE_HINT)
+    held_on = date_field(_l("Date of the meeting"))
     held_time = time_field(_l("Time the meeting started"))
     attendees = TextAreaField(
         _l("Who attended"), widget=GovTextArea(),
@@ -90,7 +61,7 @@ class MeetingForm(FlaskForm):
 
 
 class MetForm(FlaskForm):
-    met_on = date_field(_l("Date it was met"), DATE_HINT)
+    met_on = date_field(_l("Date it was met"))
     met_time = time_field(_l("Time it was met"))
     submit = SubmitField(_l("Mark as met"), widget=GovSubmitInput())
 
