@@ -241,9 +241,10 @@ def test_the_agency_form_offers_the_language_for_invitations(admin):
 def test_the_deadline_policy_page_reads_in_welsh(admin):
     html = page(admin, "/admin/deadline-policy")
     rows = {row[0]: row[1:] for row in table_rows(html, "Clociau sydd mewn grym")}
-    assert rows["Rapid debrief meeting"][:3] == ["Pob ôl-drafodaeth", "Pan roddir gwybod am y digwyddiad",
-                                                 "7 diwrnod calendr"]
-    assert rows["Offensive weapon homicide review notification"][2] == "1 mis"
+    # Each clock by its Welsh name, from the policy file's label_cy.
+    assert rows["Cyfarfod yr ôl-drafodaeth gyflym"][:3] == ["Pob ôl-drafodaeth", "Pan roddir gwybod am y digwyddiad",
+                                                            "7 diwrnod calendr"]
+    assert rows["Hysbysiad adolygiad dynladdiad ag arf ymosodol"][2] == "1 mis"
     assert english_left(html, allow=(*PARTNER, "Adam Admin",)) == []
 
 

@@ -86,7 +86,7 @@ def test_the_meeting_page_and_its_errors_read_in_welsh(reviewer):
                      {"held_on": ["", "", ""], "held_time": "", "attendees": "DS Shah, " + "x" * 121}
                      ).get_data(as_text=True)
     messages = [text for text, _link in error_summary(html)]
-    assert "Rhowch ddyddiad y cyfarfod" in messages
+    assert "Rhowch y dyddiad ar gyfer y cyfarfod" in messages
     assert "Rhaid i asiantaeth mynychwr 1 fod yn 120 nod neu lai" in messages
     assert english_left(_mine(html), allow=(*TYPED, "DS Shah", "x" * 121)) == []
 

@@ -102,9 +102,9 @@ def test_the_debrief_report_downloaded_from_the_page_in_welsh(client, staff, sto
     assert " am " in facts["Pryd y digwyddodd"]  # "6 Rhagfyr 2026 am 14:05"
     assert facts["Domestig"] in ("Iawn", "Na")
 
-    deadlines = table_after_heading(document, ["Dyddiad cau", "Dyddiad dyledus", "Wedi’i fodloni", "Cyflwr"])
+    deadlines = table_after_heading(document, ["Dyddiad cau", "Yn ddyledus", "Wedi’i fodloni", "Cyflwr"])
     assert deadlines and all(any(m in row[1] for m in WELSH_MONTHS) for row in deadlines if row[1] != "—")
-    recommendations = table_after_heading(document, ["Cyfeirnod", "Argymhelliad", "Perchennog", "Dyddiad dyledus",
+    recommendations = table_after_heading(document, ["Cyfeirnod", "Argymhelliad", "Perchennog", "Yn ddyledus",
                                                      "Statws", "Ailadroddiadau"])
     assert recommendations[0][1] == f"Train call handlers: {AWKWARD}"
     assert recommendations[0][4] == "Ar agor"
@@ -158,7 +158,7 @@ def test_the_board_pack_in_welsh(client, staff, board):
     assert did_not_stick[0][3].startswith("Hyfforddiant ystafell ddosbarth: DASH & <supervision> (wedi’i gyflwyno ")
     assert did_not_stick[0][3].endswith(f" {today().day} {welsh_month(today())} {today().year}, cyrhaeddwyd 120)")
     overdue = [[[c.text for c in r.cells] for r in t.rows][1:] for t in document.tables
-               if [c.text for c in t.rows[0].cells] == ["Argymhelliad", "Dyddiad dyledus", "Diwrnodau’n hwyr", "Statws"]]
+               if [c.text for c in t.rows[0].cells] == ["Argymhelliad", "Yn ddyledus", "Diwrnodau’n hwyr", "Statws"]]
     assert overdue[0][0][3] == "Ar agor" and overdue[0][0][2] == "3"
     assert any(month in overdue[0][0][1] for month in WELSH_MONTHS)
     decisions = table_after_heading(document, ["Pryd", "Argymhelliad", "Penderfyniad", "Rhesymeg", "Gan"])
