@@ -55,6 +55,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
         "admin.index": "GET", "admin.users": "GET", "admin.new_user": "GET POST", "admin.edit_user": "GET POST",
         "admin.deactivate": "GET POST", "admin.read_trail_page": "GET", "admin.reactivate": "POST", "admin.reset_password": "GET POST",
         "admin.outbox": "GET", "admin.retry_email": "POST", "agencies.index": "GET POST", "agencies.change": "POST",
+        "agencies.welsh": "GET POST", "reference.incident_type_welsh": "GET POST",
         "reference.deadline_policy": "GET", "reference.incident_types": "GET POST",
         "reference.change_incident_type": "POST"}.items() for method in methods.split()},
     # Debriefs: reviewers run them; those who read everything read them.

@@ -108,9 +108,6 @@ def test_a_home_page_with_every_role_reads_in_welsh(app, make_user):
 
 def test_a_reviewers_debrief_on_the_home_page_shows_its_type_in_welsh(app, make_user, api_token):
     make_user("riya@police.uk", "reviewer", name="Riya Reviewer")
-    with app.app_context():
-        welsh.name_incident_types_in_welsh()
-        db.session.commit()
     from tests.builders import open_debrief
 
     opened = open_debrief(app.test_client(), api_token("riya@police.uk"))
@@ -154,9 +151,6 @@ def test_a_new_user_form_error_reads_in_welsh(admin):
 
 
 def test_the_incident_classes_page_reads_in_welsh_with_the_welsh_labels(app, admin):
-    with app.app_context():
-        welsh.name_incident_types_in_welsh()
-        db.session.commit()
     html = page(admin, "/admin/incident-types")
     assert parse(html).find("h1").text == "Dosbarthiadau digwyddiad"
     rows = table_rows(html, "Dosbarthiadau digwyddiad")
@@ -344,12 +338,10 @@ def test_too_many_sign_in_attempts_are_explained_in_welsh(app, make_user):
 # The sample data ------------------------------------------------------------------------------------------
 
 
-def test_the_sample_data_names_the_incident_classes_in_welsh_and_has_a_welsh_agency(app):
+def test_the_default_incident_classes_are_named_in_welsh_and_the_demo_has_a_welsh_agency(app):
     with app.app_context():
-        assert welsh.name_incident_types_in_welsh() == 10
         welsh.add_welsh_agencies()
         welsh.add_welsh_agencies()  # twice changes nothing
-        assert welsh.name_incident_types_in_welsh() == 0
         db.session.commit()
         assert all(kind.label_cy for kind in reference_data.incident_types())
         board = db.session.scalars(sa.select(Agency).where(Agency.language == "cy")).all()

@@ -72,7 +72,6 @@ def load() -> list[tuple[str, str, str]]:
             agencies.add(name=name, kind=kind, actor=None)
     # Welsh beside English: a health board in Wales, invited in Welsh, and the incident classes' Welsh names.
     welsh.add_welsh_agencies()
-    welsh.name_incident_types_in_welsh()
     _load_debriefs(accounts.find_by_email(DEMO_USERS[0][0]))
     _load_deaths()
     return sign_ins

@@ -81,7 +81,6 @@ from debrief.services.deadline_policy import PARTNER_CLOCK, RECOMMENDATION_CLOCK
 from debrief.services.learning_products import AUDIENCES
 from debrief.services.errors import NotAllowed, ValidationFailed
 from debrief.similarity import embed
-from debrief.sample_data import welsh
 
 SEED_PASSWORD = "seed-reviewer-password"
 SEED_EMAIL_DOMAIN = "seed.police.uk"
@@ -561,7 +560,6 @@ def add_debriefs(debriefs: int, *, seed: int = 0, today: date | None = None, bat
     learning_team = users.ensure("learning", LEARNING_TEAM, [Role.LEARNING.value], _person_name)
     board = users.ensure("board", BOARD_MEMBERS, [Role.BOARD.value], _person_name, chair_first=True)
     partners = _SeededAgencies()
-    welsh.name_incident_types_in_welsh()
     db.session.commit()
     kinds = _incident_types()
     maker = _DebriefMaker(rng, now, kinds, reviewers)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from debrief.extensions import db
 from debrief.models import Agency, AgencyType, User
@@ -40,13 +41,13 @@ def add(*, name: str | None, kind: str | None, actor: User | None, name_cy: str 
     """A new agency. `name_cy` is its Welsh name, if it has one (Welsh pages and emails show it);
     `language` ("en", the default, or "cy") is the language its contacts are invited in."""
     errors: dict[str, str] = {}
-    name = check.text(name, "name", errors, label="the agency's name", required=True,
+    name = check.text(name, "name", errors, label=_l("the agency's name"), required=True,
                       max_length=check.LIMITS["agency.name"],
                       single_line=True)
-    name_cy = check.text(name_cy, "name_cy", errors, label="the agency's Welsh name",
+    name_cy = check.text(name_cy, "name_cy", errors, label=_l("the agency's Welsh name"),
                          max_length=check.LIMITS["agency.name"], single_line=True)
-    kind = check.choice(kind, "kind", errors, AgencyType, label="the type of agency", required=True)
-    language = check.choice(language, "language", errors, LANGUAGES, label="the language for invitations") or "en"
+    kind = check.choice(kind, "kind", errors, AgencyType, label=_l("the type of agency"), required=True)
+    language = check.choice(language, "language", errors, LANGUAGES, label=_l("the language for invitations")) or "en"
     if name and "name" not in errors and find(name) is not None:
         errors["name"] = _("An agency with this name already exists")
     if errors:
@@ -61,6 +62,22 @@ def add(*, name: str | None, kind: str | None, actor: User | None, name_cy: str 
         details["language"] = language
     audit.record(actor, "created", "agency", agency.id, details)
     return agency
+
+
+def set_welsh(agency: Agency, *, name_cy: str | None, language: str | None, actor: User | None) -> None:
+    """An agency's Welsh name (None: it has none) and the language its contacts are invited in."""
+    errors: dict[str, str] = {}
+    name_cy = check.text(name_cy, "name_cy", errors, label=_l("the agency's Welsh name"),
+                         max_length=check.LIMITS["agency.name"], single_line=True)
+    language = check.choice(language, "language", errors, LANGUAGES, label=_l("the language for invitations"),
+                            required=True)
+    if errors:
+        raise ValidationFailed(errors)
+    changes = {key: {"from": before, "to": after} for key, before, after in (
+        ("name_cy", agency.name_cy, name_cy), ("language", agency.language, language)) if before != after}
+    if changes:
+        agency.name_cy, agency.language = name_cy, language
+        audit.record(actor, "updated", "agency", agency.id, changes)
 
 
 def set_active(agency: Agency, active: bool, *, actor: User | None) -> None:

@@ -6,6 +6,7 @@ import re
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from debrief.extensions import db
 from debrief.models import IncidentType, User
@@ -47,9 +48,9 @@ def add_incident_type(*, label: str | None, is_homicide: bool | None, actor: Use
                       label_cy: str | None = None) -> IncidentType:
     """A new incident class; `label_cy` is its name in Welsh, if given (Welsh pages show it)."""
     errors: dict[str, str] = {}
-    label = text(label, "label", errors, label="the name of the incident class", required=True,
+    label = text(label, "label", errors, label=_l("the name of the incident class"), required=True,
                  max_length=LIMITS["incident_type.label"], single_line=True)
-    label_cy = text(label_cy, "label_cy", errors, label="the Welsh name of the incident class",
+    label_cy = text(label_cy, "label_cy", errors, label=_l("the Welsh name of the incident class"),
                     max_length=LIMITS["incident_type.label"], single_line=True)
     if is_homicide is None:
         errors["is_homicide"] = _("Select whether this is a homicide or a near-miss")
@@ -84,7 +85,7 @@ def set_incident_type_active(kind: IncidentType, active: bool, *, actor: User) -
 def set_welsh_label(kind: IncidentType, label_cy: str | None, *, actor: User | None) -> None:
     """Gives an incident class its Welsh name (or takes it away, with None)."""
     errors: dict[str, str] = {}
-    label_cy = text(label_cy, "label_cy", errors, label="the Welsh name of the incident class",
+    label_cy = text(label_cy, "label_cy", errors, label=_l("the Welsh name of the incident class"),
                     max_length=LIMITS["incident_type.label"], single_line=True)
     if errors:
         raise ValidationFailed(errors)

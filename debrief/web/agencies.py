@@ -15,7 +15,7 @@ from debrief.vocabulary import AGENCY_TYPE, INVITATION_LANGUAGE
 from debrief.permissions import Rule, permission_required
 from debrief.services import agencies as agency_service
 from debrief.services.errors import RuleBroken
-from debrief.web.forms import show_rule_errors
+from debrief.web.forms import save, show_rule_errors
 from debrief.web.paging import page_number, within_pages
 
 PER_PAGE = 50
@@ -36,6 +36,12 @@ class AgencyForm(FlaskForm):
                           description=_l("Its contacts get their invitation emails and their page in this "
                                          "language, unless the reviewer chooses the other."))
     submit = SubmitField(_l("Add agency"), widget=GovSubmitInput())
+
+
+class AgencyWelshForm(FlaskForm):
+    name_cy = AgencyForm.name_cy
+    language = AgencyForm.language
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
 
 @agencies_bp.route("", methods=["GET", "POST"])
@@ -67,3 +73,20 @@ def change(agency_id: int, change: str):
     flash(_("%(name)s can be invited again.", name=agency.localised_name) if agency.active
           else _("%(name)s is withdrawn: past invitations stay.", name=agency.localised_name), "success")
     return redirect(url_for("agencies.index"))
+
+
+@agencies_bp.route("/<int:agency_id>/welsh", methods=["GET", "POST"])
+@permission_required(Rule.MANAGE_REFERENCE_DATA)
+def welsh(agency_id: int):
+    """An agency's Welsh name and the language its contacts are invited in."""
+    agency = db.get_or_404(Agency, agency_id)
+    form = AgencyWelshForm(obj=agency)
+    if request.method == "POST":
+        saved, _result = save(form, lambda: agency_service.set_welsh(
+            agency, name_cy=form.name_cy.data, language=form.language.data, actor=current_user))
+        if saved:
+            flash(_("The Welsh for %(name)s is saved.", name=agency.name), "success")
+            return redirect(url_for("agencies.index"))
+    return render_template("admin/welsh_name.html", title=_("Welsh name and language"), form=form,
+                           english=agency.name, back=url_for("agencies.index"),
+                           back_text=_("Back to partner agencies")), 400 if form.errors else 200

@@ -28,6 +28,11 @@ class IncidentTypeForm(FlaskForm):
     submit = SubmitField(_l("Add incident class"), widget=GovSubmitInput())
 
 
+class IncidentTypeWelshForm(FlaskForm):
+    label_cy = IncidentTypeForm.label_cy
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+
 @reference_bp.route("/incident-types", methods=["GET", "POST"])
 @permission_required(Rule.MANAGE_REFERENCE_DATA)
 def incident_types():
@@ -53,6 +58,23 @@ def change_incident_type(kind_id: int, change: str):
     flash(_("%(label)s can be chosen again.", label=kind.localised_label) if kind.active
           else _("%(label)s is withdrawn: existing debriefs keep it.", label=kind.localised_label), "success")
     return redirect(url_for("reference.incident_types"))
+
+
+@reference_bp.route("/incident-types/<int:kind_id>/welsh", methods=["GET", "POST"])
+@permission_required(Rule.MANAGE_REFERENCE_DATA)
+def incident_type_welsh(kind_id: int):
+    """An incident class's Welsh label, for one made before it had one."""
+    kind = db.get_or_404(IncidentType, kind_id)
+    form = IncidentTypeWelshForm(obj=kind)
+    if request.method == "POST":
+        saved, _result = save(form, lambda: reference_data.set_welsh_label(kind, form.label_cy.data,
+                                                                           actor=current_user))
+        if saved:
+            flash(_("The Welsh for %(name)s is saved.", name=kind.label), "success")
+            return redirect(url_for("reference.incident_types"))
+    return render_template("admin/welsh_name.html", title=_("Welsh label"), form=form, english=kind.label,
+                           back=url_for("reference.incident_types"),
+                           back_text=_("Back to incident classes")), 400 if form.errors else 200
 
 
 @reference_bp.route("/deadline-policy")
