@@ -146,7 +146,7 @@ def test_the_board_pack_in_welsh(client, staff, board):
     assert document.core_properties.title.startswith("Pecyn y bwrdd llywodraethu")
     assert welsh_month(today()) in document.core_properties.title
     top = headings(document)
-    assert top[:3] == ["Prif ffigurau", "Ailadroddiadau: dysgu na wreiddiodd", "Ailadroddiadau eraill wedi’u cadarnhau"]
+    assert top[:3] == ["Prif ffigurau", "Ailadroddiadau: dysgu na lynodd", "Ailadroddiadau eraill wedi’u cadarnhau"]
     assert top.index("Argymhellion hwyr fesul perchennog") < top.index("Yn aros i’r bwrdd benderfynu a ddylid eu cau") \
         < top.index("Ymgysylltiad partneriaid") < top.index("Penderfyniadau’r bwrdd ers y pecyn diwethaf")
 

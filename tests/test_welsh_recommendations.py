@@ -139,7 +139,7 @@ def test_history_lines_read_in_welsh(app):
         # The clock's name is recorded data and stays as recorded; the sentence around it is Welsh.
         assert describe_event(_event("clock_added", entity="clock", clock="Owner’s response",
                                      due_date="2026-12-06")) == \
-            "Dyddiad cau wedi’i ychwanegu: Owner’s response, dyledus dydd Sul 6 Rhagfyr 2026"
+            "Dyddiad cau wedi’i ychwanegu: Owner’s response, dyddiad dyledus dydd Sul 6 Rhagfyr 2026"
         assert describe_event(_event("clock_paused", entity="clock", clock="IOPC referral", reason="Waiting.")) == \
             "Dyddiad cau wedi’i oedi: IOPC referral. Rheswm: Waiting."
     with app.app_context(), in_language("en"):

@@ -89,8 +89,7 @@ def _yes_no(value: bool | None) -> str | None:
 
 def _clock(view: clocks.ClockView) -> dict:
     clock = view.clock
-    # The label is the deadline policy's (stored with the clock); a partner's adds the agency's name.
-    label = clock.label + (f" ({clock.invitation.agency.localised_name})" if clock.invitation is not None else "")
+    label = clocks.clock_name(clock)  # in the reader's language, a partner's with their agency's name
     if view.state is ClockState.OVERDUE:
         state = ngettext("Overdue by %(num)d day", "Overdue by %(num)d days", -view.days_left)
     elif view.state is ClockState.PENDING and view.days_left is not None:

@@ -27,6 +27,7 @@ from debrief.services import validation as check
 from debrief.services.clock_calendar import LONDON, end_of_day, start_of_day
 from debrief.services.errors import Conflict, Gone, NotFound, ValidationFailed
 from debrief.services.pagination import MAX_PER_PAGE, Page, paginate
+from debrief.vocabulary import localised
 
 PRIOR_CONTACT = {"yes", "no", "unknown"}
 
@@ -364,18 +365,19 @@ def engagement(start: date, end: date, now: datetime | None = None, *, theme: st
     link) has run out. Revoked invitations count as sent, never as unanswered."""
     now = now or utcnow()
     if end < start:
-        raise ValidationFailed({"end": "The end of the period must be on or after its start"})
+        raise ValidationFailed({"end": _("The end of the period must be on or after its start")})
     count = lambda condition: sa.func.count(sa.case((condition, 1)))  # noqa: E731
     rows = db.session.execute(
-        sa.select(Agency.name, sa.func.count(Invitation.id), count(Invitation.opened_at.is_not(None)),
+        sa.select(Agency.name, Agency.name_cy, sa.func.count(Invitation.id), count(Invitation.opened_at.is_not(None)),
                   count(Invitation.responded_at.is_not(None)),
                   count(sa.and_(Invitation.responded_at.is_not(None), Invitation.responded_at > _clock_due())),
                   count(_not_answered_in_time(now)))
         .join(Invitation, Invitation.agency_id == Agency.id)
         .where(Invitation.created_at >= start_of_day(start), Invitation.created_at <= end_of_day(end), _delivered(),
                *_of_debriefs(theme, incident_type))
-        .group_by(Agency.name).order_by(Agency.name))
-    return [AgencyEngagement(*row) for row in rows]
+        .group_by(Agency.name, Agency.name_cy).order_by(Agency.name))
+    # The agency as the reader names it (its Welsh name on Welsh pages, where it has one).
+    return [AgencyEngagement(localised(name, name_cy), *counts) for name, name_cy, *counts in rows]
 
 
 def _of_debriefs(theme: str | None, incident_type: str | None) -> list:

@@ -195,8 +195,7 @@ def _clock_reminder(clock: Clock, now: datetime) -> Reminder:
 def _write_clock_reminder(clock: Clock, now: datetime) -> Reminder:
     debrief = clock.debrief
     reviewer = debrief.reviewer
-    # The clock's label is as stored (its policy's words); the agency's name in the reader's language.
-    label = clock.label + (f" ({clock.invitation.agency.localised_name})" if clock.invitation is not None else "")
+    label = clocks.clock_name(clock)  # in the reader's language, a partner's with their agency's name
     words = {"label": label, "reference": debrief.reference, "date": _day(clock.due_date)}
     if clock.due_at < now:
         subject = _("Overdue: %(label)s, rapid debrief %(reference)s", **words)
