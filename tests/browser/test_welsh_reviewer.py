@@ -22,7 +22,7 @@ def test_a_reviewer_switches_to_welsh_and_opens_a_debrief(site: Site, make_user)
     site.visit("/debriefs")
     site.click_to_next_page(page.get_by_role("button", name="Agor ôl-drafodaeth"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Agor ôl-drafodaeth")
-    page.get_by_label("Murder", exact=True).check()
+    page.get_by_label("Llofruddiaeth", exact=True).check()  # the incident class in Welsh (migration 0017)
     page.get_by_label("Cyfeirnod trosedd").fill("42/18812/26")
     group = page.get_by_role("group", name="Y dyddiad y digwyddodd y digwyddiad")
     for box, value in (("Diwrnod", "2"), ("Mis", "11"), ("Blwyddyn", "2026")):
