@@ -630,7 +630,7 @@ def test_an_administrator_adds_an_agency_that_reviewers_can_then_invite(admin, r
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert success_banner(page) == "North Essex Mental Health Partnership can now be invited to debriefs."
     assert ["North Essex Mental Health Partnership", "Mental health", "In use",
-            "Withdraw North Essex Mental Health Partnership"] in agency_rows(page)
+            "Welsh name North Essex Mental Health Partnership Withdraw North Essex Mental Health Partnership"] in agency_rows(page)
 
     form = reviewer.get(f"/debriefs/{debrief['id']}/invitations/new").get_data(as_text=True)
     added = read_db(lambda s: s.scalar(sa.select(Agency.id).where(
@@ -671,7 +671,7 @@ def test_a_withdrawn_agency_cannot_be_invited_until_it_is_restored(admin, review
     assert response.status_code == 302
     page = admin.get("/admin/agencies").get_data(as_text=True)
     assert success_banner(page) == f"{SCHOOL} is withdrawn: past invitations stay."
-    assert [SCHOOL, "Education", "Withdrawn", f"Restore {SCHOOL}"] in agency_rows(page)
+    assert [SCHOOL, "Education", "Withdrawn", f"Welsh name {SCHOOL} Restore {SCHOOL}"] in agency_rows(page)
     form = reviewer.get(f"/debriefs/{debrief['id']}/invitations/new").get_data(as_text=True)
     assert SCHOOL not in select_options(form, "agency")
     assert state_tag(partner_blocks(debrief_page(reviewer, debrief))[SCHOOL]) == "Sent"  # past invitation stays
@@ -679,7 +679,7 @@ def test_a_withdrawn_agency_cannot_be_invited_until_it_is_restored(admin, review
     assert admin.post(f"/admin/agencies/{agency_ids[SCHOOL]}/restore", data={"csrf_token": token}).status_code == 302
     page = admin.get("/admin/agencies").get_data(as_text=True)
     assert success_banner(page) == f"{SCHOOL} can be invited again."
-    assert [SCHOOL, "Education", "In use", f"Withdraw {SCHOOL}"] in agency_rows(page)
+    assert [SCHOOL, "Education", "In use", f"Welsh name {SCHOOL} Withdraw {SCHOOL}"] in agency_rows(page)
     form = reviewer.get(f"/debriefs/{debrief['id']}/invitations/new").get_data(as_text=True)
     assert select_options(form, "agency")[SCHOOL] == str(agency_ids[SCHOOL])
 

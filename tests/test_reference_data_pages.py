@@ -60,10 +60,12 @@ def class_count(read_db) -> int:
 
 def test_the_default_incident_classes_are_listed_homicides_first(admin):
     rows = list(class_rows(admin.get("/admin/incident-types").get_data(as_text=True)).values())
-    assert [row[:3] for row in rows[:4]] == [["Murder", "Homicide", "In use"],
-                                             ["Manslaughter", "Homicide", "In use"],
-                                             ["Infanticide", "Homicide", "In use"],
-                                             ["Corporate manslaughter", "Homicide", "In use"]]
+    # Each with its Welsh label under it (migration 0017).
+    assert [row[:3] for row in rows[:4]] == [["Murder Welsh label: Llofruddiaeth", "Homicide", "In use"],
+                                             ["Manslaughter Welsh label: Dynladdiad", "Homicide", "In use"],
+                                             ["Infanticide Welsh label: Babanladdiad", "Homicide", "In use"],
+                                             ["Corporate manslaughter Welsh label: Dynladdiad corfforaethol",
+                                              "Homicide", "In use"]]
     assert all(row[1] == "Near-miss" for row in rows[4:])
     assert len(rows) == 10
 
@@ -130,7 +132,7 @@ def test_a_withdrawn_class_is_not_offered_for_new_debriefs_but_stays_on_those_th
     assert response.status_code == 302
     html = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert success_banner(html) == "Arson with intent is withdrawn: existing debriefs keep it."
-    assert class_rows(html)["Arson with intent"][2:] == ["Withdrawn", "Restore Arson with intent"]
+    assert class_rows(html)["Arson with intent"][2:] == ["Withdrawn", "Welsh label Arson with intent Restore Arson with intent"]
 
     assert "arson_with_intent" not in offered_on_the_debrief_form(reviewer)
     response = post_form(reviewer, "/debriefs/new", debrief_form(incident_type="arson_with_intent",
