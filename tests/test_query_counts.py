@@ -124,3 +124,26 @@ def test_every_main_page_runs_as_many_statements_for_five_rows_as_for_two(app, s
     with_five = counts()
     grew = {page: (with_two[page], with_five[page]) for page in with_two if with_five[page] != with_two[page]}
     assert not grew, f"statements per request grew with the rows shown (two → five): {grew}"
+
+
+def test_every_main_page_runs_as_many_statements_in_welsh_as_in_english(app, story, browser_of):
+    """Welsh words come from the catalogue, not the database: a page in Welsh must not load more (a
+    partner's deadline named in Welsh once loaded its invitation and agency row by row)."""
+    story.grow(3)
+    pages = [(who, path) for who, path in PAGES if not path.startswith("/api")]
+    browsers = {who: browser_of(EMAIL[who]) for who, _ in pages}
+
+    def counts() -> dict[tuple[str, str], int]:
+        found = {}
+        for who, path in pages:
+            url = path.format(debrief=story.debrief["id"], recommendation=story.first_recommendation["id"])
+            browsers[who].get(url)  # once to warm caches
+            status, found[(who, path)] = statements_of(app, lambda url=url, who=who: browsers[who].get(url))
+            assert status == 200, (who, url, status)
+        return found
+
+    english = counts()
+    for browser in browsers.values():
+        browser.get("/?lang=cy")
+    welsh = counts()
+    assert {page: (english[page], welsh[page]) for page in english if welsh[page] != english[page]} == {}

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from debrief.extensions import db
 from debrief.i18n import current_language, date_and_time, day_month_year
-from debrief.models import Clock, ClockState, Debrief, User, utcnow
+from debrief.models import Clock, ClockState, Debrief, Invitation, User, utcnow
 from debrief.services import audit
 from debrief.services import deadline_policy
 from debrief.services.clock_calendar import (
@@ -420,6 +420,11 @@ def _running():
                    Clock.debrief_id.is_not(None))
 
 
+#: What a list of clocks shows beside each: its debrief, and for a partner's deadline the agency its name
+#: carries (clock_name(), in Welsh), loaded in the same statement rather than one query per row.
+_LISTED = (joinedload(Clock.debrief).noload("*"), joinedload(Clock.invitation).joinedload(Invitation.agency))
+
+
 def _viewed(result: Page, now: datetime) -> Page:
     return replace(result, items=[view(clock, now) for clock in result.items])
 
@@ -429,7 +434,7 @@ def due_soon(page: int, per_page: int, now: datetime | None = None) -> Page:
     as ClockViews."""
     now = now or utcnow()
     horizon = end_of_day(london_date(now) + timedelta(days=DUE_SOON_ON_PAGES))
-    query = (sa.select(Clock).options(joinedload(Clock.debrief).noload("*"))
+    query = (sa.select(Clock).options(*_LISTED)
              .where(_running(), Clock.due_at >= now, Clock.due_at <= horizon)
              .order_by(Clock.due_at, Clock.id))
     return _viewed(paginate(query, page, per_page), now)
@@ -438,7 +443,7 @@ def due_soon(page: int, per_page: int, now: datetime | None = None) -> Page:
 def overdue(page: int, per_page: int, now: datetime | None = None) -> Page:
     """Running clocks past their end, the longest overdue first, across all debriefs, as ClockViews."""
     now = now or utcnow()
-    query = (sa.select(Clock).options(joinedload(Clock.debrief).noload("*"))
+    query = (sa.select(Clock).options(*_LISTED)
              .where(_running(), Clock.due_at < now)
              .order_by(Clock.due_at, Clock.id))
     # Deadlines missed years ago stay overdue: counting them all would grow with the whole history.
