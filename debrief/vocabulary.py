@@ -456,7 +456,7 @@ APPLIES_WHEN = {
 }
 
 #: The languages an agency's contacts may be invited in, each named in the reader's language.
-INVITATION_LANGUAGE = {
+LANGUAGE_NAME = {
     "en": _l("English"),
     "cy": _l("Welsh"),
 }

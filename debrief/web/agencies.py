@@ -11,7 +11,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField
 
 from debrief.extensions import db
 from debrief.models import Agency
-from debrief.vocabulary import AGENCY_TYPE, INVITATION_LANGUAGE
+from debrief.vocabulary import AGENCY_TYPE, LANGUAGE_NAME
 from debrief.permissions import Rule, permission_required
 from debrief.services import agencies as agency_service
 from debrief.services.errors import RuleBroken
@@ -32,7 +32,7 @@ class AgencyForm(FlaskForm):
     kind = SelectField(_l("Type of agency"), widget=GovSelect(), validate_choice=False,
                        choices=[("", _l("Choose a type")), *AGENCY_TYPE.items()])
     language = RadioField(_l("Language for invitations"), widget=GovRadioInput(), validate_choice=False,
-                          choices=list(INVITATION_LANGUAGE.items()), default="en",
+                          choices=list(LANGUAGE_NAME.items()), default="en",
                           description=_l("Its contacts get their invitation emails and their page in this "
                                          "language, unless the reviewer chooses the other."))
     submit = SubmitField(_l("Add agency"), widget=GovSubmitInput())
