@@ -146,3 +146,32 @@ def test_the_api_follows_accept_language_only(client):
     assert body["error"]["code"] == "unauthorised" or body["error"]["code"]
     english = client.get("/api/v1/debriefs").get_json()
     assert body["error"]["message"] != english["error"]["message"]
+
+
+# One vocabulary ---------------------------------------------------------------------------------------------
+
+
+def test_the_vocabulary_has_words_for_every_code_the_app_stores():
+    """A code the models or the lifecycle know, shown without words, would reach a page as the bare code."""
+    from debrief import vocabulary as words
+    from debrief.models import (
+        AgencyType, Classification, DebriefStatus, DeathSource, Indicator, InvitationState, LessonCategory,
+        LocationType, Priority, RecommendationSource, Relationship, Role, Sex, Substance, Theme, VictimSex, Weapon,
+    )
+    from debrief.models.deaths import ApparentCause, SeriesStatus
+    from debrief.services.learning_products import AUDIENCES
+    from debrief.services.recommendation_lifecycle import PRODUCT_KINDS, ClosureCode, Status
+
+    covered = {
+        "THEME": Theme, "WEAPON": Weapon, "RELATIONSHIP": Relationship, "VICTIM_SEX": VictimSex,
+        "DEBRIEF_STATUS": DebriefStatus, "AGENCY_TYPE": AgencyType, "ROLE": Role, "STATUS": Status,
+        "STATUS_IN_SENTENCE": Status, "CLOSURE_CODE": ClosureCode, "CLOSURE_CODE_IN_SENTENCE": ClosureCode,
+        "PRIORITY": Priority, "SOURCE": RecommendationSource, "LESSON_CATEGORY": LessonCategory,
+        "PRODUCT_KIND": PRODUCT_KINDS, "PRODUCT_KIND_IN_SENTENCE": PRODUCT_KINDS, "AUDIENCE": AUDIENCES,
+        "INVITATION_STATE": InvitationState, "DEATH_SOURCE": DeathSource, "LOCATION_TYPE": LocationType,
+        "FOUND": LocationType, "CAUSE": ApparentCause, "BOTH_CAUSE": ApparentCause, "SUBSTANCE": Substance,
+        "INDICATOR": Indicator, "CLASSIFICATION": Classification, "SEX": Sex, "SERIES_STATUS": SeriesStatus,
+    }
+    missing = {name: sorted({str(code) for code in codes} - set(getattr(words, name)))
+               for name, codes in covered.items()}
+    assert {name: codes for name, codes in missing.items() if codes} == {}
