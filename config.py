@@ -50,6 +50,9 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
     BOARD_CHAIR_EMAIL = os.environ.get("BOARD_CHAIR_EMAIL", "")
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", False)
+    # Each gunicorn worker loads, compiles and renders what its first requests need before it takes
+    # traffic (debrief/warm_up.py). None: in production only.
+    WARM_UP = _bool("WARM_UP") if os.environ.get("WARM_UP", "").strip() else None
 
     SQLALCHEMY_DATABASE_URI = _database_url()
     # hide_parameters: an SQL error in a log never shows the values (names, email addresses, text).

@@ -73,6 +73,8 @@ def check_settings(app: Flask) -> None:
     for cookie in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(cookie) is None:
             app.config[cookie] = app.config["APP_ENV"] != "development"
+    if app.config.get("WARM_UP") is None:
+        app.config["WARM_UP"] = app.config["APP_ENV"] == "production"
     if app.config["APP_ENV"] == "development":
         if not secret or secret == PLACEHOLDER_SECRET_KEY:
             app.config["SECRET_KEY"] = development_secret_key(Path(app.instance_path))

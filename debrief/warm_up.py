@@ -33,8 +33,9 @@ import hashlib
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Flask
@@ -44,6 +45,7 @@ from debrief.extensions import db
 from debrief.i18n import COOKIE, DEFAULT
 from debrief.models import Debrief, Invitation, Recommendation, User, utcnow
 from debrief.models.staff import Role, UserRole
+from debrief.services import invitations, sign_ins
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +58,9 @@ WELSH_PAGES = ("/", "/debriefs/new")
 ROLES = (Role.REVIEWER, Role.OWNER, Role.LEARNING, Role.BOARD, Role.ANALYST)
 
 
-def warm_up(app: Flask, notify: Callable[[], None] = lambda: None) -> dict[str, float]:
+def warm_up(app: Flask) -> dict[str, float]:
     """Loads, compiles and renders what a worker's first requests would; returns the milliseconds
-    each step took (a failed step is logged and missing). `notify` is called between steps (gunicorn's
-    `worker.notify`: a worker silent for longer than its timeout is killed)."""
+    each step took (a failed step is logged and left out)."""
     took: dict[str, float] = {}
     for name, step in (("libraries", _libraries), ("templates", _templates), ("pages", _pages),
                        ("repeat index", _repeat_index)):
@@ -70,7 +71,6 @@ def warm_up(app: Flask, notify: Callable[[], None] = lambda: None) -> dict[str, 
             log.warning("Warm-up: the %s step failed; the worker starts without it", name, exc_info=True)
         else:
             took[name] = (time.perf_counter() - started) * 1000
-        notify()
     return took
 
 
@@ -105,14 +105,15 @@ def _pages(app: Flask) -> None:
     host = app.config.get("SERVER_NAME") or "localhost"
     with _rolled_back(app):
         with app.app_context():
-            secret, partner_link, records = _visitors()
-        # Every page in English; in Welsh, enough to load its catalogue and Babel's Welsh data.
-        for language, pages in ((DEFAULT, (*STAFF_PAGES, *records)), ("cy", WELSH_PAGES)):
-            partner, staff = _client(app, host, language), _client(app, host, language, signed_in=secret)
-            for client, path, label in ((partner, "/sign-in", "/sign-in"), (partner, partner_link, "a partner's link"),
-                                        *((staff, path, path) for path in pages)):
+            visitors = _visitors()
+        for language, pages in ((DEFAULT, (*STAFF_PAGES, *visitors.records)), ("cy", WELSH_PAGES)):
+            partner, staff = _client(app, host, language), _client(app, host, language, signed_in=visitors.secret)
+            for client, path, label, expected in (
+                    (partner, "/sign-in", "/sign-in", 200),
+                    (partner, visitors.partner_link, "a partner's link", visitors.partner_answer),
+                    *((staff, path, path, 200) for path in pages)):
                 status = client.get(path, base_url=f"https://{host}").status_code
-                if status >= 500:
+                if status != expected:
                     log.warning("Warm-up: %s answered %s", label, status)
 
 
@@ -125,28 +126,31 @@ def _client(app: Flask, host: str, language: str, signed_in: str | None = None) 
     return client
 
 
-def _visitors() -> tuple[str, str, list[str]]:
-    """Inside the rolled-back transaction: a user holding every role, signed in (the sign-in's secret);
-    a partner's link (an existing invitation's, the newest one that still opens if any; an unknown
-    link when there is none); the newest debrief's and recommendation's pages."""
-    from debrief.services import sign_ins
+@dataclass(frozen=True)
+class _Visitors:
+    secret: str  # the sign-in of a user holding every role
+    partner_link: str
+    partner_answer: int  # 200: an invitation's link; 404: an unknown link (no invitation opens)
+    records: list[str]  # the newest debrief's and recommendation's pages
 
+
+def _visitors() -> _Visitors:
+    """Made inside the rolled-back transaction: the user and their sign-in, and a new link to the
+    newest invitation that still opens."""
     user = User(email=f"warm-up-{secrets.token_hex(8)}@invalid", name="Warm-up", password_hash="!",
                 roles=[UserRole(role=role.value) for role in ROLES])
     db.session.add(user)
     secret = sign_ins.start(user)
     token = secrets.token_urlsafe(32)
-    invitation_id = db.session.scalar(sa.select(Invitation.id).order_by(
-        (sa.and_(Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())).desc(),
-        Invitation.id.desc()).limit(1))
-    if invitation_id is not None:
-        db.session.execute(sa.update(Invitation).where(Invitation.id == invitation_id)
-                           .values(token_hash=hashlib.sha256(token.encode()).hexdigest()))
+    changed = db.session.execute(
+        sa.update(Invitation).where(Invitation.id == sa.select(sa.func.max(Invitation.id)).where(
+            invitations.link_works(utcnow())).scalar_subquery())
+        .values(token_hash=hashlib.sha256(token.encode()).hexdigest())).rowcount
     records = [f"/{kind}/{record_id}" for kind, record_id in (
         ("debriefs", db.session.scalar(sa.select(sa.func.max(Debrief.id)))),
         ("recommendations", db.session.scalar(sa.select(sa.func.max(Recommendation.id))))) if record_id]
     db.session.commit()  # releases the savepoint: the rows stay in the transaction rolled back later
-    return secret, f"/invite/{token}", records
+    return _Visitors(secret, f"/invite/{token}", 200 if changed else 404, records)
 
 
 @contextmanager
