@@ -190,9 +190,10 @@ class Server:
 
 
 @contextmanager
-def gunicorn(app: str, database_url: str, log: Path) -> Iterator[Server]:
+def gunicorn(app: str, database_url: str, log: Path, **settings: str) -> Iterator[Server]:
     """`gunicorn -c gunicorn.conf.py <app>` as the README deploys it, on a free loopback port, with its
-    access log (the deployment's, to stdout) going to a file. Stopped with SIGTERM at the end."""
+    access log (the deployment's, to stdout) going to a file; `settings` are more environment variables
+    (WEB_CONCURRENCY=...). Stopped with SIGTERM at the end."""
     port = _free_port()
     environment = {
         **os.environ,
@@ -201,6 +202,7 @@ def gunicorn(app: str, database_url: str, log: Path) -> Iterator[Server]:
         "DATABASE_URL": database_url.replace("postgresql+psycopg://", "postgresql://", 1),
         "BIND": f"127.0.0.1:{port}",
         "SCHEDULER_ENABLED": "0",
+        **settings,
     }
     with log.open("wb") as output:
         process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", app],
