@@ -40,7 +40,7 @@ from flask_migrate import upgrade  # noqa: E402
 
 from debrief import create_app  # noqa: E402
 from debrief.extensions import db  # noqa: E402
-from debrief.models import Debrief, IncidentType, Recommendation, User  # noqa: E402
+from debrief.models import Debrief, IncidentType, Recommendation, Role, User  # noqa: E402
 from debrief.services import accounts, recommendations  # noqa: E402
 from debrief.sample_data import seed  # noqa: E402
 from debrief.services import recommendation_lifecycle as lifecycle  # noqa: E402
@@ -278,6 +278,7 @@ class Subjects:
     board: str
     board_token: str
     learning: str
+    several: str  # a board member who is also a reviewer, an owner and in the learning team (see below)
 
 
 def _subjects(result: seed.SeedResult) -> Subjects:
@@ -299,9 +300,22 @@ def _subjects(result: seed.SeedResult) -> Subjects:
     subjects = Subjects(reviewer=reviewer.email, reviewer_token=accounts.issue_token(reviewer, actor=None),
                         debrief_id=debrief_id, owner=db.session.get(User, owner_id).email, owner_id=owner_id,
                         owner_open=owner_open, board=board.email, board_token=accounts.issue_token(board, actor=None),
-                        learning=result.learning_team[0])
+                        learning=result.learning_team[0], several=_with_several_roles(result.board[-1]).email)
     db.session.commit()
     return subjects
+
+
+def _with_several_roles(email: str) -> User:
+    """The seed gives each person one role; a chief inspector may review debriefs, own recommendations,
+    sit on the board and work with the learning team, and their home page shows a section for each.
+    The last seeded board member is given the other three roles here, through the accounts service
+    (the others in `Subjects` keep theirs, so their pages are as before). A reused database already has them."""
+    user = accounts.find_by_email(email)
+    roles = {*user.role_set, Role.REVIEWER, Role.OWNER, Role.LEARNING}
+    if roles != user.role_set:
+        accounts.update_user(user, email=user.email, name=user.name, roles=roles, is_board_chair=user.is_board_chair,
+                             actor=None)
+    return user
 
 
 def signed_in(app: Flask, email: str) -> FlaskClient:
