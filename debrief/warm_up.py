@@ -1,28 +1,30 @@
 """A web worker made ready before it takes traffic (gunicorn.conf.py's `post_worker_init`).
 
 A new worker's first requests paid for what the next ones find ready (bench/first_open.py,
-bench/README.md): a partner's first open of their link took 0.6–0.9 s against 40–55 ms for the next
-ones, two-thirds of it Jinja compiling the 25 templates the page uses and a quarter SQLAlchemy
-compiling its statements; then Babel's locale data and the first database connection. The first
-board pack imported matplotlib (0.9 s); the first repeat check loaded the similarity model (0.5 s)
-and every recommendation's vectors.
+bench/README.md): a partner's first open of their link took 8 to 12 times as long as the next ones
+(260–500 ms against 23–54 ms on a busy 2-core machine). In a profile of one, two-thirds went to
+Jinja compiling the 25 templates the page uses and a quarter to SQLAlchemy compiling its 12
+statements; then Babel's locale data and the first database connection. The first board pack
+imported matplotlib (0.9 s); the first repeat check loaded the similarity model (0.5 s) and every
+recommendation's vectors.
 
 `warm_up(app)` pays for those once, in steps:
 
 - **libraries**: the similarity model, with one text encoded, and matplotlib, with a small chart drawn;
 - **templates**: every page template compiled (the GOV.UK components they import, as they render);
 - **pages**: the pages people open first, rendered once through the test client, in English and
-  Welsh: a partner's link, the debrief form, the home page of a user holding every role, the
-  workspaces, the dashboard and the board pack's form. This compiles their SQL and opens the
-  connection the worker keeps in its pool;
+  Welsh: the sign-in page, a partner's link, the debrief form, the home page of a user holding every
+  role but administrator, the workspaces, the dashboard, the board pack's form, the newest debrief
+  and recommendation. This compiles their SQL and opens the connection the worker keeps in its pool;
 - **repeat index**: every recommendation's vectors, read as the first repeat check would.
 
 Nothing is written. The pages are rendered inside one transaction on one connection, which is
 rolled back at the end: every session the requests open joins it through a savepoint (a view's
 commit releases its savepoint), and the user they are rendered for, with its sign-in, exists only
-in that transaction, as does the link given to the partner's page (an existing invitation's, or an
-unknown link when there is none). The requests are GETs, which queue no email; an outbox row would
-be rolled back before anything could read it. Sequences may have moved on (ids are skipped).
+in that transaction, as does the link given to the partner's page (a new link to the newest
+invitation that still opens, whose row is locked for the second this takes; an unknown link when
+there is none). The requests are GETs, which queue no email; an outbox row would be rolled back
+before anything could read it. Sequences may have moved on (ids are skipped).
 
 A step that fails (the database is down) is logged and skipped: the worker starts all the same,
 and its first requests pay as they did before.
@@ -54,7 +56,7 @@ STAFF_PAGES = ("/", "/debriefs", "/debriefs/new", "/my-actions", "/learning-queu
                "/board/pack", "/reports/partner-engagement")
 #: In Welsh too (with the partner's link and the sign-in page): its catalogue and Babel's Welsh data.
 WELSH_PAGES = ("/", "/debriefs/new")
-#: The roles of that user: every home page section and every page above.
+#: The roles of that user: every section of the home page, and every page above.
 ROLES = (Role.REVIEWER, Role.OWNER, Role.LEARNING, Role.BOARD, Role.ANALYST)
 
 

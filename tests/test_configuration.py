@@ -76,12 +76,14 @@ def test_settings_are_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("MAIL_PORT", "2525")
     monkeypatch.setenv("MAIL_USE_TLS", "true")
     monkeypatch.setenv("SCHEDULER_ENABLED", "0")
+    monkeypatch.setenv("WARM_UP", "0")
     reloaded = importlib.reload(config)
     try:
         assert reloaded.Config.FORCE_NAME == "Essex Police"
         assert reloaded.Config.MAIL_PORT == 2525
         assert reloaded.Config.MAIL_USE_TLS is True
         assert reloaded.Config.SCHEDULER_ENABLED is False
+        assert reloaded.Config.WARM_UP is False
     finally:
         monkeypatch.undo()
         importlib.reload(config)

@@ -50,6 +50,12 @@ def test_warming_up_renders_the_first_pages_and_writes_nothing(app, client, staf
     assert read_db(lambda s: s.get(Invitation, invitation["id"])).opened_at is not None
 
 
+def test_workers_warm_up_in_production_unless_told_otherwise(database_url):
+    assert make_app(database_url, APP_ENV="production").config["WARM_UP"] is True
+    assert make_app(database_url, APP_ENV="production", WARM_UP=False).config["WARM_UP"] is False
+    assert make_app(database_url).config["WARM_UP"] is False  # the test suite's
+
+
 def test_a_worker_whose_database_is_down_warms_up_what_it_can_and_starts(tmp_path, caplog):
     app = make_app(f"sqlite:///{tmp_path / 'no-such-folder' / 'rapid-debrief.sqlite3'}")
 
