@@ -278,6 +278,7 @@ class Subjects:
     board: str
     board_token: str
     learning: str
+    several: str = ""  # the seeded user with several roles, if the database has one (seed.SEVERAL_ROLES)
 
 
 def _subjects(result: seed.SeedResult) -> Subjects:
@@ -296,10 +297,11 @@ def _subjects(result: seed.SeedResult) -> Subjects:
         .where(User.email.in_(result.owners)).group_by(User.id)
         .order_by(sa.func.count(Recommendation.id).desc(), User.id).limit(1)).one()
     board = accounts.find_by_email(result.board[0])
+    several = accounts.find_by_email(seed.seeded_email("several", 1))  # absent from a database seeded before it
     subjects = Subjects(reviewer=reviewer.email, reviewer_token=accounts.issue_token(reviewer, actor=None),
                         debrief_id=debrief_id, owner=db.session.get(User, owner_id).email, owner_id=owner_id,
                         owner_open=owner_open, board=board.email, board_token=accounts.issue_token(board, actor=None),
-                        learning=result.learning_team[0])
+                        learning=result.learning_team[0], several=several.email if several else "")
     db.session.commit()
     return subjects
 
