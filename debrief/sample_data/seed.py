@@ -1660,7 +1660,9 @@ def _copy(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
                 for column in table.c if column.key not in rows[0] and column.default is not None
                 and (column.default.is_scalar or column.default.is_callable)}
     columns = [table.c[key] for key in [*given, *defaults]]
-    processors = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+    processors = [(n, process) for n, column in enumerate(columns)
+                  if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+    extra = list(defaults.values())
     names = ", ".join(quote(column.name) for column in columns)
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:
@@ -1670,9 +1672,11 @@ def _copy(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
         with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types([types[column.name] for column in columns])
             for row in rows:
-                values = [row[key] for key in given] + list(defaults.values())
-                copy.write_row([value if process is None else process(value)
-                                for value, process in zip(values, processors)])
+                values = [row[key] for key in given]
+                values += extra
+                for n, process in processors:
+                    values[n] = process(values[n])
+                copy.write_row(values)
 
 
 def _refresh_planner_statistics() -> None:
