@@ -278,7 +278,7 @@ class Subjects:
     board: str
     board_token: str
     learning: str
-    several: str  # a board member who is also a reviewer, an owner and in the learning team (see below)
+    several: str  # a reviewer who is also an owner, in the learning team and on the board (see below)
 
 
 def _subjects(result: seed.SeedResult) -> Subjects:
@@ -297,19 +297,19 @@ def _subjects(result: seed.SeedResult) -> Subjects:
         .where(User.email.in_(result.owners)).group_by(User.id)
         .order_by(sa.func.count(Recommendation.id).desc(), User.id).limit(1)).one()
     board = accounts.find_by_email(result.board[0])
+    several = accounts.find_by_email(seed.seeded_email("several", 1)) or _with_several_roles(result.board[-1])
     subjects = Subjects(reviewer=reviewer.email, reviewer_token=accounts.issue_token(reviewer, actor=None),
                         debrief_id=debrief_id, owner=db.session.get(User, owner_id).email, owner_id=owner_id,
                         owner_open=owner_open, board=board.email, board_token=accounts.issue_token(board, actor=None),
-                        learning=result.learning_team[0], several=_with_several_roles(result.board[-1]).email)
+                        learning=result.learning_team[0], several=several.email)
     db.session.commit()
     return subjects
 
 
 def _with_several_roles(email: str) -> User:
-    """The seed gives each person one role; a chief inspector may review debriefs, own recommendations,
-    sit on the board and work with the learning team, and their home page shows a section for each.
-    The last seeded board member is given the other three roles here, through the accounts service
-    (the others in `Subjects` keep theirs, so their pages are as before). A reused database already has them."""
+    """A database seeded before the seed had its several-roles user (seed.SEVERAL_ROLES): the last seeded
+    board member is given the other three roles here, through the accounts service (the others in
+    `Subjects` keep theirs, so their pages are as before). A reused database already has them."""
     user = accounts.find_by_email(email)
     roles = {*user.role_set, Role.REVIEWER, Role.OWNER, Role.LEARNING}
     if roles != user.role_set:

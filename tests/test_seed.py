@@ -8,11 +8,12 @@ import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
 import sqlalchemy as sa
 from email_validator import validate_email
 from flask_migrate import upgrade
@@ -126,9 +127,10 @@ def learning_rows(session) -> dict[str, dict[int, list]]:
 
 
 @contextmanager
-def empty_database(tmp_path: Path):
-    """Another empty database with the schema, and a CLI runner on it."""
-    with throwaway_database(tmp_path) as url:
+def empty_database(tmp_path: Path, url: str | None = None):
+    """Another empty database with the schema (the one `url` names, or a throwaway one of the test
+    run's kind), and a CLI runner on it."""
+    with nullcontext(url) if url else throwaway_database(tmp_path) as url:
         other = make_app(url)
         with other.app_context():
             upgrade()
@@ -163,8 +165,9 @@ def test_seed_adds_debriefs_with_clocks_themes_meetings_and_reviewers(runner, re
     users = read_db(lambda s: s.scalars(sa.select(User)).all())
     by_role = defaultdict(set)
     for user in users:
-        assert len(user.role_set) == 1
-        by_role[next(iter(user.role_set)).value].add(user.email)
+        if user.email != seeded_email("several", 1):  # the one with several roles, below
+            assert len(user.role_set) == 1
+            by_role[next(iter(user.role_set)).value].add(user.email)
     assert set(by_role) == {"reviewer", "owner", "learning", "board"}
     reviewers = by_role["reviewer"]
     assert 5 <= len(reviewers) <= 20
@@ -204,6 +207,48 @@ def test_seed_adds_debriefs_with_clocks_themes_meetings_and_reviewers(runner, re
     assert all(e.changes["reference"] == by_id[e.debrief_id].reference for e in created)
 
 
+def test_one_seeded_user_holds_several_roles_and_has_work_in_each(app, runner, browser_of):
+    result = seed(runner, 300)
+    several = seeded_email("several", 1)
+    assert f"several roles (board, learning, owner, reviewer): {several}" in result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == several))
+        assert {role.value for role in user.role_set} == seeding.SEVERAL_ROLES == {"reviewer", "owner", "learning",
+                                                                                   "board"}
+        assert not user.is_board_chair
+        for column in (Debrief.reviewer_id, Recommendation.owner_id, LearningProduct.created_by_id,
+                       BoardDecision.decided_by_id):
+            mine = db.session.scalar(sa.select(sa.func.count()).where(column == user.id))
+            everyone = db.session.scalar(sa.select(sa.func.count()).select_from(column.table))
+            assert 0 < mine < everyone  # a share of each, as one of the others in that role
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Recommendation).where(
+            Recommendation.owner_id == user.id, Recommendation.status != "closed")) > 0
+    assert browser_of(several, SEED_PASSWORD).get("/").status_code == 200
+
+
+def test_postgresql_copy_writes_the_rows_sqlite_inserts_write(tmp_path):
+    """PostgreSQL's rows go by COPY (and skip the foreign-key checks), SQLite's by executemany: the
+    same seed gives the same content in both, every reference resolved."""
+    if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
+    made = []
+    for url in (None, f"sqlite:///{tmp_path / 'executemany.sqlite3'}"):
+        with empty_database(tmp_path, url) as other:
+            seed(other.test_cli_runner(), 150, seed=42)
+            with other.app_context():
+                made.append((content(db.session), stored_as_copy_leaves_them(db.session)))
+    assert made[0] == made[1]
+    assert made[0][0][0] and made[0][0][5][0]  # debriefs and invitations
+
+
+def stored_as_copy_leaves_them(session) -> list:
+    """What `content` leaves out: the columns COPY fills from defaults and the word vectors."""
+    return sorted(session.execute(
+        sa.select(Invitation.token_hash, Invitation.language, Invitation.previous_token_hash)).all()) + sorted(
+        session.execute(sa.select(Recommendation.text, RecommendationVector.word_vectors).join(
+            RecommendationVector, RecommendationVector.recommendation_id == Recommendation.id)).all())
+
+
 def test_the_same_seed_gives_the_same_data_and_another_seed_different_data(tmp_path, runner, read_db):
     made = []
     for _ in range(2):
@@ -237,7 +282,7 @@ def test_seeding_twice_adds_and_never_collides(app, runner, read_db):
     assert len({d.crime_reference for d in debriefs}) == 400
     assert all(CRIME_REFERENCE.fullmatch(d.crime_reference) for d in debriefs)
     users = read_db(lambda s: s.scalar(sa.select(sa.func.count()).select_from(User)))
-    assert users == 5 + 3 + 3 + 3  # reviewers, owners, learning team and board, made once
+    assert users == 5 + 3 + 3 + 3 + 1  # reviewers, owners, learning team, board and several roles, made once
     assert f"({users} new users in all)" in first.output and "(0 new users in all)" in second.output
     seeded = read_db(lambda s: s.scalar(sa.select(sa.func.count()).select_from(Agency)))
     assert seeded == sum(len(group) for group in seeding.SEED_AGENCIES.values())  # made once too
@@ -387,7 +432,8 @@ def test_lessons_and_recommendations_come_in_realistic_proportions(runner, read_
     assert Counter(r.priority for r in records).most_common(1)[0][0] == "medium"
     assert Counter(r.source for r in records).most_common(1)[0][0] == "debrief"
 
-    owners = read_db(lambda s: s.scalars(sa.select(User).where(User.email.like("owner-%"))).all())
+    owners = read_db(lambda s: s.scalars(sa.select(User).where(  # and the one with several roles
+        User.email.like("owner-%") | (User.email == seeded_email("several", 1)))).all())
     open_by_owner = Counter(r.owner_id for r in records if r.status != "closed")
     assert {u.id for u in owners} == {r.owner_id for r in records}
     assert all(open_by_owner[u.id] >= 10 for u in owners)  # My actions has something on it for everyone

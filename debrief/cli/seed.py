@@ -40,5 +40,6 @@ def seed_command(count: int, seed_value: int) -> None:
                f"{result.contributions:,} contributions. History: {result.audit_events:,} audit events.")
     click.echo(f"Reviewers: {result.reviewers[0]} ... {result.reviewers[-1]}; "
                f"owners: {result.owners[0]} ... {result.owners[-1]} ({len(result.owners)}); "
-               f"learning team: {', '.join(result.learning_team)}; board: {', '.join(result.board)} "
+               f"learning team: {', '.join(result.learning_team)}; board: {', '.join(result.board)}; "
+               f"several roles ({', '.join(sorted(seed.SEVERAL_ROLES))}): {result.several} "
                f"(password {seed.SEED_PASSWORD}).")

@@ -8,7 +8,10 @@ agrees with the reference implementation to about 1e-6 (tests/test_similarity_en
 """
 from __future__ import annotations
 
+import ctypes
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -126,3 +129,35 @@ class Encoder:
 def shared() -> Encoder:
     """One encoder per process (about 90 MB of weights), loaded on first use."""
     return Encoder()
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """NumPy's OpenBLAS on one thread within the block, for the whole process (set back after).
+    For bulk encoding on a busy machine: OpenBLAS starts one thread per core, and on two cores shared
+    with a database and other processes they wait for each other; the seed's 281 texts took 77 s
+    with them and 8 s without. A web worker keeps the default (bench/README.md). Where OpenBLAS's
+    call is not found (another BLAS, or no /proc), nothing changes."""
+    set_threads = _openblas_set_num_threads()
+    before = set_threads(1) if set_threads else None
+    try:
+        yield
+    finally:
+        if set_threads and before:
+            set_threads(before)
+
+
+def _openblas_set_num_threads() -> Callable[[int], int] | None:
+    """OpenBLAS's `openblas_set_num_threads_local` (0.3.27 on: sets the count, returns the old one),
+    from the copy NumPy loaded."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.rsplit("/", 1)[-1]}
+        for path in sorted(paths):
+            call = getattr(ctypes.CDLL(path), "openblas_set_num_threads_local", None)
+            if call is not None:
+                call.argtypes, call.restype = [ctypes.c_int], ctypes.c_int
+                return call
+    except OSError:
+        pass
+    return None
