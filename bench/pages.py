@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -40,15 +41,16 @@ from flask_migrate import upgrade  # noqa: E402
 
 from debrief import create_app  # noqa: E402
 from debrief.extensions import db  # noqa: E402
-from debrief.models import Debrief, IncidentType, Recommendation, User  # noqa: E402
+from debrief.models import Debrief, IncidentType, Recommendation, User, UserRole  # noqa: E402
 from debrief.services import accounts, recommendations  # noqa: E402
 from debrief.sample_data import seed  # noqa: E402
 from debrief.services import recommendation_lifecycle as lifecycle  # noqa: E402
+from debrief.web import home  # noqa: E402
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 WARM_UP = 3
 PER_PAGE = 25  # the debrief list's page size
-LABEL = 56  # the width of the first column
+LABEL = 60  # the width of the first column
 
 
 def main() -> int:
@@ -114,9 +116,26 @@ def main() -> int:
         rows += [
             ("GET /api/v1/recommendations?per_page=100",
              _page(app, board_client, "/api/v1/recommendations?per_page=100", board_api, options.requests)),
+            ("GET /api/v1/recommendations?overdue=true&per_page=100",
+             _page(app, board_client, "/api/v1/recommendations?overdue=true&per_page=100", board_api,
+                   options.requests)),
             ("GET /api/v1/board/summary",
              _page(app, board_client, "/api/v1/board/summary", board_api, options.requests)),
         ]
+        # The board's figures as charts, with each of its filters and all of them at once, and the
+        # partner engagement report.
+        if "/board/dashboard" in routes:
+            rows += [(f"GET /board/dashboard{label}", _page(app, board_client, f"/board/dashboard{query}", {},
+                                                            options.requests))
+                     for label, query in _dashboard_filters(subjects.incident_type)]
+        if "/reports/partner-engagement" in routes:
+            rows.append(("GET /reports/partner-engagement",
+                         _page(app, board_client, "/reports/partner-engagement", {}, options.requests)))
+        # The home page of someone holding several roles: a section for each (none in a fresh seed:
+        # give a seeded user more roles in a kept database to time it).
+        if subjects.several_roles:
+            email, roles = subjects.several_roles
+            rows.append((f"GET / ({roles})", _page(app, signed_in(app, email), "/", {}, options.requests)))
         print(f"\n{options.debriefs:,} debriefs and {result.recommendations:,} recommendations on {db_label(app)}, "
               f"{options.requests} requests per row after {WARM_UP} warm-up; signed in as {subjects.reviewer} "
               f"(reviewer), {subjects.owner} ({subjects.owner_open:,} open recommendations), {subjects.board} and "
@@ -139,6 +158,17 @@ def main() -> int:
     if failed:
         print(f"\n{len(failed)} failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _dashboard_filters(incident_type: str) -> list[tuple[str, str]]:
+    """(label, query string): the dashboard unfiltered, by each filter, and by all of them."""
+    today = recommendations.today()
+    start = today - timedelta(days=91)
+    period = f"start={start.day}&start={start.month}&start={start.year}&end={today.day}&end={today.month}&end={today.year}"
+    return [("", ""), ("?theme=domestic_abuse", "?theme=domestic_abuse"),
+            (f"?incident_type={incident_type}", f"?incident_type={incident_type}"),
+            ("?start=…&end=… (the last 91 days)", f"?{period}"),
+            ("?start=…&end=…&theme=…&incident_type=…", f"?{period}&theme=domestic_abuse&incident_type={incident_type}")]
 
 
 class PageFailed(Exception):
@@ -278,6 +308,8 @@ class Subjects:
     board: str
     board_token: str
     learning: str
+    incident_type: str  # the commonest
+    several_roles: tuple[str, str] | None  # (email, its roles) of the user with the most roles, if 2 or more
 
 
 def _subjects(result: seed.SeedResult) -> Subjects:
@@ -296,10 +328,19 @@ def _subjects(result: seed.SeedResult) -> Subjects:
         .where(User.email.in_(result.owners)).group_by(User.id)
         .order_by(sa.func.count(Recommendation.id).desc(), User.id).limit(1)).one()
     board = accounts.find_by_email(result.board[0])
+    incident_type = db.session.scalar(sa.select(Debrief.incident_type_code).group_by(Debrief.incident_type_code)
+                                      .order_by(sa.func.count().desc(), Debrief.incident_type_code).limit(1))
+    most_roles = db.session.execute(
+        sa.select(UserRole.user_id).group_by(UserRole.user_id).having(sa.func.count() > 1)
+        .order_by(sa.func.count().desc(), UserRole.user_id).limit(1)).scalar()
+    several_roles = None
+    if most_roles is not None:
+        person = db.session.get(User, most_roles)
+        several_roles = (person.email, ", ".join(role.value for role in home.SECTION_ORDER if person.has_role(role)))
     subjects = Subjects(reviewer=reviewer.email, reviewer_token=accounts.issue_token(reviewer, actor=None),
                         debrief_id=debrief_id, owner=db.session.get(User, owner_id).email, owner_id=owner_id,
                         owner_open=owner_open, board=board.email, board_token=accounts.issue_token(board, actor=None),
-                        learning=result.learning_team[0])
+                        learning=result.learning_team[0], incident_type=incident_type, several_roles=several_roles)
     db.session.commit()
     return subjects
 
