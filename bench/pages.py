@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -48,7 +49,7 @@ from debrief.services import recommendation_lifecycle as lifecycle  # noqa: E402
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 WARM_UP = 3
 PER_PAGE = 25  # the debrief list's page size
-LABEL = 56  # the width of the first column
+LABEL = 60  # the width of the first column
 
 
 def main() -> int:
@@ -114,9 +115,24 @@ def main() -> int:
         rows += [
             ("GET /api/v1/recommendations?per_page=100",
              _page(app, board_client, "/api/v1/recommendations?per_page=100", board_api, options.requests)),
+            ("GET /api/v1/recommendations?overdue=true&per_page=100",
+             _page(app, board_client, "/api/v1/recommendations?overdue=true&per_page=100", board_api,
+                   options.requests)),
             ("GET /api/v1/board/summary",
              _page(app, board_client, "/api/v1/board/summary", board_api, options.requests)),
         ]
+        # The board's figures as charts, with each of its filters and all of them at once, and the
+        # partner engagement report.
+        if "/board/dashboard" in routes:
+            rows += [(f"GET /board/dashboard{label}", _page(app, board_client, f"/board/dashboard{query}", {},
+                                                            options.requests))
+                     for label, query in _dashboard_filters(subjects.incident_type)]
+        if "/reports/partner-engagement" in routes:
+            rows.append(("GET /reports/partner-engagement",
+                         _page(app, board_client, "/reports/partner-engagement", {}, options.requests)))
+        # The home page of someone holding several roles: a section for each.
+        rows.append(("GET / (a user with several roles)",
+                     _page(app, signed_in(app, subjects.several), "/", {}, options.requests)))
         print(f"\n{options.debriefs:,} debriefs and {result.recommendations:,} recommendations on {db_label(app)}, "
               f"{options.requests} requests per row after {WARM_UP} warm-up; signed in as {subjects.reviewer} "
               f"(reviewer), {subjects.owner} ({subjects.owner_open:,} open recommendations), {subjects.board} and "
@@ -139,6 +155,17 @@ def main() -> int:
     if failed:
         print(f"\n{len(failed)} failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _dashboard_filters(incident_type: str) -> list[tuple[str, str]]:
+    """(label, query string): the dashboard unfiltered, by each filter, and by all of them."""
+    today = recommendations.today()
+    start = today - timedelta(days=91)
+    period = f"start={start.day}&start={start.month}&start={start.year}&end={today.day}&end={today.month}&end={today.year}"
+    return [("", ""), ("?theme=domestic_abuse", "?theme=domestic_abuse"),
+            (f"?incident_type={incident_type}", f"?incident_type={incident_type}"),
+            ("?start=…&end=… (the last 91 days)", f"?{period}"),
+            ("?start=…&end=…&theme=…&incident_type=…", f"?{period}&theme=domestic_abuse&incident_type={incident_type}")]
 
 
 class PageFailed(Exception):
@@ -279,6 +306,7 @@ class Subjects:
     board_token: str
     learning: str
     several: str  # a reviewer who is also an owner, in the learning team and on the board (see below)
+    incident_type: str  # the commonest
 
 
 def _subjects(result: seed.SeedResult) -> Subjects:
@@ -297,11 +325,13 @@ def _subjects(result: seed.SeedResult) -> Subjects:
         .where(User.email.in_(result.owners)).group_by(User.id)
         .order_by(sa.func.count(Recommendation.id).desc(), User.id).limit(1)).one()
     board = accounts.find_by_email(result.board[0])
+    incident_type = db.session.scalar(sa.select(Debrief.incident_type_code).group_by(Debrief.incident_type_code)
+                                      .order_by(sa.func.count().desc(), Debrief.incident_type_code).limit(1))
     several = accounts.find_by_email(seed.seeded_email("several", 1)) or _with_several_roles(result.board[-1])
     subjects = Subjects(reviewer=reviewer.email, reviewer_token=accounts.issue_token(reviewer, actor=None),
                         debrief_id=debrief_id, owner=db.session.get(User, owner_id).email, owner_id=owner_id,
                         owner_open=owner_open, board=board.email, board_token=accounts.issue_token(board, actor=None),
-                        learning=result.learning_team[0], several=several.email)
+                        learning=result.learning_team[0], incident_type=incident_type, several=several.email)
     db.session.commit()
     return subjects
 

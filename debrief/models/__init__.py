@@ -9,6 +9,7 @@ from debrief.models.deaths import (
 from debrief.models.debriefs import (
     Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, VictimSex, Weapon,
 )
+from debrief.models.figures import LearningProductCount, RecommendationCount
 from debrief.models.learning import (
     BoardDecision, LearningProduct, Lesson, LessonCategory, Priority, Recommendation, RecommendationSource,
     RecommendationUpdate, recommendation_lessons,
@@ -27,6 +28,7 @@ __all__ = [
     "ApparentCause", "Classification", "Death", "DeathAnalysis", "DeathReport", "DeathSource", "Indicator",
     "LinkedSeries", "LocationType", "PossibleMatch", "ReferenceCounter", "ReportPairDecision", "SeriesStatus", "Sex", "Substance",
     "linked_series_members",
+    "LearningProductCount", "RecommendationCount",
     "BoardDecision", "LearningProduct", "Lesson", "LessonCategory", "Priority", "Recommendation",
     "RecommendationSource", "RecommendationUpdate", "recommendation_lessons",
     "RecommendationVector", "RepeatDecision", "RepeatLink",

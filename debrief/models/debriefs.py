@@ -66,6 +66,8 @@ class Debrief(db.Model):
         # Lists run newest report first, with the id to break ties: one index serves every page.
         sa.Index("ix_debriefs_reported_at_id", "reported_at", "id"),
         sa.Index("ix_debriefs_reviewer_open", "reviewer_id", "meeting_held_at"),
+        # The board dashboard's type of incident, from the index alone.
+        sa.Index("ix_debriefs_incident_type", "incident_type_code", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,13 +127,15 @@ class Debrief(db.Model):
 class DebriefTheme(db.Model):
     __tablename__ = "debrief_themes"
     __table_args__ = (
+        # The debriefs with a theme, from the index alone (the board dashboard's theme).
+        sa.Index("ix_debrief_themes_theme", "theme", "debrief_id"),
         sa.CheckConstraint(
             "theme IN ('serious_violence', 'drugs', 'vulnerability', 'domestic_abuse')", name="known_theme"),
     )
 
     debrief_id: Mapped[int] = mapped_column(sa.ForeignKey("debriefs.id", ondelete="CASCADE"),
                                             primary_key=True)
-    theme: Mapped[str] = mapped_column(sa.String(30), primary_key=True, index=True)
+    theme: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
 
 
 class MeetingAttendee(db.Model):

@@ -76,6 +76,8 @@ class Lesson(db.Model):
 #: move it between them); the database refuses any other.
 RECOMMENDATION_STATUSES = ("open", "in_progress", "awaiting_closure", "closed")
 STATUS_CHECK = "status IN (" + ", ".join(f"'{status}'" for status in RECOMMENDATION_STATUSES) + ")"
+#: Open or in progress: still the owner's to do (services/recommendations.STILL_TO_DO, whose index this is).
+STILL_TO_DO_CHECK = "status IN ('open', 'in_progress')"
 
 
 class Recommendation(db.Model):
@@ -90,10 +92,16 @@ class Recommendation(db.Model):
         # Most rows are closed; the workspaces look only at the rest. The board's counts by owner
         # read this index alone (PostgreSQL's INCLUDE), not the rows.
         sa.Index("ix_recommendations_not_closed_owner", "owner_id", "due_date", "id",
-                 postgresql_include=["status", "debrief_id"],
+                 postgresql_include=["status", "debrief_id", "created_at"],
                  postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'")),
         sa.Index("ix_recommendations_not_closed_due", "due_date", "id",
                  postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'")),
+        # Still the owner's to do (STILL_TO_DO in services/recommendations.py): the overdue lists and
+        # counts read only these.
+        sa.Index("ix_recommendations_still_to_do_due", "due_date", "id", postgresql_include=["owner_id", "debrief_id"],
+                 postgresql_where=sa.text(STILL_TO_DO_CHECK), sqlite_where=sa.text(STILL_TO_DO_CHECK)),
+        # The board dashboard's period: recommendations made between two dates.
+        sa.Index("ix_recommendations_created", "created_at", "id"),
         sa.CheckConstraint(STATUS_CHECK, name="status"),
     )
 
@@ -174,16 +182,16 @@ class LearningProduct(db.Model):
     __tablename__ = "learning_products"
     __table_args__ = (
         sa.Index("ix_learning_products_status", "status"),
-        # The dashboard's products by kind, delivered or not, counted from the index alone.
-        sa.Index("ix_learning_products_kind_status", "kind", "status"),
+        # A recommendation's products, and their kind and status from the index alone (the board
+        # dashboard's products by kind for a period).
+        sa.Index("ix_learning_products_recommendation_id", "recommendation_id", postgresql_include=["kind", "status"]),
         # The learning queue's products still in the making, oldest first.
         sa.Index("ix_learning_products_in_development", "created_at", "id",
                  postgresql_where=IN_DEVELOPMENT, sqlite_where=IN_DEVELOPMENT),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id", ondelete="CASCADE"),
-                                                   index=True)
+    recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(sa.String(30))
     title: Mapped[str] = mapped_column(sa.String(200))
     audience: Mapped[list[str]] = mapped_column(sa.JSON, default=list)

@@ -67,7 +67,7 @@ class Invitation(db.Model):
         # from the index alone.
         sa.Index("ix_invitations_created", "created_at",
                  postgresql_include=["id", "agency_id", "opened_at", "responded_at", "revoked_at", "expires_at",
-                                     "delivered_at"]),
+                                     "delivered_at", "respond_by", "debrief_id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +92,10 @@ class Invitation(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the first response
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the partner's contribution is due: its deadline clock's `due_at`, copied here by the
+    #: database whenever that clock is made or moves (migration 0018), so that partner engagement
+    #: reads each invitation's deadline from one index. Read it in SQL; the application never sets it.
+    respond_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     agency: Mapped[Agency] = relationship(lazy="joined")
     debrief: Mapped["Debrief"] = relationship()  # noqa: F821  (models/debriefs.py)

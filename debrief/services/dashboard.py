@@ -2,10 +2,15 @@
 as the charts on /board/dashboard show them.
 
 The headline figures (open, overdue, awaiting closure, repeats, repeats of recommendations closed as
-done) are the board summary's own, `recommendations.board_summary` and `repeats.counts`, narrowed by
+done) are the board summary's own, `recommendations.open_figures` and `repeats.counts`, narrowed by
 the filter: what counts as open, overdue or a repeat is decided there, once. This module adds what
-only the dashboard shows: how long open recommendations have been open, the owners with the most
-overdue, the learning products by kind, and the partner agencies' responses.
+only the dashboard shows: how long open recommendations have been open (counted in the same pass as
+the headline figures), the owners with the most overdue, the learning products by kind, and the
+partner agencies' responses.
+
+Every figure is as current as the rows it counts: the open recommendations are counted when the page
+is asked for, and the products by kind (all history) come from counts the database keeps in the same
+transaction as each change (models/figures.py).
 
 What the filter means:
 
@@ -30,8 +35,8 @@ from flask_babel import gettext as _
 
 from debrief.extensions import db
 from debrief.i18n import number
-from debrief.models import Debrief, DebriefTheme, LearningProduct, Recommendation, Theme
-from debrief.services import invitations, recommendations, reference_data
+from debrief.models import Debrief, DebriefTheme, LearningProduct, LearningProductCount, Recommendation, Theme
+from debrief.services import invitations, recommendations, reference_data, repeats
 from debrief.services.clock_calendar import start_of_day
 from debrief.services.errors import ValidationFailed
 from debrief.services.invitations import AgencyEngagement
@@ -163,18 +168,21 @@ def figures(chosen: Filter = Filter(), *, top_owners: int = TOP_OWNERS) -> Dashb
     """Every figure on the dashboard, counted in SQL: the same few queries however many
     recommendations there are."""
     within = selects(chosen)
-    summary = recommendations.board_summary(within)
+    # The headline figures, the owners and the ageing bands in one pass over the open recommendations.
+    open_ = recommendations.open_figures(within, also=_age_conditions())
+    repeated, did_not_stick = repeats.counts(within)
     return Dashboard(
-        chosen=chosen, open=summary.open, overdue=summary.overdue, awaiting_closure=summary.awaiting_closure,
-        repeats=summary.repeats, repeats_of_implemented=summary.repeats_of_implemented,
-        ageing=ageing(within), overdue_by_owner=_overdue_by_owner(summary.by_owner, top_owners),
-        products_by_kind=products_by_kind(within), partner_responses=partner_responses(chosen))
+        chosen=chosen, open=open_.open, overdue=open_.overdue, awaiting_closure=open_.awaiting_closure,
+        repeats=repeated, repeats_of_implemented=did_not_stick,
+        ageing=tuple(AgeBand(shortest, longest, count) for (shortest, longest), count in zip(AGE_BANDS, open_.also)),
+        overdue_by_owner=_overdue_by_owner(open_.by_owner, top_owners),
+        products_by_kind=products_by_kind(chosen), partner_responses=partner_responses(chosen))
 
 
-def ageing(within=None) -> tuple[AgeBand, ...]:
-    """Open recommendations (as the board counts them) by days since they were made, in one query.
-    The first band has no lower time limit and the last no upper one, so the bands add up to the
-    open figure."""
+def _age_conditions() -> list:
+    """SQL: made within each of AGE_BANDS, as days since today (London). The first band has no lower
+    time limit and the last no upper one, so the bands of the open recommendations add up to the open
+    figure."""
     today = recommendations.today()
     made = Recommendation.created_at
     conditions = []
@@ -185,10 +193,7 @@ def ageing(within=None) -> tuple[AgeBand, ...]:
         if shortest > 0:  # and before the day after the one `shortest` days ago
             parts.append(made < start_of_day(today - timedelta(days=shortest - 1)))
         conditions.append(sa.and_(*parts))
-    counted = [sa.func.count(sa.case((condition, 1))) for condition in conditions]
-    where = recommendations.is_open() if within is None else sa.and_(recommendations.is_open(), within)
-    row = db.session.execute(sa.select(*counted).where(where)).one()
-    return tuple(AgeBand(shortest, longest, count) for (shortest, longest), count in zip(AGE_BANDS, row))
+    return conditions
 
 
 def _overdue_by_owner(loads: list[OwnerLoad], top: int) -> OverdueByOwner:
@@ -199,16 +204,29 @@ def _overdue_by_owner(loads: list[OwnerLoad], top: int) -> OverdueByOwner:
                           others_overdue=sum(load.overdue for load in rest))
 
 
-def products_by_kind(within=None) -> tuple[ProductsOfKind, ...]:
+def products_by_kind(chosen: Filter = Filter()) -> tuple[ProductsOfKind, ...]:
     """Learning products of the chosen recommendations, by kind: every known kind in its usual
-    order (awareness-only ones marked), then any other kind found in the data."""
-    query = (sa.select(LearningProduct.kind, sa.func.count(),
-                       sa.func.count(sa.case((LearningProduct.status.in_(DELIVERED_STATES), 1))))
-             .group_by(LearningProduct.kind))
-    if within is not None:
-        query = (query.join(Recommendation, Recommendation.id == LearningProduct.recommendation_id)
-                 .where(within))
-    found = {kind: (products, delivered) for kind, products, delivered in db.session.execute(query)}
+    order (awareness-only ones marked), then any other kind found in the data.
+
+    Without a period they come from the counts the database keeps by incident type and theme
+    (models/figures.py: all history, never counted row by row); a period counts the products of the
+    recommendations made in it (ix_recommendations_created, then each one's products from
+    ix_learning_products_recommendation_id alone)."""
+    if chosen.start is None and chosen.end is None:
+        kept = LearningProductCount
+        delivered = sa.case((kept.status.in_(DELIVERED_STATES), kept.count), else_=0)
+        query = (sa.select(kept.kind, sa.func.sum(kept.count), sa.func.sum(delivered))
+                 .where(kept.theme == (chosen.theme or ""))
+                 .group_by(kept.kind))
+        if chosen.incident_type is not None:
+            query = query.where(kept.incident_type_code == chosen.incident_type)
+    else:
+        query = (sa.select(LearningProduct.kind, sa.func.count(),
+                           sa.func.count(sa.case((LearningProduct.status.in_(DELIVERED_STATES), 1))))
+                 .join(Recommendation, Recommendation.id == LearningProduct.recommendation_id)
+                 .where(selects(chosen)).group_by(LearningProduct.kind))
+    found = {kind: (int(products), int(delivered)) for kind, products, delivered in db.session.execute(query)
+             if products}
     kinds = [*PRODUCT_KINDS, *sorted(set(found) - set(PRODUCT_KINDS))]
     return tuple(ProductsOfKind(kind, kind in AWARENESS_ONLY, *found.get(kind, (0, 0))) for kind in kinds)
 

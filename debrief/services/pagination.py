@@ -36,7 +36,7 @@ class Page:
 
 
 def paginate(query: sa.Select, page: int, per_page: int, *, key: sa.ColumnElement | None = None,
-             count_up_to: int | None = None) -> Page:
+             count_up_to: int | None = None, total: int | None = None) -> Page:
     """One page of `query`, with the total counted in SQL.
 
     With `key` (the entity's primary key), the page's keys are found first, from the index alone,
@@ -46,11 +46,15 @@ def paginate(query: sa.Select, page: int, per_page: int, *, key: sa.ColumnElemen
     With `count_up_to`, counting stops there (`more` says there are more): for lists whose length
     grows with all history, where "1,000 or more" says all a reader needs and counting every row
     would cost more than the rest of the page.
+
+    With `total`, the caller already knows how many rows the query has (a count the database keeps,
+    models/figures.py), and they are not counted again.
     """
     page = min(max(1, page), MAX_PAGE)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
-    counted = query.order_by(None) if count_up_to is None else query.limit(count_up_to + 1)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
+    if total is None:
+        counted = query.order_by(None) if count_up_to is None else query.limit(count_up_to + 1)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
     more = count_up_to is not None and total > count_up_to
     if more:
         total = count_up_to

@@ -16,8 +16,8 @@ from debrief import permissions
 from debrief.extensions import db
 from debrief.i18n import day_month_year, in_language
 from debrief.models import (
-    AuditEvent, BoardDecision, Debrief, LearningProduct, Lesson, Priority, Recommendation,
-    RecommendationSource, RecommendationUpdate, User, utcnow,
+    AuditEvent, BoardDecision, Debrief, LearningProduct, LearningProductCount, Lesson, Priority, Recommendation,
+    RecommendationCount, RecommendationSource, RecommendationUpdate, User, utcnow,
 )
 from debrief.models.learning import IN_DEVELOPMENT_STATES
 from debrief.services import accounts, audit, clocks, invitations, notifications, references, repeats
@@ -453,7 +453,17 @@ def decisions_between(start: datetime, end: datetime) -> list[BoardDecision]:
 def search(*, status: str | None = None, owner_email: str | None = None, overdue: bool = False,
            page: int = 1, per_page: int = 25, repeat: bool = False) -> Page:
     query = matching(status=status, owner_email=owner_email, overdue=overdue, repeat=repeat)
-    return paginate(query.options(selectinload(Recommendation.lessons)), page, per_page, key=Recommendation.id)
+    total = None
+    if not (owner_email or overdue or repeat):  # all, or one status: kept counts, not half a million rows counted
+        total = _kept_count(RecommendationCount.status == status) if status else _kept_count()
+    return paginate(query.options(selectinload(Recommendation.lessons)), page, per_page, key=Recommendation.id,
+                    total=total)
+
+
+def _kept_count(*conditions) -> int:
+    """The recommendations whose kept counts (models/figures.py) meet `conditions`."""
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(RecommendationCount.count), 0))
+                             .where(*conditions))
 
 
 def matching(*, status: str | None = None, owner_email: str | None = None, overdue: bool = False,
@@ -515,19 +525,25 @@ def hand_over(recommendation: Recommendation, owner: User, *, actor: User | None
 
 
 def needing_a_product(page: int = 1, per_page: int = 25) -> Page:
-    """For the learning team: open recommendations with no learning product yet."""
+    """For the learning team: open recommendations with no learning product yet (counted from the
+    kept counts; the page is the first of them in due order, from ix_recommendations_not_closed_due)."""
     no_product = ~sa.exists().where(LearningProduct.recommendation_id == Recommendation.id)
     query = (sa.select(Recommendation).where(Recommendation.status != lifecycle.Status.CLOSED.value, no_product,
                                              _tracked())
              .order_by(Recommendation.due_date, Recommendation.id))
-    return paginate(query, page, per_page, key=Recommendation.id)
+    total = _kept_count(RecommendationCount.status != lifecycle.Status.CLOSED.value,
+                        RecommendationCount.tracked.is_(True), RecommendationCount.with_product.is_(False))
+    return paginate(query, page, per_page, key=Recommendation.id, total=total)
 
 
 def products_in_development(page: int = 1, per_page: int = 25) -> Page:
     query = (sa.select(LearningProduct).options(selectinload(LearningProduct.recommendation))
              .where(LearningProduct.status.in_(IN_DEVELOPMENT_STATES))
              .order_by(LearningProduct.created_at, LearningProduct.id))
-    return paginate(query, page, per_page, key=LearningProduct.id)
+    total = db.session.scalar(  # every product once: the kept counts' rows with no theme
+        sa.select(sa.func.coalesce(sa.func.sum(LearningProductCount.count), 0))
+        .where(LearningProductCount.theme == "", LearningProductCount.status.in_(IN_DEVELOPMENT_STATES)))
+    return paginate(query, page, per_page, key=LearningProduct.id, total=total)
 
 
 def awaiting_closure(page: int = 1, per_page: int = 25) -> Page:
@@ -547,6 +563,17 @@ class OwnerLoad:
 
 
 @dataclass(frozen=True)
+class OpenFigures:
+    """The open recommendations (`is_open`) by owner, most overdue first, and their sums."""
+
+    open: int
+    overdue: int
+    awaiting_closure: int
+    by_owner: list[OwnerLoad]
+    also: tuple[int, ...] = ()  # how many meet each of the conditions asked for, in order
+
+
+@dataclass(frozen=True)
 class BoardSummary:
     open: int
     overdue: int
@@ -555,6 +582,13 @@ class BoardSummary:
     repeats_of_implemented: int
     unanswered_invitations: int
     by_owner: list[OwnerLoad]
+
+
+@dataclass(frozen=True)
+class Headline:
+    open: int
+    overdue: int
+    awaiting_closure: int
 
 
 def _tracked():
@@ -602,27 +636,49 @@ def is_open():
     return sa.and_(Recommendation.status != lifecycle.Status.CLOSED.value, _tracked())
 
 
-def board_summary(within=None) -> BoardSummary:
-    """The headline figures, counted in SQL. `within`, a condition on Recommendation (the board
-    dashboard's filter), narrows the recommendations counted; the unanswered invitations are about
-    partners, not recommendations, and are never narrowed."""
+def open_figures(within=None, also=()) -> OpenFigures:
+    """The open recommendations by owner and in all, and how many of them meet each condition in
+    `also` (the board dashboard's ageing bands), in one pass over the rows not closed (most are
+    closed) from the index alone (ix_recommendations_not_closed_owner). `within`, a condition on
+    Recommendation (the board dashboard's filter), narrows the recommendations counted."""
     not_closed = is_open() if within is None else sa.and_(is_open(), within)
     is_overdue = _overdue()
-    count = lambda condition: sa.func.count(sa.case((condition, 1)))  # noqa: E731
-    # One pass over the rows not closed (most are closed), by owner, from the index alone
-    # (ix_recommendations_not_closed_owner); the headline figures are the owners' sums, with the
-    # recommendations that have no owner (their group's email is None).
+    count = lambda condition: sa.func.count().filter(condition)  # noqa: E731
+    by_owner = (sa.select(Recommendation.owner_id, sa.func.count().label("open"), count(is_overdue).label("overdue"),
+                          count(Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value).label("awaiting"),
+                          *(count(condition) for condition in also))
+                .where(not_closed).group_by(Recommendation.owner_id).subquery())
+    # The owners' names joined to their ~200 groups, not to every row; the headline figures are the
+    # owners' sums, with the recommendations that have no owner (their group's email is None).
     rows = db.session.execute(
-        sa.select(User.email, User.name, sa.func.count(), count(is_overdue),
-                  count(Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value))
-        .select_from(Recommendation).outerjoin(User, User.id == Recommendation.owner_id)
-        .where(not_closed)
-        .group_by(User.id, User.email, User.name)
-        .order_by(count(is_overdue).desc(), sa.func.count().desc(), User.name)).all()
-    open_, overdue, awaiting = (sum(row[column] for row in rows) for column in (2, 3, 4))
+        sa.select(User.email, User.name, by_owner).outerjoin(User, User.id == by_owner.c.owner_id)
+        .order_by(by_owner.c.overdue.desc(), by_owner.c.open.desc(), User.name)).all()
+    sums = [sum(row[column] for row in rows) for column in range(3, 6 + len(also))]
+    return OpenFigures(open=sums[0], overdue=sums[1], awaiting_closure=sums[2], also=tuple(sums[3:]),
+                       by_owner=[OwnerLoad(row.email, row.name, row.open, row.overdue)
+                                 for row in rows if row.email is not None])
+
+
+def board_summary(within=None) -> BoardSummary:
+    """The headline figures, counted in SQL (`open_figures`, `repeats.counts`). `within` narrows the
+    recommendations counted, as in `open_figures`; the unanswered invitations are about partners, not
+    recommendations, and are never narrowed."""
+    figures = open_figures(within)
     unanswered = invitations.not_answered_in_time(*invitations.recent_period(today()))
     repeated, did_not_stick = repeats.counts(within)
-    return BoardSummary(open=open_, overdue=overdue, awaiting_closure=awaiting, repeats=repeated,
-                        repeats_of_implemented=did_not_stick,
-                        unanswered_invitations=unanswered,
-                        by_owner=[OwnerLoad(*row[:4]) for row in rows if row.email is not None])
+    return BoardSummary(open=figures.open, overdue=figures.overdue, awaiting_closure=figures.awaiting_closure,
+                        repeats=repeated, repeats_of_implemented=did_not_stick, unanswered_invitations=unanswered,
+                        by_owner=figures.by_owner)
+
+
+def headline() -> Headline:
+    """The board's figures on the home page: open and awaiting closure from the kept counts
+    (models/figures.py), overdue from the index of what is still to do; the same numbers as
+    `open_figures()` without counting the open recommendations one by one."""
+    kept = lambda condition: sa.func.coalesce(sa.func.sum(sa.case((condition, RecommendationCount.count), else_=0)), 0)  # noqa: E731
+    open_, awaiting = db.session.execute(
+        sa.select(kept(RecommendationCount.status != lifecycle.Status.CLOSED.value),
+                  kept(RecommendationCount.status == lifecycle.Status.AWAITING_CLOSURE.value))
+        .where(RecommendationCount.tracked.is_(True))).one()
+    overdue = db.session.scalar(sa.select(sa.func.count()).select_from(Recommendation).where(_overdue(), _tracked()))
+    return Headline(open=open_, overdue=overdue, awaiting_closure=awaiting)
