@@ -50,6 +50,10 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
     BOARD_CHAIR_EMAIL = os.environ.get("BOARD_CHAIR_EMAIL", "")
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", False)
+    # Imported recommendations' vectors are computed after the import answers, by a thread of the
+    # web worker that took it; off, by the scheduler's job alone (within a minute), leaving the web
+    # workers' processors to requests.
+    ENCODE_IMPORTS_IN_WEB_WORKERS = _bool("ENCODE_IMPORTS_IN_WEB_WORKERS", True)
 
     SQLALCHEMY_DATABASE_URI = _database_url()
     # hide_parameters: an SQL error in a log never shows the values (names, email addresses, text).

@@ -192,10 +192,12 @@ def register_blueprints(app: Flask) -> None:
     register_navigation(app)
     register_formatting(app)
 
-    from debrief.services import notifications
+    from debrief.services import imports, notifications
 
-    # Email queued by a request goes from a delivery thread once the request has committed.
+    # Email queued by a request goes from a delivery thread once the request has committed; the
+    # vectors of recommendations it imported are computed by an encoder thread.
     notifications.init_app(app)
+    imports.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

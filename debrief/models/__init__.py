@@ -9,6 +9,7 @@ from debrief.models.deaths import (
 from debrief.models.debriefs import (
     Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, VictimSex, Weapon,
 )
+from debrief.models.imports import RecommendationAwaitingVectors, RecommendationImport
 from debrief.models.learning import (
     BoardDecision, LearningProduct, Lesson, LessonCategory, Priority, Recommendation, RecommendationSource,
     RecommendationUpdate, recommendation_lessons,
@@ -29,7 +30,7 @@ __all__ = [
     "linked_series_members",
     "BoardDecision", "LearningProduct", "Lesson", "LessonCategory", "Priority", "Recommendation",
     "RecommendationSource", "RecommendationUpdate", "recommendation_lessons",
-    "RecommendationVector", "RepeatDecision", "RepeatLink",
+    "RecommendationAwaitingVectors", "RecommendationImport", "RecommendationVector", "RepeatDecision", "RepeatLink",
     "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
     "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
     "DebriefTheme", "FailedAttempt", "IncidentType", "MeetingAttendee", "RecordView", "Relationship", "Role",

@@ -7,6 +7,9 @@ word-piece vectors of the dozen candidates a check compares are read from the ta
 a worker reads only the vector rows added since its last check, so a new recommendation joins the
 index at once and nothing is ever rebuilt. The rows re-read a little behind the highest id seen
 (LOOKBACK): on PostgreSQL a row with a lower id can commit after one with a higher id.
+
+Imported recommendations get their vectors after the import has answered (services/imports.py),
+STORE_BATCH at a time; until then repeat detection does not know them, and skips them.
 """
 from __future__ import annotations
 
@@ -23,7 +26,11 @@ from debrief.services import validation
 from debrief.services.errors import ValidationFailed
 from debrief.similarity import Corpus, Embedding, embed
 
-LOOKBACK = 64
+#: The most vector rows one transaction writes (imports store theirs this many at a time).
+STORE_BATCH = 64
+#: More than the ids that transactions still in flight can hold below the highest id committed: a
+#: batch being stored, another encoder's, and the requests writing one each meanwhile.
+LOOKBACK = 4 * STORE_BATCH
 LOAD_BATCH = 20_000
 
 
@@ -109,13 +116,16 @@ def _embeddings_of(ids: list[int]) -> dict[int, Embedding]:
 def remember(recommendations: list[Recommendation]) -> None:
     """Stores the vectors of new or reworded recommendations (flushed; each worker's index takes
     them on its next check)."""
-    if not recommendations:
-        return
-    embeddings = embed([r.text for r in recommendations])
-    ids = [r.id for r in recommendations]
+    if recommendations:
+        store(dict(zip([r.id for r in recommendations], embed([r.text for r in recommendations]))))
+
+
+def store(embeddings: dict[int, Embedding]) -> None:
+    """Stores vectors computed already, by recommendation id, in place of any they had (flushed; at
+    most STORE_BATCH in one transaction, see LOOKBACK)."""
+    ids = list(embeddings)
     db.session.execute(sa.delete(RecommendationVector).where(RecommendationVector.recommendation_id.in_(ids)))
-    db.session.add_all(RecommendationVector(recommendation_id=r.id, **columns(e))
-                       for r, e in zip(recommendations, embeddings))
+    db.session.add_all(RecommendationVector(recommendation_id=i, **columns(e)) for i, e in embeddings.items())
     db.session.flush()
 
 
