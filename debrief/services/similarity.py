@@ -125,8 +125,8 @@ def store(embeddings: dict[int, Embedding]) -> None:
     most STORE_BATCH in one transaction, see LOOKBACK)."""
     ids = list(embeddings)
     db.session.execute(sa.delete(RecommendationVector).where(RecommendationVector.recommendation_id.in_(ids)))
-    db.session.add_all(RecommendationVector(recommendation_id=i, **columns(e)) for i, e in embeddings.items())
-    db.session.flush()
+    db.session.execute(sa.insert(RecommendationVector),
+                       [{"recommendation_id": i, **columns(e)} for i, e in embeddings.items()])
 
 
 def check(text: str | None, exclude_id: int | None = None, within=None) -> list[Found]:
