@@ -6,8 +6,10 @@ detection finds them (issue 24: 500 answered in <= 2 s and searchable within 30 
 
 Creates a throwaway database (as bench/pages.py does), a reviewer with an API token, then serves the app
 with gunicorn as deployed (`gunicorn -c gunicorn.conf.py wsgi:app`, APP_ENV=production, --workers sync
-workers) and sends one `POST /api/v1/recommendations/import` of --count recommendations (texts from
-bench/data and ../shared/data, each with its own reference). It prints the time to the answer, then polls
+workers), sends WARM_UP light requests so that the workers have loaded the app (a new worker's first
+answer is another matter: bench/load.py), then one `POST /api/v1/recommendations/import` of --count
+recommendations (the 490 texts of bench/data, then the same again, each with its own reference). It
+prints the time to the answer, then polls
 `GET /api/v1/recommendations/imports/<id>` every POLL seconds and prints how many were searchable when,
 until all are; finally it checks that `POST /api/v1/recommendations/check` with the last text finds its
 recommendation. An app that answers without an `import` (encoding inside the request, before issue 24)
@@ -38,16 +40,13 @@ from debrief.services import accounts  # noqa: E402
 ANSWER_TARGET = 2.0      # seconds
 SEARCHABLE_TARGET = 30.0  # seconds after the import was sent
 POLL = 0.5
+WARM_UP = 6
 GIVE_UP = 600.0
-TEXTS = (ROOT / "bench" / "data" / "repeats-background.jsonl", ROOT / "bench" / "data" / "repeats-heldout.jsonl",
-         ROOT.parent / "shared" / "data" / "recommendations-dev.jsonl")
+TEXTS = (ROOT / "bench" / "data" / "repeats-background.jsonl", ROOT / "bench" / "data" / "repeats-heldout.jsonl")
 
 
 def texts(count: int) -> list[str]:
-    found = []
-    for path in TEXTS:
-        if path.exists():
-            found += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+    found = [json.loads(line)["text"] for path in TEXTS for line in path.read_text(encoding="utf-8").splitlines() if line]
     distinct = list(dict.fromkeys(found))
     # More wanted than there are: the same texts again, each import item still its own reference.
     return [distinct[n % len(distinct)] for n in range(count)]
@@ -97,6 +96,9 @@ def main() -> int:
             db.engine.dispose()
         with tempfile.TemporaryDirectory() as workdir, \
                 gunicorn("wsgi:app", url, Path(workdir) / "app.log") as server:
+            first = [call(server, "GET", "/api/v1/me", token)[2] for _ in range(WARM_UP)]
+            print(f"warm-up: {WARM_UP} requests, the first {first[0]:.2f} s, the last {first[-1] * 1000:.0f} ms; "
+                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
             status, answer, answered = call(server, "POST", "/api/v1/recommendations/import", token, {"items": items})
             sent_at = time.perf_counter() - answered
             if status != 201:
@@ -109,6 +111,7 @@ def main() -> int:
             status, found, _ = call(server, "POST", "/api/v1/recommendations/check", token, {"text": items[-1]["text"]})
             ids = [match["id"] for match in found.get("matches", [])]
             print(f"the repeat check finds the last one ({last['reference']}): {'yes' if last['id'] in ids else 'NO'}")
+    print(f"load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} processors)")
     met = answered <= ANSWER_TARGET and searchable is not None and searchable <= SEARCHABLE_TARGET
     print(f"answered in {answered:.2f} s (target <= {ANSWER_TARGET:.0f} s); all searchable "
           f"{'never' if searchable is None else f'after {searchable:.1f} s'} (target <= {SEARCHABLE_TARGET:.0f} s): "
