@@ -31,6 +31,8 @@ JOBS = (
     Job("reminders", 600, reminders.send_due),
     # Every ten minutes it asks whether tonight's analysis has run yet; it runs once a night.
     Job("death_analysis", 600, death_analysis.analyse_nightly),
+    # An analysis asked for from the Deaths page whose web worker stopped before running it.
+    Job("asked_death_analysis", 60, death_analysis.run_asked),
     # Imported recommendations still waiting for their vectors: those the web worker that took the
     # import did not finish (it stopped, or ENCODE_IMPORTS_IN_WEB_WORKERS is off).
     Job("imported_vectors", 30, imports.encode_waiting),

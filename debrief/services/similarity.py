@@ -29,7 +29,8 @@ from debrief.similarity import Corpus, Embedding, embed
 #: The most vector rows one transaction writes (imports store theirs this many at a time).
 STORE_BATCH = 64
 #: More than the ids that transactions still in flight can hold below the highest id committed: a
-#: batch being stored, another encoder's, and the requests writing one each meanwhile.
+#: batch being stored, another encoder's, and the requests writing one each meanwhile. A check reads
+#: only these rows' ids, and the vectors of those it does not hold.
 LOOKBACK = 4 * STORE_BATCH
 LOAD_BATCH = 20_000
 
@@ -65,24 +66,47 @@ def _catch_up(state: _State, since: int) -> int:
     """Adds the vector rows above `since`; returns the highest id read."""
     highest = since
     while True:
-        rows = db.session.execute(
-            sa.select(RecommendationVector.id, RecommendationVector.recommendation_id,
-                      RecommendationVector.vector, RecommendationVector.token_ids)
-            .where(RecommendationVector.id > highest).order_by(RecommendationVector.id).limit(LOAD_BATCH)).all()
-        for row_id, recommendation_id, vector, token_ids in rows:
-            state.corpus.add(recommendation_id, Embedding.from_bytes(vector, token_ids), version=row_id)
+        rows = db.session.execute(_vector_rows().where(RecommendationVector.id > highest)
+                                  .order_by(RecommendationVector.id).limit(LOAD_BATCH)).all()
+        _add(state, rows)
         if rows:
             highest = rows[-1][0]
         if len(rows) < LOAD_BATCH:
             return highest
 
 
+def _vector_rows():
+    return sa.select(RecommendationVector.id, RecommendationVector.recommendation_id, RecommendationVector.vector,
+                     RecommendationVector.token_ids)
+
+
+def _add(state: _State, rows) -> None:
+    for row_id, recommendation_id, vector, token_ids in rows:
+        state.corpus.add(recommendation_id, Embedding.from_bytes(vector, token_ids), version=row_id)
+
+
+def _catch_up_from(state: _State) -> int | None:
+    """Adds the rows not read yet from LOOKBACK ids below the highest seen: their ids first, then
+    the vectors of those it does not hold (new ones, and any that committed late). Returns the
+    highest id, or None when the table no longer holds the highest seen (restored, or emptied)."""
+    ids = db.session.execute(sa.select(RecommendationVector.id, RecommendationVector.recommendation_id)
+                             .where(RecommendationVector.id > max(0, state.high_water - LOOKBACK))
+                             .order_by(RecommendationVector.id)).all()
+    if not ids or ids[-1][0] < state.high_water:
+        return None if state.high_water else 0
+    unread = [row_id for row_id, recommendation_id in ids if state.corpus.version_of(recommendation_id) != row_id]
+    for start in range(0, len(unread), LOAD_BATCH):
+        _add(state, db.session.execute(
+            _vector_rows().where(RecommendationVector.id.in_(unread[start:start + LOAD_BATCH]))).all())
+    return ids[-1][0]
+
+
 def _synced() -> Corpus:
     with _lock:
         state = _states.get(_key())
         if state is not None:
-            highest = _catch_up(state, max(0, state.high_water - LOOKBACK))
-            if highest < state.high_water:  # the table lost rows we had seen (restored, or emptied)
+            highest = _catch_up_from(state)
+            if highest is None:
                 state = None
         if state is None:
             state = _states[_key()] = _State()

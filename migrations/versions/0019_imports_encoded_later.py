@@ -1,5 +1,6 @@
 """imports of recommendations answer at once and their vectors are computed afterwards: each import's
-counts, and the recommendations still waiting for their vectors
+counts, and the recommendations still waiting for their vectors; an analysis of death reports asked
+for from the Deaths page runs after the request, kept by the process running it until claimed_until
 
 Revision ID: 0019_imports_encoded_later
 Revises: 0018_board_figures_from_indexes
@@ -46,9 +47,13 @@ def upgrade():
     )
     with op.batch_alter_table('recommendations_awaiting_vectors', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recommendations_awaiting_vectors_import_id'), ['import_id'], unique=False)
+    with op.batch_alter_table('death_analyses', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('claimed_until', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('death_analyses', schema=None) as batch_op:
+        batch_op.drop_column('claimed_until')
     with op.batch_alter_table('recommendations_awaiting_vectors', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recommendations_awaiting_vectors_import_id'))
     op.drop_table('recommendations_awaiting_vectors')
