@@ -53,6 +53,10 @@ class Config:
     # Each gunicorn worker loads, compiles and renders what its first requests need before it takes
     # traffic (debrief/warm_up.py). None: in production only.
     WARM_UP = _bool("WARM_UP") if os.environ.get("WARM_UP", "").strip() else None
+    # Imported recommendations' vectors are computed after the import answers, by a thread of the
+    # web worker that took it; off, by the scheduler's job alone (within a minute), leaving the web
+    # workers' processors to requests.
+    ENCODE_IMPORTS_IN_WEB_WORKERS = _bool("ENCODE_IMPORTS_IN_WEB_WORKERS", True)
 
     SQLALCHEMY_DATABASE_URI = _database_url()
     # hide_parameters: an SQL error in a log never shows the values (names, email addresses, text).

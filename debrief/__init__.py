@@ -194,10 +194,14 @@ def register_blueprints(app: Flask) -> None:
     register_navigation(app)
     register_formatting(app)
 
-    from debrief.services import notifications
+    from debrief.services import death_analysis, imports, notifications
 
-    # Email queued by a request goes from a delivery thread once the request has committed.
+    # Once a request has committed, threads of its process do what it handed over: email it queued
+    # goes from a delivery thread, the vectors of recommendations it imported are computed by an
+    # encoder thread, an analysis of death reports it asked for runs in an analysis thread.
     notifications.init_app(app)
+    imports.init_app(app)
+    death_analysis.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -22,7 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
-from debrief import create_app
+from debrief import background, create_app
 from debrief.extensions import db as _db
 from debrief.models import User
 from debrief.services import accounts, notifications, similarity
@@ -172,7 +172,7 @@ def _clean_state(request) -> Iterator[None]:
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
-    notifications.wait_for_deliveries()
+    background.wait_until_idle()
     with app.app_context():
         _db.session.remove()
         with _db.engine.begin() as conn:
@@ -184,13 +184,15 @@ def _clean_state(request) -> Iterator[None]:
 
 
 class SettledClient(FlaskClient):
-    """The test client, waiting after each request until the delivery thread has tried the email the
-    request queued: the app answered without waiting for the mail server, and the test then sees the
-    outbox and the mailbox as they are a moment later (at once, when nothing was queued)."""
+    """The test client, waiting after each request until the threads it handed work to are done (the
+    delivery thread has tried the email the request queued, the encoder thread has stored the vectors
+    of the recommendations it imported): the app answered without waiting for them, and the test then
+    sees the outbox, the mailbox and repeat detection as they are a moment later (at once, when
+    nothing was handed over)."""
 
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
-        notifications.wait_for_deliveries()
+        background.wait_until_idle()
         return response
 
 

@@ -51,6 +51,9 @@ def build(app, client, make_user, api_token) -> World:
         "lesson_ids": [lesson["id"]]}))
     product = _created(client.post(f"/api/v1/recommendations/{recommendation['id']}/products", headers=learning,
                                    json={"kind": "briefing", "title": "Earlier calls", "audience": ["call_handling"]}))
+    imported = _created(client.post("/api/v1/recommendations/import", headers=reviewer, json={"items": [{
+        "text": "Speak to the children at the address on their own.", "source": "iopc",
+        "source_reference": "IOPC-2024-0001", "issued_on": "2024-03-31"}]}))
     found = "2025-02-03T07:00"
     person = {"found_at": found, "reported_at": "2025-02-03T09:00", "family_name": "Ashworth", "given_names": "Edith",
               "date_of_birth": "1931-04-02", "sex": "female", "latitude": "52.441000", "longitude": "-1.933000",
@@ -83,6 +86,7 @@ def build(app, client, make_user, api_token) -> World:
                      "recommendation_id": recommendation["id"], "product_id": product["id"],
                      "clock_id": first(Clock.id), "death_id": death.id, "series_id": first(LinkedSeries.id),
                      "match_id": first(PossibleMatch.id), "email_id": first(OutboxEmail.id),
-                     "kind_id": first(IncidentType.id), "agency_id": first(Agency.id), "user_id": target.id}
+                     "kind_id": first(IncidentType.id), "agency_id": first(Agency.id), "user_id": target.id,
+                     "import_id": imported["import"]["id"]}
     world.invitation_path = "/" + invitation["url"].split("/", 3)[3]
     return world

@@ -79,8 +79,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     **{(endpoint, "GET"): READ_RECOMMENDATIONS for endpoint in (
         "reports.recommendations_csv", "api.list_recommendations", "api.export_recommendations")},
     **{(endpoint, method): IMPORT_RECOMMENDATIONS for endpoint, method in (
-        ("imports.new", "GET"), ("imports.new", "POST"), ("imports.template", "GET"),
-        ("api.import_recommendations", "POST"))},
+        ("imports.new", "GET"), ("imports.new", "POST"), ("imports.template", "GET"), ("imports.progress", "GET"),
+        ("api.import_recommendations", "POST"), ("api.recommendation_import", "GET"))},
     ("recommendations.show", "GET"): READ_THIS_RECOMMENDATION,
     ("api.get_recommendation", "GET"): READ_THIS_RECOMMENDATION,
     ("recommendations.edit", "GET"): EDIT_RECOMMENDATIONS, ("recommendations.edit", "POST"): EDIT_RECOMMENDATIONS,

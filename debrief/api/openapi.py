@@ -250,7 +250,21 @@ def schemas() -> dict:
             "imported": {"type": "array", "items": {"type": "object", "properties": {
                 "line": {"type": "integer"}, "id": {"type": "integer"}, "reference": STRING}}},
             "rejected": {"type": "array", "items": {"type": "object", "properties": {
-                "line": {"type": "integer"}, "fields": {"type": "object", "additionalProperties": STRING}}}}}},
+                "line": {"type": "integer"}, "fields": {"type": "object", "additionalProperties": STRING}}}},
+            "import": ref("RecommendationImport")}},
+        "RecommendationImport": {
+            "type": "object", "required": ["id", "accepted", "rejected", "encoded", "waiting", "started_at",
+                                           "finished_at"],
+            "description": "An import's progress: its recommendations are stored when it answers; repeat detection "
+                           "searches each once its vectors are computed, in batches, just afterwards",
+            "properties": {
+                "id": {"type": "integer"}, "accepted": {"type": "integer", "description": "Items imported"},
+                "rejected": {"type": "integer", "description": "Items refused"},
+                "encoded": {"type": "integer", "description": "Of those imported, how many repeat detection searches"},
+                "waiting": {"type": "integer", "description": "Of those imported, how many it does not search yet"},
+                "started_at": DATE_TIME,
+                "finished_at": {**DATE_TIME, "nullable": True, "description": "When the last became searchable"},
+                "by": nullable_ref("Person", "Who imported them")}},
         "ProductInput": {"type": "object", "required": ["kind", "title", "audience"], "additionalProperties": False,
                          "properties": {"kind": enum(lifecycle.PRODUCT_KINDS), "title": limited("product.title"),
                                         "audience": {"type": "array", "items": enum(AUDIENCES)},
@@ -390,9 +404,18 @@ def paths() -> dict:
         "/recommendations/import": {"post": operation(
             "importRecommendations", "Recommendations from elsewhere join the corpus repeat detection searches "
                                      "(reviewer, admin). Good items are kept; bad ones are reported by line (1 = first)", {
-                "201": answer("What was imported and what was refused", ref("ImportResult")),
+                "201": {**answer("What was imported and what was refused, answered once they are stored; `import` "
+                                 "is the import's progress (repeat detection searches them once their vectors are "
+                                 "computed, just afterwards)", ref("ImportResult")),
+                        "headers": {"Location": {"description": "The import's progress",
+                                                 "schema": STRING}}},
                 "422": error("validation_error: no item could be imported (fields name each line)")},
             body="ImportInput")},
+        "/recommendations/imports/{import_id}": {"get": operation(
+            "getRecommendationImport", "An import's progress: how many of its recommendations repeat detection "
+                                       "searches so far (reviewer, admin)", {
+                "200": answer("The import", ref("RecommendationImport")), "404": not_found},
+            parameters=[path_id("import_id")])},
         "/recommendations/{recommendation_id}/repeat": {"post": operation(
             "decideRepeat", "A reviewer confirms or dismisses that it repeats an earlier recommendation", {
                 "200": answer("The recommendation", ref("Recommendation")), "404": not_found,

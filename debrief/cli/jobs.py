@@ -17,7 +17,7 @@ from debrief.services.clock_calendar import LONDON
 
 @click.group("jobs")
 def jobs_group() -> None:
-    """Reminders, escalations and email delivery."""
+    """Reminders, escalations, email delivery, imported recommendations' vectors."""
 
 
 @jobs_group.command("run")
@@ -63,4 +63,5 @@ def tick_command(now: datetime) -> None:
         lock.release()
     reminders, sent = done["reminders"], done["outbox"]
     queued = ", ".join(f"{count} {name}" for name, count in reminders.items()) or "none (before 07:00 London)"
-    click.echo(f"Tick as of {now.isoformat()}: reminders queued: {queued}; emails sent: {sent}.")
+    click.echo(f"Tick as of {now.isoformat()}: reminders queued: {queued}; emails sent: {sent}; imported "
+               f"recommendations made searchable: {done['imported_vectors']}.")

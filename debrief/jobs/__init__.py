@@ -14,7 +14,7 @@ from datetime import datetime
 
 from debrief.extensions import db
 from debrief.models import as_if_now
-from debrief.services import death_analysis, notifications, reminders
+from debrief.services import death_analysis, imports, notifications, reminders
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,11 @@ JOBS = (
     Job("reminders", 600, reminders.send_due),
     # Every ten minutes it asks whether tonight's analysis has run yet; it runs once a night.
     Job("death_analysis", 600, death_analysis.analyse_nightly),
+    # An analysis asked for from the Deaths page whose web worker stopped before running it.
+    Job("asked_death_analysis", 60, death_analysis.run_asked),
+    # Imported recommendations still waiting for their vectors: those the web worker that took the
+    # import did not finish (it stopped, or ENCODE_IMPORTS_IN_WEB_WORKERS is off).
+    Job("imported_vectors", 30, imports.encode_waiting),
     Job("outbox", 60, notifications.deliver_due),
 )
 

@@ -10,6 +10,7 @@ from debrief.models.debriefs import (
     Debrief, DebriefStatus, DebriefTheme, MeetingAttendee, Relationship, Theme, VictimSex, Weapon,
 )
 from debrief.models.figures import LearningProductCount, RecommendationCount
+from debrief.models.imports import RecommendationAwaitingVectors, RecommendationImport
 from debrief.models.learning import (
     BoardDecision, LearningProduct, Lesson, LessonCategory, Priority, Recommendation, RecommendationSource,
     RecommendationUpdate, recommendation_lessons,
@@ -31,7 +32,7 @@ __all__ = [
     "LearningProductCount", "RecommendationCount",
     "BoardDecision", "LearningProduct", "Lesson", "LessonCategory", "Priority", "Recommendation",
     "RecommendationSource", "RecommendationUpdate", "recommendation_lessons",
-    "RecommendationVector", "RepeatDecision", "RepeatLink",
+    "RecommendationAwaitingVectors", "RecommendationImport", "RecommendationVector", "RepeatDecision", "RepeatLink",
     "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
     "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
     "DebriefTheme", "FailedAttempt", "IncidentType", "MeetingAttendee", "RecordView", "Relationship", "Role",

@@ -306,8 +306,9 @@ class LinkedSeries(db.Model):
 
 
 class DeathAnalysis(db.Model):
-    """One run of the analysis: when, over what, and what it found. The latest says how fresh the
-    deaths, similar lists and series are."""
+    """One run of the analysis: when, over what, and what it found. The latest finished says how
+    fresh the deaths, similar lists and series are; one not finished was asked for and is running,
+    or about to."""
 
     __tablename__ = "death_analyses"
 
@@ -322,6 +323,9 @@ class DeathAnalysis(db.Model):
     # The map's extent and its grid of areas: {"south", "west", "north", "east", "columns", "rows"}.
     extent: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # An analysis asked for from the Deaths page is stored unfinished, then run after the request:
+    # until this time, the process that started it keeps it from the others (services/death_analysis.py).
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ReferenceCounter(db.Model):

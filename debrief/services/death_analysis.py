@@ -2,7 +2,9 @@
 picture, place it in an area of the map, and find the deaths most like it and candidate linked series.
 
 It runs over everything imported, from the API, the command line, an analyst's button, and nightly
-from the scheduler. A death keeps its reference from one analysis to the next (it is the death that
+from the scheduler. The button only asks for it (a run stored unfinished) and the page answers at
+once: a thread of the web process runs it once the request commits, or, if that process stops, the
+scheduler's job after ASKED_LEASE. A death keeps its reference from one analysis to the next (it is the death that
 holds most of the same reports), and analysts' decisions (two reports are or are not one person; a
 series confirmed or dismissed) are inputs to every run, so they survive it. The methods themselves
 are in debrief/deaths/; this module moves records between them and the database.
@@ -13,10 +15,12 @@ import logging
 import time as clock
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask import Flask, g
 
+from debrief.background import HandOverThread
 from debrief.deaths import linkage, profile, series
 from debrief.deaths.records import DeathProfile, ReportRecord
 from debrief.extensions import db
@@ -38,6 +42,10 @@ NIGHTLY_FROM = time(2, 0)
 AREA_COLUMNS = 6
 AREA_ROWS = 6
 _CHUNK = 2_000
+#: How long a process that starts an analysis asked for keeps it from the others: far longer than an
+#: analysis takes (about a minute for a large force's two years). One whose process stopped is
+#: started again after this.
+ASKED_LEASE = timedelta(minutes=15)
 # Any number, the same in every process: only one analysis writes at a time (PostgreSQL).
 _LOCK_KEY = 0x44656174  # "Deat"
 
@@ -52,8 +60,9 @@ class Outcome:
     phases: dict[str, float]  # seconds each step took: read, link, deaths, series, store
 
 
-def analyse(actor: User | None = None) -> Outcome:
-    """Links, profiles and compares every death; flushed, not committed (the caller commits)."""
+def analyse(actor: User | None = None, run: DeathAnalysis | None = None) -> Outcome:
+    """Links, profiles and compares every death; flushed, not committed (the caller commits). `run`:
+    the analysis asked for that this is (run_asked)."""
     started = last = clock.perf_counter()
     phases: dict[str, float] = {}
 
@@ -64,7 +73,7 @@ def analyse(actor: User | None = None) -> Outcome:
         last = now
 
     _one_at_a_time()
-    run = DeathAnalysis(started_at=utcnow(), started_by_id=actor.id if actor else None)
+    run = run or DeathAnalysis(started_at=utcnow(), started_by_id=actor.id if actor else None)
     db.session.add(run)
 
     reports = list(db.session.execute(sa.select(
@@ -129,6 +138,64 @@ def analyse_nightly(now: datetime) -> Outcome | None:
     if done:
         return None
     return analyse(None)
+
+
+def ask(actor: User) -> DeathAnalysis:
+    """An analysis to run after this request (the Deaths page's button), stored unfinished; one
+    asked for that has not started yet is not asked for twice. Once the request commits, this
+    process's analysis thread runs it (init_app)."""
+    waiting = db.session.scalar(sa.select(DeathAnalysis).where(
+        DeathAnalysis.finished_at.is_(None), DeathAnalysis.claimed_until.is_(None)).order_by(DeathAnalysis.id).limit(1))
+    if waiting is None:
+        waiting = DeathAnalysis(started_at=utcnow(), started_by_id=actor.id)
+        db.session.add(waiting)
+        db.session.flush()
+    g.death_analysis_asked = True
+    return waiting
+
+
+def asked() -> DeathAnalysis | None:
+    """The oldest analysis asked for and not finished: running, or about to start."""
+    return db.session.scalar(sa.select(DeathAnalysis).where(DeathAnalysis.finished_at.is_(None))
+                             .order_by(DeathAnalysis.id).limit(1))
+
+
+def run_asked(now: datetime | None = None) -> Outcome | None:
+    """Runs the oldest analysis asked for that no process is running (or whose process stopped: its
+    ASKED_LEASE ran out), committed; None when there is none. It is taken first, committed, so that
+    the analysis thread of another web worker and the scheduler's job leave it alone."""
+    now = now or utcnow()
+    free = (sa.select(DeathAnalysis.id)
+            .where(DeathAnalysis.finished_at.is_(None),
+                   sa.or_(DeathAnalysis.claimed_until.is_(None), DeathAnalysis.claimed_until <= now))
+            .order_by(DeathAnalysis.id).limit(1).with_for_update(skip_locked=True))
+    run_id = db.session.scalar(
+        sa.update(DeathAnalysis).where(DeathAnalysis.id.in_(free))
+        .values(claimed_until=now + ASKED_LEASE, started_at=now)  # it reads the reports from now
+        .returning(DeathAnalysis.id).execution_options(synchronize_session=False))
+    db.session.commit()
+    if run_id is None:
+        return None
+    run = db.session.get(DeathAnalysis, run_id)
+    outcome = analyse(db.session.get(User, run.started_by_id) if run.started_by_id else None, run=run)
+    db.session.commit()
+    return outcome
+
+
+def init_app(app: Flask) -> None:
+    """After a request that asked for an analysis (and committed), this process's analysis thread
+    runs it, and any other asked for meanwhile."""
+    def run_every_asked(_) -> None:
+        while run_asked() is not None:
+            pass
+
+    thread = app.extensions["death_analysis"] = HandOverThread(app, "death-analysis", run_every_asked)
+
+    @app.after_request
+    def run_what_this_request_asked_for(response):
+        if g.pop("death_analysis_asked", False):
+            thread.hand_over([True])
+        return response
 
 
 def latest() -> DeathAnalysis | None:

@@ -13,11 +13,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
@@ -92,7 +94,10 @@ def import_reports(source: Any, items: Any, *, actor: User | None, lines: Sequen
         try:
             with db.session.begin_nested():
                 if new:
-                    db.session.execute(sa.insert(DeathReport), new)
+                    # render_nulls: every row with the same columns, so that they go in a few
+                    # multi-row statements (the ORM otherwise leaves out each row's empty fields,
+                    # and a different set of them is a statement of its own: one a row, nearly).
+                    db.session.execute(sa.insert(DeathReport).execution_options(render_nulls=True), new)
                 if changed:
                     db.session.execute(sa.update(DeathReport), changed)
         except IntegrityError:
@@ -152,13 +157,13 @@ def _read(item: Any, now: datetime) -> tuple[dict[str, Any], dict[str, str]]:
             raw[name] = None
     values: dict[str, Any] = {
         "source_reference": validation.text(raw["source_reference"], "source_reference", errors,
-                                            label=_("the source's reference for the report"), required=True,
+                                            label=_l("the source's reference for the report"), required=True,
                                             max_length=100, single_line=True),
-        "family_name": validation.text(raw["family_name"], "family_name", errors, label=_("the family name"),
+        "family_name": validation.text(raw["family_name"], "family_name", errors, label=_l("the family name"),
                                        max_length=100, single_line=True),
-        "given_names": validation.text(raw["given_names"], "given_names", errors, label=_("the given names"),
+        "given_names": validation.text(raw["given_names"], "given_names", errors, label=_l("the given names"),
                                        max_length=200, single_line=True),
-        "narrative": validation.text(raw["narrative"], "narrative", errors, label=_("the narrative"),
+        "narrative": validation.text(raw["narrative"], "narrative", errors, label=_l("the narrative"),
                                      max_length=MAX_NARRATIVE),
         "reported_at": _moment(raw["reported_at"], "reported_at", errors, now),
         "found_at": _moment(raw["found_at"], "found_at", errors, now, required=True),
@@ -227,11 +232,16 @@ def _date_of_birth(value: str | None, errors: dict[str, str]) -> date | None:
     return born
 
 
+@cache
+def _known(codes) -> frozenset[str]:
+    return frozenset(member.value for member in codes)
+
+
 def _code(value: str | None, field: str, errors: dict[str, str], codes) -> str | None:
     if not value:
         return None
     code = value.strip().lower()
-    if code not in {member.value for member in codes}:
+    if code not in _known(codes):
         errors[field] = _("must be one of %(codes)s", codes=", ".join(member.value for member in codes))
         return None
     return code
@@ -242,7 +252,7 @@ def _codes(value: str | None, field: str, errors: dict[str, str], codes) -> list
     if not value:
         return []
     given = [part.strip().lower() for part in value.split(";") if part.strip()]
-    known = {member.value for member in codes}
+    known = _known(codes)
     unknown = [code for code in given if code not in known]
     if unknown:
         errors[field] = ngettext("has %(count)s code that is not in the list; use %(codes)s",

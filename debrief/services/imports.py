@@ -6,27 +6,41 @@ An import keeps every good item and reports every bad one by its line, so one mi
 file does not hold back the rest. An item whose issuer and reference are already held is refused,
 so importing the same file twice adds nothing. Imported recommendations are not this force's to
 track: they have no debrief, owner or due date, and are never flagged as repeats themselves.
+
+An import answers as soon as its items are checked and stored: computing their vectors (about 0.1 s
+a text, much less in batches than one at a time) happens afterwards, in batches, by a thread of the
+web process that took the import and, for whatever that leaves (the process stopped), by the
+scheduler's job. The recommendations waiting are rows in the database, stored with them, so nothing
+imported is lost; until its vectors are stored, repeat detection does not know a recommendation.
+Each import keeps its counts, which its progress page and the API show.
 """
 from __future__ import annotations
 
 import re
+import secrets
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask, g
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from debrief.background import HandOverThread
 from debrief.extensions import db
 from debrief.i18n import number
-from debrief.models import Recommendation, RecommendationSource, User, utcnow
+from debrief.models import (
+    Recommendation, RecommendationAwaitingVectors, RecommendationImport, RecommendationSource, User, utcnow,
+)
 from debrief.services import audit, similarity, validation
 from debrief.services.clock_calendar import london_date
 from debrief.services.csv_files import CsvRows, read_rows
-from debrief.services.errors import Conflict, ValidationFailed
+from debrief.services.errors import Conflict, NotFound, ValidationFailed
 from debrief.services.recommendation_lifecycle import ClosureCode, Status
+from debrief.similarity import embed
 
 IMPORT_SOURCES = tuple(s.value for s in RecommendationSource if s.value not in ("debrief", "partner"))
 # open, closed, or a closure code meaning closed with that code
@@ -34,7 +48,7 @@ IMPORT_STATUSES = ("open", "closed", *(code.value for code in ClosureCode))
 
 FIELDS = ("text", "source", "source_reference", "issued_on", "status")
 REQUIRED_COLUMNS = FIELDS[:4]
-MAX_ITEMS = 1_000  # vectors for 1,000 texts take about 10 s on two cores: well inside a request
+MAX_ITEMS = 1_000
 MAX_REFERENCE = 100
 MAX_CSV_BYTES = 2 * 1024 * 1024
 EARLIEST = date(1900, 1, 1)
@@ -42,12 +56,16 @@ EARLIEST = date(1900, 1, 1)
 ATTEMPTS = 3
 _DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _LOOKUP_CHUNK = 500
+#: How long an encoder keeps the batch it claimed from the others: far longer than encoding a batch
+#: takes. A batch whose encoder stopped is claimed again after this.
+LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
 class ImportResult:
     imported: list[tuple[int, Recommendation]]  # (line, the new recommendation)
     rejected: list[tuple[int, dict[str, str]]]  # (line, {field: what is wrong})
+    record: RecommendationImport | None  # its progress; None when nothing was imported
 
 
 @dataclass(frozen=True)
@@ -66,7 +84,8 @@ def import_items(items: Any, *, actor: User | None, lines: Sequence[int] | None 
     """Adds each good item as an imported recommendation and reports each bad one by its line:
     `lines[i]` for items[i] (a CSV's own line numbers), or 1 for the first item. An item is a dict of
     strings; source and status are read whatever their case. `day_first_dates` also accepts
-    31/03/2025 (spreadsheets' way) beside 2025-03-31. Flushed, not committed."""
+    31/03/2025 (spreadsheets' way) beside 2025-03-31. Flushed, not committed: the new
+    recommendations wait for their vectors (encode_waiting)."""
     if not isinstance(items, list):
         raise ValidationFailed({"items": _("must be a list of recommendations")})
     if not items:
@@ -84,13 +103,112 @@ def import_items(items: Any, *, actor: User | None, lines: Sequence[int] | None 
                 db.session.add_all(records)
         except IntegrityError:
             continue  # another import added some of the same at this moment: they are now "already held"
+        progress = _await_vectors(records, len(rejected), actor) if records else None
         if records:
-            similarity.remember(records)
             audit.record(actor, "recommendations_imported", "recommendation", records[0].id,
                          {"count": len(records), "source_references": [r.source_reference for r in records]})
         return ImportResult(imported=[(item.line, record) for item, record in zip(good, records)],
-                            rejected=rejected)
+                            rejected=rejected, record=progress)
     raise Conflict("busy", _("Other imports of the same recommendations are running. Try again."))
+
+
+def get(import_id: int) -> RecommendationImport:
+    record = db.session.get(RecommendationImport, import_id)
+    if record is None:
+        raise NotFound(_("There is no import with that id."))
+    return record
+
+
+# Vectors after the import --------------------------------------------------------------------------
+
+
+def _await_vectors(records: list[Recommendation], rejected: int, actor: User | None) -> RecommendationImport:
+    """The import's own record, and its recommendations queued for their vectors, in the import's
+    transaction; once it commits, this process's encoder thread starts on them (init_app)."""
+    progress = RecommendationImport(by_id=actor.id if actor else None, accepted=len(records), rejected=rejected,
+                                    encoded=0, started_at=utcnow())
+    db.session.add(progress)
+    db.session.flush()
+    db.session.execute(sa.insert(RecommendationAwaitingVectors),
+                       [{"recommendation_id": r.id, "import_id": progress.id} for r in records])
+    g.vectors_waiting = True
+    return progress
+
+
+def encode_waiting(now: datetime | None = None) -> int:
+    """Computes the vectors of the imported recommendations waiting for them, similarity.STORE_BATCH
+    at a time, until none is left that another encoder does not hold; returns how many it stored.
+    Each batch is claimed (committed), encoded outside any transaction, then stored with the
+    import's count (committed): repeat detection finds each batch as soon as it is stored, and a
+    process that stops loses at most the batch it held, which is claimed again when its LEASE runs
+    out. Safe to run in several processes at once: each batch is stored by the one encoder that
+    still holds it."""
+    stored = 0
+    claim = secrets.token_hex(16)
+    while True:
+        waiting = _claim(claim, now or utcnow())
+        if not waiting:
+            return stored
+        stored += _store(claim, dict(zip(waiting, embed(list(waiting.values())))))
+
+
+def _claim(claim: str, now: datetime) -> dict[int, str]:
+    """Takes a batch of the waiting recommendations nobody holds (or whose holder's lease ran out)
+    for LEASE, committed; returns their texts by id. On PostgreSQL, rows another encoder is taking
+    at this moment are skipped, not waited for."""
+    free = (sa.select(RecommendationAwaitingVectors.recommendation_id)
+            .where(sa.or_(RecommendationAwaitingVectors.claimed_until.is_(None),
+                          RecommendationAwaitingVectors.claimed_until <= now))
+            .order_by(RecommendationAwaitingVectors.recommendation_id).limit(similarity.STORE_BATCH)
+            .with_for_update(skip_locked=True))
+    ids = db.session.scalars(
+        sa.update(RecommendationAwaitingVectors)
+        .where(RecommendationAwaitingVectors.recommendation_id.in_(free))
+        .values(claimed_by=claim, claimed_until=now + LEASE)
+        .returning(RecommendationAwaitingVectors.recommendation_id)
+        .execution_options(synchronize_session=False)).all()
+    texts = dict(db.session.execute(sa.select(Recommendation.id, Recommendation.text)
+                                    .where(Recommendation.id.in_(ids)).order_by(Recommendation.id)).all()) if ids else {}
+    db.session.commit()
+    return texts
+
+
+def _store(claim: str, embeddings: dict) -> int:
+    """Stores the vectors of those of a claimed batch still held by `claim` (another encoder took
+    over any whose lease ran out; it stores those), and counts them into their imports; committed."""
+    held = db.session.execute(
+        sa.delete(RecommendationAwaitingVectors)
+        .where(RecommendationAwaitingVectors.recommendation_id.in_(list(embeddings)),
+               RecommendationAwaitingVectors.claimed_by == claim)
+        .returning(RecommendationAwaitingVectors.recommendation_id, RecommendationAwaitingVectors.import_id)
+        .execution_options(synchronize_session=False)).all()
+    if held:
+        similarity.store({recommendation_id: embeddings[recommendation_id] for recommendation_id, _ in held})
+        now = utcnow()
+        for import_id, count in sorted(Counter(import_id for _, import_id in held).items()):
+            encoded = RecommendationImport.encoded + count
+            db.session.execute(
+                sa.update(RecommendationImport).where(RecommendationImport.id == import_id)
+                .values(encoded=encoded, finished_at=sa.case((encoded >= RecommendationImport.accepted, now),
+                                                             else_=RecommendationImport.finished_at))
+                .execution_options(synchronize_session=False))
+    db.session.commit()
+    return len(held)
+
+
+def init_app(app: Flask) -> None:
+    """After a request that imported recommendations (and committed), this process's encoder thread
+    computes their vectors, so that they do not wait for the scheduler's next run. Off with
+    ENCODE_IMPORTS_IN_WEB_WORKERS: the scheduler's job does it alone."""
+    if not app.config["ENCODE_IMPORTS_IN_WEB_WORKERS"]:
+        return
+    thread = app.extensions["vector_encoding"] = HandOverThread(app, "vector-encoding", lambda _: encode_waiting())
+
+    @app.after_request
+    def encode_what_this_request_imported(response):
+        if g.pop("vectors_waiting", False):
+            thread.hand_over([True])
+        return response
 
 
 def _recommendation(item: _Good, actor: User | None) -> Recommendation:

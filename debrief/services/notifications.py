@@ -7,10 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import os
 import smtplib
-import threading
-import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.header import Header
@@ -22,7 +19,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from flask import Flask, current_app, g
 from flask_babel import gettext as _
 
-from debrief import vocabulary
+from debrief import background, vocabulary
+from debrief.background import HandOverThread
 from debrief.extensions import db
 from debrief.models import Invitation, OutboxEmail, User, utcnow
 from debrief.services import audit
@@ -258,66 +256,19 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> int:
 # After a request: the delivery thread -----------------------------------------------------------
 
 
-class DeliveryThread:
-    """Sends what requests queued, outside them: one thread per web process, started by the first
-    request that queues an email (so under gunicorn it starts in each worker, never in the master
-    before the fork), with its own app context and database session. A request only hands over the
-    ids it committed and answers; a mail server that is slow or hangs holds up this thread alone.
-    What the thread has not sent when the process stops is still pending in the outbox, and the
-    scheduler's `outbox` job sends it."""
+class DeliveryThread(HandOverThread):
+    """Sends what requests queued, outside them (debrief/background.py): a request only hands over
+    the ids it committed and answers; a mail server that is slow or hangs holds up this thread
+    alone. What the thread has not sent when the process stops is still pending in the outbox, and
+    the scheduler's `outbox` job sends it."""
 
     def __init__(self, app: Flask):
-        self.app = app
-        self._start()
-
-    def _start(self) -> None:
-        self._pid = os.getpid()
-        self._ready = threading.Condition()
-        self._waiting: list[int] = []
-        self._busy = False
-        self._thread: threading.Thread | None = None
-
-    def hand_over(self, ids: list[int]) -> None:
-        if self._pid != os.getpid():  # a forked copy: the parent's thread and lock are not ours
-            self._start()
-        with self._ready:
-            self._waiting.extend(ids)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="outbox-delivery", daemon=True)
-                self._thread.start()
-            self._ready.notify()
-
-    def _run(self) -> None:
-        while True:
-            with self._ready:
-                self._busy = False
-                self._ready.notify_all()
-                self._ready.wait_for(lambda: self._waiting)
-                ids, self._waiting, self._busy = self._waiting, [], True
-            with self.app.app_context():
-                try:
-                    deliver(ids)
-                except Exception:  # the rows stay pending; the scheduler tries them again
-                    db.session.rollback()
-                    log.exception("Delivering the outbox after a request failed; the rows stay pending")
-                finally:
-                    db.session.remove()
-
-    def wait_until_idle(self, timeout: float) -> bool:
-        """Until everything handed over has been tried (tests, and a process that is stopping)."""
-        if self._pid != os.getpid():
-            return True
-        with self._ready:
-            return self._ready.wait_for(lambda: not self._waiting and not self._busy, timeout)
-
-
-_threads: weakref.WeakSet[DeliveryThread] = weakref.WeakSet()
+        super().__init__(app, "outbox-delivery", deliver)
 
 
 def init_app(app: Flask) -> None:
     """After each request, hand what it queued (and committed) to the process's delivery thread."""
     thread = app.extensions["outbox_delivery"] = DeliveryThread(app)
-    _threads.add(thread)
 
     @app.after_request
     def send_what_this_request_queued(response):
@@ -329,7 +280,7 @@ def init_app(app: Flask) -> None:
 
 def wait_for_deliveries(timeout: float = 30) -> bool:
     """Until every delivery thread of this process has tried what it was handed."""
-    return all(thread.wait_until_idle(timeout) for thread in list(_threads))
+    return background.wait_until_idle(timeout, name="outbox-delivery")
 
 
 # For administrators ------------------------------------------------------------------------------

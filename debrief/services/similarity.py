@@ -7,6 +7,9 @@ word-piece vectors of the dozen candidates a check compares are read from the ta
 a worker reads only the vector rows added since its last check, so a new recommendation joins the
 index at once and nothing is ever rebuilt. The rows re-read a little behind the highest id seen
 (LOOKBACK): on PostgreSQL a row with a lower id can commit after one with a higher id.
+
+Imported recommendations get their vectors after the import has answered (services/imports.py),
+STORE_BATCH at a time; until then repeat detection does not know them, and skips them.
 """
 from __future__ import annotations
 
@@ -23,7 +26,12 @@ from debrief.services import validation
 from debrief.services.errors import ValidationFailed
 from debrief.similarity import Corpus, Embedding, embed
 
-LOOKBACK = 64
+#: The most vector rows one transaction writes (imports store theirs this many at a time).
+STORE_BATCH = 64
+#: More than the ids that transactions still in flight can hold below the highest id committed: a
+#: batch being stored, another encoder's, and the requests writing one each meanwhile. A check reads
+#: only these rows' ids, and the vectors of those it does not hold.
+LOOKBACK = 4 * STORE_BATCH
 LOAD_BATCH = 20_000
 
 
@@ -58,24 +66,47 @@ def _catch_up(state: _State, since: int) -> int:
     """Adds the vector rows above `since`; returns the highest id read."""
     highest = since
     while True:
-        rows = db.session.execute(
-            sa.select(RecommendationVector.id, RecommendationVector.recommendation_id,
-                      RecommendationVector.vector, RecommendationVector.token_ids)
-            .where(RecommendationVector.id > highest).order_by(RecommendationVector.id).limit(LOAD_BATCH)).all()
-        for row_id, recommendation_id, vector, token_ids in rows:
-            state.corpus.add(recommendation_id, Embedding.from_bytes(vector, token_ids), version=row_id)
+        rows = db.session.execute(_vector_rows().where(RecommendationVector.id > highest)
+                                  .order_by(RecommendationVector.id).limit(LOAD_BATCH)).all()
+        _add(state, rows)
         if rows:
             highest = rows[-1][0]
         if len(rows) < LOAD_BATCH:
             return highest
 
 
+def _vector_rows():
+    return sa.select(RecommendationVector.id, RecommendationVector.recommendation_id, RecommendationVector.vector,
+                     RecommendationVector.token_ids)
+
+
+def _add(state: _State, rows) -> None:
+    for row_id, recommendation_id, vector, token_ids in rows:
+        state.corpus.add(recommendation_id, Embedding.from_bytes(vector, token_ids), version=row_id)
+
+
+def _catch_up_from(state: _State) -> int | None:
+    """Adds the rows not read yet from LOOKBACK ids below the highest seen: their ids first, then
+    the vectors of those it does not hold (new ones, and any that committed late). Returns the
+    highest id, or None when the table no longer holds the highest seen (restored, or emptied)."""
+    ids = db.session.execute(sa.select(RecommendationVector.id, RecommendationVector.recommendation_id)
+                             .where(RecommendationVector.id > max(0, state.high_water - LOOKBACK))
+                             .order_by(RecommendationVector.id)).all()
+    if not ids or ids[-1][0] < state.high_water:
+        return None if state.high_water else 0
+    unread = [row_id for row_id, recommendation_id in ids if state.corpus.version_of(recommendation_id) != row_id]
+    for start in range(0, len(unread), LOAD_BATCH):
+        _add(state, db.session.execute(
+            _vector_rows().where(RecommendationVector.id.in_(unread[start:start + LOAD_BATCH]))).all())
+    return ids[-1][0]
+
+
 def _synced() -> Corpus:
     with _lock:
         state = _states.get(_key())
         if state is not None:
-            highest = _catch_up(state, max(0, state.high_water - LOOKBACK))
-            if highest < state.high_water:  # the table lost rows we had seen (restored, or emptied)
+            highest = _catch_up_from(state)
+            if highest is None:
                 state = None
         if state is None:
             state = _states[_key()] = _State()
@@ -109,14 +140,17 @@ def _embeddings_of(ids: list[int]) -> dict[int, Embedding]:
 def remember(recommendations: list[Recommendation]) -> None:
     """Stores the vectors of new or reworded recommendations (flushed; each worker's index takes
     them on its next check)."""
-    if not recommendations:
-        return
-    embeddings = embed([r.text for r in recommendations])
-    ids = [r.id for r in recommendations]
+    if recommendations:
+        store(dict(zip([r.id for r in recommendations], embed([r.text for r in recommendations]))))
+
+
+def store(embeddings: dict[int, Embedding]) -> None:
+    """Stores vectors computed already, by recommendation id, in place of any they had (flushed; at
+    most STORE_BATCH in one transaction, see LOOKBACK)."""
+    ids = list(embeddings)
     db.session.execute(sa.delete(RecommendationVector).where(RecommendationVector.recommendation_id.in_(ids)))
-    db.session.add_all(RecommendationVector(recommendation_id=r.id, **columns(e))
-                       for r, e in zip(recommendations, embeddings))
-    db.session.flush()
+    db.session.execute(sa.insert(RecommendationVector),
+                       [{"recommendation_id": i, **columns(e)} for i, e in embeddings.items()])
 
 
 def check(text: str | None, exclude_id: int | None = None, within=None) -> list[Found]:

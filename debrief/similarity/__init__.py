@@ -84,6 +84,9 @@ class Corpus:
     def add(self, item_id: int, embedding: Embedding, version: int = 0) -> None:
         self.index.add(item_id, embedding.vector, embedding.token_ids, version)
 
+    def version_of(self, item_id: int) -> int | None:
+        return self.index.version_of(item_id)
+
     def add_texts(self, items: Iterable[tuple[int, str]]) -> dict[int, Embedding]:
         """Encodes and adds texts; returns their embeddings by id."""
         items = list(items)

@@ -105,7 +105,10 @@ class Encoder:
             p = f"encoder.layer.{n}."
 
             def linear(h, name):
-                return h @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+                # As one matrix of every token's row: NumPy multiplies a stack of (length × 384)
+                # matrices by a transposed weight without BLAS, 15 times slower for a batch of 32.
+                flat = h.reshape(batch * length, h.shape[-1]) @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+                return flat.reshape(batch, length, -1)
 
             def split(h):
                 return h.reshape(batch, length, self.heads, head_size).transpose(0, 2, 1, 3)

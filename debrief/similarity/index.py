@@ -50,6 +50,11 @@ class VectorIndex:
         """Memory the vectors, ids and versions take."""
         return sum(chunk.nbytes for chunk in self._chunks) + self._ids.nbytes + self._versions.nbytes
 
+    def version_of(self, item_id: int) -> int | None:
+        """The version the item was added with (None: not held)."""
+        row = self._row.get(item_id)
+        return None if row is None else int(self._versions[row])
+
     def _store(self, row: int, bits: np.ndarray) -> None:
         self._chunks[row // CHUNK][row % CHUNK] = bits
 

@@ -15,7 +15,6 @@ from wtforms import RadioField, SelectField, SubmitField
 from debrief import vocabulary as words
 from debrief.deaths.words import match_reason_words
 from debrief.extensions import db
-from debrief.i18n import number
 from debrief.models import ApparentCause, Classification, Substance
 from debrief.permissions import Rule, can, permission_required
 from debrief.services import death_analysis, death_reports, deaths, linked_series, read_trail
@@ -58,6 +57,7 @@ class DeathFilterForm(FlaskForm):
 def index():
     form = DeathFilterForm(request.args)
     latest = death_analysis.latest()
+    running = death_analysis.asked()
     extent = latest.extent if latest else {}
     form.area.choices = [("", _("All areas")), *((name, name) for name in death_analysis.area_names(extent))]
     format_errors = {**date_problem(form.start, _("The start of the period must be a real date, like 1 4 2025")),
@@ -69,11 +69,12 @@ def index():
     except RuleBroken as error:
         show_rule_errors(form, error, {"from": "start", "to": "end"})
         return render_template("deaths/index.html", title=_("Deaths"), form=form, result=None, latest=latest,
-                               map=None, words=words, unanalysed=deaths.unanalysed_since(latest)), 400
+                               running=running, map=None, words=words,
+                               unanalysed=deaths.unanalysed_since(latest)), 400
     result = within_pages(lambda page: deaths.listing(chosen, page, PER_PAGE), page_number())
     counts, points = deaths.map_of(chosen)
     return render_template("deaths/index.html", title=_("Deaths"), form=form, result=result, latest=latest,
-                           map=death_maps.area_map(extent, counts, points, highlight=chosen.area), words=words,
+                           running=running, map=death_maps.area_map(extent, counts, points, highlight=chosen.area), words=words,
                            unanalysed=deaths.unanalysed_since(latest),
                            may_analyse=can(current_user, Rule.ANALYSE_DEATHS),
                            may_import=can(current_user, Rule.IMPORT_DEATH_REPORTS),
@@ -138,14 +139,11 @@ def import_reports():
 @deaths_bp.route("/deaths/analyse", methods=["POST"])
 @permission_required(Rule.ANALYSE_DEATHS)
 def analyse():
-    # The form's CSRF token is checked for every post, before any view runs.
-    outcome = death_analysis.analyse(current_user)
+    # The form's CSRF token is checked for every post, before any view runs. The analysis runs after
+    # this answers (a minute for a large force's two years): the Deaths page says how it is going.
+    death_analysis.ask(current_user)
     db.session.commit()
-    seconds = f"{outcome.seconds:.1f}"
-    flash(_("Analysed %(reports)s reports: %(deaths)s deaths, %(series)s candidate series (%(new)s new), "
-            "in %(seconds)s seconds.", reports=number(outcome.reports), deaths=number(outcome.deaths),
-            series=number(outcome.candidate_series), new=number(outcome.new_series),
-            seconds=seconds), "success")
+    flash(_("The analysis has started. Refresh the page to see its figures when it has finished."), "success")
     return redirect(url_for("deaths.index"))
 
 

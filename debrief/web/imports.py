@@ -1,5 +1,6 @@
 """Importing recommendations from elsewhere as a CSV upload (reviewers and administrators): the same
-service as the API's import, with the file's own line numbers in what it reports."""
+service as the API's import, with the file's own line numbers in what it reports; and each import's
+progress (how many repeat detection searches so far)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
@@ -52,9 +53,17 @@ def new():
         return _page(form, 400)
     # Read before the commit, which expires what the session holds (up to 1,000 reloads otherwise).
     imported = [(line, record.id, record.reference) for line, record in result.imported]
+    progress_id = result.record.id if result.record else None
     db.session.commit()
     return render_template("imports/result.html", title=_("Import result"), imported=imported,
-                           rejected=result.rejected, filename=upload.filename)
+                           rejected=result.rejected, filename=upload.filename, progress_id=progress_id)
+
+
+@imports_bp.route("/recommendations/imports/<int:import_id>")
+@permission_required(Rule.IMPORT_RECOMMENDATIONS)
+def progress(import_id: int):
+    return render_template("imports/progress.html", title=_("Import %(id)s", id=import_id),
+                           record=imports.get(import_id))
 
 
 @imports_bp.route("/recommendations/import/template.csv")

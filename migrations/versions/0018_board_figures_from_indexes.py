@@ -1,7 +1,7 @@
 """the board's figures from indexes and kept counts: recommendations by status and learning products by
 kind kept by triggers, each invitation's deadline beside it, indexes for the dashboard's filters
 
-Revision ID: 0018_board_figures_from_indexes
+Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-07 10:30:00
 
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0018_board_figures_from_indexes'
+revision = '0018'
 down_revision = '0017'
 branch_labels = None
 depends_on = None
