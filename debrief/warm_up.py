@@ -1,21 +1,22 @@
 """A web worker made ready before it takes traffic (gunicorn.conf.py's `post_worker_init`).
 
 A new worker's first requests paid for what the next ones find ready (bench/first_open.py,
-bench/README.md): a partner's first open of their link took 8 to 12 times as long as the next ones
-(260–500 ms against 23–54 ms on a busy 2-core machine). In a profile of one, two-thirds went to
-Jinja compiling the 25 templates the page uses and a quarter to SQLAlchemy compiling its 12
-statements; then Babel's locale data and the first database connection. The first board pack
-imported matplotlib (0.9 s); the first repeat check loaded the similarity model (0.5 s) and every
-recommendation's vectors.
+bench/README.md): a partner's first open of their link took 9 to 11 times as long as the next
+ones (the median of five starts; 260–720 ms against 23–100 ms on a busy 2-core machine). In a
+profile of one, two-thirds went to Jinja compiling the 25 templates the page uses and a quarter to
+SQLAlchemy compiling its 12 statements; then Babel's locale data and the first database
+connection. The first board pack imported matplotlib (0.9 s); the first repeat check loaded the
+similarity model (0.5 s) and every recommendation's vectors.
 
 `warm_up(app)` pays for those once, in steps:
 
 - **libraries**: the similarity model, with one text encoded, and matplotlib, with a small chart drawn;
 - **templates**: every page template compiled (the GOV.UK components they import, as they render);
-- **pages**: the pages people open first, rendered once through the test client, in English and
-  Welsh: the sign-in page, a partner's link, the debrief form, the home page of a user holding every
-  role but administrator, the workspaces, the dashboard, the board pack's form, the newest debrief
-  and recommendation. This compiles their SQL and opens the connection the worker keeps in its pool;
+- **pages**: the pages people open first, rendered once through the test client: the sign-in page,
+  a partner's link, the debrief form, the home page of a user holding every role but administrator,
+  the workspaces, the dashboard, the board pack's form, the newest debrief and recommendation; the
+  first four in Welsh too. This compiles their SQL and opens the connection the worker keeps in its
+  pool;
 - **repeat index**: every recommendation's vectors, read as the first repeat check would.
 
 Nothing is written. The pages are rendered inside one transaction on one connection, which is
