@@ -101,7 +101,7 @@ class Recommendation(db.Model):
         sa.Index("ix_recommendations_still_to_do_due", "due_date", "id", postgresql_include=["owner_id", "debrief_id"],
                  postgresql_where=sa.text(STILL_TO_DO_CHECK), sqlite_where=sa.text(STILL_TO_DO_CHECK)),
         # The board dashboard's period: recommendations made between two dates.
-        sa.Index("ix_recommendations_created", "created_at", "id"),
+        sa.Index("ix_recommendations_created", "created_at", "id", postgresql_include=["debrief_id"]),
         sa.CheckConstraint(STATUS_CHECK, name="status"),
     )
 
