@@ -547,11 +547,13 @@ def products_in_development(page: int = 1, per_page: int = 25) -> Page:
 
 
 def awaiting_closure(page: int = 1, per_page: int = 25) -> Page:
-    """For the board: what owners say is done, oldest first, with products and evidence loaded."""
+    """For the board: what owners say is done, oldest first (ix_recommendations_awaiting_closure), with
+    products and evidence loaded; counted from the kept counts."""
     query = (sa.select(Recommendation).where(Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value)
              .options(selectinload(Recommendation.products), selectinload(Recommendation.updates))
              .order_by(Recommendation.updated_at, Recommendation.id))
-    return paginate(query, page, per_page, key=Recommendation.id)
+    return paginate(query, page, per_page, key=Recommendation.id,
+                    total=_kept_count(RecommendationCount.status == lifecycle.Status.AWAITING_CLOSURE.value))
 
 
 @dataclass(frozen=True)

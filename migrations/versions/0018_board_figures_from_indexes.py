@@ -39,6 +39,8 @@ depends_on = None
 
 NOT_CLOSED = sa.text("status <> 'closed'")
 STILL_TO_DO = sa.text("status IN ('open', 'in_progress')")
+AWAITING_CLOSURE = sa.text("status = 'awaiting_closure'")
+UNANSWERED = sa.text("delivered_at IS NOT NULL AND responded_at IS NULL AND revoked_at IS NULL")
 INVITATION_COLUMNS = ['id', 'agency_id', 'opened_at', 'responded_at', 'revoked_at', 'expires_at', 'delivered_at']
 
 # The counting, written once as templates; each trigger fills in where its rows come from.
@@ -302,6 +304,8 @@ def upgrade():
                     postgresql_include=['owner_id', 'debrief_id'],
                     postgresql_where=STILL_TO_DO, sqlite_where=STILL_TO_DO)
     op.create_index('ix_recommendations_created', 'recommendations', ['created_at', 'id'], postgresql_include=['debrief_id'])
+    op.create_index('ix_recommendations_awaiting_closure', 'recommendations', ['updated_at', 'id'],
+                    postgresql_where=AWAITING_CLOSURE, sqlite_where=AWAITING_CLOSURE)
     op.drop_index('ix_learning_products_kind_status', table_name='learning_products')
     op.drop_index('ix_learning_products_recommendation_id', table_name='learning_products')
     op.create_index('ix_learning_products_recommendation_id', 'learning_products', ['recommendation_id'],
@@ -312,9 +316,12 @@ def upgrade():
     op.drop_index('ix_invitations_created', table_name='invitations')
     op.create_index('ix_invitations_created', 'invitations', ['created_at'],
                     postgresql_include=[*INVITATION_COLUMNS, 'respond_by', 'debrief_id'])
+    op.create_index('ix_invitations_unanswered', 'invitations', ['created_at'], postgresql_include=['respond_by', 'expires_at'],
+                    postgresql_where=UNANSWERED, sqlite_where=UNANSWERED)
 
 
 def downgrade():
+    op.drop_index('ix_invitations_unanswered', table_name='invitations')
     op.drop_index('ix_invitations_created', table_name='invitations')
     op.create_index('ix_invitations_created', 'invitations', ['created_at'], postgresql_include=INVITATION_COLUMNS)
     op.drop_index('ix_debriefs_incident_type', table_name='debriefs')
@@ -323,6 +330,7 @@ def downgrade():
     op.drop_index('ix_learning_products_recommendation_id', table_name='learning_products')
     op.create_index('ix_learning_products_recommendation_id', 'learning_products', ['recommendation_id'])
     op.create_index('ix_learning_products_kind_status', 'learning_products', ['kind', 'status'])
+    op.drop_index('ix_recommendations_awaiting_closure', table_name='recommendations')
     op.drop_index('ix_recommendations_created', table_name='recommendations')
     op.drop_index('ix_recommendations_still_to_do_due', table_name='recommendations')
     op.drop_index('ix_recommendations_not_closed_owner', table_name='recommendations')
