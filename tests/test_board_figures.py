@@ -16,7 +16,7 @@ from debrief.models import (
 )
 from debrief.services import dashboard, invitations, recommendations
 from tests.builders import (
-    add_product, delivered_product, in_days, invite, make_staff, move, open_debrief, recommended,
+    add_product, delivered_product, in_days, invite, make_staff, move, open_debrief, recommended, set_due_date,
     to_awaiting_closure, today,
 )
 
@@ -30,7 +30,7 @@ def staff(make_user, api_token):
 
 def kept(session) -> tuple[dict, dict]:
     """The two kept tables, without the rows that have come back to nothing."""
-    by_status = {(r.status, bool(r.tracked), bool(r.with_product)): r.count
+    by_status = {(r.status, bool(r.tracked), bool(r.with_product), r.owner_id): r.count
                  for r in session.scalars(sa.select(RecommendationCount)) if r.count}
     by_kind = {(r.incident_type_code, r.theme, r.kind, r.status): r.count
                for r in session.scalars(sa.select(LearningProductCount)) if r.count}
@@ -41,7 +41,7 @@ def counted_from_scratch(session) -> tuple[dict, dict]:
     """What the kept tables should hold, counted row by row in Python."""
     by_status: dict = {}
     for rec in session.scalars(sa.select(Recommendation)):
-        key = (rec.status, rec.debrief_id is not None, bool(rec.products))
+        key = (rec.status, rec.debrief_id is not None, bool(rec.products), rec.owner_id or 0)
         by_status[key] = by_status.get(key, 0) + 1
     by_kind: dict = {}
     for product in session.scalars(sa.select(LearningProduct)):
@@ -84,10 +84,12 @@ def busy_day(app, client, staff, read_db):
 def test_the_kept_counts_equal_a_count_from_scratch_through_a_day_of_work(client, staff, busy_day, read_db):
     assert_kept_counts_are_right(read_db)
     found, _ = read_db(kept)
-    assert found[("open", True, False)] == 1  # the second: no product yet
-    assert found[("open", True, True)] == 1
-    assert found[("closed", True, True)] == 1
-    assert sum(n for (status, tracked, _), n in found.items() if not tracked) == 1  # the imported one
+    mine = lambda status, with_product: sum(n for (s, tracked, w, owner), n in found.items()  # noqa: E731
+                                            if (s, tracked, w) == (status, True, with_product))
+    assert mine("open", False) == 1  # the second: no product yet
+    assert mine("open", True) == 1
+    assert mine("closed", True) == 1
+    assert sum(n for (_, tracked, _, owner), n in found.items() if not tracked and owner == 0) == 1  # imported
 
 
 def test_a_debriefs_new_type_and_themes_move_its_products_in_the_counts(client, staff, busy_day, read_db):
@@ -171,9 +173,23 @@ def test_the_lists_and_headline_counted_from_the_kept_counts_match_their_rows(ap
         assert every.total == len(every.items) == db.session.scalar(sa.select(sa.func.count(Recommendation.id)))
         closed = recommendations.search(status="closed")
         assert closed.total == len(closed.items) == 2  # the third, and the imported one
-        headline, figures = recommendations.headline(), recommendations.open_figures()
-        assert (headline.open, headline.overdue, headline.awaiting_closure) == (
-            figures.open, figures.overdue, figures.awaiting_closure) == (2, 0, 0)
+        kept, counted = recommendations.open_figures(), recommendations.open_figures(sa.true())
+        assert kept == counted
+        assert (kept.open, kept.overdue, kept.awaiting_closure) == (2, 0, 0)
+
+
+def test_an_owners_figures_move_with_a_handover_and_an_overdue_date(client, staff, busy_day, read_db):
+    reviewer = staff["reviewer"]
+    second = busy_day["second"]
+    body = client.get(f"/api/v1/recommendations/{second['id']}", headers=reviewer).get_json()
+    response = client.patch(f"/api/v1/recommendations/{second['id']}", headers=reviewer,
+                            json={"version": body["version"], "owner_email": "oscar@police.uk"})
+    assert response.status_code == 200, response.get_json()
+    set_due_date(read_db, busy_day["first"]["id"], today() - timedelta(days=3))
+    assert_kept_counts_are_right(read_db)
+    kept = read_db(lambda session: recommendations.open_figures())
+    assert kept == read_db(lambda session: recommendations.open_figures(sa.true()))
+    assert {(o.email, o.open, o.overdue) for o in kept.by_owner} == {("olu@police.uk", 1, 1), ("oscar@police.uk", 1, 0)}
 
 
 def test_an_invitations_deadline_follows_its_clock_and_engagement_reads_it(app, client, staff, read_db, mailbox):

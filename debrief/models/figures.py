@@ -17,13 +17,15 @@ from debrief.extensions import db
 
 class RecommendationCount(db.Model):
     """How many recommendations have a status, are this force's own (`tracked`: they have a debrief)
-    or imported, and have at least one learning product or none."""
+    or imported, have at least one learning product or none, and have an owner (`owner_id`; 0 for
+    none, as an imported recommendation has none)."""
 
     __tablename__ = "recommendation_counts"
 
     status: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     tracked: Mapped[bool] = mapped_column(primary_key=True)
     with_product: Mapped[bool] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # not a foreign key: 0 is nobody
     count: Mapped[int] = mapped_column()
 
 

@@ -100,8 +100,11 @@ class Recommendation(db.Model):
         # counts read only these.
         sa.Index("ix_recommendations_still_to_do_due", "due_date", "id", postgresql_include=["owner_id", "debrief_id"],
                  postgresql_where=sa.text(STILL_TO_DO_CHECK), sqlite_where=sa.text(STILL_TO_DO_CHECK)),
+        # The board's queue: awaiting its decision, the longest waiting first.
+        sa.Index("ix_recommendations_awaiting_closure", "updated_at", "id",
+                 postgresql_where=sa.text("status = 'awaiting_closure'"), sqlite_where=sa.text("status = 'awaiting_closure'")),
         # The board dashboard's period: recommendations made between two dates.
-        sa.Index("ix_recommendations_created", "created_at", "id"),
+        sa.Index("ix_recommendations_created", "created_at", "id", postgresql_include=["debrief_id"]),
         sa.CheckConstraint(STATUS_CHECK, name="status"),
     )
 

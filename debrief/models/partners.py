@@ -56,6 +56,10 @@ class Agency(db.Model):
         return localised(self.name, self.name_cy)
 
 
+#: Delivered, and neither answered nor withdrawn (ix_invitations_unanswered).
+UNANSWERED = "delivered_at IS NOT NULL AND responded_at IS NULL AND revoked_at IS NULL"
+
+
 class Invitation(db.Model):
     """One named contact at one agency, asked to contribute to one debrief, through one secret link."""
 
@@ -68,6 +72,9 @@ class Invitation(db.Model):
         sa.Index("ix_invitations_created", "created_at",
                  postgresql_include=["id", "agency_id", "opened_at", "responded_at", "revoked_at", "expires_at",
                                      "delivered_at", "respond_by", "debrief_id"]),
+        # Delivered and never answered nor withdrawn: the board's "not answered in time" reads only these.
+        sa.Index("ix_invitations_unanswered", "created_at", postgresql_include=["respond_by", "expires_at"],
+                 postgresql_where=sa.text(UNANSWERED), sqlite_where=sa.text(UNANSWERED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

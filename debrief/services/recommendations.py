@@ -547,11 +547,13 @@ def products_in_development(page: int = 1, per_page: int = 25) -> Page:
 
 
 def awaiting_closure(page: int = 1, per_page: int = 25) -> Page:
-    """For the board: what owners say is done, oldest first, with products and evidence loaded."""
+    """For the board: what owners say is done, oldest first (ix_recommendations_awaiting_closure), with
+    products and evidence loaded; counted from the kept counts."""
     query = (sa.select(Recommendation).where(Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value)
              .options(selectinload(Recommendation.products), selectinload(Recommendation.updates))
              .order_by(Recommendation.updated_at, Recommendation.id))
-    return paginate(query, page, per_page, key=Recommendation.id)
+    return paginate(query, page, per_page, key=Recommendation.id,
+                    total=_kept_count(RecommendationCount.status == lifecycle.Status.AWAITING_CLOSURE.value))
 
 
 @dataclass(frozen=True)
@@ -582,13 +584,6 @@ class BoardSummary:
     repeats_of_implemented: int
     unanswered_invitations: int
     by_owner: list[OwnerLoad]
-
-
-@dataclass(frozen=True)
-class Headline:
-    open: int
-    overdue: int
-    awaiting_closure: int
 
 
 def _tracked():
@@ -638,24 +633,42 @@ def is_open():
 
 def open_figures(within=None, also=()) -> OpenFigures:
     """The open recommendations by owner and in all, and how many of them meet each condition in
-    `also` (the board dashboard's ageing bands), in one pass over the rows not closed (most are
-    closed) from the index alone (ix_recommendations_not_closed_owner). `within`, a condition on
-    Recommendation (the board dashboard's filter), narrows the recommendations counted."""
-    not_closed = is_open() if within is None else sa.and_(is_open(), within)
-    is_overdue = _overdue()
-    count = lambda condition: sa.func.count().filter(condition)  # noqa: E731
-    by_owner = (sa.select(Recommendation.owner_id, sa.func.count().label("open"), count(is_overdue).label("overdue"),
-                          count(Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value).label("awaiting"),
-                          *(count(condition) for condition in also))
-                .where(not_closed).group_by(Recommendation.owner_id).subquery())
+    `also` (the board dashboard's ageing bands). `within`, a condition on Recommendation (the board
+    dashboard's filter), narrows the recommendations counted.
+
+    Narrowed, or with `also`, they are counted in one pass over the rows not closed (most are closed)
+    from the index alone (ix_recommendations_not_closed_owner). Otherwise (the board's page, its API
+    summary, the home page) open and awaiting closure come from the kept counts (models/figures.py)
+    and overdue from the index of what is still to do: the same numbers, without reading every open
+    recommendation."""
+    awaiting = Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value
+    owner = sa.func.coalesce(Recommendation.owner_id, sa.literal_column("0"))  # as the kept counts name nobody
+    if within is None and not also:
+        kept = RecommendationCount
+        counted = (sa.select(kept.owner_id.label("owner_id"), sa.func.sum(kept.count).label("open"),
+                             sa.func.sum(sa.case((kept.status == lifecycle.Status.AWAITING_CLOSURE.value, kept.count),
+                                                 else_=0)).label("awaiting"))
+                   .where(kept.tracked.is_(True), kept.status != lifecycle.Status.CLOSED.value)
+                   .group_by(kept.owner_id).having(sa.func.sum(kept.count) > 0).subquery())
+        overdue = (sa.select(owner.label("owner_id"), sa.func.count().label("overdue"))
+                   .where(_overdue(), _tracked()).group_by(owner).subquery())
+        by_owner = (sa.select(counted.c.owner_id, counted.c.open, sa.func.coalesce(overdue.c.overdue, 0).label("overdue"),
+                              counted.c.awaiting)
+                    .outerjoin(overdue, overdue.c.owner_id == counted.c.owner_id).subquery())
+    else:
+        not_closed = is_open() if within is None else sa.and_(is_open(), within)
+        count = lambda condition: sa.func.count().filter(condition)  # noqa: E731
+        by_owner = (sa.select(owner.label("owner_id"), sa.func.count().label("open"), count(_overdue()).label("overdue"),
+                              count(awaiting).label("awaiting"), *(count(condition) for condition in also))
+                    .where(not_closed).group_by(owner).subquery())
     # The owners' names joined to their ~200 groups, not to every row; the headline figures are the
-    # owners' sums, with the recommendations that have no owner (their group's email is None).
+    # owners' sums, with the recommendations that have no owner (owner 0: their email is None).
     rows = db.session.execute(
         sa.select(User.email, User.name, by_owner).outerjoin(User, User.id == by_owner.c.owner_id)
         .order_by(by_owner.c.overdue.desc(), by_owner.c.open.desc(), User.name)).all()
-    sums = [sum(row[column] for row in rows) for column in range(3, 6 + len(also))]
+    sums = [int(sum(row[column] for row in rows)) for column in range(3, 6 + len(also))]
     return OpenFigures(open=sums[0], overdue=sums[1], awaiting_closure=sums[2], also=tuple(sums[3:]),
-                       by_owner=[OwnerLoad(row.email, row.name, row.open, row.overdue)
+                       by_owner=[OwnerLoad(row.email, row.name, int(row.open), int(row.overdue))
                                  for row in rows if row.email is not None])
 
 
@@ -670,15 +683,3 @@ def board_summary(within=None) -> BoardSummary:
                         repeats=repeated, repeats_of_implemented=did_not_stick, unanswered_invitations=unanswered,
                         by_owner=figures.by_owner)
 
-
-def headline() -> Headline:
-    """The board's figures on the home page: open and awaiting closure from the kept counts
-    (models/figures.py), overdue from the index of what is still to do; the same numbers as
-    `open_figures()` without counting the open recommendations one by one."""
-    kept = lambda condition: sa.func.coalesce(sa.func.sum(sa.case((condition, RecommendationCount.count), else_=0)), 0)  # noqa: E731
-    open_, awaiting = db.session.execute(
-        sa.select(kept(RecommendationCount.status != lifecycle.Status.CLOSED.value),
-                  kept(RecommendationCount.status == lifecycle.Status.AWAITING_CLOSURE.value))
-        .where(RecommendationCount.tracked.is_(True))).one()
-    overdue = db.session.scalar(sa.select(sa.func.count()).select_from(Recommendation).where(_overdue(), _tracked()))
-    return Headline(open=open_, overdue=overdue, awaiting_closure=awaiting)

@@ -128,4 +128,4 @@ def learning_summary() -> dict:
 def workspace_summaries():
     # Functions, not figures: only the home page's sections call them, and only for the roles shown.
     return {"owner_summary": owner_summary, "learning_summary": learning_summary,
-            "board_figures": recommendations.headline}
+            "board_figures": recommendations.open_figures}

@@ -8,7 +8,8 @@ Create Date: 2026-12-07 10:30:00
 Counting every learning product, every recommendation and a year of partner engagement on each view
 of the board's pages grew with all history (bench/README.md, issue 24). Three things change that:
 
-- `recommendation_counts` and `learning_product_counts` (models/figures.py) hold those counts, and
+- `recommendation_counts` (by status and owner) and `learning_product_counts` (by kind, status,
+  incident type and theme) (models/figures.py) hold those counts, and
   triggers keep them: each INSERT, UPDATE or DELETE of the rows they count adds to or takes from them
   in the same statement, so they are exactly as current as the rows themselves, however the rows
   were written. On PostgreSQL the triggers run once per statement over its transition tables (a
@@ -17,6 +18,9 @@ of the board's pages grew with all history (bench/README.md, issue 24). Three th
   trigger on `clocks`, so partner engagement reads a year of invitations from one index instead of
   looking up each one's clock.
 - Indexes for the dashboard's filters and the overdue lists.
+
+Every trigger writes `recommendation_counts` before `learning_product_counts`, and each statement
+its rows in key order, so two transactions take the counts' row locks in the same order.
 
 Deletes: a debrief, recommendation or product deleted (by hand: the application deletes none) takes
 its products out of the counts; a cascade is counted once, by the row deleted first (BEFORE DELETE
@@ -35,33 +39,38 @@ depends_on = None
 
 NOT_CLOSED = sa.text("status <> 'closed'")
 STILL_TO_DO = sa.text("status IN ('open', 'in_progress')")
+AWAITING_CLOSURE = sa.text("status = 'awaiting_closure'")
+UNANSWERED = sa.text("delivered_at IS NOT NULL AND responded_at IS NULL AND revoked_at IS NULL")
 INVITATION_COLUMNS = ['id', 'agency_id', 'opened_at', 'responded_at', 'revoked_at', 'expires_at', 'delivered_at']
 
 # The counting, written once as templates; each trigger fills in where its rows come from.
 
-#: Adds `change` for each (status, tracked, with_product) of `{moved}` (status, tracked, id, change).
+#: Adds `change` for each recommendation of `{moved}` (status, debrief_id, owner_id, id, change) under
+#: its status, whether it is tracked (has a debrief), whether it has a product, and its owner (0: none).
 RECOMMENDATIONS = """
-INSERT INTO recommendation_counts (status, tracked, with_product, count)
-SELECT status, tracked, with_product, sum(change) FROM (
-    SELECT moved.status, moved.tracked,
+INSERT INTO recommendation_counts (status, tracked, with_product, owner_id, count)
+SELECT status, tracked, with_product, owner_id, sum(change) FROM (
+    SELECT moved.status, moved.debrief_id IS NOT NULL AS tracked,
            EXISTS (SELECT 1 FROM learning_products p WHERE p.recommendation_id = moved.id) AS with_product,
-           moved.change
+           coalesce(moved.owner_id, 0) AS owner_id, moved.change
     FROM {moved} AS moved) AS counted
-GROUP BY status, tracked, with_product HAVING sum(change) <> 0 ORDER BY status, tracked, with_product
-ON CONFLICT (status, tracked, with_product) DO UPDATE SET count = recommendation_counts.count + excluded.count
+GROUP BY status, tracked, with_product, owner_id HAVING sum(change) <> 0 ORDER BY 1, 2, 3, 4
+ON CONFLICT (status, tracked, with_product, owner_id)
+DO UPDATE SET count = recommendation_counts.count + excluded.count
 """
 
 #: Moves each recommendation in `{touched}` (id) that now has `{now}` products and had `{before}`
 #: from one with_product row to the other (its products were the first added, or the last taken).
 FIRST_OR_LAST_PRODUCT = """
-INSERT INTO recommendation_counts (status, tracked, with_product, count)
-SELECT r.status, r.debrief_id IS NOT NULL, side.with_product, sum(side.change)
+INSERT INTO recommendation_counts (status, tracked, with_product, owner_id, count)
+SELECT r.status, r.debrief_id IS NOT NULL, side.with_product, coalesce(r.owner_id, 0), sum(side.change)
 FROM {touched} AS touched
 JOIN recommendations r ON r.id = touched.id
 CROSS JOIN (SELECT {had} AS with_product, -1 AS change UNION ALL SELECT {has}, 1) AS side
 WHERE {condition}
-GROUP BY r.status, r.debrief_id IS NOT NULL, side.with_product ORDER BY 1, 2, 3
-ON CONFLICT (status, tracked, with_product) DO UPDATE SET count = recommendation_counts.count + excluded.count
+GROUP BY r.status, r.debrief_id IS NOT NULL, side.with_product, coalesce(r.owner_id, 0) ORDER BY 1, 2, 3, 4
+ON CONFLICT (status, tracked, with_product, owner_id)
+DO UPDATE SET count = recommendation_counts.count + excluded.count
 """
 
 #: Adds `change` for each product of `{products}` (recommendation_id, kind, status, change), under its
@@ -128,16 +137,24 @@ def _row(prefix: str, columns: str, change: int) -> str:
     return f"(SELECT {values}, {change} AS change)"
 
 
+def _old_and_new(columns: str) -> str:
+    """A row trigger's OLD values taken away and its NEW values added."""
+    return f"({_row('OLD', columns, -1)[1:-1]} UNION ALL {_row('NEW', columns, 1)[1:-1]})"
+
+
+RECOMMENDATION_COLUMNS = "status, debrief_id, owner_id, id"
+
+
 # PostgreSQL: one function per trigger, over the statement's transition tables ------------------
 
-PG_CHANGED_RECOMMENDATIONS = """(
-    SELECT o.status, o.debrief_id IS NOT NULL AS tracked, o.id, -1 AS change
-    FROM old_rows o JOIN new_rows n ON n.id = o.id
-    WHERE o.status <> n.status OR (o.debrief_id IS NULL) <> (n.debrief_id IS NULL)
+RECOMMENDATION_MOVED = ("o.status <> n.status OR (o.debrief_id IS NULL) <> (n.debrief_id IS NULL) "
+                        "OR o.owner_id IS DISTINCT FROM n.owner_id")
+PG_CHANGED_RECOMMENDATIONS = f"""(
+    SELECT o.status, o.debrief_id, o.owner_id, o.id, -1 AS change
+    FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {RECOMMENDATION_MOVED}
     UNION ALL
-    SELECT n.status, n.debrief_id IS NOT NULL, n.id, 1
-    FROM old_rows o JOIN new_rows n ON n.id = o.id
-    WHERE o.status <> n.status OR (o.debrief_id IS NULL) <> (n.debrief_id IS NULL))"""
+    SELECT n.status, n.debrief_id, n.owner_id, n.id, 1
+    FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {RECOMMENDATION_MOVED})"""
 PG_TOUCHED = "(SELECT recommendation_id AS id, count(*) AS added FROM {rows} GROUP BY recommendation_id)"
 PG_PRODUCTS_NOW = "(SELECT count(*) FROM learning_products p WHERE p.recommendation_id = touched.id)"
 PG_CHANGED_DEBRIEFS = """(
@@ -150,25 +167,24 @@ PG_CHANGED_DEBRIEFS = """(
 #: (name, table, timing, event, transition tables, body statements)
 PG_TRIGGERS = [
     ("recommendations_inserted", "recommendations", "AFTER", "INSERT", "NEW TABLE AS new_rows",
-     [RECOMMENDATIONS.format(moved="(SELECT status, debrief_id IS NOT NULL AS tracked, id, 1 AS change FROM new_rows)")]),
+     [RECOMMENDATIONS.format(moved=f"(SELECT {RECOMMENDATION_COLUMNS}, 1 AS change FROM new_rows)")]),
     ("recommendations_updated", "recommendations", "AFTER", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
      [RECOMMENDATIONS.format(moved=PG_CHANGED_RECOMMENDATIONS)]),
     ("recommendation_deleting", "recommendations", "BEFORE", "DELETE", None,
-     [RECOMMENDATIONS.format(moved="(SELECT OLD.status AS status, OLD.debrief_id IS NOT NULL AS tracked, OLD.id AS id, "
-                                   "-1 AS change)"),
+     [RECOMMENDATIONS.format(moved=_row("OLD", RECOMMENDATION_COLUMNS, -1)),
       PRODUCTS.format(products="(SELECT recommendation_id, kind, status, -1 AS change FROM learning_products "
                                "WHERE recommendation_id = OLD.id)")]),
     ("products_inserted", "learning_products", "AFTER", "INSERT", "NEW TABLE AS new_rows",
-     [PRODUCTS.format(products="(SELECT recommendation_id, kind, status, 1 AS change FROM new_rows)"),
-      FIRST_OR_LAST_PRODUCT.format(touched=PG_TOUCHED.format(rows="new_rows"), had="false", has="true",
-                                   condition=f"{PG_PRODUCTS_NOW} = touched.added")]),
+     [FIRST_OR_LAST_PRODUCT.format(touched=PG_TOUCHED.format(rows="new_rows"), had="false", has="true",
+                                   condition=f"{PG_PRODUCTS_NOW} = touched.added"),
+      PRODUCTS.format(products="(SELECT recommendation_id, kind, status, 1 AS change FROM new_rows)")]),
     ("products_updated", "learning_products", "AFTER", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
      [PRODUCTS.format(products="(SELECT recommendation_id, kind, status, -1 AS change FROM old_rows UNION ALL "
                                "SELECT recommendation_id, kind, status, 1 FROM new_rows)")]),
     ("products_deleted", "learning_products", "AFTER", "DELETE", "OLD TABLE AS old_rows",
-     [PRODUCTS.format(products="(SELECT recommendation_id, kind, status, -1 AS change FROM old_rows)"),
-      FIRST_OR_LAST_PRODUCT.format(touched=PG_TOUCHED.format(rows="old_rows"), had="true", has="false",
-                                   condition=f"{PG_PRODUCTS_NOW} = 0")]),
+     [FIRST_OR_LAST_PRODUCT.format(touched=PG_TOUCHED.format(rows="old_rows"), had="true", has="false",
+                                   condition=f"{PG_PRODUCTS_NOW} = 0"),
+      PRODUCTS.format(products="(SELECT recommendation_id, kind, status, -1 AS change FROM old_rows)")]),
     ("debriefs_updated", "debriefs", "AFTER", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
      [PRODUCTS_OF_DEBRIEFS.format(debriefs=PG_CHANGED_DEBRIEFS)]),
     ("debrief_deleting", "debriefs", "BEFORE", "DELETE", None,
@@ -201,35 +217,29 @@ def _pg_create(name: str, table: str, timing: str, event: str, transition: str |
 
 SQLITE_TRIGGERS = [
     ("recommendations_inserted", "AFTER INSERT ON recommendations", None,
-     [RECOMMENDATIONS.format(moved="(SELECT NEW.status AS status, NEW.debrief_id IS NOT NULL AS tracked, "
-                                   "NEW.id AS id, 1 AS change)")]),
-    ("recommendations_updated", "AFTER UPDATE OF status, debrief_id ON recommendations",
-     "OLD.status <> NEW.status OR (OLD.debrief_id IS NULL) <> (NEW.debrief_id IS NULL)",
-     [RECOMMENDATIONS.format(moved="(SELECT OLD.status AS status, OLD.debrief_id IS NOT NULL AS tracked, "
-                                   "OLD.id AS id, -1 AS change UNION ALL SELECT NEW.status, NEW.debrief_id IS NOT NULL, "
-                                   "NEW.id, 1)")]),
+     [RECOMMENDATIONS.format(moved=_row("NEW", RECOMMENDATION_COLUMNS, 1))]),
+    ("recommendations_updated", "AFTER UPDATE OF status, debrief_id, owner_id ON recommendations",
+     "OLD.status <> NEW.status OR (OLD.debrief_id IS NULL) <> (NEW.debrief_id IS NULL) OR OLD.owner_id IS NOT NEW.owner_id",
+     [RECOMMENDATIONS.format(moved=_old_and_new(RECOMMENDATION_COLUMNS))]),
     ("recommendation_deleting", "BEFORE DELETE ON recommendations", None,
-     [RECOMMENDATIONS.format(moved="(SELECT OLD.status AS status, OLD.debrief_id IS NOT NULL AS tracked, "
-                                   "OLD.id AS id, -1 AS change)"),
+     [RECOMMENDATIONS.format(moved=_row("OLD", RECOMMENDATION_COLUMNS, -1)),
       PRODUCTS.format(products="(SELECT recommendation_id, kind, status, -1 AS change FROM learning_products "
                                "WHERE recommendation_id = OLD.id)")]),
     ("products_inserted", "AFTER INSERT ON learning_products", None,
-     [PRODUCTS.format(products=_row("NEW", "recommendation_id, kind, status", 1)),
-      FIRST_OR_LAST_PRODUCT.format(touched="(SELECT NEW.recommendation_id AS id)", had="false", has="true",
+     [FIRST_OR_LAST_PRODUCT.format(touched="(SELECT NEW.recommendation_id AS id)", had="false", has="true",
                                    condition="(SELECT count(*) FROM learning_products p "
-                                             "WHERE p.recommendation_id = touched.id) = 1")]),
-    ("products_updated", "AFTER UPDATE OF recommendation_id, kind, status ON learning_products", None,
-     [PRODUCTS.format(products=_row("OLD", "recommendation_id, kind, status", -1)),
+                                             "WHERE p.recommendation_id = touched.id) = 1"),
       PRODUCTS.format(products=_row("NEW", "recommendation_id, kind, status", 1))]),
+    ("products_updated", "AFTER UPDATE OF recommendation_id, kind, status ON learning_products", None,
+     [PRODUCTS.format(products=_old_and_new("recommendation_id, kind, status"))]),
     ("products_deleted", "AFTER DELETE ON learning_products", None,
-     [PRODUCTS.format(products=_row("OLD", "recommendation_id, kind, status", -1)),
-      FIRST_OR_LAST_PRODUCT.format(touched="(SELECT OLD.recommendation_id AS id)", had="true", has="false",
+     [FIRST_OR_LAST_PRODUCT.format(touched="(SELECT OLD.recommendation_id AS id)", had="true", has="false",
                                    condition="NOT EXISTS (SELECT 1 FROM learning_products p "
-                                             "WHERE p.recommendation_id = touched.id)")]),
+                                             "WHERE p.recommendation_id = touched.id)"),
+      PRODUCTS.format(products=_row("OLD", "recommendation_id, kind, status", -1))]),
     ("debriefs_updated", "AFTER UPDATE OF incident_type_code ON debriefs",
      "OLD.incident_type_code <> NEW.incident_type_code",
-     [PRODUCTS_OF_DEBRIEFS.format(debriefs="(SELECT OLD.id AS id, OLD.incident_type_code AS incident_type_code, "
-                                           "-1 AS change UNION ALL SELECT NEW.id, NEW.incident_type_code, 1)")]),
+     [PRODUCTS_OF_DEBRIEFS.format(debriefs=_old_and_new("id, incident_type_code"))]),
     ("debrief_deleting", "BEFORE DELETE ON debriefs", None,
      [PRODUCTS_OF_DEBRIEFS.format(debriefs=_row("OLD", "id, incident_type_code", -1))]),
     ("themes_inserted", "AFTER INSERT ON debrief_themes", None,
@@ -253,7 +263,7 @@ def _sqlite_create(name: str, event: str, when: str | None, body: list[str]) -> 
 
 def _count_what_is_there() -> None:
     op.execute(RECOMMENDATIONS.format(
-        moved="(SELECT status, debrief_id IS NOT NULL AS tracked, id, 1 AS change FROM recommendations)"))
+        moved=f"(SELECT {RECOMMENDATION_COLUMNS}, 1 AS change FROM recommendations)"))
     op.execute(PRODUCTS.format(products="(SELECT recommendation_id, kind, status, 1 AS change FROM learning_products)"))
     op.execute("UPDATE invitations SET respond_by = (SELECT max(c.due_at) FROM clocks c WHERE c.invitation_id = invitations.id)")
 
@@ -264,8 +274,9 @@ def upgrade():
         sa.Column('status', sa.String(length=20), nullable=False),
         sa.Column('tracked', sa.Boolean(), nullable=False),
         sa.Column('with_product', sa.Boolean(), nullable=False),
+        sa.Column('owner_id', sa.Integer(), nullable=False),
         sa.Column('count', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('status', 'tracked', 'with_product', name=op.f('pk_recommendation_counts')),
+        sa.PrimaryKeyConstraint('status', 'tracked', 'with_product', 'owner_id', name=op.f('pk_recommendation_counts')),
     )
     op.create_table(
         'learning_product_counts',
@@ -292,7 +303,9 @@ def upgrade():
     op.create_index('ix_recommendations_still_to_do_due', 'recommendations', ['due_date', 'id'],
                     postgresql_include=['owner_id', 'debrief_id'],
                     postgresql_where=STILL_TO_DO, sqlite_where=STILL_TO_DO)
-    op.create_index('ix_recommendations_created', 'recommendations', ['created_at', 'id'])
+    op.create_index('ix_recommendations_created', 'recommendations', ['created_at', 'id'], postgresql_include=['debrief_id'])
+    op.create_index('ix_recommendations_awaiting_closure', 'recommendations', ['updated_at', 'id'],
+                    postgresql_where=AWAITING_CLOSURE, sqlite_where=AWAITING_CLOSURE)
     op.drop_index('ix_learning_products_kind_status', table_name='learning_products')
     op.drop_index('ix_learning_products_recommendation_id', table_name='learning_products')
     op.create_index('ix_learning_products_recommendation_id', 'learning_products', ['recommendation_id'],
@@ -303,9 +316,12 @@ def upgrade():
     op.drop_index('ix_invitations_created', table_name='invitations')
     op.create_index('ix_invitations_created', 'invitations', ['created_at'],
                     postgresql_include=[*INVITATION_COLUMNS, 'respond_by', 'debrief_id'])
+    op.create_index('ix_invitations_unanswered', 'invitations', ['created_at'], postgresql_include=['respond_by', 'expires_at'],
+                    postgresql_where=UNANSWERED, sqlite_where=UNANSWERED)
 
 
 def downgrade():
+    op.drop_index('ix_invitations_unanswered', table_name='invitations')
     op.drop_index('ix_invitations_created', table_name='invitations')
     op.create_index('ix_invitations_created', 'invitations', ['created_at'], postgresql_include=INVITATION_COLUMNS)
     op.drop_index('ix_debriefs_incident_type', table_name='debriefs')
@@ -314,6 +330,7 @@ def downgrade():
     op.drop_index('ix_learning_products_recommendation_id', table_name='learning_products')
     op.create_index('ix_learning_products_recommendation_id', 'learning_products', ['recommendation_id'])
     op.create_index('ix_learning_products_kind_status', 'learning_products', ['kind', 'status'])
+    op.drop_index('ix_recommendations_awaiting_closure', table_name='recommendations')
     op.drop_index('ix_recommendations_created', table_name='recommendations')
     op.drop_index('ix_recommendations_still_to_do_due', table_name='recommendations')
     op.drop_index('ix_recommendations_not_closed_owner', table_name='recommendations')
