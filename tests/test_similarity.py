@@ -183,6 +183,34 @@ def test_a_new_recommendation_joins_the_index_without_a_rebuild(app):
         db.session.rollback()
 
 
+def test_vectors_that_commit_after_later_ones_still_join_the_index(app):
+    """On PostgreSQL a transaction that took lower ids (a batch of imported recommendations being
+    stored) can commit after one that took higher ids: a worker that has seen the higher ones reads
+    the LOOKBACK ids below them again, and takes the vectors it does not hold."""
+    from debrief.extensions import db
+    from debrief.models import Recommendation, RecommendationVector
+    from debrief.services import similarity
+    from debrief.similarity import embed
+
+    far = 10_000_000  # ids no sequence of this test run reaches
+    with app.app_context():
+        late, early = (Recommendation(text=text, source="iopc", source_reference=f"IOPC/{n}", status="open")
+                       for n, text in enumerate((BASE, OTHER)))
+        db.session.add_all([late, early])
+        db.session.flush()
+        vectors = dict(zip((late.id, early.id), embed([BASE, OTHER])))
+        db.session.add(RecommendationVector(id=far, recommendation_id=early.id, **similarity.columns(vectors[early.id])))
+        db.session.flush()
+        corpus = similarity._synced()
+        assert late.id not in corpus.index
+        db.session.add(RecommendationVector(id=far - similarity.LOOKBACK + 1, recommendation_id=late.id,
+                                            **similarity.columns(vectors[late.id])))
+        db.session.flush()
+        assert similarity._synced() is corpus and late.id in corpus.index
+        assert similarity.check(REPEAT)[0].recommendation.id == late.id
+        db.session.rollback()
+
+
 def test_a_vector_row_from_before_word_vectors_were_stored_is_still_compared(app):
     from debrief.extensions import db
     from debrief.models import Recommendation, RecommendationVector

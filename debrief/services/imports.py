@@ -7,10 +7,10 @@ file does not hold back the rest. An item whose issuer and reference are already
 so importing the same file twice adds nothing. Imported recommendations are not this force's to
 track: they have no debrief, owner or due date, and are never flagged as repeats themselves.
 
-An import answers as soon as its items are checked and stored: computing their vectors (about 0.1 s
-a text, much less in batches than one at a time) happens afterwards, in batches, by a thread of the
-web process that took the import and, for whatever that leaves (the process stopped), by the
-scheduler's job. The recommendations waiting are rows in the database, stored with them, so nothing
+An import answers as soon as its items are checked and stored: computing their vectors (seconds for
+hundreds of texts; the encoder does a text several times faster in a batch than alone) happens
+afterwards, in batches, by a thread of the web process that took the import and, for whatever that
+leaves (the process stopped), by the scheduler's job. The recommendations waiting are rows in the database, stored with them, so nothing
 imported is lost; until its vectors are stored, repeat detection does not know a recommendation.
 Each import keeps its counts, which its progress page and the API show.
 """
