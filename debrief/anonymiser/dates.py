@@ -1,0 +1,56 @@
+"""Dates of birth, told from the ordinary dates a lesson needs (the incident, the meeting, a chronology).
+
+A date is a date of birth when something says so: a cue before it in the same sentence (DOB, date of
+birth, born), or its place straight after a person's name, as police write it: "Łukasz (06.04.61)",
+"HUGHES, Daniel 12/04/1987". The second needs the names, so this recogniser reports such dates as
+candidates and the engine decides once the names are known.
+"""
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+DATE_OF_BIRTH = "DATE_OF_BIRTH"
+CANDIDATE = "DATE_WITH_YEAR"
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+DATE = re.compile(
+    rf"(?<![\w/.-])(?:{_DAY}([./-])(?:0?[1-9]|1[0-2])\1(?:\d{{4}}|\d{{2}})"
+    rf"|{_DAY}{_ORDINAL}(?:\s+of)?\s+{_MONTH},?\s+\d{{4}}"
+    rf"|{_MONTH}\s+{_DAY}{_ORDINAL},?\s+\d{{4}})(?![\w/])",
+    re.IGNORECASE)
+
+# Said before the date, in the same sentence: "DOB 12/04/1987", "born on 3 May 1990", "date of birth
+# was keyed as 17.09.50 rather than 17.09.1950".
+CUE = re.compile(r"\b(?:DOB|D\.O\.B|date of birth|birth ?date|born)\b", re.IGNORECASE)
+CUE_REACH = 60
+SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+
+
+def is_date(text: str) -> bool:
+    return DATE.fullmatch(text.strip()) is not None
+
+
+def _cued(text: str, start: int) -> bool:
+    before = text[max(0, start - CUE_REACH):start]
+    ends = list(SENTENCE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end():]
+    return CUE.search(before) is not None
+
+
+class DateOfBirthRecognizer(EntityRecognizer):
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[DATE_OF_BIRTH, CANDIDATE], supported_language="en",
+                         name="DateOfBirthRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None) -> list[RecognizerResult]:
+        return [RecognizerResult(DATE_OF_BIRTH if _cued(text, m.start()) else CANDIDATE, m.start(), m.end(), 0.8)
+                for m in DATE.finditer(text)]

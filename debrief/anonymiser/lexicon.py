@@ -1,0 +1,158 @@
+"""What a word usually is, for telling names from the rest of a lesson.
+
+- common words: written in lower case in Webster's Second (the `english-words` package's web2 list,
+  public domain; only its proper nouns are capitalised), or in WordNet (the spaCy model's lemma index)
+  when web2 knows them only as proper nouns or not at all (modern words: email, online);
+- given names: the `nicknames` package's list of English given names and their short forms;
+- places: towns, counties, regions and police force areas of the UK and Ireland (places.txt);
+- the rest of what a lesson names and must keep: organisations, schemes, systems, acronyms.
+
+A capitalised word that is not a common word is most likely a name; a common word capitalised in the
+middle of a sentence (Walker, Rose) may be one, and the context decides (names.py).
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.resources
+import re
+from pathlib import Path
+
+PLACES_FILE = Path(__file__).with_name("places.txt")
+
+# Honorifics and police ranks written before a name: outside the name's span.
+TITLES = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lady", "lord", "rev", "revd",
+    "reverend", "fr", "father", "sister", "cllr", "councillor",
+    "pc", "dc", "ps", "ds", "di", "dci", "dsi", "dsu", "dcs", "sgt", "sergeant", "insp", "inspector", "ch",
+    "supt", "superintendent", "det", "detective", "constable", "pcso", "sc", "acc", "dcc", "tdc", "tpc",
+    "officer",
+}
+# Lower-case words inside a name: Bethan ap Gwyn, Ludwig van Beethoven, Abdullah bin Hassan.
+PARTICLES = {"ap", "ab", "ferch", "verch", "van", "von", "de", "da", "di", "du", "del", "della", "der", "den",
+             "ter", "le", "la", "bin", "bint", "binti", "al", "el", "ibn", "y", "dos", "das", "st"}
+
+# A capitalised run holding one of these is an organisation, a place, a law, a scheme or a thing.
+NOT_NAME_WORDS = {
+    # organisations and services
+    "police", "constabulary", "service", "services", "council", "trust", "hospital", "nhs", "support", "aid",
+    "advice", "care", "team", "unit", "office", "court", "courts", "school", "academy", "college",
+    "university", "centre", "center", "agency", "authority", "board", "partnership", "project", "society",
+    "foundation", "charity", "group", "network", "helpline", "line", "prison", "probation", "department",
+    "ministry", "commission", "commissioner", "inspectorate", "panel", "forum", "association", "federation",
+    "institute", "clinic", "surgery", "practice", "housing", "homes", "health", "mental",
+    "ambulance", "fire", "rescue", "coastguard", "government", "parliament", "cabinet", "company", "ltd",
+    "limited", "plc", "llp", "bank", "mosque", "temple", "synagogue", "gurdwara", "library",
+    "station", "airport", "sisters", "brothers", "women", "men", "children", "family", "families", "youth",
+    "victim", "victims", "survivors", "command", "directorate", "squad", "branch", "desk", "hub", "mash",
+    # laws, schemes, documents, events
+    "act", "acts", "law", "laws", "order", "orders", "regulations", "rules", "code", "section",
+    "schedule", "part", "review", "reviews", "report", "inquiry", "inquest", "strategy", "plan", "policy",
+    "guidance", "framework", "model", "scheme", "programme", "protocol", "notice", "assessment", "operation",
+    "day", "week", "month", "year", "christmas", "easter", "ramadan", "eid", "diwali",
+    # places and things
+    "street", "road", "lane", "avenue", "drive", "close", "grove", "gardens", "terrace", "way", "walk",
+    "rise", "view", "place", "square", "crescent", "estate", "bridge", "river", "canal", "valley",
+    "county", "city", "town", "village", "borough", "district", "north", "south", "east", "west", "northern",
+    "southern", "eastern", "western", "central", "greater", "royal", "saint", "national", "international",
+    "british", "english", "welsh", "scottish", "irish", "european", "united", "kingdom", "vauxhall", "audi", "bmw",
+    "toyota", "volkswagen", "mercedes", "peugeot", "renault", "nissan", "honda",
+    "iphone", "samsung", "whatsapp", "snapchat", "facebook", "instagram", "tiktok", "google",
+}
+MONTHS_AND_DAYS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}
+# Partner organisations and police systems known by a bare name.
+ORGANISATIONS = {
+    "barnardo's", "barnardos", "nspcc", "refuge", "mind", "samaritans", "shelter", "safelives", "hestia",
+    "solace", "galop", "respect", "nacro", "catch22", "cafcass", "ofsted", "karma nirvana", "change grow live",
+    "turning point", "southall black sisters", "citizens advice", "victim support", "women's aid",
+    "rape crisis", "childline", "crimestoppers", "crimestoppers uk", "st giles trust", "the children's society",
+    "action for children", "home-start", "relate", "age uk", "missing people", "the salvation army",
+    "salvation army", "red cross", "st john ambulance", "sarc", "niche", "athena", "storm", "connect",
+    "genesis", "sleuth", "pnc", "pnd", "ident1", "liberty", "mosaic", "eclipse", "systmone",
+    "emis", "rio", "frontline", "nexus", "thrive", "dash",
+}
+# Acronyms a police text uses: never a name, even in capitals.
+ACRONYMS = {
+    "mash", "marac", "mappa", "matac", "dash", "dhr", "dhrs", "chr", "idva", "isva", "iopc", "ipcc", "pnc",
+    "pnd", "nhs", "cps", "anpr", "cad", "cctv", "bwv", "pcso", "nfa", "rtc", "asb", "gp", "dvpn", "dvpo",
+    "spo", "cpn", "camhs", "sarc", "thrive", "cid", "mit", "sio", "dsl", "npcc", "hmicfrs", "hmic", "acpo",
+    "dbs", "dwp", "hmrc", "uk", "gb", "chis", "vawg", "nrm", "miu", "amhp", "btp", "psni", "soco", "csi",
+    "lado", "icpc", "nspcc", "rspca", "ok", "ae", "ed", "icu", "ons", "mp", "mps", "gmp", "tvp", "pfd",
+    "ipp", "ofsted", "cafcass", "idap", "bcu", "ncrs", "ncalt", "nca", "iom", "iomi", "dvdss", "dvds",
+    "csds", "cse", "cce", "fgm", "hbv", "sca", "ppu", "mosovo", "visor", "lsab", "lscp", "cspr", "sar",
+    "sars", "lcsp", "csp", "vrp", "vru", "ohr", "owhr", "tci", "pace", "pcc", "ccg", "icb", "sui", "dol",
+    "dols", "mca", "mha", "s136", "s135", "aka", "dob", "nb", "fao", "re", "tbc", "na", "n/a", "ni", "ref",
+    "urn", "crn", "vrn", "cad", "nok", "fls", "flo", "iag", "sig", "smt", "slt", "acc", "dcc", "ppn", "vpa",
+}
+
+
+@functools.cache
+def _web2() -> tuple[frozenset[str], frozenset[str]]:
+    """Webster's Second: (words in lower case, words it knows only as proper nouns)."""
+    from english_words import get_english_words_set
+
+    words = get_english_words_set(["web2"])
+    lower = frozenset(w for w in words if w.islower())
+    proper = frozenset(w.lower() for w in words if w[:1].isupper()) - lower
+    return lower, proper
+
+
+@functools.cache
+def _wordnet(model_name: str) -> frozenset[str]:
+    import spacy
+
+    nlp = spacy.load(model_name, exclude=["tok2vec", "tagger", "parser", "ner", "attribute_ruler", "senter"])
+    index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    return frozenset(word for words in index.values() for word in words)
+
+
+class Lexicon:
+    def __init__(self, model_name: str) -> None:
+        lower, proper = _web2()
+        self._common = lower | (_wordnet(model_name) - proper)
+        self._proper = proper
+        self.given_names = _given_names()
+        self.places = _places()
+
+    def is_common(self, word: str) -> bool:
+        """An ordinary English word (or an inflection of one), whatever its case here."""
+        w = word.lower().replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        if "-" in w:
+            return all(self.is_common(part) for part in w.split("-") if part)
+        if w in self._common:
+            return True
+        for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+                                    ("ing", "e"), ("ly", ""), ("er", ""), ("ers", "")):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] + replacement in self._common:
+                return True
+        return False
+
+    def is_given_name(self, word: str) -> bool:
+        return word.lower() in self.given_names
+
+    def is_place(self, words: str) -> bool:
+        return _normal(words) in self.places
+
+
+def _normal(words: str) -> str:
+    return re.sub(r"\s+", " ", words.replace("’", "'")).strip().lower()
+
+
+@functools.cache
+def _given_names() -> frozenset[str]:
+    source = importlib.resources.files("nicknames").joinpath("names.csv")
+    with source.open(encoding="utf-8") as rows:
+        reader = csv.DictReader(rows)
+        return frozenset(name for row in reader for name in (row["name1"], row["name2"]) if len(name) > 2)
+
+
+@functools.cache
+def _places() -> frozenset[str]:
+    lines = PLACES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(_normal(line) for line in lines if line.strip() and not line.startswith("#"))
