@@ -1,14 +1,15 @@
 """What a word usually is, for telling names from the rest of a lesson.
 
-- common words: written in lower case in Webster's Second (the `english-words` package's web2 list,
-  public domain; only its proper nouns are capitalised), or in WordNet (the spaCy model's lemma index)
-  when web2 knows them only as proper nouns or not at all (modern words: email, online);
+- common words: English words written mostly in lower case (common_words.txt, from the casing counts of
+  a corpus), or, for words those counts never saw, words WordNet knows (the spaCy model's lemma index:
+  modern words such as email, online, methadone);
+- proper nouns: words written mostly capitalised in the same counts (proper_words.txt);
 - given names: the `nicknames` package's list of English given names and their short forms;
 - places: towns, counties, regions and police force areas of the UK and Ireland (places.txt);
 - the rest of what a lesson names and must keep: organisations, schemes, systems, acronyms.
 
-A capitalised word that is not a common word is most likely a name; a common word capitalised in the
-middle of a sentence (Walker, Rose) may be one, and the context decides (names.py).
+A capitalised word that is no common word is most likely a name; a common word capitalised in the
+middle of a sentence (Rose, Grace) may be one, and the context decides (names.py).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import importlib.resources
 import re
 from pathlib import Path
 
-PLACES_FILE = Path(__file__).with_name("places.txt")
+HERE = Path(__file__).parent
 
 # Honorifics and police ranks written before a name: outside the name's span.
 TITLES = {
@@ -91,17 +92,6 @@ ACRONYMS = {
 
 
 @functools.cache
-def _web2() -> tuple[frozenset[str], frozenset[str]]:
-    """Webster's Second: (words in lower case, words it knows only as proper nouns)."""
-    from english_words import get_english_words_set
-
-    words = get_english_words_set(["web2"])
-    lower = frozenset(w for w in words if w.islower())
-    proper = frozenset(w.lower() for w in words if w[:1].isupper()) - lower
-    return lower, proper
-
-
-@functools.cache
 def _wordnet(model_name: str) -> frozenset[str]:
     import spacy
 
@@ -112,14 +102,15 @@ def _wordnet(model_name: str) -> frozenset[str]:
 
 class Lexicon:
     def __init__(self, model_name: str) -> None:
-        lower, proper = _web2()
-        self._common = lower | (_wordnet(model_name) - proper)
-        self._proper = proper
+        self._common = _words("common_words.txt")
+        self._proper = _words("proper_words.txt")
+        self._modern = self._common | _wordnet(model_name)
         self.given_names = _given_names()
         self.places = _places()
 
-    def is_common(self, word: str) -> bool:
-        """An ordinary English word (or an inflection of one), whatever its case here."""
+    def is_common(self, word: str, modern: bool = True) -> bool:
+        """An ordinary English word (or an inflection of one), whatever its case here. `modern=False`
+        leaves out words that only WordNet knows (Mei, Larch)."""
         w = word.lower().replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
@@ -127,9 +118,14 @@ class Lexicon:
             return all(self.is_common(part) for part in w.split("-") if part)
         if w in self._common:
             return True
+        if w in self._proper:
+            return False
+        known = self._modern if modern else self._common
+        if w in known:
+            return True
         for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
                                     ("ing", "e"), ("ly", ""), ("er", ""), ("ers", "")):
-            if w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] + replacement in self._common:
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] + replacement in known:
                 return True
         return False
 
@@ -152,7 +148,16 @@ def _given_names() -> frozenset[str]:
         return frozenset(name for row in reader for name in (row["name1"], row["name2"]) if len(name) > 2)
 
 
+def _lines(name: str) -> list[str]:
+    lines = (HERE / name).read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+@functools.cache
+def _words(name: str) -> frozenset[str]:
+    return frozenset(_lines(name))
+
+
 @functools.cache
 def _places() -> frozenset[str]:
-    lines = PLACES_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(_normal(line) for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(_normal(line) for line in _lines("places.txt"))

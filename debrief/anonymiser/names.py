@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
+
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from debrief.anonymiser.lexicon import (
@@ -39,9 +41,9 @@ SCORE = 0.85
 WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?")
 POSSESSIVE = re.compile(r"['’]s?$")
 SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;\n–—(\[\"“‘]|\s-)\s*$")
-ARTICLE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)\s+(?:[a-z]+\s+)?$")
-SURNAME_FIRST = re.compile(
-    r"(?<![\w'’-])([^\W\d_][^\W\d_'’-]*(?:\s[^\W\d_][^\W\d_'’-]*)?),\s([^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*)?)")
+ARTICLES = {"a", "an", "the"}
+SURNAME_FIRST = regex.compile(
+    r"(?<![\w'’-])(\p{Lu}[\p{Lu}'’-]*\p{Lu}(?:\s\p{Lu}[\p{Lu}'’-]*\p{Lu})?),\s(\p{Lu}\p{Ll}[\w'’-]*(?:\s\p{Lu}\p{Ll}[\w'’-]*)?)")
 NICKNAME = re.compile(
     r"(?:\b(?:known(?:\s\w+)?\sas|aka|a\.k\.a\.?|nicknamed|called|alias|goes\sby|street\sname)\s+)"
     r"['‘\"“]([^'’\"”\n]{1,30}?)['’\"”]", re.IGNORECASE)
@@ -90,14 +92,16 @@ class NameRecognizer(EntityRecognizer):
         if self.lexicon is None:
             self.load()
         doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
-        spans = _Finder(text, doc, self.lexicon).names()
+        nlp = nlp_artifacts.nlp_engine.nlp.get("en") if nlp_artifacts is not None and nlp_artifacts.nlp_engine else None
+        spans = _Finder(text, doc, nlp, self.lexicon).names()
         return [RecognizerResult(PERSON, start, end, SCORE) for start, end in spans]
 
 
 class _Finder:
-    def __init__(self, text: str, doc, lexicon: Lexicon) -> None:
+    def __init__(self, text: str, doc, nlp, lexicon: Lexicon) -> None:
         self.text = text
         self.doc = doc
+        self.nlp = nlp
         self.lexicon = lexicon
         masked = EMAIL_OR_URL.sub(lambda m: " " * len(m.group()), text)
         self.words = [_Word(m.start(), m.end(), m.group()) for m in WORD.finditer(masked)]
@@ -127,8 +131,17 @@ class _Finder:
                 phrase = self.text[word.start:last.end]
                 bare = POSSESSIVE.sub("", phrase) if last.possessive else phrase
                 if self.lexicon.is_place(bare) or bare.lower().replace("’", "'") in ORGANISATIONS:
-                    self.kept.append((word.start, last.end))
+                    if not self._part_of_a_name(i):
+                        self.kept.append((word.start, last.end))
                     break
+
+    def _part_of_a_name(self, i: int) -> bool:
+        """A place's name after a title or a given name is a surname: Mrs Barnes, Donna Barnes."""
+        if i == 0 or not self._joins(self.words[i - 1], self.words[i]):
+            return False
+        before = self.words[i - 1]
+        return before.capitalised and not before.possessive and (
+            before.lower.rstrip(".") in TITLES or not self.lexicon.is_common(before.bare))
 
     def _surname_first(self) -> None:
         for m in SURNAME_FIRST.finditer(self.text):
@@ -158,7 +171,8 @@ class _Finder:
                     self._add(m.start(1), m.end(1))
 
     def _runs(self) -> list[list[_Word]]:
-        """Capitalised words one space apart (a particle such as `ap` between two of them)."""
+        """Capitalised words one space apart, through a possessive (Clare's Law, New Year's Eve) and a
+        particle between two of them (Bethan ap Gwyn)."""
         runs, run = [], []
         for i, word in enumerate(self.words):
             if self._covered(word) or self._in_kept(word):
@@ -166,7 +180,7 @@ class _Finder:
                     runs.append(run)
                 run = []
                 continue
-            joined = bool(run) and self.text[run[-1].end:word.start] == " " and not run[-1].possessive
+            joined = bool(run) and self.text[run[-1].end:word.start] == " "
             particle = (not word.capitalised and word.lower in PARTICLES and joined and i + 1 < len(self.words)
                         and self.words[i + 1].capitalised and self.text[word.end:self.words[i + 1].start] == " ")
             if word.capitalised or particle:
@@ -185,58 +199,94 @@ class _Finder:
         return runs
 
     def _judge(self, run: list[_Word]) -> None:
+        # A possessive ends a name ("Mr Mazur's GP record"), unless what follows makes the whole a thing
+        # ("Clare's Law", "New Year's Eve").
+        for i, word in enumerate(run[:-1]):
+            if word.possessive:
+                if self._names_a_thing(run[:i + 1]) or self._followed_by_non_name(word):
+                    self._phrase(run)
+                    return
+                self._judge(run[:i + 1])
+                self._judge(run[i + 1:])
+                return
+        if self._names_a_thing(run):
+            self._phrase(run)
+            return
         # Words before a title are a run of their own; the words after it are a name.
         for i, word in enumerate(run):
             if word.lower.rstrip(".") in TITLES and i + 1 < len(run) and not word.possessive:
                 j = i + 1
-                while j < len(run) and run[j].lower.rstrip(".") in TITLES and j + 1 < len(run):
+                while j + 1 < len(run) and run[j].lower.rstrip(".") in TITLES:
                     j += 1
                 if i:
                     self._judge(run[:i])
-                name = self._name_part(run[j:])
-                if name:
-                    self._add(name[0].start, self._end(name))
+                self._add_name(run[j:])
                 return
-        # Leading words that only start the sentence ("Nobody", "Good", "The").
+        # Leading words that only start the sentence ("Nobody", "Good", "Under"); not a name's first word
+        # ("Wei Chen").
         while run and self._sentence_start(run[0]) and self.lexicon.is_common(run[0].bare) and not (
-                len(run) == 1 and self._model_says_person(run[0])):
+                self._given_name_in_use(run[0])
+                or (len(run) > 1 and self._proper_noun(run[0]) and not self.lexicon.is_common(run[1].bare))):
             run = run[1:]
-        if not run or self._not_a_name(run):
+        if not run or self._after_article(run[0]):
+            self._phrase(run)
             return
         if len(run) > 1:
-            if any(self._name_like(w) for w in run):
-                name = self._name_part(run)
-                self._add(name[0].start, self._end(name))
+            if any(not self.lexicon.is_common(w.bare, modern=False) for w in run):
+                self._add_name(run)
+            else:
+                self._phrase(run)
             return
         word = run[0]
-        if len(word.bare) < 2 or (word.all_capitals and len(word.bare) < 3):
+        if len(word.bare) < 2 or word.lower.rstrip(".") in TITLES or (
+                word.all_capitals and (len(word.bare) < 3 or not _has_vowel(word.bare))):
             return
-        if self._name_like(word) and not word.all_capitals or (word.all_capitals and not self.lexicon.is_common(word.bare)):
-            self._add(word.start, self._end([word]))
-        elif not self._sentence_start(word) and self._proper_noun(word):
-            self._add(word.start, self._end([word]))
-        elif self._model_says_person(word):
-            self._add(word.start, self._end([word]))
+        # Mid-sentence, a capitalised word that WordNet alone knows is a name (Mei), unless in capitals (MDMA).
+        modern = self._sentence_start(word) or word.all_capitals
+        if not self.lexicon.is_common(word.bare, modern=modern) or self._given_name_in_use(word):
+            self._add_name(run)
+
+    def _phrase(self, run: list[_Word]) -> None:
+        """Words of a phrase that is no name (Domestic Abuse Bill): no other name's mention."""
+        if len(run) > 1:
+            self.kept.extend((w.start, w.end) for w in run)
 
     def _lower_case(self) -> None:
-        """Names the model tags in lower case ("nb spoke to elif chen"), widened over the words beside them
-        that are no common words."""
-        if self.doc is None:
+        """Names in lower case ("nb spoke to elif chen ... says mark is back"): the words that could be
+        names (given names, and words no dictionary knows) are capitalised in a copy of the text, and the
+        model reads the copy; what it then tags PERSON among them is a name, and so are two such words
+        side by side that are no common words ("megan webb")."""
+        if self.nlp is None:
             return
-        for ent in self.doc.ents:
-            if ent.label_ != "PERSON" or not ent.text.islower():
-                continue
-            words = [w for w in self.words if w.start >= ent.start_char and w.end <= ent.end_char]
-            if not words or not all(self.lexicon.is_given_name(w.bare) or not self.lexicon.is_common(w.bare)
-                                    for w in words):
-                continue
-            first = self.words.index(words[0])
-            last = self.words.index(words[-1])
-            while first > 0 and self._joins(self.words[first - 1], self.words[first]) and self._lower_unknown(self.words[first - 1]):
-                first -= 1
-            while last + 1 < len(self.words) and self._joins(self.words[last], self.words[last + 1]) and self._lower_unknown(self.words[last + 1]):
-                last += 1
-            self._add(self.words[first].start, self._end([self.words[last]]))
+        candidates = [w for w in self.words if self._lower_case_candidate(w)]
+        if not candidates:
+            return
+        shadow = list(self.text)
+        for w in candidates:
+            shadow[w.start] = w.text[0].upper()
+        doc = self.nlp("".join(shadow))
+        in_use = [w for w in candidates if self._noun_in(doc, w)]
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                words = [w for w in in_use if w.start >= ent.start_char and w.end <= ent.end_char]
+                if words:
+                    self._add(words[0].start, self._end([words[-1]]))
+        for left, right in zip(in_use, in_use[1:]):
+            if (self.words.index(right) == self.words.index(left) + 1 and self._joins(left, right)
+                    and not self.lexicon.is_common(left.bare) and not self.lexicon.is_common(right.bare)):
+                self._add(left.start, self._end([right]))
+
+    def _lower_case_candidate(self, word: _Word) -> bool:
+        if word.capitalised or len(word.bare) < 3 or word.lower in PARTICLES or word.lower in ACRONYMS:
+            return False
+        if word.lower in TITLES or len(word.text[0].upper()) != 1 or self._covered(word):
+            return False
+        return self.lexicon.is_given_name(word.bare) or not self.lexicon.is_common(word.bare)
+
+    @staticmethod
+    def _noun_in(doc, word: _Word) -> bool:
+        span = doc.char_span(word.start, word.end, alignment_mode="expand")
+        return span is not None and len(span) > 0 and span[0].pos_ in ("PROPN", "NOUN")
 
     def _other_mentions(self) -> None:
         """Every other mention of a word of a name found: capitalised anywhere, in lower case when
@@ -254,21 +304,28 @@ class _Finder:
 
     # Evidence ---------------------------------------------------------------------------------------
 
-    def _not_a_name(self, run: list[_Word]) -> bool:
+    def _names_a_thing(self, run: list[_Word]) -> bool:
+        """An organisation, a law or scheme, an operation, a place, a date, an acronym."""
         phrase = self.text[run[0].start:run[-1].end]
-        lowered = [w.lower for w in run]
-        if any(w in NOT_NAME_WORDS or w in MONTHS_AND_DAYS for w in lowered):
+        if any(w.lower in NOT_NAME_WORDS or w.lower in MONTHS_AND_DAYS for w in run):
             return True
         if self._followed_by_non_name(run[-1]):
             return True
-        if phrase.lower() in ORGANISATIONS or self.lexicon.is_place(POSSESSIVE.sub("", phrase)):
+        if phrase.lower().replace("’", "'") in ORGANISATIONS or self.lexicon.is_place(POSSESSIVE.sub("", phrase)):
             return True
-        if any(w.lower in ACRONYMS and (w.all_capitals or len(run) == 1) for w in run):
-            return True
-        if all(w.all_capitals and (len(w.bare) <= 4 and not any(c in "AEIOUY" for c in w.bare)) for w in run):
-            return True
-        before = self.text[max(0, run[0].start - 40):run[0].start]
-        return ARTICLE_BEFORE.search(before) is not None
+        return any(w.lower in ACRONYMS and (w.all_capitals or len(run) == 1) for w in run)
+
+    def _after_article(self, word: _Word) -> bool:
+        """'the Samaritans', 'a red Vauxhall Corsa': a person's name takes no article."""
+        i = self.words.index(word)
+        while i > 0 and self._joins(self.words[i - 1], self.words[i]) and self.words[i - 1].capitalised \
+                and self._in_kept(self.words[i - 1]):
+            i -= 1  # a place or a make before it: "a red Vauxhall Corsa"
+        if i > 0 and self._joins(self.words[i - 1], self.words[i]) and not self.words[i - 1].capitalised:
+            token = self._token(self.words[i - 1])
+            if token is not None and token.pos_ == "ADJ" and self.words[i - 1].lower not in ARTICLES:
+                i -= 1
+        return i > 0 and self._joins(self.words[i - 1], self.words[i]) and self.words[i - 1].lower in ARTICLES
 
     def _followed_by_non_name(self, word: _Word) -> bool:
         """Clare's Law, Sarah's Law: a name in the name of a law or scheme."""
@@ -276,12 +333,22 @@ class _Finder:
         return (word.possessive and m is not None and m.group(1)[0].isupper()
                 and m.group(1).lower() in NOT_NAME_WORDS)
 
-    def _name_like(self, word: _Word) -> bool:
-        return self.lexicon.is_given_name(word.bare) or not self.lexicon.is_common(word.bare)
+    def _given_name_in_use(self, word: _Word) -> bool:
+        """A given name that is also a word (Rose, Mark), read by the model as a proper noun; or a word the
+        model calls a person, as the subject of a verb ("Grace told the safeguarding lead")."""
+        token = self._token(word)
+        if token is None or token.ent_type_ in ("DATE", "TIME", "LAW", "EVENT", "ORG", "GPE"):
+            return False
+        given = self.lexicon.is_given_name(word.bare)
+        if given and token.pos_ == "PROPN":
+            return True
+        return ((given or token.ent_type_ == "PERSON") and token.pos_ in ("PROPN", "NOUN")
+                and token.dep_ in ("nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX")
+                and token.i + 1 < len(token.doc) and token.doc[token.i + 1].is_alpha)
 
-    def _lower_unknown(self, word: _Word) -> bool:
-        return (not word.capitalised and len(word.bare) > 1 and word.lower not in PARTICLES
-                and (self.lexicon.is_given_name(word.bare) or not self.lexicon.is_common(word.bare)))
+    def _proper_noun(self, word: _Word) -> bool:
+        token = self._token(word)
+        return token is not None and token.pos_ == "PROPN"
 
     def _token(self, word: _Word):
         if self.doc is None:
@@ -289,27 +356,18 @@ class _Finder:
         span = self.doc.char_span(word.start, word.end, alignment_mode="expand")
         return span[0] if span is not None and len(span) else None
 
-    def _proper_noun(self, word: _Word) -> bool:
-        token = self._token(word)
-        return token is not None and token.pos_ == "PROPN" and token.ent_type_ not in ("DATE", "TIME", "LAW", "EVENT")
-
-    def _model_says_person(self, word: _Word) -> bool:
-        token = self._token(word)
-        return token is not None and token.ent_type_ == "PERSON" and token.pos_ == "PROPN"
-
-    def _sentence_start(self, word: _Word) -> bool:
-        return SENTENCE_BREAK.search(self.text[max(0, word.start - 40):word.start]) is not None
-
-    def _name_part(self, run: list[_Word]) -> list[_Word]:
-        """The name's words: up to a possessive, an organisation word, or four words."""
+    def _add_name(self, run: list[_Word]) -> None:
+        """The name's words: up to a possessive, or four words."""
         name = []
         for word in run:
-            if word.lower in NOT_NAME_WORDS or word.lower in MONTHS_AND_DAYS:
-                break
             name.append(word)
             if word.possessive or len(name) == 4:
                 break
-        return name
+        if name:
+            self._add(name[0].start, self._end(name))
+
+    def _sentence_start(self, word: _Word) -> bool:
+        return SENTENCE_BREAK.search(self.text[max(0, word.start - 40):word.start]) is not None
 
     def _end(self, words: list[_Word]) -> int:
         last = words[-1]
@@ -327,6 +385,10 @@ class _Finder:
     def _add(self, start: int, end: int) -> None:
         if end > start:
             self.found.append((start, end))
+
+
+def _has_vowel(word: str) -> bool:
+    return any(c in "AEIOUYÁÉÍÓÚÂÊÎÔÛÀÈÌÒÙ" for c in word.upper())
 
 
 def _all_capitals(text: str) -> bool:
