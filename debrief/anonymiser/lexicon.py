@@ -20,6 +20,8 @@ import re
 from pathlib import Path
 
 HERE = Path(__file__).parent
+_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""),
+             ("er", ""), ("ers", ""))
 
 # Honorifics and police ranks written before a name: outside the name's span.
 TITLES = {
@@ -57,6 +59,8 @@ NOT_NAME_WORDS = {
     "county", "city", "town", "village", "borough", "district", "north", "south", "east", "west", "northern",
     "southern", "eastern", "western", "central", "greater", "royal", "saint", "national", "international",
     "british", "english", "welsh", "scottish", "irish", "european", "united", "kingdom", "vauxhall", "audi", "bmw",
+    # Welsh words for a street, a house, a court: Heol y Felin, Tŷ Gwyn, Llys y Coed
+    "heol", "ffordd", "stryd", "lôn", "tŷ", "ty", "plas", "rhodfa", "cilgant", "llys", "teras", "clos",
     "toyota", "volkswagen", "mercedes", "peugeot", "renault", "nissan", "honda",
     "iphone", "samsung", "whatsapp", "snapchat", "facebook", "instagram", "tiktok", "google",
 }
@@ -123,11 +127,17 @@ class Lexicon:
         known = self._modern if modern else self._common
         if w in known:
             return True
-        for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
-                                    ("ing", "e"), ("ly", ""), ("er", ""), ("ers", "")):
+        for suffix, replacement in _SUFFIXES:
             if w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] + replacement in known:
                 return True
         return False
+
+    def is_word_form(self, word: str) -> bool:
+        """A common word, or an inflection of one, even if the capitalised form is more frequent (keys)."""
+        w = word.lower()
+        return self.is_common(w) or any(
+            w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] + replacement in self._modern
+            for suffix, replacement in _SUFFIXES)
 
     def is_given_name(self, word: str) -> bool:
         return word.lower() in self.given_names

@@ -36,6 +36,9 @@ from debrief.anonymiser.lexicon import (
 )
 
 PERSON = "PERSON"
+# What is named after someone with a possessive: Clare's Law, Raneem's Law, New Year's Eve, Barnardo's Homes.
+NAMED_AFTER_SOMEONE = {"law", "act", "bill", "scheme", "review", "report", "inquiry", "eve", "day", "homes",
+                       "hospital", "hospice", "school", "college", "church", "house", "fund", "trust", "foundation"}
 SCORE = 0.85
 
 WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?")
@@ -281,7 +284,7 @@ class _Finder:
             return False
         if word.lower in TITLES or len(word.text[0].upper()) != 1 or self._covered(word):
             return False
-        return self.lexicon.is_given_name(word.bare) or not self.lexicon.is_common(word.bare)
+        return self.lexicon.is_given_name(word.bare) or not self.lexicon.is_word_form(word.bare)
 
     @staticmethod
     def _noun_in(doc, word: _Word) -> bool:
@@ -305,13 +308,20 @@ class _Finder:
     # Evidence ---------------------------------------------------------------------------------------
 
     def _names_a_thing(self, run: list[_Word]) -> bool:
-        """An organisation, a law or scheme, an operation, a place, a date, an acronym."""
+        """An organisation, a law or scheme, an operation, a place, a date, an acronym, a saint's name
+        (St Thomas' Hospital)."""
+        if run[0].lower.rstrip(".") in ("st", "saint") and len(run) > 1:
+            return True
+        titled = False
+        while run and run[0].lower.rstrip(".") in TITLES and len(run) > 1:
+            run, titled = run[1:], True  # PCSO Lowri Beynon: the rank is no acronym; Mrs Barnes no place
         phrase = self.text[run[0].start:run[-1].end]
         if any(w.lower in NOT_NAME_WORDS or w.lower in MONTHS_AND_DAYS for w in run):
             return True
         if self._followed_by_non_name(run[-1]):
             return True
-        if phrase.lower().replace("’", "'") in ORGANISATIONS or self.lexicon.is_place(POSSESSIVE.sub("", phrase)):
+        if not titled and (phrase.lower().replace("’", "'") in ORGANISATIONS
+                           or self.lexicon.is_place(POSSESSIVE.sub("", phrase))):
             return True
         return any(w.lower in ACRONYMS and (w.all_capitals or len(run) == 1) for w in run)
 
@@ -331,7 +341,7 @@ class _Finder:
         """Clare's Law, Sarah's Law: a name in the name of a law or scheme."""
         m = re.match(r"\s+(\w+)", self.text[word.end:word.end + 30])
         return (word.possessive and m is not None and m.group(1)[0].isupper()
-                and m.group(1).lower() in NOT_NAME_WORDS)
+                and m.group(1).lower() in NAMED_AFTER_SOMEONE)
 
     def _given_name_in_use(self, word: _Word) -> bool:
         """A given name that is also a word (Rose, Mark), read by the model as a proper noun; or a word the

@@ -85,11 +85,19 @@ class UkPhoneRecognizer(PatternRecognizer):
         super().__init__(supported_entity=ENTITY["phone"], patterns=self.PATTERNS, context=[],
                          supported_language="en", global_regex_flags=CASE_SENSITIVE)
 
-    def validate_result(self, pattern_text: str) -> bool:
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """A UK number's length for its range (01, 02, 03, 05, 07, 080, 084, 087, 09). A valid one keeps its
+        pattern's score, below an NHS number's (which is checked by its own digit): "083 016 6130" after
+        "NHS" is an NHS number."""
         digits = re.sub(r"\D", "", pattern_text.replace("(0)", ""))
         if digits.startswith("44"):
             digits = "0" + digits[2:]
-        return digits.startswith("0") and len(digits) in (10, 11) and digits[1] != "0"
+        if digits[:2] in ("01", "02"):
+            valid = len(digits) in (10, 11)
+        else:
+            valid = len(digits) == 11 and digits[:2] in ("03", "05", "07", "09") or (
+                digits[:3] in ("080", "084", "087") and len(digits) in (10, 11))
+        return None if valid else False
 
 
 # Addresses ------------------------------------------------------------------------------------------
