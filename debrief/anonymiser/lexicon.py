@@ -67,7 +67,14 @@ NOT_NAME_WORDS = {
 MONTHS_AND_DAYS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues",
+    "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun",
+}
+# How notes name family and friends: never a name, even where a list of given names holds them.
+KIN = {
+    "mum", "mam", "mom", "mummy", "dad", "daddy", "nan", "nana", "nanna", "gran", "granny", "grandma", "grandad",
+    "grandpa", "auntie", "aunty", "aunt", "uncle", "bro", "sis", "bf", "gf", "ex", "hubby", "baby", "babe",
+    "bestie", "mate", "cuz", "cousin", "son", "daughter", "sister", "brother", "wife", "husband", "partner",
 }
 # Partner organisations and police systems known by a bare name.
 ORGANISATIONS = {
@@ -79,6 +86,16 @@ ORGANISATIONS = {
     "salvation army", "red cross", "st john ambulance", "sarc", "niche", "athena", "storm", "connect",
     "genesis", "sleuth", "pnc", "pnd", "ident1", "liberty", "mosaic", "eclipse", "systmone",
     "emis", "rio", "frontline", "nexus", "thrive", "dash",
+}
+# Drugs and medicines, written in lower case in a lesson: never a name.
+DRUGS = {
+    "heroin", "methadone", "cocaine", "crack", "benzodiazepine", "benzodiazepines", "benzos", "pregabalin",
+    "gabapentin", "ghb", "gbl", "ketamine", "mdma", "ecstasy", "amphetamine", "amphetamines", "methamphetamine",
+    "spice", "mamba", "fentanyl", "carfentanil", "nitazene", "nitazenes", "insulin", "paracetamol", "diazepam",
+    "etizolam", "alprazolam", "xanax", "valium", "buprenorphine", "subutex", "tramadol", "codeine", "morphine",
+    "oxycodone", "mephedrone", "cannabis", "skunk", "lsd", "psilocybin", "naloxone", "zopiclone", "temazepam",
+    "olanzapine", "quetiapine", "sertraline", "fluoxetine", "citalopram", "mirtazapine", "lorazepam",
+    "clonazepam", "nitrous",
 }
 # Acronyms a police text uses: never a name, even in capitals.
 ACRONYMS = {
@@ -132,12 +149,20 @@ class Lexicon:
                 return True
         return False
 
-    def is_word_form(self, word: str) -> bool:
+    def is_word_form(self, word: str, modern: bool = True) -> bool:
         """A common word, or an inflection of one, even if the capitalised form is more frequent (keys)."""
-        w = word.lower()
-        return self.is_common(w) or any(
-            w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] + replacement in self._modern
+        w = word.lower().replace("’", "'")
+        known = self._modern if modern else self._common
+        if w.endswith("nt") and w[:-2] in known:
+            return True  # "hadnt", "didnt" in hurried notes
+        return w in DRUGS or w in KIN or w in MONTHS_AND_DAYS or self.is_common(w, modern) or any(
+            w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] + replacement in known
             for suffix, replacement in _SUFFIXES)
+
+    def is_known(self, word: str) -> bool:
+        """In any of the word lists (common, proper, WordNet), or a given name."""
+        w = word.lower()
+        return w in self._modern or w in self._proper or w in self.given_names or self.is_word_form(w)
 
     def is_given_name(self, word: str) -> bool:
         return word.lower() in self.given_names

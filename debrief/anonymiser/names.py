@@ -27,6 +27,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from debrief.anonymiser.lexicon import (
     ACRONYMS,
+    KIN,
     MONTHS_AND_DAYS,
     NOT_NAME_WORDS,
     ORGANISATIONS,
@@ -45,6 +46,7 @@ WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?")
 POSSESSIVE = re.compile(r"['’]s?$")
 SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;\n–—(\[\"“‘]|\s-)\s*$")
 ARTICLES = {"a", "an", "the"}
+NAME_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "attr", "dative"}
 SURNAME_FIRST = regex.compile(
     r"(?<![\w'’-])(\p{Lu}[\p{Lu}'’-]*\p{Lu}(?:\s\p{Lu}[\p{Lu}'’-]*\p{Lu})?),\s(\p{Lu}\p{Ll}[\w'’-]*(?:\s\p{Lu}\p{Ll}[\w'’-]*)?)")
 NICKNAME = re.compile(
@@ -270,7 +272,7 @@ class _Finder:
         doc = self.nlp("".join(shadow))
         in_use = [w for w in candidates if self._noun_in(doc, w)]
         for ent in doc.ents:
-            if ent.label_ == "PERSON":
+            if ent.label_ == "PERSON" and ent.root.dep_ in NAME_ROLES and not _determined(ent.root):
                 words = [w for w in in_use if w.start >= ent.start_char and w.end <= ent.end_char]
                 if words:
                     self._add(words[0].start, self._end([words[-1]]))
@@ -278,18 +280,26 @@ class _Finder:
             if (self.words.index(right) == self.words.index(left) + 1 and self._joins(left, right)
                     and not self.lexicon.is_common(left.bare) and not self.lexicon.is_common(right.bare)):
                 self._add(left.start, self._end([right]))
+        # One word alone, that the model takes for a proper noun in the copy as the subject or object of a
+        # verb: a given name, or a word no list knows ("jo said shes scared of darren", "said amir hadnt").
+        for word in in_use:
+            token = _token_in(doc, word)
+            if token.pos_ == "PROPN" and token.dep_ in NAME_ROLES and not _determined(token) and (
+                    not self.lexicon.is_known(word.bare)
+                    or (self.lexicon.is_given_name(word.bare) and not self.lexicon.is_word_form(word.bare))):
+                self._add(word.start, self._end([word]))
 
     def _lower_case_candidate(self, word: _Word) -> bool:
-        if word.capitalised or len(word.bare) < 3 or word.lower in PARTICLES or word.lower in ACRONYMS:
+        if word.capitalised or len(word.bare) < 2 or word.lower in PARTICLES or word.lower in ACRONYMS:
             return False
-        if word.lower in TITLES or len(word.text[0].upper()) != 1 or self._covered(word):
+        if word.lower in TITLES or word.lower in KIN or len(word.text[0].upper()) != 1 or self._covered(word):
             return False
-        return self.lexicon.is_given_name(word.bare) or not self.lexicon.is_word_form(word.bare)
+        return self.lexicon.is_given_name(word.bare) or not self.lexicon.is_word_form(word.bare, modern=False)
 
     @staticmethod
     def _noun_in(doc, word: _Word) -> bool:
-        span = doc.char_span(word.start, word.end, alignment_mode="expand")
-        return span is not None and len(span) > 0 and span[0].pos_ in ("PROPN", "NOUN")
+        token = _token_in(doc, word)
+        return token is not None and token.pos_ in ("PROPN", "NOUN")
 
     def _other_mentions(self) -> None:
         """Every other mention of a word of a name found: capitalised anywhere, in lower case when
@@ -361,10 +371,7 @@ class _Finder:
         return token is not None and token.pos_ == "PROPN"
 
     def _token(self, word: _Word):
-        if self.doc is None:
-            return None
-        span = self.doc.char_span(word.start, word.end, alignment_mode="expand")
-        return span[0] if span is not None and len(span) else None
+        return None if self.doc is None else _token_in(self.doc, word)
 
     def _add_name(self, run: list[_Word]) -> None:
         """The name's words: up to a possessive, or four words."""
@@ -395,6 +402,16 @@ class _Finder:
     def _add(self, start: int, end: int) -> None:
         if end > start:
             self.found.append((start, end))
+
+
+def _determined(token) -> bool:
+    """'an email', 'the footwell', 'her phone': a name takes no determiner."""
+    return any(child.dep_ in ("det", "poss") for child in token.children)
+
+
+def _token_in(doc, word: _Word):
+    span = doc.char_span(word.start, word.end, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
 
 
 def _has_vowel(word: str) -> bool:
