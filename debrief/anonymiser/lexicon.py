@@ -159,10 +159,10 @@ class Lexicon:
             w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] + replacement in known
             for suffix, replacement in _SUFFIXES)
 
-    def is_known(self, word: str) -> bool:
-        """In any of the word lists (common, proper, WordNet), or a given name."""
+    def is_compound(self, word: str) -> bool:
+        """Two common words run together: landline, footwell, towpath."""
         w = word.lower()
-        return w in self._modern or w in self._proper or w in self.given_names or self.is_word_form(w)
+        return any(w[:i] in self._common and w[i:] in self._common for i in range(3, len(w) - 2))
 
     def is_given_name(self, word: str) -> bool:
         return word.lower() in self.given_names

@@ -42,7 +42,9 @@ NAMED_AFTER_SOMEONE = {"law", "act", "bill", "scheme", "review", "report", "inqu
                        "hospital", "hospice", "school", "college", "church", "house", "fund", "trust", "foundation"}
 SCORE = 0.85
 
-WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?")
+# A word of letters (apostrophes and hyphens inside): Smith-Jones, O'Neill, Barnes's. Never part of a token
+# with digits (12AB3456).
+WORD = re.compile(r"(?<![\w'’-])[^\W\d_](?:(?:[^\W\d_]|['’-])*[^\W\d_])?(?![\w-])")
 POSSESSIVE = re.compile(r"['’]s?$")
 SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;\n–—(\[\"“‘]|\s-)\s*$")
 ARTICLES = {"a", "an", "the"}
@@ -50,8 +52,9 @@ NAME_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "attr", "da
 SURNAME_FIRST = regex.compile(
     r"(?<![\w'’-])(\p{Lu}[\p{Lu}'’-]*\p{Lu}(?:\s\p{Lu}[\p{Lu}'’-]*\p{Lu})?),\s(\p{Lu}\p{Ll}[\w'’-]*(?:\s\p{Lu}\p{Ll}[\w'’-]*)?)")
 NICKNAME = re.compile(
-    r"(?:\b(?:known(?:\s\w+)?\sas|aka|a\.k\.a\.?|nicknamed|called|alias|goes\sby|street\sname)\s+)"
+    r"(?:\b(?:known\s(?:\w+\s){0,3}as|aka|a\.k\.a\.?|nicknamed|called|alias|goes\sby|street\sname)\s+)"
     r"['‘\"“]([^'’\"”\n]{1,30}?)['’\"”]", re.IGNORECASE)
+QUOTED_NAME = regex.compile(r"(?<![\w'’])['‘\"“](\p{Lu}[\p{Ll}'’-]+(?:\s\p{Lu}[\p{Ll}'’-]+)?)['’\"”](?![\w'’])")
 QUOTED_SUBJECT = re.compile(r"['‘\"“]([^\W\d_][\w-]*(?:\s[^\W\d_][\w-]*)?)['’\"”](?=\s+(?:would|will|was|is|had|has|said|told|did|and|who)\b)")
 EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 
@@ -170,10 +173,17 @@ class _Finder:
             self._add(m.start(1), end)
 
     def _nicknames(self) -> None:
+        """'Tiny' after "known as", a quoted word as a subject ("'Smudge' would sort him out"), and a quoted
+        word that is no common word ("recorded as 'Biggie'")."""
         for pattern in (NICKNAME, QUOTED_SUBJECT):
             for m in pattern.finditer(self.text):
                 if m.group(1).strip() and m.group(1)[0].isupper():
                     self._add(m.start(1), m.end(1))
+        for m in QUOTED_NAME.finditer(self.text):
+            words = m.group(1).split()
+            if not any(w.lower() in NOT_NAME_WORDS or w.lower() in ORGANISATIONS for w in words) and any(
+                    not self.lexicon.is_common(w, modern=False) for w in words):
+                self._add(m.start(1), m.end(1))
 
     def _runs(self) -> list[list[_Word]]:
         """Capitalised words one space apart, through a possessive (Clare's Law, New Year's Eve) and a
@@ -185,7 +195,8 @@ class _Finder:
                     runs.append(run)
                 run = []
                 continue
-            joined = bool(run) and self.text[run[-1].end:word.start] == " "
+            joined = bool(run) and (self.text[run[-1].end:word.start] == " " or (
+                len(run[-1].text) == 1 and run[-1].capitalised and self.text[run[-1].end:word.start] in (". ", ".")))
             particle = (not word.capitalised and word.lower in PARTICLES and joined and i + 1 < len(self.words)
                         and self.words[i + 1].capitalised and self.text[word.end:self.words[i + 1].start] == " ")
             if word.capitalised or particle:
@@ -280,13 +291,12 @@ class _Finder:
             if (self.words.index(right) == self.words.index(left) + 1 and self._joins(left, right)
                     and not self.lexicon.is_common(left.bare) and not self.lexicon.is_common(right.bare)):
                 self._add(left.start, self._end([right]))
-        # One word alone, that the model takes for a proper noun in the copy as the subject or object of a
-        # verb: a given name, or a word no list knows ("jo said shes scared of darren", "said amir hadnt").
+        # A given name alone, that the model takes for a proper noun in the copy, as the subject or object
+        # of a verb ("jo said shes scared of darren").
         for word in in_use:
             token = _token_in(doc, word)
-            if token.pos_ == "PROPN" and token.dep_ in NAME_ROLES and not _determined(token) and (
-                    not self.lexicon.is_known(word.bare)
-                    or (self.lexicon.is_given_name(word.bare) and not self.lexicon.is_word_form(word.bare))):
+            if (token.pos_ == "PROPN" and token.dep_ in NAME_ROLES and not _determined(token)
+                    and self.lexicon.is_given_name(word.bare) and not self.lexicon.is_word_form(word.bare)):
                 self._add(word.start, self._end([word]))
 
     def _lower_case_candidate(self, word: _Word) -> bool:
@@ -294,7 +304,9 @@ class _Finder:
             return False
         if word.lower in TITLES or word.lower in KIN or len(word.text[0].upper()) != 1 or self._covered(word):
             return False
-        return self.lexicon.is_given_name(word.bare) or not self.lexicon.is_word_form(word.bare, modern=False)
+        if self.lexicon.is_given_name(word.bare):
+            return True
+        return not self.lexicon.is_word_form(word.bare, modern=False) and not self.lexicon.is_compound(word.bare)
 
     @staticmethod
     def _noun_in(doc, word: _Word) -> bool:

@@ -126,10 +126,13 @@ CAD = (r"\b(?:CAD|STORM|Storm)\s*(?:ref(?:erence)?\.?|no\.?|number|log)?\s*#?\s*
        r"(?:(?:\s+(?:of\s+)?|/)(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}[A-Za-z]{3}\d{2,4}))?\b")
 # Other forces' shapes, written with a prefix and the year: CR/2025/004512, CR-2025-57543.
 PREFIXED_REFERENCE = r"\b[A-Z]{1,4}[-/](?:19|20)\d{2}[-/]\d{3,8}\b"
-# After a word that says it is a reference: "log 5123 of 12/03", "crime number 37/12345/26".
-CUED_REFERENCE = (r"(?<=\b(?:[Ll]og|[Cc]rime (?:[Rr]eport|[Rr]eference|[Rr]ef|[Nn]umber|[Nn]o)|[Oo]ccurrence|URN|"
-                  r"[Ii]ncident (?:[Nn]umber|[Nn]o|[Rr]ef)|[Rr]ef(?:erence)?(?: [Nn]umber| [Nn]o)?)\.?:?\s)"
-                  r"[A-Z]{0,4}\d[\dA-Z]*(?:[-/][\dA-Z]+)+\b")
+# After a word that says it is a reference: "log 5123 of 12/03/24", "crime number 37/12345/26", "URN
+# 12AB3456789", "incident 23-0045" (the cue word stays).
+_CUE = (r"(?:[Ll]og|LOG|[Cc]rime (?:[Rr]eport|[Rr]eference|[Rr]ef|[Nn]umber|[Nn]o)|[Oo]ccurrence|[Ii]ncident|[Ss]erial|"
+        r"URN|[Rr]ef(?:erence)?)\.?(?:\s(?:[Nn]o\.?|[Nn]umber|#))?:?\s")
+_NUMERIC_DATE = r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+CUED_REFERENCE = (rf"(?<=\b{_CUE})(?:[A-Z]{{0,4}}\d[\dA-Z]*(?:[-/][\dA-Z]+)*)"
+                  rf"(?:\s+of\s+{_NUMERIC_DATE}|/\d{{1,2}}[A-Za-z]{{3}}\d{{2,4}})?\b")
 
 
 class PoliceReferenceRecognizer(PatternRecognizer):
@@ -144,8 +147,12 @@ class PoliceReferenceRecognizer(PatternRecognizer):
                          supported_language="en", global_regex_flags=CASE_SENSITIVE)
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        # A force pattern as loose as 12/34/56 also matches dates: a bare date is not a reference.
-        return False if is_date(pattern_text) else None
+        """A force pattern as loose as 12/34/56 also matches dates, and a cue word a count or a year
+        ("incident 2023", "log 12"): neither is a reference."""
+        digits = sum(c.isdigit() for c in pattern_text)
+        if is_date(pattern_text) or digits < 3 or re.fullmatch(r"(?:19|20)\d\d", pattern_text):
+            return False
+        return None
 
 
 def recognisers(force_pattern: str) -> list[PatternRecognizer]:
