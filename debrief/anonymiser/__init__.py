@@ -17,8 +17,10 @@ runs; debrief/services/anonymiser.py gives it the force's settings and words.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+
+from presidio_analyzer import RecognizerResult
 
 from debrief.anonymiser.engine import engine
 from debrief.anonymiser.patterns import ENTITY, KIND
@@ -36,23 +38,27 @@ class Span:
     value: str
 
 
-def find(text: str, crime_reference_pattern: str = DEFAULT_CRIME_REFERENCE_PATTERN) -> list[Span]:
-    """The personal data in `text`, in order, never overlapping."""
+def find(text: str, crime_reference_pattern: str = DEFAULT_CRIME_REFERENCE_PATTERN,
+         placeholders: Collection[str] = ()) -> list[Span]:
+    """The personal data in `text`, in order, never overlapping. `placeholders` (such as "[person]", in
+    any language) are what an earlier pass left: never personal data, so a text can be checked again."""
     if not text or not text.strip():
         return []
+    analysed = text
+    for placeholder in placeholders:
+        analysed = analysed.replace(placeholder, " " * len(placeholder))
     return [Span(r.start, r.end, KIND[r.entity_type], text[r.start:r.end])
-            for r in engine(crime_reference_pattern).find(text)]
+            for r in engine(crime_reference_pattern).find(analysed)]
 
 
 def anonymise(text: str, placeholders: Mapping[str, str] | None = None,
-              crime_reference_pattern: str = DEFAULT_CRIME_REFERENCE_PATTERN) -> tuple[str, list[Span]]:
-    """`text` with each piece of personal data replaced by its placeholder (by default `[kind]`),
-    and the spans found (offsets into `text`)."""
-    spans = find(text, crime_reference_pattern)
+              crime_reference_pattern: str = DEFAULT_CRIME_REFERENCE_PATTERN,
+              earlier_placeholders: Collection[str] = ()) -> tuple[str, list[Span]]:
+    """`text` with each piece of personal data replaced by its placeholder (by default `[kind]`), and the
+    spans found (offsets into `text`)."""
+    words = {kind: f"[{kind}]" for kind in KINDS} | dict(placeholders or {})
+    spans = find(text, crime_reference_pattern, {*words.values(), *earlier_placeholders})
     if not spans:
         return text, spans
-    words = {kind: f"[{kind}]" for kind in KINDS} | dict(placeholders or {})
-    from presidio_analyzer import RecognizerResult
-
     results = [RecognizerResult(ENTITY[s.kind], s.start, s.end, 1.0) for s in spans]
     return engine(crime_reference_pattern).replace(text, results, words), spans
