@@ -26,7 +26,7 @@ DATE = re.compile(
 
 # Said before the date, in the same sentence: "DOB 12/04/1987", "born on 3 May 1990", "date of birth
 # was keyed as 17.09.50 rather than 17.09.1950".
-CUE = re.compile(r"\b(?:DOB|D\.O\.B|date of birth|birth ?date|born)\b", re.IGNORECASE)
+CUE = re.compile(r"\b(?:DOB\b|D\.O\.B\.?|date of birth\b|birth ?date\b|born\b)", re.IGNORECASE)
 CUE_REACH = 60
 SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 
@@ -37,10 +37,8 @@ def is_date(text: str) -> bool:
 
 def _cued(text: str, start: int) -> bool:
     before = text[max(0, start - CUE_REACH):start]
-    ends = list(SENTENCE_END.finditer(before))
-    if ends:
-        before = before[ends[-1].end():]
-    return CUE.search(before) is not None
+    cues = list(CUE.finditer(before))
+    return bool(cues) and SENTENCE_END.search(before[cues[-1].end():]) is None
 
 
 class DateOfBirthRecognizer(EntityRecognizer):

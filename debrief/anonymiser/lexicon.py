@@ -159,6 +159,12 @@ class Lexicon:
             w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] + replacement in known
             for suffix, replacement in _SUFFIXES)
 
+    def is_known(self, word: str) -> bool:
+        """In a word list (common, proper, WordNet, drugs, kin, days; an inflection or a compound of a common
+        word), or a given name."""
+        w = word.lower()
+        return (w in self._proper or w in self.given_names or self.is_word_form(w) or self.is_compound(w))
+
     def is_compound(self, word: str) -> bool:
         """Two common words run together: landline, footwell, towpath."""
         w = word.lower()

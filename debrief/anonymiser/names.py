@@ -139,7 +139,8 @@ class _Finder:
                 phrase = self.text[word.start:last.end]
                 bare = POSSESSIVE.sub("", phrase) if last.possessive else phrase
                 if self.lexicon.is_place(bare) or bare.lower().replace("’", "'") in ORGANISATIONS:
-                    if not self._part_of_a_name(i):
+                    # Jordan, Chad, Florence: a given name before it is a place.
+                    if not self._part_of_a_name(i) and not (length == 1 and self.lexicon.is_given_name(bare)):
                         self.kept.append((word.start, last.end))
                     break
 
@@ -244,7 +245,7 @@ class _Finder:
                 self._given_name_in_use(run[0])
                 or (len(run) > 1 and self._proper_noun(run[0]) and not self.lexicon.is_common(run[1].bare))):
             run = run[1:]
-        if not run or self._after_article(run[0]):
+        if not run or (self._after_article(run[0]) and not self._named_case(run)):
             self._phrase(run)
             return
         if len(run) > 1:
@@ -291,12 +292,14 @@ class _Finder:
             if (self.words.index(right) == self.words.index(left) + 1 and self._joins(left, right)
                     and not self.lexicon.is_common(left.bare) and not self.lexicon.is_common(right.bare)):
                 self._add(left.start, self._end([right]))
-        # A given name alone, that the model takes for a proper noun in the copy, as the subject or object
-        # of a verb ("jo said shes scared of darren").
+        # One word alone that the model takes for a proper noun in the copy, as the subject or object of a
+        # verb, with no determiner: a given name, or a word no list knows ("jo said shes scared of darren",
+        # "spoke to bronagh").
         for word in in_use:
             token = _token_in(doc, word)
-            if (token.pos_ == "PROPN" and token.dep_ in NAME_ROLES and not _determined(token)
-                    and self.lexicon.is_given_name(word.bare) and not self.lexicon.is_word_form(word.bare)):
+            if token.pos_ == "PROPN" and token.dep_ in NAME_ROLES and not _determined(token) and (
+                    not self.lexicon.is_known(word.bare)
+                    or (self.lexicon.is_given_name(word.bare) and not self.lexicon.is_word_form(word.bare))):
                 self._add(word.start, self._end([word]))
 
     def _lower_case_candidate(self, word: _Word) -> bool:
@@ -345,7 +348,10 @@ class _Finder:
         if not titled and (phrase.lower().replace("’", "'") in ORGANISATIONS
                            or self.lexicon.is_place(POSSESSIVE.sub("", phrase))):
             return True
-        return any(w.lower in ACRONYMS and (w.all_capitals or len(run) == 1) for w in run)
+        if len(run) == 1 and (token := self._token(run[0])) is not None and token.ent_type_ == "NORP":
+            return True  # Romanian, Somali
+        return any((w.lower in ACRONYMS or (w.lower.endswith("s") and w.lower[:-1] in ACRONYMS))
+                   and (w.all_capitals or len(run) == 1 or w.bare[:-1].isupper()) for w in run)
 
     def _after_article(self, word: _Word) -> bool:
         """'the Samaritans', 'a red Vauxhall Corsa': a person's name takes no article."""
@@ -358,6 +364,16 @@ class _Finder:
             if token is not None and token.pos_ == "ADJ" and self.words[i - 1].lower not in ARTICLES:
                 i -= 1
         return i > 0 and self._joins(self.words[i - 1], self.words[i]) and self.words[i - 1].lower in ARTICLES
+
+    def _named_case(self, run: list[_Word]) -> bool:
+        """'the Sarah Everard case', 'the Hughes family': a full name before a noun takes the article."""
+        if len(run) < 2:
+            return False
+        i = self.words.index(run[-1]) + 1
+        if i >= len(self.words) or not self._joins(run[-1], self.words[i]) or self.words[i].capitalised:
+            return False
+        token = self._token(self.words[i])
+        return token is not None and token.pos_ == "NOUN"
 
     def _followed_by_non_name(self, word: _Word) -> bool:
         """Clare's Law, Sarah's Law: a name in the name of a law or scheme."""

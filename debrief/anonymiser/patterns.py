@@ -132,7 +132,7 @@ _CUE = (r"(?:[Ll]og|LOG|[Cc]rime (?:[Rr]eport|[Rr]eference|[Rr]ef|[Nn]umber|[Nn]
         r"URN|[Rr]ef(?:erence)?)\.?(?:\s(?:[Nn]o\.?|[Nn]umber|#))?:?\s")
 _NUMERIC_DATE = r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
 CUED_REFERENCE = (rf"(?<=\b{_CUE})(?:[A-Z]{{0,4}}\d[\dA-Z]*(?:[-/][\dA-Z]+)*)"
-                  rf"(?:\s+of\s+{_NUMERIC_DATE}|/\d{{1,2}}[A-Za-z]{{3}}\d{{2,4}})?\b")
+                  rf"(?:\s+of\s+{_NUMERIC_DATE}|/\d{{1,2}}[A-Za-z]{{3}}\d{{2,4}})?\b(?!\s\d)")
 
 
 class PoliceReferenceRecognizer(PatternRecognizer):
