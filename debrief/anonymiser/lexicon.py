@@ -97,6 +97,12 @@ DRUGS = {
     "olanzapine", "quetiapine", "sertraline", "fluoxetine", "citalopram", "mirtazapine", "lorazepam",
     "clonazepam", "nitrous",
 }
+# Abbreviations notes use, common words whatever their case: "Tel 0207...", "Crime Ref: 12/3456/24".
+ABBREVIATIONS = {
+    "tel", "mob", "ref", "refs", "fax", "ext", "approx", "info", "dept", "attn", "asap", "aka", "incl", "misc",
+    "nb", "ps", "re", "fao", "cc", "fwd", "vs", "etc", "eg", "ie", "pls", "thx", "msg", "txt", "rx", "hrs",
+    "mins", "yrs", "yo", "dob", "addr", "nok", "obs", "poss", "req", "stmt", "susp", "vic", "wit", "def",
+}
 # Acronyms a police text uses: never a name, even in capitals.
 ACRONYMS = {
     "mash", "marac", "mappa", "matac", "dash", "dhr", "dhrs", "chr", "idva", "isva", "iopc", "ipcc", "pnc",
@@ -137,7 +143,7 @@ class Lexicon:
             w = w[:-2]
         if "-" in w:
             return all(self.is_common(part) for part in w.split("-") if part)
-        if w in self._common:
+        if w in self._common or w in ABBREVIATIONS:
             return True
         if w in self._proper:
             return False
