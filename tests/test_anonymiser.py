@@ -170,7 +170,8 @@ def test_the_figures_on_texts_written_for_this_project_hold():
     evaluation = _evaluation()
     rows = [json.loads(line) for line in (ROOT / "tests" / "data" / "anonymise-own.jsonl").read_text().splitlines()]
     figures, _ = evaluation.run(rows)
-    # Measured: recall 1.000, names 1.000, span precision 1.000.
+    # Measured: recall 1.000, names 1.000, span precision 1.000 (110 texts; the first 40 were tuned on, the
+    # next 40 measured 0.952 / 0.953 / 0.984 and the last 30 0.979 / 0.968 / 0.979 before they were).
     assert figures["recall"] >= 0.97 and figures["name recall"] >= 0.95
     assert figures["span precision"] >= 0.95
     assert figures["leaks"] == 0
@@ -181,8 +182,8 @@ def test_the_figures_on_the_dev_set_hold():
     if not evaluation.DEV.exists():
         pytest.skip(f"{evaluation.DEV} is not here")
     figures, _ = evaluation.run(evaluation.read(evaluation.DEV))
-    # Measured: recall 0.998, names 0.997, span precision 1.000, no leaks; the floors are 0.02 below.
-    assert figures["recall"] >= 0.978
-    assert figures["name recall"] >= 0.977
+    # Measured: recall 1.000, names 1.000, span precision 1.000, no leaks; the floors are 0.02 below.
+    assert figures["recall"] >= 0.98
+    assert figures["name recall"] >= 0.98
     assert figures["span precision"] >= 0.98
     assert figures["leaks"] == 0

@@ -20,11 +20,20 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from presidio_analyzer import RecognizerResult
-
-from debrief.anonymiser.engine import engine
-from debrief.anonymiser.patterns import ENTITY, KIND
-
+# Presidio's entity names for the kinds of personal data.
+ENTITY = {
+    "person": "PERSON",
+    "address": "UK_ADDRESS",
+    "postcode": "UK_POSTCODE",
+    "date_of_birth": "DATE_OF_BIRTH",
+    "phone": "UK_PHONE",
+    "email": "EMAIL",
+    "nhs_number": "UK_NHS",
+    "ni_number": "UK_NINO",
+    "crime_reference": "POLICE_REFERENCE",
+    "vehicle_registration": "UK_VEHICLE_REGISTRATION",
+}
+KIND = {entity: kind for kind, entity in ENTITY.items()}
 KINDS = tuple(ENTITY)
 #: The force's crime reference format when none is given (config.py's default).
 DEFAULT_CRIME_REFERENCE_PATTERN = r"[0-9]{1,4}/[0-9]{1,8}/[0-9]{2}"
@@ -44,6 +53,8 @@ def find(text: str, crime_reference_pattern: str = DEFAULT_CRIME_REFERENCE_PATTE
     any language) are what an earlier pass left: never personal data, so a text can be checked again."""
     if not text or not text.strip():
         return []
+    from debrief.anonymiser.engine import engine  # Presidio and spaCy load on first use, not on import
+
     analysed = text
     for placeholder in placeholders:
         analysed = analysed.replace(placeholder, " " * len(placeholder))
@@ -60,5 +71,9 @@ def anonymise(text: str, placeholders: Mapping[str, str] | None = None,
     spans = find(text, crime_reference_pattern, {*words.values(), *earlier_placeholders})
     if not spans:
         return text, spans
+    from presidio_analyzer import RecognizerResult
+
+    from debrief.anonymiser.engine import engine
+
     results = [RecognizerResult(ENTITY[s.kind], s.start, s.end, 1.0) for s in spans]
     return engine(crime_reference_pattern).replace(text, results, words), spans

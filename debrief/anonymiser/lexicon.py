@@ -118,20 +118,17 @@ ACRONYMS = {
 }
 
 
-@functools.cache
-def _wordnet(model_name: str) -> frozenset[str]:
-    import spacy
-
-    nlp = spacy.load(model_name, exclude=["tok2vec", "tagger", "parser", "ner", "attribute_ruler", "senter"])
+def _wordnet(nlp) -> frozenset[str]:
+    """The words of WordNet's index, as the spaCy pipeline's lemmatizer holds them."""
     index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
     return frozenset(word for words in index.values() for word in words)
 
 
 class Lexicon:
-    def __init__(self, model_name: str) -> None:
+    def __init__(self, nlp) -> None:
         self._common = _words("common_words.txt")
         self._proper = _words("proper_words.txt")
-        self._modern = self._common | _wordnet(model_name)
+        self._modern = self._common | _wordnet(nlp)
         self.given_names = _given_names()
         self.places = _places()
 

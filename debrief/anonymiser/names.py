@@ -88,20 +88,20 @@ class _Word:
 
 
 class NameRecognizer(EntityRecognizer):
-    def __init__(self, model_name: str) -> None:
-        self.model_name = model_name
-        self.lexicon: Lexicon | None = None
+    """Reads the spaCy pipeline's analysis of the text (Presidio's NLP artifacts), and runs the same
+    pipeline again on the lower-case copy."""
+
+    def __init__(self, nlp) -> None:
+        self.nlp = nlp
+        self.lexicon = Lexicon(nlp)
         super().__init__(supported_entities=[PERSON], supported_language="en", name="PoliceNameRecognizer")
 
     def load(self) -> None:
-        self.lexicon = Lexicon(self.model_name)
+        pass
 
     def analyze(self, text, entities, nlp_artifacts=None) -> list[RecognizerResult]:
-        if self.lexicon is None:
-            self.load()
-        doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
-        nlp = nlp_artifacts.nlp_engine.nlp.get("en") if nlp_artifacts is not None and nlp_artifacts.nlp_engine else None
-        spans = _Finder(text, doc, nlp, self.lexicon).names()
+        doc = nlp_artifacts.tokens if nlp_artifacts is not None else self.nlp(text)
+        spans = _Finder(text, doc, self.nlp, self.lexicon).names()
         return [RecognizerResult(PERSON, start, end, SCORE) for start, end in spans]
 
 
@@ -273,8 +273,6 @@ class _Finder:
         names (given names, and words no dictionary knows) are capitalised in a copy of the text, and the
         model reads the copy; what it then tags PERSON among them is a name, and so are two such words
         side by side that are no common words ("megan webb")."""
-        if self.nlp is None:
-            return
         candidates = [w for w in self.words if self._lower_case_candidate(w)]
         if not candidates:
             return

@@ -21,24 +21,11 @@ from presidio_analyzer.predefined_recognizers import (
     UkVehicleRegistrationRecognizer,
 )
 
+from debrief.anonymiser import ENTITY
 from debrief.anonymiser.dates import is_date
 
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
 
-# Presidio's entity names for the kinds of personal data (debrief.anonymiser.KINDS).
-ENTITY = {
-    "person": "PERSON",
-    "address": "UK_ADDRESS",
-    "postcode": "UK_POSTCODE",
-    "date_of_birth": "DATE_OF_BIRTH",
-    "phone": "UK_PHONE",
-    "email": "EMAIL",
-    "nhs_number": "UK_NHS",
-    "ni_number": "UK_NINO",
-    "crime_reference": "POLICE_REFERENCE",
-    "vehicle_registration": "UK_VEHICLE_REGISTRATION",
-}
-KIND = {entity: kind for kind, entity in ENTITY.items()}
 
 
 def _recogniser(cls=PatternRecognizer, **kwargs) -> PatternRecognizer:
