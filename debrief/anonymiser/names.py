@@ -140,17 +140,25 @@ class _Finder:
                 bare = POSSESSIVE.sub("", phrase) if last.possessive else phrase
                 if self.lexicon.is_place(bare) or bare.lower().replace("’", "'") in ORGANISATIONS:
                     # Jordan, Chad, Florence: a given name before it is a place.
-                    if not self._part_of_a_name(i) and not (length == 1 and self.lexicon.is_given_name(bare)):
+                    if not self._part_of_a_name(i, i + length - 1) and not (
+                            length == 1 and self.lexicon.is_given_name(bare)):
                         self.kept.append((word.start, last.end))
                     break
 
-    def _part_of_a_name(self, i: int) -> bool:
-        """A place's name after a title or a given name is a surname: Mrs Barnes, Donna Barnes."""
-        if i == 0 or not self._joins(self.words[i - 1], self.words[i]):
-            return False
-        before = self.words[i - 1]
-        return before.capitalised and not before.possessive and (
-            before.lower.rstrip(".") in TITLES or not self.lexicon.is_common(before.bare))
+    def _part_of_a_name(self, first: int, last: int) -> bool:
+        """A place's name after a title or a given name is a surname (Mrs Barnes, Donna Barnes), and one
+        before a surname a given name (Connor Lyle)."""
+        words = self.words
+        if first > 0 and self._joins(words[first - 1], words[first]):
+            before = words[first - 1]
+            if before.capitalised and not before.possessive and (
+                    before.lower.rstrip(".") in TITLES or not self.lexicon.is_common(before.bare)):
+                return True
+        if last + 1 < len(words) and self._joins(words[last], words[last + 1]) and not words[last].possessive:
+            after = words[last + 1]
+            return (after.capitalised and not self.lexicon.is_common(after.bare)
+                    and after.lower not in NOT_NAME_WORDS and not self.lexicon.is_place(after.bare))
+        return False
 
     def _surname_first(self) -> None:
         for m in SURNAME_FIRST.finditer(self.text):
