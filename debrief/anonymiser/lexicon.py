@@ -21,7 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 _SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""),
-             ("er", ""), ("ers", ""))
+             ("er", ""), ("er", "e"), ("ers", ""), ("ers", "e"))
 
 # Honorifics and police ranks written before a name: outside the name's span.
 TITLES = {
@@ -102,6 +102,7 @@ ABBREVIATIONS = {
     "tel", "mob", "ref", "refs", "fax", "ext", "approx", "info", "dept", "attn", "asap", "aka", "incl", "misc",
     "nb", "ps", "re", "fao", "cc", "fwd", "vs", "etc", "eg", "ie", "pls", "thx", "msg", "txt", "rx", "hrs",
     "mins", "yrs", "yo", "dob", "addr", "nok", "obs", "poss", "req", "stmt", "susp", "vic", "wit", "def",
+    "intel", "comms", "admin", "ops", "reg", "vrm", "nfa", "rtc",
 }
 # Acronyms a police text uses: never a name, even in capitals.
 ACRONYMS = {
@@ -145,28 +146,33 @@ class Lexicon:
         if w in self._proper:
             return False
         known = self._modern if modern else self._common
-        if w in known:
-            return True
-        for suffix, replacement in _SUFFIXES:
-            if w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] + replacement in known:
-                return True
-        return False
+        return w in known or _inflection_of(w, known)
 
     def is_word_form(self, word: str, modern: bool = True) -> bool:
         """A common word, or an inflection of one, even if the capitalised form is more frequent (keys)."""
         w = word.lower().replace("’", "'")
         known = self._modern if modern else self._common
-        if w.endswith("nt") and w[:-2] in known:
-            return True  # "hadnt", "didnt" in hurried notes
-        return w in DRUGS or w in KIN or w in MONTHS_AND_DAYS or self.is_common(w, modern) or any(
-            w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] + replacement in known
-            for suffix, replacement in _SUFFIXES)
+        return (w in DRUGS or w in KIN or w in MONTHS_AND_DAYS or self.is_common(w, modern)
+                or _inflection_of(w, known))
 
-    def is_known(self, word: str) -> bool:
-        """In a word list (common, proper, WordNet, drugs, kin, days; an inflection or a compound of a common
-        word), or a given name."""
-        w = word.lower()
-        return (w in self._proper or w in self.given_names or self.is_word_form(w) or self.is_compound(w))
+    def is_lower_case_word(self, word: str) -> bool:
+        """What a word written in lower case most likely is: a word (in any list but the proper nouns', an
+        inflection or a compound of one), not a name."""
+        w = word.lower().replace("’", "'")
+        if "-" in w:
+            return all(self.is_lower_case_word(part) for part in w.split("-") if part)
+        return (w in self._modern or w in ABBREVIATIONS or w in DRUGS or w in KIN or w in MONTHS_AND_DAYS
+                or _inflection_of(w, self._modern) or self.is_compound(w))
+
+    def name_evidence(self, word: str) -> int:
+        """How much a word written in lower case looks like a name: 2 for a proper noun or a given name that
+        is no common word (chen, karen, megan), 1 for a word no list knows (elif, okafor), 0 for a word."""
+        w = word.lower().replace("’", "'")
+        if w in NOT_NAME_WORDS or w in self._common or self.is_lower_case_word(w) and w not in self._proper:
+            return 0
+        if (w in self._proper or w in self.given_names) and not _inflection_of(w, self._common):
+            return 2
+        return 0 if self.is_lower_case_word(w) else 1
 
     def is_compound(self, word: str) -> bool:
         """Two common words run together: landline, footwell, towpath."""
@@ -178,6 +184,18 @@ class Lexicon:
 
     def is_place(self, words: str) -> bool:
         return _normal(words) in self.places
+
+
+def _inflection_of(word: str, known: frozenset[str]) -> bool:
+    """vetting (vet), hadnt (had), keys (key), policing (police)."""
+    if word.endswith("nt") and word[:-2] in known:
+        return True  # "hadnt", "didnt" in hurried notes
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            if stem + replacement in known or (not replacement and stem[-1] == stem[-2] and stem[:-1] in known):
+                return True
+    return False
 
 
 def _normal(words: str) -> str:

@@ -27,7 +27,6 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from debrief.anonymiser.lexicon import (
     ACRONYMS,
-    KIN,
     MONTHS_AND_DAYS,
     NOT_NAME_WORDS,
     ORGANISATIONS,
@@ -48,6 +47,18 @@ WORD = re.compile(r"(?<![\w'’-])[^\W\d_](?:(?:[^\W\d_]|['’-])*[^\W\d_])?(?![
 POSSESSIVE = re.compile(r"['’]s?$")
 SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;\n–—(\[\"“‘]|\s-)\s*$")
 ARTICLES = {"a", "an", "the"}
+NAME_PREFIX = re.compile(r"(?:Mc|Mac|Fitz|De|Di|Da|La|Le|Van|Von|O)[A-Z]")
+# Before a single capitalised word, these make it a place: "in Greyford", "across Southmere".
+LOCATIVES = {"in", "across", "throughout", "around", "within"}
+# Lower-case nouns after a capitalised word that make it the name of a thing: "the Oscar Kilo framework".
+THINGS = {
+    "framework", "frameworks", "scheme", "schemes", "model", "workshop", "workshops", "bag", "bags", "livery",
+    "training", "course", "courses", "programme", "system", "systems", "software", "app", "tool", "toolkit",
+    "kit", "device", "devices", "standard", "standards", "accreditation", "network", "project", "initiative",
+    "campaign", "approach", "method", "protocol", "checklist", "form", "forms", "guidance", "policy", "process",
+    "radio", "radios", "camera", "cameras", "footage", "licence", "certificate", "qualification", "database",
+    "platform", "award", "principles", "test", "tests", "drug", "product", "products", "vehicle", "vehicles",
+}
 NAME_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "attr", "dative"}
 SURNAME_FIRST = regex.compile(
     r"(?<![\w'’-])(\p{Lu}[\p{Lu}'’-]*\p{Lu}(?:\s\p{Lu}[\p{Lu}'’-]*\p{Lu})?),\s(\p{Lu}\p{Ll}[\w'’-]*(?:\s\p{Lu}\p{Ll}[\w'’-]*)?)")
@@ -263,11 +274,13 @@ class _Finder:
                 self._phrase(run)
             return
         word = run[0]
-        if len(word.bare) < 2 or word.lower.rstrip(".") in TITLES or (
-                word.all_capitals and (len(word.bare) < 3 or not _has_vowel(word.bare))):
-            return
-        # Mid-sentence, a capitalised word that WordNet alone knows is a name (Mei), unless in capitals (MDMA).
-        modern = self._sentence_start(word) or word.all_capitals
+        if len(word.bare) < 2 or word.lower.rstrip(".") in TITLES or word.all_capitals:
+            return  # a word in capitals alone is an acronym (RIPA, HOLMES) unless named elsewhere
+        i = self.words.index(word)
+        if i and self.words[i - 1].lower in LOCATIVES and self._joins(self.words[i - 1], word):
+            return  # a place no list knows: "in Greyford"
+        # Mid-sentence, a capitalised word that WordNet alone knows is a name (Mei).
+        modern = self._sentence_start(word)
         if not self.lexicon.is_common(word.bare, modern=modern) or self._given_name_in_use(word):
             self._add_name(run)
 
@@ -278,9 +291,9 @@ class _Finder:
 
     def _lower_case(self) -> None:
         """Names in lower case ("nb spoke to elif chen ... says mark is back"): the words that could be
-        names (given names, and words no dictionary knows) are capitalised in a copy of the text, and the
-        model reads the copy; what it then tags PERSON among them is a name, and so are two such words
-        side by side that are no common words ("megan webb")."""
+        names (given names, and words no list knows) are capitalised in a copy of the text, and the model
+        reads the copy; what it then tags PERSON among them is a name, and so are two such words side by
+        side ("megan webb")."""
         candidates = [w for w in self.words if self._lower_case_candidate(w)]
         if not candidates:
             return
@@ -293,29 +306,36 @@ class _Finder:
             if ent.label_ == "PERSON" and ent.root.dep_ in NAME_ROLES and not _determined(ent.root):
                 words = [w for w in in_use if w.start >= ent.start_char and w.end <= ent.end_char]
                 if words:
-                    self._add(words[0].start, self._end([words[-1]]))
+                    self._add_lower_case_name(words[0], words[-1])
         for left, right in zip(in_use, in_use[1:]):
             if (self.words.index(right) == self.words.index(left) + 1 and self._joins(left, right)
-                    and not self.lexicon.is_common(left.bare) and not self.lexicon.is_common(right.bare)):
+                    and self.lexicon.name_evidence(left.bare) and self.lexicon.name_evidence(right.bare)):
                 self._add(left.start, self._end([right]))
-        # One word alone that the model takes for a proper noun in the copy, as the subject or object of a
-        # verb, with no determiner: a given name, or a word no list knows ("jo said shes scared of darren",
-        # "spoke to bronagh").
+        # A name alone that the model takes for a proper noun in the copy, as the subject or object of a verb,
+        # with no determiner ("jo said shes scared of gary"): only a proper noun or a given name.
         for word in in_use:
             token = _token_in(doc, word)
-            if token.pos_ == "PROPN" and token.dep_ in NAME_ROLES and not _determined(token) and (
-                    not self.lexicon.is_known(word.bare)
-                    or (self.lexicon.is_given_name(word.bare) and not self.lexicon.is_word_form(word.bare))):
+            if (token.pos_ == "PROPN" and token.dep_ in NAME_ROLES and not _determined(token)
+                    and self.lexicon.name_evidence(word.bare) == 2):
                 self._add(word.start, self._end([word]))
 
+    def _add_lower_case_name(self, first: _Word, last: _Word) -> None:
+        """A name the model tagged, widened over the name-like words beside it ("elif chen")."""
+        i, j = self.words.index(first), self.words.index(last)
+        while i > 0 and self._joins(self.words[i - 1], self.words[i]) and self._lower_case_candidate(self.words[i - 1]):
+            i -= 1
+        while j + 1 < len(self.words) and self._joins(self.words[j], self.words[j + 1]) \
+                and self._lower_case_candidate(self.words[j + 1]):
+            j += 1
+        self._add(self.words[i].start, self._end([self.words[j]]))
+
     def _lower_case_candidate(self, word: _Word) -> bool:
+        """A word in lower case that looks like a name (name_evidence)."""
         if word.capitalised or len(word.bare) < 2 or word.lower in PARTICLES or word.lower in ACRONYMS:
             return False
-        if word.lower in TITLES or word.lower in KIN or len(word.text[0].upper()) != 1 or self._covered(word):
+        if word.lower in TITLES or len(word.text[0].upper()) != 1 or self._covered(word):
             return False
-        if self.lexicon.is_given_name(word.bare):
-            return True
-        return not self.lexicon.is_word_form(word.bare, modern=False) and not self.lexicon.is_compound(word.bare)
+        return self.lexicon.name_evidence(word.bare) > 0 or self.lexicon.is_given_name(word.bare)
 
     @staticmethod
     def _noun_in(doc, word: _Word) -> bool:
@@ -356,6 +376,10 @@ class _Finder:
             return True
         if len(run) == 1 and (token := self._token(run[0])) is not None and token.ent_type_ == "NORP":
             return True  # Romanian, Somali
+        if any(_brand_like(w.bare) for w in run):
+            return True  # BikeSafe, MoPI, PSUs
+        if self._named_thing_follows(run[-1]):
+            return True  # the Oscar Kilo framework, Faraday bags
         return any((w.lower in ACRONYMS or (w.lower.endswith("s") and w.lower[:-1] in ACRONYMS))
                    and (w.all_capitals or len(run) == 1 or w.bare[:-1].isupper()) for w in run)
 
@@ -370,6 +394,11 @@ class _Finder:
             if token is not None and token.pos_ == "ADJ" and self.words[i - 1].lower not in ARTICLES:
                 i -= 1
         return i > 0 and self._joins(self.words[i - 1], self.words[i]) and self.words[i - 1].lower in ARTICLES
+
+    def _named_thing_follows(self, word: _Word) -> bool:
+        i = self.words.index(word) + 1
+        return (not word.possessive and i < len(self.words) and self._joins(word, self.words[i])
+                and self.words[i].text in THINGS)
 
     def _named_case(self, run: list[_Word]) -> bool:
         """'the Sarah Everard case', 'the Hughes family': a full name before a noun takes the article."""
@@ -448,8 +477,16 @@ def _token_in(doc, word: _Word):
     return span[0] if span is not None and len(span) else None
 
 
-def _has_vowel(word: str) -> bool:
-    return any(c in "AEIOUYÁÉÍÓÚÂÊÎÔÛÀÈÌÒÙ" for c in word.upper())
+def _brand_like(word: str) -> bool:
+    """Capitals inside a word where a name has none (BikeSafe, MoPI, PSUs), unlike McCarthy, MacLeod,
+    O'Neill, DeShawn, Smith-Jones."""
+    if len(word) > 2 and word[:-1].isupper() and word[-1] == "s":
+        return True  # an acronym's plural
+    for part in re.split(r"[-'’]", word):
+        inner = [c for c in part[1:] if c.isupper()]
+        if inner and not part.isupper() and (len(inner) > 1 or not NAME_PREFIX.match(part)):
+            return True
+    return False
 
 
 def _all_capitals(text: str) -> bool:
