@@ -168,9 +168,10 @@ class Lexicon:
         """How much a word written in lower case looks like a name: 2 for a proper noun or a given name that
         is no common word (chen, karen, megan), 1 for a word no list knows (elif, okafor), 0 for a word."""
         w = word.lower().replace("’", "'")
-        if w in NOT_NAME_WORDS or w in self._common or self.is_lower_case_word(w) and w not in self._proper:
+        if (w in NOT_NAME_WORDS or w in ABBREVIATIONS or w in DRUGS or w in KIN or w in MONTHS_AND_DAYS
+                or w in self._common or _inflection_of(w, self._common) or self.is_compound(w)):
             return 0
-        if (w in self._proper or w in self.given_names) and not _inflection_of(w, self._common):
+        if w in self._proper or w in self.given_names:
             return 2
         return 0 if self.is_lower_case_word(w) else 1
 
