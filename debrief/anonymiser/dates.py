@@ -26,7 +26,7 @@ DATE = re.compile(
 
 # Said before the date, in the same sentence: "DOB 12/04/1987", "born on 3 May 1990", "date of birth
 # was keyed as 17.09.50 rather than 17.09.1950".
-CUE = re.compile(r"\b(?:DOB\b|D\.O\.B\.?|date of birth\b|birth ?date\b|born\b)", re.IGNORECASE)
+CUE = re.compile(r"\b(?:DOB\b|D\.O\.B\.?|date of birth\b|birth ?date\b|born\b|birthday\b)", re.IGNORECASE)
 CUE_REACH = 60
 SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 

@@ -22,7 +22,9 @@ SPACY_LABELS = ["CARDINAL", "DATE", "EVENT", "FAC", "GPE", "LANGUAGE", "LAW", "L
                 "ORG", "PERCENT", "PERSON", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART"]
 
 # Between a name and its date of birth: "Łukasz (06.04.61)", "HUGHES, Daniel 12/04/1987".
-NAME_THEN_DATE = re.compile(r"^['’]?s?\s*[,(\[-]?\s*(?:(?:DOB|D\.O\.B\.?|born|b\.)\s*:?\s*)?$", re.IGNORECASE)
+# An age may come between: "Orla Keane (34, 23.06.91)".
+NAME_THEN_DATE = re.compile(r"^['’]?s?\s*[,(\[:–—-]?\s*(?:\d{1,3}\s*(?:yrs?|years?)?\s*[,;]\s*)?"
+                            r"(?:(?:DOB|D\.O\.B\.?|born|b\.)\s*:?\s*)?$", re.IGNORECASE)
 
 _lock = threading.Lock()
 

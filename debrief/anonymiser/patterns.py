@@ -135,10 +135,10 @@ class PoliceReferenceRecognizer(PatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """A force pattern as loose as 12/34/56 also matches dates, and a cue word a count or a year
-        ("incident 2023", "log 12"): neither is a reference."""
+        ("incident 2023", "log 100 calls"): neither is a reference."""
         digits = sum(c.isdigit() for c in pattern_text)
-        if is_date(pattern_text) or digits < 3 or re.fullmatch(r"(?:19|20)\d\d", pattern_text):
-            return False
+        if is_date(pattern_text) or digits < 3 or re.fullmatch(r"(?:19|20)\d\d|\d{1,3}", pattern_text):
+            return False  # "log 100 calls", "incident 2023"
         return None
 
 
