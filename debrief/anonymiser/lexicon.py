@@ -115,7 +115,7 @@ ACRONYMS = {
     "csds", "cse", "cce", "fgm", "hbv", "sca", "ppu", "mosovo", "visor", "lsab", "lscp", "cspr", "sar",
     "sars", "lcsp", "csp", "vrp", "vru", "ohr", "owhr", "tci", "pace", "pcc", "ccg", "icb", "sui", "dol",
     "dols", "mca", "mha", "s136", "s135", "aka", "dob", "nb", "fao", "re", "tbc", "na", "n/a", "ni", "ref",
-    "urn", "crn", "vrn", "cad", "nok", "fls", "flo", "iag", "sig", "smt", "slt", "acc", "dcc", "ppn", "vpa",
+    "urn", "crn", "vrn", "cad", "nok", "hmp", "hmyoi", "yoi", "hmpps", "fls", "flo", "iag", "sig", "smt", "slt", "acc", "dcc", "ppn", "vpa",
 }
 
 

@@ -150,9 +150,7 @@ class _Finder:
                 phrase = self.text[word.start:last.end]
                 bare = POSSESSIVE.sub("", phrase) if last.possessive else phrase
                 if self.lexicon.is_place(bare) or bare.lower().replace("’", "'") in ORGANISATIONS:
-                    # Jordan, Chad, Florence: a given name before it is a place.
-                    if not self._part_of_a_name(i, i + length - 1) and not (
-                            length == 1 and self.lexicon.is_given_name(bare)):
+                    if not self._part_of_a_name(i, i + length - 1) and not (length == 1 and self._person_acting(word)):
                         self.kept.append((word.start, last.end))
                     break
 
@@ -162,7 +160,7 @@ class _Finder:
         words = self.words
         if first > 0 and self._joins(words[first - 1], words[first]):
             before = words[first - 1]
-            if before.capitalised and not before.possessive and (
+            if before.capitalised and not before.possessive and not before.all_capitals and (
                     before.lower.rstrip(".") in TITLES or not self.lexicon.is_common(before.bare)):
                 return True
         if last + 1 < len(words) and self._joins(words[last], words[last + 1]) and not words[last].possessive:
@@ -170,6 +168,13 @@ class _Finder:
             return (after.capitalised and not self.lexicon.is_common(after.bare)
                     and after.lower not in NOT_NAME_WORDS and not self.lexicon.is_place(after.bare))
         return False
+
+    def _person_acting(self, word: _Word) -> bool:
+        """Ashley rang, Chester told: a place's name the model reads as a person doing something."""
+        token = self._token(word)
+        return (token is not None and token.ent_type_ == "PERSON" and token.dep_ in ("nsubj", "nsubjpass")
+                and token.i + 1 < len(token.doc) and token.doc[token.i + 1].pos_ in ("VERB", "AUX")
+                and token.doc[token.i + 1].is_lower)
 
     def _surname_first(self) -> None:
         for m in SURNAME_FIRST.finditer(self.text):
@@ -267,6 +272,8 @@ class _Finder:
         if not run or (self._after_article(run[0]) and not self._named_case(run)):
             self._phrase(run)
             return
+        if self._after_locative(run):
+            return  # a place no list knows: "in Greyford", "in Moss Side"
         if len(run) > 1:
             if any(not self.lexicon.is_common(w.bare, modern=False) for w in run):
                 self._add_name(run)
@@ -276,9 +283,6 @@ class _Finder:
         word = run[0]
         if len(word.bare) < 2 or word.lower.rstrip(".") in TITLES or word.all_capitals:
             return  # a word in capitals alone is an acronym (RIPA, HOLMES) unless named elsewhere
-        i = self.words.index(word)
-        if i and self.words[i - 1].lower in LOCATIVES and self._joins(self.words[i - 1], word):
-            return  # a place no list knows: "in Greyford"
         # Mid-sentence, a capitalised word that WordNet alone knows is a name (Mei).
         modern = self._sentence_start(word)
         if not self.lexicon.is_common(word.bare, modern=modern) or self._given_name_in_use(word):
@@ -371,8 +375,10 @@ class _Finder:
             return True
         if self._followed_by_non_name(run[-1]):
             return True
-        if not titled and (phrase.lower().replace("’", "'") in ORGANISATIONS
-                           or self.lexicon.is_place(POSSESSIVE.sub("", phrase))):
+        if not titled and phrase.lower().replace("’", "'") in ORGANISATIONS:
+            return True
+        if not titled and self.lexicon.is_place(POSSESSIVE.sub("", phrase)) and not (
+                len(run) == 1 and self._person_acting(run[0])):
             return True
         if len(run) == 1 and (token := self._token(run[0])) is not None and token.ent_type_ == "NORP":
             return True  # Romanian, Somali
@@ -394,6 +400,16 @@ class _Finder:
             if token is not None and token.pos_ == "ADJ" and self.words[i - 1].lower not in ARTICLES:
                 i -= 1
         return i > 0 and self._joins(self.words[i - 1], self.words[i]) and self.words[i - 1].lower in ARTICLES
+
+    def _after_locative(self, run: list[_Word]) -> bool:
+        """'in Moss Side', not 'in Daniel Hughes's car' nor 'in Ashley'."""
+        i = self.words.index(run[0])
+        if i == 0 or self.words[i - 1].lower not in LOCATIVES or not self._joins(self.words[i - 1], run[0]):
+            return False
+        if run[-1].possessive:
+            return False
+        named = any(self.lexicon.is_given_name(w.bare) for w in run)
+        return not named or (len(run) > 1 and self.lexicon.is_common(run[-1].bare))
 
     def _named_thing_follows(self, word: _Word) -> bool:
         i = self.words.index(word) + 1
