@@ -78,6 +78,8 @@ def test_a_date_of_birth_in_police_notation_with_and_without_a_cue():
     assert found("Fenella Marsh, born 4th November 1979, was the victim.")["4th November 1979"] == "date_of_birth"
     assert found("The custody record gave d.o.b. 30-01-2001.")["30-01-2001"] == "date_of_birth"
     assert found("Orla Keane (23.06.94) was the informant.")["23.06.94"] == "date_of_birth"
+    assert found("Custody gave DOB 07-Sep-1969.")["07-Sep-1969"] == "date_of_birth"
+    assert found("Kenji Sato, 11/11/1977, was the driver.")["11/11/1977"] == "date_of_birth"
 
 
 def test_postcodes_with_and_without_the_space_and_phone_numbers_as_people_write_them():
@@ -86,9 +88,15 @@ def test_postcodes_with_and_without_the_space_and_phone_numbers_as_people_write_
         "+44 (0)1632 960555": "phone", "0117 496 0123": "phone", "(01632) 960001": "phone"}
 
 
-def test_addresses_with_a_flat_a_letter_and_a_welsh_street():
+def test_addresses_with_a_flat_a_letter_a_welsh_street_and_a_street_of_one_word():
     assert found("She lived at Flat 2B, 19 Quarry Bank and then 6a Heol y Nant.") == {
         "Flat 2B, 19 Quarry Bank": "address", "6a Heol y Nant": "address"}
+    assert found("He moved from 40 Northgate to 3 The Maltings.") == {"40 Northgate": "address",
+                                                                      "3 The Maltings": "address"}
+
+
+def test_a_collar_number_before_a_name_is_no_house_number():
+    assert found("PC 2207 Ashfield attended.") == {"Ashfield": "person"}
 
 
 def test_crime_references_in_the_forces_format_and_cad_logs():

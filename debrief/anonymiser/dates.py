@@ -20,7 +20,7 @@ _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 DATE = re.compile(
     rf"(?<![\w/.-])(?:{_DAY}([./-])(?:0?[1-9]|1[0-2])\1(?:\d{{4}}|\d{{2}})"
-    rf"|{_DAY}{_ORDINAL}(?:\s+of)?\s+{_MONTH},?\s+\d{{4}}"
+    rf"|{_DAY}{_ORDINAL}(?:\s+of)?[\s-]+{_MONTH},?[\s-]+(?:\d{{4}}|'?\d{{2}})"
     rf"|{_MONTH}\s+{_DAY}{_ORDINAL},?\s+\d{{4}})(?![\w/])",
     re.IGNORECASE)
 

@@ -102,8 +102,12 @@ _WORD = r"[A-Z][\w'’.-]*"
 _LINK = r"(?:y|yr|the|de|la|le|of)"  # Heol y Nant, Ffordd yr Eglwys, Lane of the ...
 _HOUSE = r"\d{1,4}[A-Za-z]?(?:\s?[-–]\s?\d{1,4}[A-Za-z]?)?"
 _FLAT = r"(?:(?:[Ff]lat|[Aa]partment|[Aa]pt\.?|[Uu]nit|[Rr]oom|[Mm]aisonette)\s+\d{1,4}[A-Za-z]?,?\s+)"
-ADDRESS = (rf"(?<![\w/.]){_FLAT}?{_HOUSE},?\s+"
-           rf"(?:(?:{_WORD}\s+){{1,3}}(?:{STREET_TYPES})|(?:{WELSH_STREET_TYPES})(?:\s+(?:{_LINK}\s+)?{_WORD}){{1,2}})\b")
+# One-word streets: Kingsway, Westgate, Parkside, Northfield.
+ONE_WORD_STREET = r"[A-Z][a-z]+(?:way|gate|side|field|fields|croft|mead|ridge|holme|brook|moor|dale|wood|bank)"
+# A number after a rank is a collar number: "PC 4411 Whitfield".
+ADDRESS = (rf"(?<![\w/.])(?<!\b(?:PC|PS|DC|DS|Sgt|PCSO|SC|TPC)\s){_FLAT}?{_HOUSE},?\s+"
+           rf"(?:(?:{_WORD}\s+){{1,3}}(?:{STREET_TYPES})|(?:{WELSH_STREET_TYPES})(?:\s+(?:{_LINK}\s+)?{_WORD}){{1,2}}"
+           rf"|{ONE_WORD_STREET}|The\s+{_WORD})\b")
 
 
 # References ------------------------------------------------------------------------------------------
@@ -115,7 +119,7 @@ CAD = (r"\b(?:CAD|STORM|Storm)\s*(?:ref(?:erence)?\.?|no\.?|number|log)?\s*#?\s*
 PREFIXED_REFERENCE = r"\b[A-Z]{1,4}[-/](?:19|20)\d{2}[-/]\d{3,8}\b"
 # After a word that says it is a reference: "log 5123 of 12/03/24", "crime number 37/12345/26", "URN
 # 12AB3456789", "incident 23-0045" (the cue word stays).
-_CUE = (r"(?:[Ll]og|LOG|[Cc]rime (?:[Rr]eport|[Rr]eference|[Rr]ef|[Nn]umber|[Nn]o)|[Oo]ccurrence|[Ii]ncident|[Ss]erial|"
+_CUE = (r"(?:[Ll]og|LOG|CRIS|[Cc]rime (?:[Rr]eport|[Rr]eference|[Rr]ef|[Nn]umber|[Nn]o)|[Oo]ccurrence|[Ii]ncident|[Ss]erial|"
         r"URN|[Rr]ef(?:erence)?)\.?(?:\s(?:[Nn]o\.?|[Nn]umber|#))?:?\s")
 _NUMERIC_DATE = r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
 CUED_REFERENCE = (rf"(?<=\b{_CUE})(?:[A-Z]{{0,4}}\d[\dA-Z]*(?:[-/][\dA-Z]+)*)"
