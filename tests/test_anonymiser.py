@@ -80,6 +80,7 @@ def test_a_date_of_birth_in_police_notation_with_and_without_a_cue():
     assert found("Orla Keane (23.06.94) was the informant.")["23.06.94"] == "date_of_birth"
     assert found("Custody gave DOB 07-Sep-1969.")["07-Sep-1969"] == "date_of_birth"
     assert found("Kenji Sato, 11/11/1977, was the driver.")["11/11/1977"] == "date_of_birth"
+    assert found("On 03/02/2024 the suspect (12.04.87) was arrested.")["12.04.87"] == "date_of_birth"
 
 
 def test_postcodes_with_and_without_the_space_and_phone_numbers_as_people_write_them():
@@ -122,6 +123,8 @@ def test_common_words_that_are_also_names_stay_when_used_as_words():
 
 def test_an_ordinary_date_shaped_like_a_date_of_birth_stays():
     kept("Chronology, 12/11/1998: the first report. The review met on 02.02.2024.", "12/11/1998", "02.02.2024")
+    kept("Chronology, 14/06/2006: a first call. He was convicted on 3 March 2005; the review met on 1 May 2024.",
+         "14/06/2006", "3 March 2005")
 
 
 def test_an_nhs_number_must_pass_its_mod_11_check():

@@ -2,12 +2,14 @@
 
 A date is a date of birth when something says so: a cue before it in the same sentence (DOB, date of
 birth, born), or its place straight after a person's name, as police write it: "Łukasz (06.04.61)",
-"HUGHES, Daniel 12/04/1987". The second needs the names, so this recogniser reports such dates as
-candidates and the engine decides once the names are known.
+"HUGHES, Daniel 12/04/1987", or its age and its brackets: a full date long before the text's latest, in
+brackets or after a comma ("the suspect (12.04.87)" in a lesson about 2024). The second needs the names, so this recogniser reports such dates
+as candidates and the engine decides once the names are known.
 """
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -29,6 +31,23 @@ DATE = re.compile(
 CUE = re.compile(r"\b(?:DOB\b|D\.O\.B\.?|date of birth\b|birth ?date\b|born\b|birthday\b)", re.IGNORECASE)
 CUE_REACH = 60
 SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+
+
+# A full date this many years before the latest date in the text (or today) is a date of birth: a lesson's
+# own dates (the incident, the meeting, the chronology) are recent; "the suspect (12.04.87)" is not.
+BIRTH_YEARS_BEFORE = 16
+
+
+def year_of(text: str) -> int:
+    year = int(re.findall(r"\d+", text)[-1])
+    if year >= 100:
+        return year
+    this_year = date.today().year
+    return 2000 + year if 2000 + year <= this_year else 1900 + year
+
+
+def long_before(text: str, latest: int | None) -> bool:
+    return latest is not None and year_of(text) <= latest - BIRTH_YEARS_BEFORE
 
 
 def is_date(text: str) -> bool:
