@@ -5,8 +5,9 @@
   modern words such as email, online, methadone);
 - proper nouns: words written mostly capitalised in the same counts (proper_words.txt);
 - given names: the `nicknames` package's list of English given names and their short forms;
-- places: towns, counties, regions and police force areas of the UK and Ireland (places.txt);
-- the rest of what a lesson names and must keep: organisations, schemes, systems, acronyms.
+- places: towns, counties, regions and police force areas of the UK and Ireland, and countries (places.txt);
+- the rest of what a lesson names and must keep: organisations, schemes, systems, acronyms, drugs, the
+  words notes use for family (mum, nan) and their abbreviations (tel, ref, intel).
 
 A capitalised word that is no common word is most likely a name; a common word capitalised in the
 middle of a sentence (Rose, Grace) may be one, and the context decides (names.py).
@@ -147,13 +148,6 @@ class Lexicon:
             return False
         known = self._modern if modern else self._common
         return w in known or _inflection_of(w, known)
-
-    def is_word_form(self, word: str, modern: bool = True) -> bool:
-        """A common word, or an inflection of one, even if the capitalised form is more frequent (keys)."""
-        w = word.lower().replace("’", "'")
-        known = self._modern if modern else self._common
-        return (w in DRUGS or w in KIN or w in MONTHS_AND_DAYS or self.is_common(w, modern)
-                or _inflection_of(w, known))
 
     def is_lower_case_word(self, word: str) -> bool:
         """What a word written in lower case most likely is: a word (in any list but the proper nouns', an

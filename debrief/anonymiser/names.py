@@ -3,18 +3,20 @@
 spaCy's small English model tags names in ordinary prose, but in police notes it calls half of them
 places or organisations and misses the rest: `HUGHES, Daniel`, `CRAIG HUGHES`, `daniel hughes`,
 `Mr Hughes`, `'Tiny'`, `Bethan ap Gwyn`, `Łukasz`. So a name here is a run of capitalised words that
-the rules below accept, with the model's tags (part of speech, PERSON) as one piece of evidence:
+the rules below accept, with the model's tags (part of speech, dependency, PERSON) as one piece of
+evidence and the lexicon (lexicon.py: common words, proper nouns, given names, places) as another:
 
-1. `SURNAME, Given` and nicknames in quotes ("known as 'Tiny'"), by their shape;
-2. a run after a title or rank (Mr, Mrs, DS, PC...): always a name, the title outside it;
-3. other runs, unless they are a place, an organisation, a law or scheme, an acronym, or follow an
-   article ("a red Vauxhall Corsa", "the Samaritans"): two or more words with one that is no common
-   English word or is a given name; a single word that is no common word, or one the model reads as a
-   proper noun in the middle of a sentence;
-4. names in lower case that the model tags, widened over the unknown words beside them;
+1. `SURNAME, Given` and nicknames in quotes ("known as 'Tiny'", "'Smudge' would..."), by their shape;
+2. a run after a title or rank (Mr, Mrs, DS, PC...): a name, the title outside it;
+3. other runs, unless they name a thing — a place (unless beside a surname: Connor Lyle, Mrs Barnes), an
+   organisation, a law or scheme (Clare's Law), an operation, an acronym, a brand (BikeSafe), a thing
+   named before its noun (the Oscar Kilo framework) — or follow an article (the Samaritans) or "in"
+   (in Moss Side): two or more words with one that is no common word; a single word that is no common
+   word, or a given name the model reads as a proper noun;
+4. names in lower case: name-like words are capitalised in a copy of the text for the model to read;
 5. every other mention of a word of a name found ("Elif Chen ... Elif had moved").
 
-A possessive ('s) is outside the name.
+A possessive ('s) is outside the name. A word in capitals alone (RIPA) is no name unless named elsewhere.
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ SCORE = 0.85
 # A word of letters (apostrophes and hyphens inside): Smith-Jones, O'Neill, Barnes's. Never part of a token
 # with digits (12AB3456).
 WORD = re.compile(r"(?<![\w'’-])[^\W\d_](?:(?:[^\W\d_]|['’-])*[^\W\d_])?(?![\w-])")
-POSSESSIVE = re.compile(r"['’]s?$")
+POSSESSIVE = re.compile(r"['’]s$")
 SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;\n–—(\[\"“‘]|\s-)\s*$")
 ARTICLES = {"a", "an", "the"}
 NAME_PREFIX = re.compile(r"(?:Mc|Mac|Fitz|De|Di|Da|La|Le|Van|Von|O)[A-Z]")
@@ -82,7 +84,7 @@ class _Word:
 
     @property
     def possessive(self) -> bool:
-        return self.text.endswith(("'s", "’s")) or (self.text.endswith(("'", "’")))
+        return self.text.endswith(("'s", "’s"))
 
     @property
     def capitalised(self) -> bool:
@@ -193,9 +195,8 @@ class _Finder:
                 keep += 1
             if not keep:
                 continue
-            end = m.start(2) + len(" ".join(given_words[:keep]))
-            end -= len(POSSESSIVE.search(self.text[m.start():end]).group()) if POSSESSIVE.search(self.text[m.start():end]) else 0
-            self._add(m.start(1), end)
+            given = POSSESSIVE.sub("", " ".join(given_words[:keep]))  # HUGHES, Owain's solicitor
+            self._add(m.start(1), m.start(2) + len(given))
 
     def _nicknames(self) -> None:
         """'Tiny' after "known as", a quoted word as a subject ("'Smudge' would sort him out"), and a quoted
