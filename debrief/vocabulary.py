@@ -505,6 +505,22 @@ OUTBOX_STATUS_IN_SENTENCE = {
 }
 
 
+#: Personal data the anonymiser takes out of a text before it is shared, as its placeholder says it
+#: ("[date of birth]"): debrief/services/anonymiser.py.
+PERSONAL_DATA = {
+    "person": _l("person"),
+    "address": _l("address"),
+    "postcode": _l("postcode"),
+    "date_of_birth": _l("date of birth"),
+    "phone": _l("phone number"),
+    "email": _l("email address"),
+    "nhs_number": _l("NHS number"),
+    "ni_number": _l("National Insurance number"),
+    "crime_reference": _l("crime reference"),
+    "vehicle_registration": _l("vehicle registration"),
+}
+
+
 # Recommendations, lessons and learning products ------------------------------------------------------
 
 
