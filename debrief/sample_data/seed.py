@@ -44,7 +44,9 @@ products and board decisions, and about 330,000 partner invitations with 270,000
   invents the next batch; due dates are computed once per (day type, length, start day), and
   100,000 debriefs start on only ~3,650 days; the model runs once per distinct text, in a thread of
   its own as the seed starts, on one BLAS thread (seconds), not once per recommendation (an hour at
-  500,000). On PostgreSQL, a superuser's seed skips the foreign-key checks (`_without_reference_checks`).
+  500,000).
+  Every trigger and foreign-key check runs as for any other write, so the board's kept counts
+  (migration 0018) are right the moment the seed commits.
 
 It adds to what is there: DB- and REC- references continue after the highest of each year, and the
 seeded users (`reviewer-001@seed.police.uk`, `owner-001@...`, `learning-001@...`, `board-001@...`,
@@ -1523,7 +1525,6 @@ def _insert(drafts: list[_Draft], learning: list[_LearningDraft], partners: list
     """One batch: the debriefs, then every row that points at them; the lessons, then the
     recommendations, then every row that points at those; the invitations, then theirs; and last the
     audit events of all of them."""
-    _without_reference_checks()
     _execute(Debrief, [d.debrief for d in drafts])
     # Ids found again by the unique crime reference: RETURNING in parameter order makes SQLite
     # insert one row per statement (and PostgreSQL three times slower than without RETURNING).
@@ -1621,17 +1622,6 @@ def _insert_partners(debrief_ids: list[int], partners: list[_PartnerDraft], audi
     _execute(Clock, clock_rows)
     _execute(Contribution, contribution_rows)
     return {"invitations": len(id_of), "partner_clocks": len(clock_rows), "contributions": len(contribution_rows)}
-
-
-def _without_reference_checks() -> None:
-    """On PostgreSQL, as a superuser, this transaction's rows skip the foreign-key checks
-    (`session_replication_role = replica`, as `pg_restore --disable-triggers` loads): every row the
-    seed writes points at rows it has just written or found, and checking each reference was half
-    the database's work. The constraints stay, and hold for every later change; without the right
-    to skip them, the checks are made."""
-    if (db.session.get_bind().dialect.name == "postgresql"
-            and db.session.scalar(sa.text("SELECT current_setting('is_superuser')")) == "on"):
-        db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
 
 
 def _execute(target: type[db.Model] | sa.Table, rows: list[dict[str, Any]]) -> None:
