@@ -682,4 +682,3 @@ def board_summary(within=None) -> BoardSummary:
     return BoardSummary(open=figures.open, overdue=figures.overdue, awaiting_closure=figures.awaiting_closure,
                         repeats=repeated, repeats_of_implemented=did_not_stick, unanswered_invitations=unanswered,
                         by_owner=figures.by_owner)
-
