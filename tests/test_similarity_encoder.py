@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from debrief.similarity.encoder import DIMENSIONS, MAX_TOKENS, shared
+from debrief.similarity.encoder import DIMENSIONS, MAX_TOKENS, _openblas_set_num_threads, one_blas_thread, shared
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
 
@@ -60,3 +60,17 @@ def test_a_text_encodes_the_same_alone_as_in_a_padded_batch(reference, encoded):
 def test_no_texts_give_an_empty_matrix():
     out = shared().encode([])
     assert out.shape == (0, DIMENSIONS)
+
+
+def test_one_blas_thread_encodes_the_same_on_one_thread_and_sets_the_count_back(reference, encoded):
+    set_threads = _openblas_set_num_threads()
+    if set_threads is None:
+        pytest.skip("NumPy's BLAS here is not OpenBLAS 0.3.27 or later")
+    original = set_threads(2)
+    try:
+        with one_blas_thread():
+            assert set_threads(1) == 1  # what the block set (the call answers the count it replaces)
+            np.testing.assert_allclose(shared().encode(reference["texts"]), encoded, atol=1e-5)
+        assert set_threads(2) == 2  # set back
+    finally:
+        set_threads(original)
