@@ -15,8 +15,9 @@ from debrief.models import (
     RecommendationCount, utcnow,
 )
 from debrief.services import dashboard, invitations, recommendations
+from tests.html import parse
 from tests.builders import (
-    add_product, delivered_product, in_days, invite, make_staff, move, open_debrief, recommended, set_due_date,
+    EMAIL, add_product, delivered_product, in_days, invite, make_staff, move, open_debrief, recommended, set_due_date,
     to_awaiting_closure, today,
 )
 
@@ -223,3 +224,21 @@ def test_an_invitations_deadline_follows_its_clock_and_engagement_reads_it(app, 
         db.session.execute(sa.delete(Clock).where(Clock.id == clock_id))
         db.session.commit()
         assert db.session.get(Invitation, sent["id"]).respond_by is None
+
+
+def products_of(html: str) -> dict[str, str]:
+    """The dashboard's table of products by kind: each kind's number of products."""
+    table = next(t for t in parse(html).find_all("table") if t.attrs.get("id") == "table-products")
+    return {row.find("th").text.strip(): row.find_all("td")[0].text.strip()
+            for row in table.find("tbody").find_all("tr")}
+
+
+def test_a_product_added_a_moment_ago_is_on_the_dashboard(client, staff, busy_day, browser_of):
+    """The products by kind are kept counts: the board sees a product as soon as it is saved, and the
+    page says its figures include every change saved before it was opened."""
+    board = browser_of(EMAIL["board"])
+    before = board.get("/board/dashboard?theme=domestic_abuse").get_data(as_text=True)
+    assert add_product(client, staff["learning"], busy_day["second"]["id"], kind="toolkit").status_code == 201
+    after = board.get("/board/dashboard?theme=domestic_abuse").get_data(as_text=True)
+    assert (products_of(before)["Toolkit"], products_of(after)["Toolkit"]) == ("0", "1")
+    assert "These figures are up to date" in after
