@@ -5,7 +5,8 @@ from another test module. Here are: the staff (PEOPLE, EMAIL, make_staff), a deb
 API, debrief_form through the pages), dates (today, in_days), recommendations moved through their
 lifecycle (recommended, move, to_awaiting_closure, delivered_product, set_due_date), the governance
 board's story with known numbers (the board_story fixture), texts that repeat one another, death reports
-(csv_of, background, planted_series) and the API's routes. Reading pages is in tests/html.py; the
+(csv_of, background, planted_series), the board's kept counts against a count from scratch (kept,
+counted_from_scratch) and the API's routes. Reading pages is in tests/html.py; the
 fixtures every test may ask for (make_user, api_token, browser_of, read_db...) are in tests/conftest.py.
 """
 from __future__ import annotations
@@ -22,7 +23,8 @@ import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import (
-    Agency, AuditEvent, Clock, Debrief, Invitation, MeetingAttendee, Recommendation, utcnow,
+    Agency, AuditEvent, Clock, Debrief, Invitation, LearningProduct, LearningProductCount, MeetingAttendee,
+    Recommendation, RecommendationCount, utcnow,
 )
 from debrief.services.clock_calendar import LONDON, london_date
 from tests.conftest import csrf_token_from
@@ -409,3 +411,29 @@ def api_routes(app) -> set[tuple[str, str]]:
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             routes.add((method.lower(), path))
     return routes
+
+
+# The board's kept counts (migration 0018) ------------------------------------------------------------
+
+def kept(session) -> tuple[dict, dict]:
+    """The two kept tables, without the rows that have come back to nothing."""
+    by_status = {(r.status, bool(r.tracked), bool(r.with_product), r.owner_id): r.count
+                 for r in session.scalars(sa.select(RecommendationCount)) if r.count}
+    by_kind = {(r.incident_type_code, r.theme, r.kind, r.status): r.count
+               for r in session.scalars(sa.select(LearningProductCount)) if r.count}
+    return by_status, by_kind
+
+
+def counted_from_scratch(session) -> tuple[dict, dict]:
+    """What the kept tables should hold, counted row by row in Python."""
+    by_status: dict = {}
+    for rec in session.scalars(sa.select(Recommendation)):
+        key = (rec.status, rec.debrief_id is not None, bool(rec.products), rec.owner_id or 0)
+        by_status[key] = by_status.get(key, 0) + 1
+    by_kind: dict = {}
+    for product in session.scalars(sa.select(LearningProduct)):
+        debrief = product.recommendation.debrief
+        for theme in ["", *(debrief.themes if debrief else [])]:
+            key = (debrief.incident_type_code if debrief else "", theme, product.kind, product.status)
+            by_kind[key] = by_kind.get(key, 0) + 1
+    return by_status, by_kind

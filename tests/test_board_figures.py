@@ -11,12 +11,13 @@ import sqlalchemy as sa
 
 from debrief.extensions import db
 from debrief.models import (
-    Agency, AuditEvent, Clock, Debrief, DebriefTheme, Invitation, LearningProduct, LearningProductCount, Recommendation,
-    RecommendationCount, utcnow,
+    Agency, AuditEvent, Clock, Debrief, DebriefTheme, Invitation, LearningProduct, Recommendation,
+    utcnow,
 )
 from debrief.services import dashboard, invitations, recommendations
 from tests.html import parse
 from tests.builders import (
+    counted_from_scratch, kept,
     EMAIL, add_product, delivered_product, in_days, invite, make_staff, move, open_debrief, recommended, set_due_date,
     to_awaiting_closure, today,
 )
@@ -27,30 +28,6 @@ EVERYTHING = dict(start=date(1900, 1, 1), end=date(2099, 12, 31))
 @pytest.fixture
 def staff(make_user, api_token):
     return make_staff(make_user, api_token)
-
-
-def kept(session) -> tuple[dict, dict]:
-    """The two kept tables, without the rows that have come back to nothing."""
-    by_status = {(r.status, bool(r.tracked), bool(r.with_product), r.owner_id): r.count
-                 for r in session.scalars(sa.select(RecommendationCount)) if r.count}
-    by_kind = {(r.incident_type_code, r.theme, r.kind, r.status): r.count
-               for r in session.scalars(sa.select(LearningProductCount)) if r.count}
-    return by_status, by_kind
-
-
-def counted_from_scratch(session) -> tuple[dict, dict]:
-    """What the kept tables should hold, counted row by row in Python."""
-    by_status: dict = {}
-    for rec in session.scalars(sa.select(Recommendation)):
-        key = (rec.status, rec.debrief_id is not None, bool(rec.products), rec.owner_id or 0)
-        by_status[key] = by_status.get(key, 0) + 1
-    by_kind: dict = {}
-    for product in session.scalars(sa.select(LearningProduct)):
-        debrief = product.recommendation.debrief
-        for theme in ["", *(debrief.themes if debrief else [])]:
-            key = (debrief.incident_type_code if debrief else "", theme, product.kind, product.status)
-            by_kind[key] = by_kind.get(key, 0) + 1
-    return by_status, by_kind
 
 
 def assert_kept_counts_are_right(read_db) -> None:

@@ -31,8 +31,8 @@ from debrief.services.clock_calendar import end_of_day, london_date, start_of_da
 from debrief.services.deadline_policy import PARTNER_CLOCK
 from debrief.sample_data.seed import SEED_PASSWORD, distinct_texts, owner_email, reviewer_email, seeded_email
 from debrief.similarity import embed
+from tests.builders import counted_from_scratch, kept
 from tests.conftest import make_app, throwaway_database
-from tests.test_board_figures import counted_from_scratch, kept
 
 ROOT = Path(__file__).resolve().parent.parent
 CRIME_REFERENCE = re.compile(r"[0-9]{1,4}/[0-9]{1,8}/[0-9]{2}")
