@@ -16,12 +16,15 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import dates, numbers
 from flask import Flask, Response, current_app, g, has_request_context, redirect, request
-from flask_babel import Babel, force_locale, get_locale, gettext, ngettext, refresh
+from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, ngettext, refresh
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from debrief.services.clock_calendar import LONDON
 
@@ -99,34 +102,36 @@ def _local_day(value: date | datetime) -> date:
     return value.astimezone(LONDON).date() if isinstance(value, datetime) else value
 
 
+@lru_cache(maxsize=4096)
+def _formatted_day(day: date, pattern: str, language: str) -> str:
+    # Babel takes about 70 µs a date; a page of due dates repeats the same few days.
+    text = dates.format_date(day, pattern, locale=language)
+    # Welsh writes "dydd Sul" in lower case, as English capitalises "Sunday" (CLDR gives "Dydd Sul").
+    return text[:1].lower() + text[1:] if language == "cy" and pattern.startswith("EEEE") else text
+
+
+def _day(value: date | datetime | None, pattern: str) -> str:
+    return "" if value is None else _formatted_day(_local_day(value), pattern, current_language())
+
+
 def long_date(value: date | datetime | None) -> str:
     """The day in full: "Sunday 6 December 2026"."""
-    if value is None:
-        return ""
-    text = dates.format_date(_local_day(value), "EEEE d MMMM y", locale=get_locale())
-    # Welsh writes "dydd Sul" in lower case, as English capitalises "Sunday" (CLDR gives "Dydd Sul").
-    return text[:1].lower() + text[1:] if current_language() == "cy" else text
+    return _day(value, "EEEE d MMMM y")
 
 
 def day_month_year(value: date | datetime | None) -> str:
     """"6 December 2026" (GOV.UK style, no weekday)."""
-    if value is None:
-        return ""
-    return dates.format_date(_local_day(value), "d MMMM y", locale=get_locale())
+    return _day(value, "d MMMM y")
 
 
 def short_date(value: date | datetime | None) -> str:
     """"6 Dec 2026": in tables and charts, where space is short."""
-    if value is None:
-        return ""
-    return dates.format_date(_local_day(value), "d MMM y", locale=get_locale())
+    return _day(value, "d MMM y")
 
 
 def month_year(value: date | datetime | None) -> str:
     """"December 2026"."""
-    if value is None:
-        return ""
-    return dates.format_date(_local_day(value), "LLLL y", locale=get_locale())
+    return _day(value, "LLLL y")
 
 
 def time_of_day(value: datetime | None) -> str:
@@ -145,9 +150,12 @@ def date_and_time(value: datetime | None) -> str:
 
 def number(value: int | float | None) -> str:
     """"1,234" (grouped as the language groups numbers)."""
-    if value is None:
-        return ""
-    return numbers.format_decimal(value, locale=get_locale())
+    return "" if value is None else _formatted_number(value, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_number(value: int | float, language: str) -> str:
+    return numbers.format_decimal(value, locale=language)
 
 
 def days(count: int) -> str:
@@ -189,13 +197,44 @@ def language_link(code: str) -> str:
 
 def _template_words() -> dict:
     code = current_language()
-    return {"htmlLang": code, "language_code": code, "language_names": LANGUAGES, "language_link": language_link}
+    return {"htmlLang": code, "language_code": code, "language_names": LANGUAGES, "language_link": language_link,
+            "rendered_in": get_translations()}
+
+
+# A template's `_()` and `{% trans %}`: the catalogue found once for the whole render (`rendered_in`,
+# above) rather than on every string, as Flask-Babel's own callables do (16 µs a string; a board page has
+# 700). Macros imported without the page's context look it up themselves.
+
+def _catalogue(context: Context):
+    return context.get("rendered_in") or get_translations()
+
+
+@pass_context
+def _template_gettext(context: Context, string: str) -> str:
+    return _catalogue(context).ugettext(string)
+
+
+@pass_context
+def _template_ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    return _catalogue(context).ungettext(singular, plural, count)
+
+
+@pass_context
+def _template_pgettext(context: Context, meaning: str, string: str) -> str:
+    return _catalogue(context).upgettext(meaning, string)
+
+
+@pass_context
+def _template_npgettext(context: Context, meaning: str, singular: str, plural: str, count: int) -> str:
+    return _catalogue(context).unpgettext(meaning, singular, plural, count)
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=choose_language)
+    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True,
+                                            pgettext=_template_pgettext, npgettext=_template_npgettext)
     # {% trans %} blocks collapse their whitespace, as the extractor does (babel.cfg: trimmed).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     # Flask-Babel keeps the chosen language on `g`, which outlives a request where an application

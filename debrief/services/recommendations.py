@@ -456,8 +456,18 @@ def search(*, status: str | None = None, owner_email: str | None = None, overdue
     total = None
     if not (owner_email or overdue or repeat):  # all, or one status: kept counts, not half a million rows counted
         total = _kept_count(RecommendationCount.status == status) if status else _kept_count()
-    return paginate(query.options(selectinload(Recommendation.lessons)), page, per_page, key=Recommendation.id,
-                    total=total)
+    return paginate(query.options(_owner_by_name(), selectinload(Recommendation.lessons)), page, per_page,
+                    key=Recommendation.id, total=total)
+
+
+def overdue(page: int = 1, per_page: int = 25) -> Page:
+    """For the board: the overdue recommendations, the longest overdue first, with their owners' names."""
+    return paginate(matching(overdue=True).options(_owner_by_name()), page, per_page, key=Recommendation.id)
+
+
+def _owner_by_name():
+    """Loads each recommendation's owner for their name alone: not their roles, which a list never shows."""
+    return joinedload(Recommendation.owner).lazyload(User.roles)
 
 
 def _kept_count(*conditions) -> int:
@@ -550,7 +560,8 @@ def awaiting_closure(page: int = 1, per_page: int = 25) -> Page:
     """For the board: what owners say is done, oldest first (ix_recommendations_awaiting_closure), with
     products and evidence loaded; counted from the kept counts."""
     query = (sa.select(Recommendation).where(Recommendation.status == lifecycle.Status.AWAITING_CLOSURE.value)
-             .options(selectinload(Recommendation.products), selectinload(Recommendation.updates))
+             .options(_owner_by_name(), selectinload(Recommendation.products),
+                      selectinload(Recommendation.updates).lazyload(RecommendationUpdate.author))
              .order_by(Recommendation.updated_at, Recommendation.id))
     return paginate(query, page, per_page, key=Recommendation.id,
                     total=_kept_count(RecommendationCount.status == lifecycle.Status.AWAITING_CLOSURE.value))

@@ -25,6 +25,8 @@ from debrief.web.recommendations import actions_for, gate_warning
 workspaces_bp = Blueprint("workspaces", __name__)
 
 PER_PAGE = 25
+#: The board's cards (a recommendation with what was done and its learning products) are long: ten a page.
+CARDS_PER_PAGE = 10
 HOME_LIST_SIZE = 5
 
 
@@ -65,12 +67,11 @@ def learning_queue():
 @permission_required(Rule.DECIDE_AS_BOARD)
 def board():
     summary = recommendations.board_summary()
-    awaiting = within_pages(lambda n: recommendations.awaiting_closure(n, PER_PAGE), page_number())
-    overdue = within_pages(lambda n: recommendations.search(overdue=True, page=n, per_page=PER_PAGE),
-                           page_number("overdue_page"))
+    awaiting = within_pages(lambda n: recommendations.awaiting_closure(n, CARDS_PER_PAGE), page_number())
+    overdue = within_pages(lambda n: recommendations.overdue(n, PER_PAGE), page_number("overdue_page"))
     owners = _in_memory_page(summary.by_owner, page_number("owners_page"), PER_PAGE)
     # Repeats of recommendations closed as done, with the earlier one's learning products loaded.
-    did_not_stick = within_pages(lambda n: repeats.learning_did_not_stick(n, PER_PAGE), page_number("repeats_page"))
+    did_not_stick = within_pages(lambda n: repeats.learning_did_not_stick(n, CARDS_PER_PAGE), page_number("repeats_page"))
     return render_template("workspaces/board.html", title=_("Governance board"), summary=summary, owners=owners,
                            awaiting=[(r, gate_warning(r)) for r in awaiting.items], awaiting_page=awaiting,
                            overdue=overdue, did_not_stick=did_not_stick, today=recommendations.today())
