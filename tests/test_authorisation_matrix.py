@@ -104,6 +104,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("workspaces.my_actions", "GET"): OWNER,
     ("workspaces.learning_queue", "GET"): LEARNING,
     ("api.me", "GET"): STAFF,
+    # Learning across forces: any staff may anonymise a text.
+    ("api.anonymise", "POST"): STAFF,
     # The board's figures and packs; analysts read them too.
     **{(endpoint, "GET"): ANALYSE for endpoint in (
         "dashboard.index", "workspaces.board_pack_download", "reports.partner_engagement",
@@ -131,6 +133,7 @@ BODIES = {
     "api.update_recommendation": {"version": 1, "text": "Train call handlers to check earlier calls."},
     "api.check_recommendation": {"text": "Train call handlers to check earlier calls."},
     "api.board_decision": {"decision": "escalate", "rationale": "No progress."},
+    "api.anonymise": {"text": "Call handlers missed the earlier calls."},
 }
 
 

@@ -482,7 +482,7 @@ def paths() -> dict:
 
 
 def document() -> dict:
-    from debrief.api import openapi_deaths  # it builds on this module's helpers
+    from debrief.api import openapi_deaths, openapi_sharing  # they build on this module's helpers
 
     return {
         "openapi": "3.0.3",
@@ -494,9 +494,9 @@ def document() -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "A token from `flask --app wsgi users token EMAIL`."}},
-            "schemas": {**schemas(), **openapi_deaths.schemas()},
+            "schemas": {**schemas(), **openapi_deaths.schemas(), **openapi_sharing.schemas()},
         },
-        "paths": {**paths(), **openapi_deaths.paths()},
+        "paths": {**paths(), **openapi_deaths.paths(), **openapi_sharing.paths()},
     }
 
 

@@ -14,6 +14,8 @@ class RuleBroken(Exception):
 
     code = "bad_request"
     status = 400
+    #: More members of the API's error object beside code, message and fields (PersonalData's redactions).
+    extra: dict = {}
 
     def __init__(self, message: str, fields: dict[str, str] | None = None):
         message = str(message)  # a lazy string never reaches JSON or a log
@@ -58,3 +60,17 @@ class Gone(RuleBroken):
 
     code = "gone"
     status = 410
+
+
+class PersonalData(RuleBroken):
+    """The national library's anonymiser found personal data in what was sent (issue 25): nothing was
+    stored. `redactions` are its spans, offsets into the text sent: [{"start", "end", "kind"}]. The
+    library answers 422; a force passing on the library's refusal answers 409 (the draft's state)."""
+
+    code = "personal_data"
+
+    def __init__(self, message: str, redactions: list[dict], status: int = 422):
+        super().__init__(message)
+        self.status = status
+        self.redactions = redactions
+        self.extra = {"redactions": redactions}
