@@ -21,6 +21,7 @@ from debrief.models.partners import (
 )
 from debrief.models.reference import IncidentType
 from debrief.models.repeats import RecommendationVector, RepeatDecision, RepeatLink
+from debrief.models.sharing import DraftStatus, LibraryDraft, LibraryPull, LibrarySend, OtherForceRecommendation
 from debrief.models.staff import ApiToken, Role, SignInSession, User, UserRole
 from debrief.models.throttling import FailedAttempt
 from debrief.models.types import UTCDateTime, as_if_now, utcnow
@@ -38,4 +39,5 @@ __all__ = [
     "DebriefTheme", "FailedAttempt", "IncidentType", "MeetingAttendee", "RecordView", "Relationship", "Role",
     "SignInSession", "Theme", "User", "UserRole",
     "UTCDateTime", "VictimSex", "Weapon", "as_if_now", "utcnow",
+    "DraftStatus", "LibraryDraft", "LibraryPull", "LibrarySend", "OtherForceRecommendation",
 ]

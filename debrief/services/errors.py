@@ -10,12 +10,12 @@ from flask_babel.speaklater import LazyString
 
 
 class RuleBroken(Exception):
-    """Base class: a request that the rules refuse. `code` is the API's error code."""
+    """Base class: a request that the rules refuse. `code` is the API's error code; `details`, more
+    for programs beside `message` and `fields` in the API's error object."""
 
     code = "bad_request"
     status = 400
-    #: More members of the API's error object beside code, message and fields (PersonalData's redactions).
-    extra: dict = {}
+    details: dict = {}
 
     def __init__(self, message: str, fields: dict[str, str] | None = None):
         message = str(message)  # a lazy string never reaches JSON or a log
@@ -63,14 +63,15 @@ class Gone(RuleBroken):
 
 
 class PersonalData(RuleBroken):
-    """The national library's anonymiser found personal data in what was sent (issue 25): nothing was
-    stored. `redactions` are its spans, offsets into the text sent: [{"start", "end", "kind"}]. The
-    library answers 422; a force passing on the library's refusal answers 409 (the draft's state)."""
+    """The anonymiser found personal data where none may be (the national library, issue 25).
+    `redactions` are its spans in the text, as api.md's anonymiser gives them; 422 at the library,
+    and a force passes the library's refusal on as a 409."""
 
     code = "personal_data"
+    status = 422
 
-    def __init__(self, message: str, redactions: list[dict], status: int = 422):
-        super().__init__(message)
+    def __init__(self, message: str, redactions: list[dict], fields: dict[str, str] | None = None,
+                 status: int = 422):
+        super().__init__(message, fields)
         self.status = status
-        self.redactions = redactions
-        self.extra = {"redactions": redactions}
+        self.details = {"redactions": redactions}
