@@ -187,6 +187,10 @@ def register_blueprints(app: Flask) -> None:
                       workspaces_bp, dashboard_bp, reports_bp, deaths_bp, death_report_bp, series_bp, admin, reference_bp, agencies_bp, partner,
                       api):
         app.register_blueprint(blueprint)
+    if app.config["LIBRARY_MODE"]:
+        from debrief.api.library import library_api
+
+        app.register_blueprint(library_api)  # the national library's items API: forces' tokens only
     if app.config["APP_ENV"] == "development":
         from debrief.web.dev_mail import dev_mail_bp
 

@@ -11,6 +11,9 @@ from debrief.models.debriefs import (
 )
 from debrief.models.figures import LearningProductCount, RecommendationCount
 from debrief.models.imports import RecommendationAwaitingVectors, RecommendationImport
+from debrief.models.library import (
+    LibraryForce, LibraryItem, LibraryItemKind, LibraryItemTheme, LibraryItemUse, LibraryItemVector, LibraryUse,
+)
 from debrief.models.learning import (
     BoardDecision, LearningProduct, Lesson, LessonCategory, Priority, Recommendation, RecommendationSource,
     RecommendationUpdate, recommendation_lessons,
@@ -33,6 +36,8 @@ __all__ = [
     "LearningProductCount", "RecommendationCount",
     "BoardDecision", "LearningProduct", "Lesson", "LessonCategory", "Priority", "Recommendation",
     "RecommendationSource", "RecommendationUpdate", "recommendation_lessons",
+    "LibraryForce", "LibraryItem", "LibraryItemKind", "LibraryItemTheme", "LibraryItemUse", "LibraryItemVector",
+    "LibraryUse",
     "RecommendationAwaitingVectors", "RecommendationImport", "RecommendationVector", "RepeatDecision", "RepeatLink",
     "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
     "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
