@@ -35,3 +35,19 @@ def add_force(name: str) -> None:
     db.session.commit()
     click.echo(f"Added {force.name}. Its library token is shown once; give it to the force for LIBRARY_TOKEN:")
     click.echo(token)
+
+
+@library_group.command("pull")
+def pull_command() -> None:
+    """(At a force) other forces' shared recommendations into the repeat corpus; withdrawn ones leave
+    it. The scheduler does this nightly."""
+    from debrief.services import imports, library_client, library_pull
+
+    if not library_client.configured():
+        raise click.ClickException("The national library is not configured here: set LIBRARY_URL and LIBRARY_TOKEN.")
+    record = library_pull.pull()
+    if not record.succeeded:
+        raise click.ClickException(f"The pull failed and changed nothing: {record.error}")
+    searchable = imports.encode_waiting()
+    click.echo(f"{record.added:,} added, {record.updated:,} updated, {record.removed:,} removed; "
+               f"{searchable:,} made searchable.")

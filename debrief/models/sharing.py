@@ -104,7 +104,8 @@ class LibrarySend(db.Model):
 
 class LibraryPull(db.Model):
     """One pull of other forces' shared learning: what it brought and removed, or why it failed. The
-    next pull asks for what changed since the last one that succeeded started."""
+    next pull asks the library for what changed after the latest change the last successful pull
+    saw (the library's clock, not this server's)."""
 
     __tablename__ = "library_pulls"
 
@@ -112,6 +113,7 @@ class LibraryPull(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    changed_up_to: Mapped[datetime | None] = mapped_column(UTCDateTime)
     succeeded: Mapped[bool] = mapped_column(default=False)
     added: Mapped[int] = mapped_column(default=0)
     updated: Mapped[int] = mapped_column(default=0)

@@ -23,6 +23,7 @@ def upgrade():
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('since', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('changed_up_to', sa.DateTime(timezone=True), nullable=True),
     sa.Column('succeeded', sa.Boolean(), nullable=False),
     sa.Column('added', sa.Integer(), nullable=False),
     sa.Column('updated', sa.Integer(), nullable=False),
