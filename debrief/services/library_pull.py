@@ -13,10 +13,12 @@ its reviewers found as repeats (idempotent there), so that the publishing force 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
 
 import sqlalchemy as sa
+from flask_babel import gettext as _, ngettext
 
 from debrief.extensions import db
 from debrief.models import (
@@ -26,7 +28,8 @@ from debrief.models import (
 from debrief.models.learning import RECOMMENDATION_STATUSES
 from debrief.services import imports, library_client
 from debrief.services.clock_calendar import LONDON, london_date
-from debrief.services.recommendation_lifecycle import Status
+from debrief.services.recommendation_lifecycle import ClosureCode, Status
+from debrief.vocabulary import PRODUCT_KIND_IN_SENTENCE, words
 
 log = logging.getLogger(__name__)
 
@@ -202,3 +205,41 @@ def pull_nightly(now: datetime) -> LibraryPull | None:
 
 def last() -> LibraryPull | None:
     return db.session.scalar(sa.select(LibraryPull).order_by(LibraryPull.id.desc()).limit(1))
+
+
+# What other forces did, for the repeat panel ---------------------------------------------------------
+
+
+def what_other_forces_did(recommendation_ids) -> str | None:
+    """Of these recommendations (a repeat check's matches), those other forces shared, in words:
+    "Made by 3 other forces; 2 closed it as implemented with classroom training." None when none is
+    another force's. Counted by force; the learning product named is the kind most often delivered
+    by the forces that closed it as implemented."""
+    rows = db.session.execute(
+        sa.select(OtherForceRecommendation.force, OtherForceRecommendation.products, Recommendation.status,
+                  Recommendation.closure_code)
+        .join(Recommendation, Recommendation.id == OtherForceRecommendation.recommendation_id)
+        .where(OtherForceRecommendation.recommendation_id.in_(list(recommendation_ids)))).all()
+    if not rows:
+        return None
+    forces = {row.force for row in rows}
+    made = ngettext("Made by %(num)s other force", "Made by %(num)s other forces", len(forces))
+    implemented = [row for row in rows if row.status == Status.CLOSED and row.closure_code == ClosureCode.IMPLEMENTED]
+    if not implemented:
+        return _("%(made_by)s.", made_by=made)
+    closers = len({row.force for row in implemented})
+    kinds = Counter(product.get("kind") for row in implemented for product in row.products or [] if product.get("kind"))
+    if kinds:
+        kind = words(PRODUCT_KIND_IN_SENTENCE, kinds.most_common(1)[0][0])
+        closed = ngettext("%(num)s closed it as implemented with %(product)s",
+                          "%(num)s closed it as implemented with %(product)s", closers, product=kind)
+    else:
+        closed = ngettext("%(num)s closed it as implemented", "%(num)s closed it as implemented", closers)
+    return _("%(made_by)s; %(closed)s.", made_by=made, closed=closed)
+
+
+def force_of(recommendation_ids) -> dict[int, str]:
+    """Which other force made each of these recommendations (those another force shared)."""
+    return dict(db.session.execute(
+        sa.select(OtherForceRecommendation.recommendation_id, OtherForceRecommendation.force)
+        .where(OtherForceRecommendation.recommendation_id.in_(list(recommendation_ids)))).all())
