@@ -521,6 +521,15 @@ PERSONAL_DATA = {
 }
 
 
+#: A draft shared with the national library (models.DraftStatus).
+DRAFT_STATUS = {
+    "draft": _l("Draft"),
+    "queued": _l("Approved, waiting for the library"),
+    "published": _l("Published"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+
 # Recommendations, lessons and learning products ------------------------------------------------------
 
 

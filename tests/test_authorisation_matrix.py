@@ -104,8 +104,15 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("workspaces.my_actions", "GET"): OWNER,
     ("workspaces.learning_queue", "GET"): LEARNING,
     ("api.me", "GET"): STAFF,
-    # Learning across forces: any staff may anonymise a text.
+    # Learning across forces: any staff may anonymise a text; reviewers draft what is shared, the board
+    # lets it leave or takes it back; those who read everything see what was shared, and whoever reads
+    # recommendations searches the library.
     ("api.anonymise", "POST"): STAFF,
+    ("api.make_library_draft", "POST"): REVIEWER, ("api.edit_library_draft", "PATCH"): REVIEWER,
+    ("api.approve_library_draft", "POST"): BOARD, ("api.withdraw_library_draft", "POST"): BOARD,
+    ("sharing.new_draft", "POST"): REVIEWER, ("sharing.draft", "GET"): READ_EVERYTHING,
+    ("sharing.draft", "POST"): REVIEWER, ("sharing.approve", "POST"): BOARD, ("sharing.withdraw", "POST"): BOARD,
+    ("sharing.shared", "GET"): READ_EVERYTHING, ("sharing.search", "GET"): READ_RECOMMENDATIONS,
     # The board's figures and packs; analysts read them too.
     **{(endpoint, "GET"): ANALYSE for endpoint in (
         "dashboard.index", "workspaces.board_pack_download", "reports.partner_engagement",
@@ -134,6 +141,7 @@ BODIES = {
     "api.check_recommendation": {"text": "Train call handlers to check earlier calls."},
     "api.board_decision": {"decision": "escalate", "rationale": "No progress."},
     "api.anonymise": {"text": "Call handlers missed the earlier calls."},
+    "api.edit_library_draft": {"text": "Call handlers missed the earlier calls."},
 }
 
 

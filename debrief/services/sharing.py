@@ -313,3 +313,41 @@ def deliver_due(now: datetime | None = None) -> int:
 def waiting() -> int:
     """Approvals and withdrawals the library has not been told of yet."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(LibrarySend).where(LibrarySend.status == "pending"))
+
+
+# What others did with it, and the library's search -------------------------------------------------
+
+
+def refresh_uses() -> bool:
+    """Asks the library what other forces did with what this force published (`?mine=true`) and keeps
+    it on the drafts with when it was asked (committed); False, changing nothing, when the library
+    cannot be reached: the pages then show what was last known."""
+    if not library_client.configured():
+        return False
+    found, page = {}, 1
+    try:
+        while True:
+            answer = library_client.items(mine="true", page=page, per_page=200)
+            found.update({item.get("id"): item for item in answer["items"] if isinstance(item, dict)})
+            if not answer["items"] or page * 200 >= int(answer.get("total") or 0):
+                break
+            page += 1
+    except (library_client.Unreachable, library_client.Refused):
+        return False
+    now = utcnow()
+    for draft in db.session.scalars(sa.select(LibraryDraft).where(LibraryDraft.library_id.in_(list(found)))):
+        item = found[draft.library_id]
+        draft.taken_by, draft.found_as_repeat = item.get("taken_by"), item.get("found_as_repeat")
+        draft.uses_fetched_at = now
+    db.session.commit()
+    return True
+
+
+#: What the force's library page may ask the library (api.md's filters).
+SEARCH_FILTERS = ("q", "by", "kind", "theme", "incident_type", "status", "closure_code", "year", "what_worked", "page")
+
+
+def search_library(args) -> dict:
+    """One page of the library's items for what was asked (unknown filters left out). The library not
+    answering: library_client.Unreachable; a filter it refuses: library_client.Refused."""
+    return library_client.items(**{name: args.get(name) for name in SEARCH_FILTERS if args.get(name)}, per_page=25)

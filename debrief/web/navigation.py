@@ -27,6 +27,7 @@ NAV_ITEMS = (
     NavItem(_l("Figures"), "dashboard.index", Rule.ANALYSE),
     NavItem(_l("Partner engagement"), "reports.partner_engagement", Rule.ANALYSE),
     NavItem(_l("Import recommendations"), "imports.new", Rule.IMPORT_RECOMMENDATIONS),
+    NavItem(_l("National library"), "sharing.search", Rule.READ_RECOMMENDATIONS),
     NavItem(_l("Deaths"), "deaths.index", Rule.READ_DEATHS),
     NavItem(_l("Linked series"), "linked_series.index", Rule.READ_DEATHS),
     NavItem(_l("Administration"), "admin.index", Rule.MANAGE_USERS),
