@@ -168,6 +168,12 @@ def test_a_shared_recommendation_reaches_another_forces_repeat_check_and_leaves_
 
     withdrawn = a.api("board", "POST", f"/library/drafts/{draft['id']}/withdraw")
     assert withdrawn["status"] == "withdrawn"
+    # A pull while the library is down changes nothing; the next one, once it is back, removes it.
+    library.stop()
+    failed = b.app.test_cli_runner().invoke(args=["library", "pull"])
+    assert failed.exit_code != 0 and "changed nothing" in failed.output
+    assert [m["text"] for m in other_forces(b.check(PARAPHRASE), b)] == [EARLIER]
+    world["library"] = library.again()
     assert "1 removed" in b.cli("library", "pull")
     assert not other_forces(b.check(PARAPHRASE), b)
 
