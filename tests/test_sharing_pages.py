@@ -4,10 +4,10 @@ approve and withdraw, what the force shared, and the library's search saying whe
 from __future__ import annotations
 
 import re
-import socket
 
 import pytest
 
+from tests.conftest import _free_port as closed_port
 from tests.builders import EMAIL, make_staff, open_debrief, post_form, recommended
 from tests.html import error_summary
 
@@ -80,12 +80,6 @@ def test_the_board_approves_and_withdraws_and_an_analyst_cannot(staff, lesson, b
     assert "Approved, waiting for the library" in page
     post_form(board, f"{path}/withdraw", {}, form_page=path)
     assert "Withdrawn. Other forces" in board.get(path).get_data(as_text=True)
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_the_pages_say_when_the_library_cannot_be_reached_and_never_fail(app, staff, lesson, browser_of, monkeypatch):

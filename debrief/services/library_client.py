@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 #: Answers that may pass if asked again later: the token not (yet) known, throttling, a timeout.
 _TRY_AGAIN = {401, 403, 408, 425, 429}
+#: Items asked for per page when reading them all (api.md's most).
+PAGE = 200
 
 
 class Unreachable(Exception):
@@ -99,6 +101,17 @@ def items(**query) -> dict:
     if not isinstance(answer, dict) or not isinstance(answer.get("items"), list):
         raise Unreachable("The national library's answer was not a list of items.")
     return answer
+
+
+def every_item(**query):
+    """Every item the query finds, page after page (the library's largest pages)."""
+    page = 1
+    while True:
+        answer = items(**query, page=page, per_page=PAGE)
+        yield from (item for item in answer["items"] if isinstance(item, dict))
+        if not answer["items"] or page * PAGE >= int(answer.get("total") or 0):
+            return
+        page += 1
 
 
 def report_uses(taken: list[int], found_as_repeat: list[int]) -> dict:

@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 
 #: The nightly pull starts at or after this London time.
 NIGHTLY_FROM = time(3, 0)
-#: Items asked for per page (the library's most).
-PER_PAGE = 200
 #: The first pull asks for everything changed since then.
 BEGINNING = datetime(1900, 1, 1, tzinfo=timezone.utc)
 
@@ -98,20 +96,16 @@ def _failed(started: datetime, since: datetime, error: str) -> LibraryPull:
 def _fetch_all(since: datetime) -> tuple[list[_Item], datetime | None]:
     """Every page of the recommendations changed at the library since `since`, other forces' only
     (the library names this force's own by their source_reference); and the latest change seen."""
-    found, latest, page = [], None, 1
-    while True:
-        answer = library_client.items(since=since.isoformat(), kind="recommendation", page=page, per_page=PER_PAGE)
-        for raw in answer["items"]:
-            item = _read(raw)
-            if item is None:
-                continue
-            if item.updated_at and (latest is None or item.updated_at > latest):
-                latest = item.updated_at
-            if "source_reference" not in raw:
-                found.append(item)
-        if not answer["items"] or page * PER_PAGE >= int(answer.get("total") or 0):
-            return found, latest
-        page += 1
+    found, latest = [], None
+    for raw in library_client.every_item(since=since.isoformat(), kind="recommendation"):
+        item = _read(raw)
+        if item is None:
+            continue
+        if item.updated_at and (latest is None or item.updated_at > latest):
+            latest = item.updated_at
+        if "source_reference" not in raw:
+            found.append(item)
+    return found, latest
 
 
 def _read(raw) -> _Item | None:

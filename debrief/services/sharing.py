@@ -324,14 +324,8 @@ def refresh_uses() -> bool:
     cannot be reached: the pages then show what was last known."""
     if not library_client.configured():
         return False
-    found, page = {}, 1
     try:
-        while True:
-            answer = library_client.items(mine="true", page=page, per_page=200)
-            found.update({item.get("id"): item for item in answer["items"] if isinstance(item, dict)})
-            if not answer["items"] or page * 200 >= int(answer.get("total") or 0):
-                break
-            page += 1
+        found = {item.get("id"): item for item in library_client.every_item(mine="true")}
     except (library_client.Unreachable, library_client.Refused):
         return False
     now = utcnow()
