@@ -46,6 +46,8 @@ class Rule(Enum):
     IMPORT_DEATH_REPORTS = frozenset({Role.ANALYST, Role.ADMIN})
     ANALYSE_DEATHS = frozenset({Role.ANALYST})
     USE_STAFF_API = frozenset(Role)
+    # At the national library (LIBRARY_MODE): its staff search it and see each force's contributions.
+    LIBRARY_STAFF = frozenset(Role)
 
 
 def _signed_in(user: User | None) -> bool:
