@@ -295,6 +295,7 @@ def test_the_publisher_withdraws_an_item_and_a_pull_sees_it_go(library_app, libr
     assert items(library_client, kent, q="earlier calls")["total"] == 0
     assert items(library_client, kent, q="earlier calls", by="meaning")["total"] == 0
     assert items(library_client, essex, mine="true")["items"][0]["withdrawn"] is True
+    assert items(library_client, essex, mine="true", q="earlier calls", by="meaning")["total"] == 0
     text = stored(library_app, lambda s: s.scalar(sa.select(LibraryItem.text)))
     assert text is None
     assert stored(library_app, lambda s: s.scalar(sa.select(sa.func.count()).select_from(LibraryItemVector))) == 0
@@ -360,6 +361,20 @@ def test_library_staff_search_with_filters(librarian, shared_items):
     meaning = librarian.get("/library?q=welfare+checks+on+residents&by=meaning").get_data(as_text=True)
     assert "Closeness in meaning" in meaning and str(shared_items["hostel_lesson"]) in meaning
     assert "Nothing in the library matches" in librarian.get("/library?q=zebra").get_data(as_text=True)
+    welsh = librarian.get("/library?lang=cy&what_worked=y", follow_redirects=True)
+    assert welsh.status_code == 200 and item_ids(welsh.get_data(as_text=True)) == {shared_items["calls"]}
+
+
+@pytest.mark.parametrize("query", ["q=" + "x" * 501, "theme=weather", "by=colour", "page=%C2%B2", "year=99999999999",
+                                   "force=0", "status=shut&closure_code=maybe", "kind=story", "what_worked=perhaps"])
+def test_bad_values_on_the_search_page_are_a_400_with_the_error_summary(librarian, query):
+    page = librarian.get(f"/library?{query}")
+    assert page.status_code == 400 and error_summary(page.get_data(as_text=True))
+
+
+def test_an_old_link_past_the_last_page_shows_the_last_page(librarian, shared_items):
+    page = librarian.get("/library?page=9")
+    assert page.status_code == 200 and item_ids(page.get_data(as_text=True)) == set(shared_items.values())
 
 
 def test_a_bad_filter_on_the_page_is_shown_in_the_error_summary(librarian, shared_items):
