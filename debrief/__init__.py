@@ -190,8 +190,10 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     if app.config["LIBRARY_MODE"]:
         from debrief.api.library import library_api
+        from debrief.web.library import library_bp
 
         app.register_blueprint(library_api)  # the national library's items API: forces' tokens only
+        app.register_blueprint(library_bp)  # its pages, for the library's staff
     if app.config["APP_ENV"] == "development":
         from debrief.web.dev_mail import dev_mail_bp
 

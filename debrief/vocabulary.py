@@ -520,6 +520,12 @@ PERSONAL_DATA = {
     "vehicle_registration": _l("vehicle registration"),
 }
 
+#: What a force shared with the national library.
+LIBRARY_ITEM_KIND = {
+    "lesson": _l("Lesson"),
+    "recommendation": _l("Recommendation"),
+}
+
 
 #: A draft shared with the national library (models.DraftStatus).
 DRAFT_STATUS = {

@@ -196,6 +196,22 @@ class SettledClient(FlaskClient):
         return response
 
 
+@pytest.fixture(scope="session")
+def library_app(app: Flask, database_url: str) -> Iterator[Flask]:
+    """The same application as the national library (LIBRARY_MODE), on the test database: its tables
+    are emptied after each test like every other."""
+    library = make_app(database_url, LIBRARY_MODE=True)
+    library.test_client_class = SettledClient
+    yield library
+    with library.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def library_client(library_app: Flask) -> FlaskClient:
+    return library_app.test_client()
+
+
 @pytest.fixture
 def read_db(app: Flask):
     """Reads the database between requests. Each read gets its own app context, so nothing
