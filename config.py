@@ -57,6 +57,14 @@ class Config:
     # web worker that took it; off, by the scheduler's job alone (within a minute), leaving the web
     # workers' processors to requests.
     ENCODE_IMPORTS_IN_WEB_WORKERS = _bool("ENCODE_IMPORTS_IN_WEB_WORKERS", True)
+    # This deployment is the national library (api.md "Learning across forces"): forces publish
+    # anonymised lessons and recommendations to it with their tokens, and library staff search it.
+    LIBRARY_MODE = _bool("LIBRARY_MODE", False)
+    # The national library this force shares with (issue 25): its address, this force's token there
+    # (printed by `library forces add` at the library) and how long one call to it may take.
+    LIBRARY_URL = os.environ.get("LIBRARY_URL", "").strip().rstrip("/")
+    LIBRARY_TOKEN = os.environ.get("LIBRARY_TOKEN", "").strip()
+    LIBRARY_TIMEOUT = _int("LIBRARY_TIMEOUT", 10)
 
     SQLALCHEMY_DATABASE_URI = _database_url()
     # hide_parameters: an SQL error in a log never shows the values (names, email addresses, text).

@@ -15,7 +15,7 @@ index takes (issue 6: p95 of a check at most 100 ms with 100,000 recommendations
     search, reading the candidates' stored word vectors, encoding candidates stored without them
     (rows from before revision 0006; none when seeded), the rest: SQL and scoring), the process's CPU time per check and
     the load average: on a busy machine the wall time is CPU time plus waiting for a CPU.
-(b) Times a full load of the index (`services.similarity._synced()` after `forget()`, what a web
+(b) Times a full load of the index (`services.similarity.synced()` after `forget()`, what a web
     worker does on its first check) and adding one recommendation: `similarity.remember` and commit,
     then the next check's catch-up alone, then the next check with the catch-up in it. Adding reads
     the new row, never the others. The recommendations added are deleted at the end.
@@ -269,7 +269,7 @@ def main() -> int:
         rss_before = rss_mb()
         with app.app_context():
             similarity.forget()
-            load_ms, loaded = timed(similarity._synced)
+            load_ms, loaded = timed(similarity.synced)
             indexed = len(loaded.index)
             db.session.remove()
         rss_loaded = rss_mb()
@@ -390,7 +390,7 @@ def add_one(app: Flask, steady_p50: float) -> list[tuple[str, str]]:
         figures = {}
         for n in (1, 2):
             with app.app_context():
-                before = len(similarity._synced().index)
+                before = len(similarity.synced().index)
                 recommendation = Recommendation(text=text.format(secrets.token_hex(3)), source="iopc",
                                                 source_reference=f"BENCH-{secrets.token_hex(6)}",
                                                 issued_on=date.today(), status="open")
@@ -403,11 +403,11 @@ def add_one(app: Flask, steady_p50: float) -> list[tuple[str, str]]:
                 db.session.remove()
             with app.app_context():
                 if n == 1:
-                    figures["catch-up"], corpus = timed(similarity._synced)
+                    figures["catch-up"], corpus = timed(similarity.synced)
                     after = len(corpus.index)
                 else:
                     figures["next check"], found = timed(lambda: similarity.check(new_text))
-                    after = len(similarity._synced().index)
+                    after = len(similarity.synced().index)
                     if not found or found[0].recommendation.id != new_id:
                         raise SystemExit("The recommendation just added was not the first match for its own text.")
                 db.session.remove()

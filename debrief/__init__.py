@@ -181,12 +181,19 @@ def register_blueprints(app: Flask) -> None:
     from debrief.web.recommendations import recommendations_bp
     from debrief.web.reference_data import reference_bp
     from debrief.web.reports import reports_bp
+    from debrief.web.sharing import sharing_bp
     from debrief.web.workspaces import workspaces_bp
 
     for blueprint in (assets, auth, home, debriefs_bp, clocks_bp, invitations_bp, recommendations_bp, imports_bp,
                       workspaces_bp, dashboard_bp, reports_bp, deaths_bp, death_report_bp, series_bp, admin, reference_bp, agencies_bp, partner,
-                      api):
+                      sharing_bp, api):
         app.register_blueprint(blueprint)
+    if app.config["LIBRARY_MODE"]:
+        from debrief.api.library import library_api
+        from debrief.web.library import library_bp
+
+        app.register_blueprint(library_api)  # the national library's items API: forces' tokens only
+        app.register_blueprint(library_bp)  # its pages, for the library's staff
     if app.config["APP_ENV"] == "development":
         from debrief.web.dev_mail import dev_mail_bp
 

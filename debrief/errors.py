@@ -44,11 +44,13 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def api_error(status: int, code: str, message: str, fields: dict[str, str] | None = None):
+def api_error(status: int, code: str, message: str, fields: dict[str, str] | None = None,
+              details: dict | None = None):
     # str(): a lazy message (lazy_gettext) is read here, in the request's language; JSON takes only str.
     body: dict = {"error": {"code": code, "message": str(message)}}
     if fields:
         body["error"]["fields"] = {name: str(text) for name, text in fields.items()}
+    body["error"].update(details or {})
     return jsonify(body), status
 
 
@@ -90,7 +92,7 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(RuleBroken)
     def rule_broken(error: RuleBroken):
         if wants_json():
-            return api_error(error.status, error.code, error.message, error.fields)
+            return api_error(error.status, error.code, error.message, error.fields, error.details)
         return error_page(error.status, error.message)
 
     @app.errorhandler(Exception)

@@ -46,6 +46,12 @@ class Rule(Enum):
     IMPORT_DEATH_REPORTS = frozenset({Role.ANALYST, Role.ADMIN})
     ANALYSE_DEATHS = frozenset({Role.ANALYST})
     USE_STAFF_API = frozenset(Role)
+    # Learning across forces (issue 25): a reviewer drafts what the force shares with the national
+    # library; only a board member lets it leave (or takes it back).
+    SHARE_WITH_LIBRARY = frozenset({Role.REVIEWER})
+    APPROVE_FOR_LIBRARY = frozenset({Role.BOARD})
+    # At the national library (LIBRARY_MODE): its staff search it and see each force's contributions.
+    LIBRARY_STAFF = frozenset(Role)
 
 
 def _signed_in(user: User | None) -> bool:

@@ -520,6 +520,21 @@ PERSONAL_DATA = {
     "vehicle_registration": _l("vehicle registration"),
 }
 
+#: What a force shared with the national library.
+LIBRARY_ITEM_KIND = {
+    "lesson": _l("Lesson"),
+    "recommendation": _l("Recommendation"),
+}
+
+
+#: A draft shared with the national library (models.DraftStatus).
+DRAFT_STATUS = {
+    "draft": _l("Draft"),
+    "queued": _l("Approved, waiting for the library"),
+    "published": _l("Published"),
+    "withdrawn": _l("Withdrawn"),
+}
+
 
 # Recommendations, lessons and learning products ------------------------------------------------------
 

@@ -96,13 +96,14 @@ function matchItem(match, words) {
   heading.append(reference, " ", tag(match.status_text, match.status_tag));
   if (match.is_repeat) heading.append(" ", tag(words.possibleRepeat, "govuk-tag--red"));
   const facts = [fill(words.similar, { percent: match.percent })];
+  if (match.force) facts.push(match.force);
   if (match.closure_text) facts.push(fill(words.closed, { closure: match.closure_text }));
   item.append(heading, element("p", "govuk-body-s govuk-!-margin-bottom-1", facts.join(" · ")),
     element("p", "govuk-body-s rd-prose", match.text));
   return item;
 }
 
-function render(panel, matches) {
+function render(panel, matches, otherForces) {
   const words = wordsOf(panel);
   if (!matches.length) {
     panel.replaceChildren();
@@ -112,6 +113,8 @@ function render(panel, matches) {
   const list = element("ul", "govuk-list");
   list.append(...matches.map((match) => matchItem(match, words)));
   const parts = [element("h2", "govuk-heading-s", words.heading)];
+  // What other forces did with the learning (written by the server, in the page's language).
+  if (otherForces) parts.push(element("p", "govuk-body", otherForces));
   if (flagged) parts.push(warning(repeatWarning(words, flagged), words.warning));
   parts.push(list);
   panel.replaceChildren(...parts);
@@ -159,7 +162,8 @@ function start(panel) {
       if (!response.ok) return; // saving asks instead
       const answer = await response.json();
       if (request.signal.aborted || field.value.trim() !== text) return; // the author has typed on
-      render(panel, Array.isArray(answer.matches) ? answer.matches : []);
+      render(panel, Array.isArray(answer.matches) ? answer.matches : [],
+        typeof answer.other_forces === "string" ? answer.other_forces : null);
       shownFor = text;
       seen.value = "1";
     } catch (error) {

@@ -405,7 +405,7 @@ def planted_series() -> list[dict[str, str]]:
 def api_routes(app) -> set[tuple[str, str]]:
     routes = set()
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("api.") or rule.endpoint == "api.openapi_document":
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi_document":
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
@@ -437,3 +437,30 @@ def counted_from_scratch(session) -> tuple[dict, dict]:
             key = (debrief.incident_type_code if debrief else "", theme, product.kind, product.status)
             by_kind[key] = by_kind.get(key, 0) + 1
     return by_status, by_kind
+
+
+# The national library (LIBRARY_MODE) ---------------------------------------------------------------------
+
+def add_library_force(library_app, name: str) -> dict[str, str]:
+    """A force at the library, added as `library forces add` adds one; returns its Authorization header."""
+    result = library_app.test_cli_runner().invoke(args=["library", "forces", "add", name])
+    assert result.exit_code == 0, result.output
+    return {"Authorization": f"Bearer {result.output.strip().splitlines()[-1]}"}
+
+
+#: An item a force shares with the library: a recommendation closed as implemented with classroom training.
+LIBRARY_ITEM = {
+    "kind": "recommendation",
+    "text": "Call handlers should check the history of earlier calls from the same address before grading a "
+            "domestic abuse call.",
+    "themes": ["domestic_abuse"], "incident_type": "murder", "issued_on": "2025-03-14", "status": "closed",
+    "closure_code": "implemented", "products": [{"kind": "classroom_training", "title": "Earlier calls matter"}],
+    "source_reference": "REC-2025-0007",
+}
+
+
+def share(library_client, force: dict[str, str], **changes) -> int:
+    """Publishes LIBRARY_ITEM (with `changes`) as `force`; returns the library's id for it."""
+    response = library_client.post("/api/v1/library/items", json={**LIBRARY_ITEM, **changes}, headers=force)
+    assert response.status_code in (200, 201), response.get_json()
+    return response.get_json()["id"]

@@ -196,6 +196,22 @@ class SettledClient(FlaskClient):
         return response
 
 
+@pytest.fixture(scope="session")
+def library_app(app: Flask, database_url: str) -> Iterator[Flask]:
+    """The same application as the national library (LIBRARY_MODE), on the test database: its tables
+    are emptied after each test like every other."""
+    library = make_app(database_url, LIBRARY_MODE=True)
+    library.test_client_class = SettledClient
+    yield library
+    with library.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def library_client(library_app: Flask) -> FlaskClient:
+    return library_app.test_client()
+
+
 @pytest.fixture
 def read_db(app: Flask):
     """Reads the database between requests. Each read gets its own app context, so nothing
@@ -303,20 +319,26 @@ def _background_rows() -> list[tuple[dict, object]]:
     return list(zip(rows, embed([row["text"] for row in rows])))
 
 
-@pytest.fixture
-def background_recommendations(app: Flask, _background_rows) -> list[int]:
-    """Sixty recommendations on unrelated topics, imported: repeat detection judges a text against a
-    corpus, and a corpus of one or two is not one (every shared word would look rare). Their vectors
-    are computed once per run."""
+def store_background(app: Flask, rows) -> list[int]:
+    """`rows` ((row, embedding) pairs: _background_rows) as imported recommendations of `app`'s
+    database, with their vectors."""
     from debrief.models import Recommendation, RecommendationVector
     from debrief.services.similarity import columns
 
     with app.app_context():
         records = [Recommendation(text=row["text"], source="other_force", source_reference=row["id"], status="open")
-                   for row, _ in _background_rows]
+                   for row, _ in rows]
         _db.session.add_all(records)
         _db.session.flush()
         _db.session.add_all(RecommendationVector(recommendation_id=record.id, **columns(embedding))
-                            for record, (_, embedding) in zip(records, _background_rows))
+                            for record, (_, embedding) in zip(records, rows))
         _db.session.commit()
         return [record.id for record in records]
+
+
+@pytest.fixture
+def background_recommendations(app: Flask, _background_rows) -> list[int]:
+    """Sixty recommendations on unrelated topics, imported: repeat detection judges a text against a
+    corpus, and a corpus of one or two is not one (every shared word would look rare). Their vectors
+    are computed once per run."""
+    return store_background(app, _background_rows)

@@ -54,6 +54,7 @@ def build(app, client, make_user, api_token) -> World:
     imported = _created(client.post("/api/v1/recommendations/import", headers=reviewer, json={"items": [{
         "text": "Speak to the children at the address on their own.", "source": "iopc",
         "source_reference": "IOPC-2024-0001", "issued_on": "2024-03-31"}]}))
+    draft = _created(client.post("/api/v1/library/drafts", headers=reviewer, json={"lesson_id": lesson["id"]}))
     found = "2025-02-03T07:00"
     person = {"found_at": found, "reported_at": "2025-02-03T09:00", "family_name": "Ashworth", "given_names": "Edith",
               "date_of_birth": "1931-04-02", "sex": "female", "latitude": "52.441000", "longitude": "-1.933000",
@@ -87,6 +88,6 @@ def build(app, client, make_user, api_token) -> World:
                      "clock_id": first(Clock.id), "death_id": death.id, "series_id": first(LinkedSeries.id),
                      "match_id": first(PossibleMatch.id), "email_id": first(OutboxEmail.id),
                      "kind_id": first(IncidentType.id), "agency_id": first(Agency.id), "user_id": target.id,
-                     "import_id": imported["import"]["id"]}
+                     "import_id": imported["import"]["id"], "draft_id": draft["id"]}
     world.invitation_path = "/" + invitation["url"].split("/", 3)[3]
     return world

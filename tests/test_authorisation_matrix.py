@@ -14,7 +14,8 @@ import re
 from urllib.parse import urlparse
 
 from tests import sample_world
-from tests.conftest import csrf_token_from
+from tests.builders import LIBRARY_ITEM, add_library_force, share
+from tests.conftest import SignIn, csrf_token_from
 
 NOBODY = "anonymous"
 ROLES = ("reviewer", "owner", "learning", "board", "analyst", "admin")
@@ -104,6 +105,15 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("workspaces.my_actions", "GET"): OWNER,
     ("workspaces.learning_queue", "GET"): LEARNING,
     ("api.me", "GET"): STAFF,
+    # Learning across forces: any staff may anonymise a text; reviewers draft what is shared, the board
+    # lets it leave or takes it back; those who read everything see what was shared, and whoever reads
+    # recommendations searches the library.
+    ("api.anonymise", "POST"): STAFF,
+    ("api.make_library_draft", "POST"): REVIEWER, ("api.edit_library_draft", "PATCH"): REVIEWER,
+    ("api.approve_library_draft", "POST"): BOARD, ("api.withdraw_library_draft", "POST"): BOARD,
+    ("sharing.new_draft", "POST"): REVIEWER, ("sharing.draft", "GET"): READ_EVERYTHING,
+    ("sharing.draft", "POST"): REVIEWER, ("sharing.approve", "POST"): BOARD, ("sharing.withdraw", "POST"): BOARD,
+    ("sharing.shared", "GET"): READ_EVERYTHING, ("sharing.search", "GET"): READ_RECOMMENDATIONS,
     # The board's figures and packs; analysts read them too.
     **{(endpoint, "GET"): ANALYSE for endpoint in (
         "dashboard.index", "workspaces.board_pack_download", "reports.partner_engagement",
@@ -120,6 +130,12 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
         ("deaths.analyse", "POST"), ("deaths.possible_matches", "GET"), ("deaths.decide_match", "GET"),
         ("deaths.decide_match", "POST"), ("api.analyse_deaths", "POST"), ("api.possible_matches", "GET"),
         ("api.decide_match", "POST"), ("api.decide_series", "POST"))},
+    # The national library (LIBRARY_MODE only): its staff's pages; its items API answers forces' tokens,
+    # never a staff token or nobody (test_the_library_answers_as_the_rules_say).
+    ("library.search", "GET"): STAFF, ("library.contributions", "GET"): STAFF,
+    **{(endpoint, method): frozenset() for endpoint, method in (
+        ("library_api.publish_item", "POST"), ("library_api.list_items", "GET"),
+        ("library_api.withdraw_item", "DELETE"), ("library_api.record_uses", "POST"))},
 }
 
 #: JSON bodies that a permitted caller could use: a refusal must then come from who is asking.
@@ -131,6 +147,10 @@ BODIES = {
     "api.update_recommendation": {"version": 1, "text": "Train call handlers to check earlier calls."},
     "api.check_recommendation": {"text": "Train call handlers to check earlier calls."},
     "api.board_decision": {"decision": "escalate", "rationale": "No progress."},
+    "api.anonymise": {"text": "Call handlers missed the earlier calls."},
+    "api.edit_library_draft": {"text": "Call handlers missed the earlier calls."},
+    "library_api.publish_item": LIBRARY_ITEM,
+    "library_api.record_uses": {"taken": [1]},
 }
 
 
@@ -156,8 +176,30 @@ def refused(response) -> bool:
 
 def test_every_route_answers_every_role_as_the_rules_say(app, client, make_user, api_token, browser_of, capsys):
     world = sample_world.build(app, client, make_user, api_token)
+    judge(app, world, browser_of, capsys)
+
+
+def test_the_library_answers_as_the_rules_say(library_app, make_user, api_token, capsys):
+    """The national library's own routes (LIBRARY_MODE; the rest are the same app's, judged above): its
+    pages for its staff, and its items API for forces' tokens only, a staff token being nobody to it."""
+    for role, (email, name) in sample_world.PEOPLE.items():
+        make_user(email, role, name=name)
+    world = sample_world.World(headers={role: api_token(email) for role, (email, _) in sample_world.PEOPLE.items()})
+    world.ids["item_id"] = share(library_app.test_client(), add_library_force(library_app, "Essex Police"))
+
+    def browser_of(email):
+        browser = library_app.test_client()
+        assert SignIn(browser).sign_in(email).status_code == 302
+        return browser
+
+    judge(library_app, world, browser_of, capsys, only=lambda endpoint: endpoint.startswith("library"))
+
+
+def judge(app, world: sample_world.World, browser_of, capsys, only=lambda endpoint: True) -> None:
+    """Every route of `app` (those `only` chooses by endpoint) asked by nobody and by each role, each answer
+    allowed or refused as EXPECTED says."""
     cells = sorted(((rule, method) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
-                    for method in rule.methods - {"HEAD", "OPTIONS"}),
+                    and only(rule.endpoint) for method in rule.methods - {"HEAD", "OPTIONS"}),
                    key=lambda cell: (cell[0].endpoint == "auth.sign_out", cell[0].rule, cell[1]))
     unlisted = {(rule.endpoint, method) for rule, method in cells} - set(EXPECTED)
     assert not unlisted, f"Say who may use these routes in EXPECTED: {sorted(unlisted)}"

@@ -209,7 +209,7 @@ def test_reviewer_adds_a_lesson_and_sees_it_on_the_debrief(reviewer, debrief_id,
     assert success_banner(html) == "Lesson 1 saved."
     rows = table_rows(html, "Lessons from")
     assert rows == [["1", "Nobody checked the suspect's bail conditions. Themes: Drugs, Vulnerability",
-                     "Information sharing", "Police review"]]
+                     "Information sharing", "Police review", "Share with the national library"]]
     lesson = read_db(lambda s: s.scalars(sa.select(Lesson)).one())
     assert (lesson.category, lesson.themes, lesson.contribution_id) == ("information_sharing",
                                                                         ["drugs", "vulnerability"], None)
@@ -263,7 +263,7 @@ def test_reviewer_turns_a_partners_learning_into_a_lesson_in_one_step(reviewer, 
     assert success_banner(html) == "The partner's learning is now lesson 1."
     assert table_rows(html, "Lessons from") == [[
         "1", "GP records showed <b>two</b> earlier injuries nobody shared.", "Information sharing",
-        "Mid Essex NHS Trust"]]
+        "Mid Essex NHS Trust", "Share with the national library"]]
     assert "Partner learning not yet a lesson" not in html
     lesson = read_db(lambda s: s.scalars(sa.select(Lesson)).one())
     assert lesson.contribution_id == partner_learning["nhs"]

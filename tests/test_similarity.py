@@ -169,13 +169,13 @@ def test_a_new_recommendation_joins_the_index_without_a_rebuild(app):
         db.session.flush()
         similarity.remember([first])
         assert similarity.check(REPEAT)[0].recommendation.id == first.id
-        corpus = similarity._synced()
+        corpus = similarity.synced()
         second = Recommendation(text=OTHER, source="iopc", source_reference="IOPC/2", status="open")
         db.session.add(second)
         db.session.flush()
         similarity.remember([second])
         found = similarity.check(OTHER)
-        assert similarity._synced() is corpus and len(corpus.index) == 2  # caught up, same index
+        assert similarity.synced() is corpus and len(corpus.index) == 2  # caught up, same index
         assert found[0].recommendation.id == second.id and found[0].score > 0.9
         similarity.remember([second])  # reworded: its row is replaced, the index does not grow
         similarity.check(OTHER)
@@ -201,12 +201,12 @@ def test_vectors_that_commit_after_later_ones_still_join_the_index(app):
         vectors = dict(zip((late.id, early.id), embed([BASE, OTHER])))
         db.session.add(RecommendationVector(id=far, recommendation_id=early.id, **similarity.columns(vectors[early.id])))
         db.session.flush()
-        corpus = similarity._synced()
+        corpus = similarity.synced()
         assert late.id not in corpus.index
         db.session.add(RecommendationVector(id=far - similarity.LOOKBACK + 1, recommendation_id=late.id,
                                             **similarity.columns(vectors[late.id])))
         db.session.flush()
-        assert similarity._synced() is corpus and late.id in corpus.index
+        assert similarity.synced() is corpus and late.id in corpus.index
         assert similarity.check(REPEAT)[0].recommendation.id == late.id
         db.session.rollback()
 

@@ -7,3 +7,4 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api)
 
 from debrief.api import deadlines, death_report, deaths, debriefs, imports, invitations, learning, openapi, staff  # noqa: E402,F401  (routes register on import)
+from debrief.api import sharing  # noqa: E402,F401  (learning across forces, at a force)

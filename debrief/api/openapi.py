@@ -109,7 +109,10 @@ def schemas() -> dict:
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message"], "properties": {
                 "code": STRING, "message": STRING,
-                "fields": {"type": "object", "additionalProperties": STRING}}}}},
+                "fields": {"type": "object", "additionalProperties": STRING},
+                "redactions": {"type": "array", "description": "personal_data: where the anonymiser found it",
+                               "items": {"type": "object", "properties": {
+                                   "start": {"type": "integer"}, "end": {"type": "integer"}, "kind": STRING}}}}}}},
         "Me": {"type": "object", "required": ["email", "name", "roles"], "properties": {
             "email": {"type": "string", "format": "email"}, "name": STRING,
             "roles": {"type": "array", "items": enum(Role)}}},
@@ -482,7 +485,9 @@ def paths() -> dict:
 
 
 def document() -> dict:
-    from debrief.api import openapi_deaths  # it builds on this module's helpers
+    from debrief.api import openapi_deaths, openapi_library, openapi_sharing  # they build on this module's helpers
+
+    library = current_app.config["LIBRARY_MODE"]
 
     return {
         "openapi": "3.0.3",
@@ -494,9 +499,11 @@ def document() -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "A token from `flask --app wsgi users token EMAIL`."}},
-            "schemas": {**schemas(), **openapi_deaths.schemas()},
+            "schemas": {**schemas(), **openapi_deaths.schemas(), **openapi_sharing.schemas(),
+                        **(openapi_library.schemas() if library else {})},
         },
-        "paths": {**paths(), **openapi_deaths.paths()},
+        "paths": {**paths(), **openapi_deaths.paths(), **openapi_sharing.paths(),
+                  **(openapi_library.paths() if library else {})},
     }
 
 

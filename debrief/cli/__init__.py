@@ -5,6 +5,7 @@ from debrief.cli.deaths import deaths_group
 from debrief.cli.demo import demo_command
 from debrief.cli.dev_mail import dev_mail_command
 from debrief.cli.jobs import jobs_group
+from debrief.cli.library import library_group
 from debrief.cli.seed import seed_command
 from debrief.cli.translations import translations_group
 from debrief.cli.users import users_group
@@ -16,5 +17,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(jobs_group)
     app.cli.add_command(deaths_group)
+    app.cli.add_command(library_group)
     app.cli.add_command(dev_mail_command)
     app.cli.add_command(translations_group)

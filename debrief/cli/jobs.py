@@ -64,4 +64,5 @@ def tick_command(now: datetime) -> None:
     reminders, sent = done["reminders"], done["outbox"]
     queued = ", ".join(f"{count} {name}" for name, count in reminders.items()) or "none (before 07:00 London)"
     click.echo(f"Tick as of {now.isoformat()}: reminders queued: {queued}; emails sent: {sent}; imported "
-               f"recommendations made searchable: {done['imported_vectors']}.")
+               f"recommendations made searchable: {done['imported_vectors']}; sent to the national library: "
+               f"{done['library_sends']}.")

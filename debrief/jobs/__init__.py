@@ -14,7 +14,7 @@ from datetime import datetime
 
 from debrief.extensions import db
 from debrief.models import as_if_now
-from debrief.services import death_analysis, imports, notifications, reminders
+from debrief.services import death_analysis, imports, library_pull, notifications, reminders, sharing
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,13 @@ JOBS = (
     Job("death_analysis", 600, death_analysis.analyse_nightly),
     # An analysis asked for from the Deaths page whose web worker stopped before running it.
     Job("asked_death_analysis", 60, death_analysis.run_asked),
+    # Other forces' shared recommendations into the repeat corpus, once a night (before their vectors).
+    Job("library_pull", 600, library_pull.pull_nightly),
     # Imported recommendations still waiting for their vectors: those the web worker that took the
     # import did not finish (it stopped, or ENCODE_IMPORTS_IN_WEB_WORKERS is off).
     Job("imported_vectors", 30, imports.encode_waiting),
+    # Approvals and withdrawals the national library could not be told of at once.
+    Job("library_sends", 60, sharing.deliver_due),
     Job("outbox", 60, notifications.deliver_due),
 )
 

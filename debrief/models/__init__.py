@@ -11,6 +11,9 @@ from debrief.models.debriefs import (
 )
 from debrief.models.figures import LearningProductCount, RecommendationCount
 from debrief.models.imports import RecommendationAwaitingVectors, RecommendationImport
+from debrief.models.library import (
+    LibraryForce, LibraryItem, LibraryItemKind, LibraryItemTheme, LibraryItemUse, LibraryItemVector, LibraryUse,
+)
 from debrief.models.learning import (
     BoardDecision, LearningProduct, Lesson, LessonCategory, Priority, Recommendation, RecommendationSource,
     RecommendationUpdate, recommendation_lessons,
@@ -21,6 +24,7 @@ from debrief.models.partners import (
 )
 from debrief.models.reference import IncidentType
 from debrief.models.repeats import RecommendationVector, RepeatDecision, RepeatLink
+from debrief.models.sharing import DraftStatus, LibraryDraft, LibraryPull, LibrarySend, OtherForceRecommendation
 from debrief.models.staff import ApiToken, Role, SignInSession, User, UserRole
 from debrief.models.throttling import FailedAttempt
 from debrief.models.types import UTCDateTime, as_if_now, utcnow
@@ -32,10 +36,13 @@ __all__ = [
     "LearningProductCount", "RecommendationCount",
     "BoardDecision", "LearningProduct", "Lesson", "LessonCategory", "Priority", "Recommendation",
     "RecommendationSource", "RecommendationUpdate", "recommendation_lessons",
+    "LibraryForce", "LibraryItem", "LibraryItemKind", "LibraryItemTheme", "LibraryItemUse", "LibraryItemVector",
+    "LibraryUse",
     "RecommendationAwaitingVectors", "RecommendationImport", "RecommendationVector", "RepeatDecision", "RepeatLink",
     "Agency", "AgencyType", "Contribution", "Invitation", "InvitationState", "OutboxEmail",
     "ApiToken", "AuditEvent", "Clock", "ClockState", "Debrief", "DebriefStatus",
     "DebriefTheme", "FailedAttempt", "IncidentType", "MeetingAttendee", "RecordView", "Relationship", "Role",
     "SignInSession", "Theme", "User", "UserRole",
     "UTCDateTime", "VictimSex", "Weapon", "as_if_now", "utcnow",
+    "DraftStatus", "LibraryDraft", "LibraryPull", "LibrarySend", "OtherForceRecommendation",
 ]

@@ -254,14 +254,15 @@ def reactivate(user: User, *, actor: User | None) -> None:
 # API tokens ---------------------------------------------------------------------------------
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is kept of a bearer token: its SHA-256 digest (staff API tokens; forces' tokens at the library)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def issue_token(user: User, *, actor: User | None) -> str:
     """A new API token for the user. The token itself is returned once and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken(user=user, token_hash=_digest(token), prefix=token[:10])
+    record = ApiToken(user=user, token_hash=token_digest(token), prefix=token[:10])
     db.session.add(record)
     db.session.flush()
     audit.record(actor, "token_issued", "user", user.id, {"token": record.prefix + "…"})
@@ -284,7 +285,7 @@ def user_for_token(token: str) -> TokenUse | None:
     transaction of its own, so that a request's work and the token's last use never share a commit."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    record = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(token))
+    record = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_digest(token))
                                .options(joinedload(ApiToken.user).options(WITH_ROLES)))
     if record is None or record.revoked_at is not None or not record.user.active:
         return None

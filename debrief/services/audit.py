@@ -11,10 +11,13 @@ SYSTEM = "system"
 
 def record(
     actor: User | None, action: str, entity: str, entity_id: int, changes: dict[str, Any] | None = None,
-    *, debrief_id: int | None = None, invitation: Invitation | None = None,
+    *, debrief_id: int | None = None, invitation: Invitation | None = None, actor_label: str | None = None,
 ) -> AuditEvent:
-    """Adds an event to the history. The actor is a staff user, a partner's invitation, or the system."""
-    if invitation is not None:
+    """Adds an event to the history. The actor is a staff user, a partner's invitation, the system, or
+    (at the national library) a force, named by `actor_label`."""
+    if actor_label is not None:
+        label = actor_label
+    elif invitation is not None:
         label = partner_label(invitation.agency.name, invitation.id)
     else:
         label = actor.email if actor else SYSTEM

@@ -10,10 +10,12 @@ from flask_babel.speaklater import LazyString
 
 
 class RuleBroken(Exception):
-    """Base class: a request that the rules refuse. `code` is the API's error code."""
+    """Base class: a request that the rules refuse. `code` is the API's error code; `details`, more
+    for programs beside `message` and `fields` in the API's error object."""
 
     code = "bad_request"
     status = 400
+    details: dict = {}
 
     def __init__(self, message: str, fields: dict[str, str] | None = None):
         message = str(message)  # a lazy string never reaches JSON or a log
@@ -58,3 +60,18 @@ class Gone(RuleBroken):
 
     code = "gone"
     status = 410
+
+
+class PersonalData(RuleBroken):
+    """The anonymiser found personal data where none may be (the national library, issue 25).
+    `redactions` are its spans in the text, as api.md's anonymiser gives them; 422 at the library,
+    and a force passes the library's refusal on as a 409."""
+
+    code = "personal_data"
+    status = 422
+
+    def __init__(self, message: str, redactions: list[dict], fields: dict[str, str] | None = None,
+                 status: int = 422):
+        super().__init__(message, fields)
+        self.status = status
+        self.details = {"redactions": redactions}

@@ -103,7 +103,7 @@ def import_items(items: Any, *, actor: User | None, lines: Sequence[int] | None 
                 db.session.add_all(records)
         except IntegrityError:
             continue  # another import added some of the same at this moment: they are now "already held"
-        progress = _await_vectors(records, len(rejected), actor) if records else None
+        progress = await_vectors(records, len(rejected), actor) if records else None
         if records:
             audit.record(actor, "recommendations_imported", "recommendation", records[0].id,
                          {"count": len(records), "source_references": [r.source_reference for r in records]})
@@ -122,9 +122,10 @@ def get(import_id: int) -> RecommendationImport:
 # Vectors after the import --------------------------------------------------------------------------
 
 
-def _await_vectors(records: list[Recommendation], rejected: int, actor: User | None) -> RecommendationImport:
+def await_vectors(records: list[Recommendation], rejected: int, actor: User | None) -> RecommendationImport:
     """The import's own record, and its recommendations queued for their vectors, in the import's
-    transaction; once it commits, this process's encoder thread starts on them (init_app)."""
+    transaction; once it commits, this process's encoder thread starts on them (init_app). Also for
+    other forces' recommendations a pull brings (services/library_pull.py)."""
     progress = RecommendationImport(by_id=actor.id if actor else None, accepted=len(records), rejected=rejected,
                                     encoded=0, started_at=utcnow())
     db.session.add(progress)

@@ -48,26 +48,42 @@ class _State:
         self.high_water = 0
 
 
-_states: dict[str, _State] = {}
+@dataclass(frozen=True)
+class VectorTable:
+    """A table of stored vectors that each process holds in memory as a Corpus, kept in step by
+    reading the rows above the highest id seen: `row_id` only grows (a changed text gets a new row)."""
+
+    row_id: sa.ColumnElement
+    item_id: sa.ColumnElement
+    vector: sa.ColumnElement
+    token_ids: sa.ColumnElement
+
+
+RECOMMENDATION_VECTORS = VectorTable(RecommendationVector.id, RecommendationVector.recommendation_id,
+                                     RecommendationVector.vector, RecommendationVector.token_ids)
+
+_states: dict[tuple[str, str], _State] = {}
 _lock = threading.Lock()
 
 
-def _key() -> str:
-    return db.engine.url.render_as_string(hide_password=True)
+def _key(table: VectorTable) -> tuple[str, str]:
+    return db.engine.url.render_as_string(hide_password=True), table.row_id.table.name
 
 
 def forget() -> None:
-    """Drops this process's corpus for the current database (tests empty the tables)."""
+    """Drops this process's corpora for the current database (tests empty the tables)."""
+    url = db.engine.url.render_as_string(hide_password=True)
     with _lock:
-        _states.pop(_key(), None)
+        for key in [key for key in _states if key[0] == url]:
+            del _states[key]
 
 
-def _catch_up(state: _State, since: int) -> int:
+def _catch_up(table: VectorTable, state: _State, since: int) -> int:
     """Adds the vector rows above `since`; returns the highest id read."""
     highest = since
     while True:
-        rows = db.session.execute(_vector_rows().where(RecommendationVector.id > highest)
-                                  .order_by(RecommendationVector.id).limit(LOAD_BATCH)).all()
+        rows = db.session.execute(_vector_rows(table).where(table.row_id > highest)
+                                  .order_by(table.row_id).limit(LOAD_BATCH)).all()
         _add(state, rows)
         if rows:
             highest = rows[-1][0]
@@ -75,42 +91,43 @@ def _catch_up(state: _State, since: int) -> int:
             return highest
 
 
-def _vector_rows():
-    return sa.select(RecommendationVector.id, RecommendationVector.recommendation_id, RecommendationVector.vector,
-                     RecommendationVector.token_ids)
+def _vector_rows(table: VectorTable):
+    return sa.select(table.row_id, table.item_id, table.vector, table.token_ids)
 
 
 def _add(state: _State, rows) -> None:
-    for row_id, recommendation_id, vector, token_ids in rows:
-        state.corpus.add(recommendation_id, Embedding.from_bytes(vector, token_ids), version=row_id)
+    for row_id, item_id, vector, token_ids in rows:
+        state.corpus.add(item_id, Embedding.from_bytes(vector, token_ids), version=row_id)
 
 
-def _catch_up_from(state: _State) -> int | None:
+def _catch_up_from(table: VectorTable, state: _State) -> int | None:
     """Adds the rows not read yet from LOOKBACK ids below the highest seen: their ids first, then
     the vectors of those it does not hold (new ones, and any that committed late). Returns the
     highest id, or None when the table no longer holds the highest seen (restored, or emptied)."""
-    ids = db.session.execute(sa.select(RecommendationVector.id, RecommendationVector.recommendation_id)
-                             .where(RecommendationVector.id > max(0, state.high_water - LOOKBACK))
-                             .order_by(RecommendationVector.id)).all()
+    ids = db.session.execute(sa.select(table.row_id, table.item_id)
+                             .where(table.row_id > max(0, state.high_water - LOOKBACK))
+                             .order_by(table.row_id)).all()
     if not ids or ids[-1][0] < state.high_water:
         return None if state.high_water else 0
-    unread = [row_id for row_id, recommendation_id in ids if state.corpus.version_of(recommendation_id) != row_id]
+    unread = [row_id for row_id, item_id in ids if state.corpus.version_of(item_id) != row_id]
     for start in range(0, len(unread), LOAD_BATCH):
         _add(state, db.session.execute(
-            _vector_rows().where(RecommendationVector.id.in_(unread[start:start + LOAD_BATCH]))).all())
+            _vector_rows(table).where(table.row_id.in_(unread[start:start + LOAD_BATCH]))).all())
     return ids[-1][0]
 
 
-def _synced() -> Corpus:
+def synced(table: VectorTable = RECOMMENDATION_VECTORS) -> Corpus:
+    """This process's corpus of `table`'s vectors, with every row committed so far."""
+    key = _key(table)
     with _lock:
-        state = _states.get(_key())
+        state = _states.get(key)
         if state is not None:
-            highest = _catch_up_from(state)
+            highest = _catch_up_from(table, state)
             if highest is None:
                 state = None
         if state is None:
-            state = _states[_key()] = _State()
-            highest = _catch_up(state, 0)
+            state = _states[key] = _State()
+            highest = _catch_up(table, state, 0)
         state.high_water = max(state.high_water, highest)
         return state.corpus
 
@@ -164,7 +181,7 @@ def check(text: str | None, exclude_id: int | None = None, within=None) -> list[
     only = None if within is None else set(db.session.scalars(sa.select(Recommendation.id).where(within)))
     if only is not None and not only:
         return []
-    matches = _synced().find(text, _embeddings_of, exclude={exclude_id} if exclude_id else (), only=only)
+    matches = synced().find(text, _embeddings_of, exclude={exclude_id} if exclude_id else (), only=only)
     loaded = {r.id: r for r in db.session.scalars(
         sa.select(Recommendation).where(Recommendation.id.in_([m.id for m in matches])))}
     return [Found(loaded[m.id], m.score, m.is_repeat) for m in matches if m.id in loaded]

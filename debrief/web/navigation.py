@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -27,8 +27,11 @@ NAV_ITEMS = (
     NavItem(_l("Figures"), "dashboard.index", Rule.ANALYSE),
     NavItem(_l("Partner engagement"), "reports.partner_engagement", Rule.ANALYSE),
     NavItem(_l("Import recommendations"), "imports.new", Rule.IMPORT_RECOMMENDATIONS),
+    NavItem(_l("National library"), "sharing.search", Rule.READ_RECOMMENDATIONS),
     NavItem(_l("Deaths"), "deaths.index", Rule.READ_DEATHS),
     NavItem(_l("Linked series"), "linked_series.index", Rule.READ_DEATHS),
+    NavItem(_l("Library"), "library.search", Rule.LIBRARY_STAFF),
+    NavItem(_l("Contributions by force"), "library.contributions", Rule.LIBRARY_STAFF),
     NavItem(_l("Administration"), "admin.index", Rule.MANAGE_USERS),
 )
 
@@ -36,8 +39,9 @@ NAV_ITEMS = (
 def navigation_for(user) -> list[dict]:
     if not getattr(user, "is_authenticated", False):
         return []
+    # Some areas exist only in one kind of deployment (the national library's pages: LIBRARY_MODE).
     shown = [(item, url_for(item.endpoint)) for item in NAV_ITEMS
-             if item.rule is None or can(user, item.rule)]
+             if item.endpoint in current_app.view_functions and (item.rule is None or can(user, item.rule))]
     here = _current(shown)
     return [{"text": str(item.text), "href": href, "active": item is here} for item, href in shown]
 

@@ -19,7 +19,7 @@ from debrief.extensions import db
 from debrief.models import Debrief, LearningProduct, Recommendation
 from debrief.permissions import Rule, can, permission_required
 from debrief.services import (
-    accounts, clocks, learning_products, lessons, recommendations, repeats, similarity, validation,
+    accounts, clocks, learning_products, lessons, library_pull, recommendations, repeats, similarity, validation,
 )
 from debrief.services import recommendation_lifecycle as lifecycle
 from debrief.services.errors import Conflict, NotAllowed, RuleBroken, ValidationFailed
@@ -194,7 +194,8 @@ def _possible_repeat_page(flagged: list[similarity.Found], *, debrief: Debrief |
     typed = [(name, value) for name, values in request.form.lists() if name not in _NOT_ECHOED for value in values]
     return render_template("recommendations/possible_repeat.html", title=_("This may repeat an earlier recommendation"),
                            flagged=flagged, debrief=debrief, record=record, text=(text or "").strip(), typed=typed,
-                           may_read=_may_read)
+                           may_read=_may_read,
+                           other_forces=library_pull.what_other_forces_did(f.recommendation.id for f in flagged))
 
 
 def _may_read(record: Recommendation) -> bool:
@@ -263,7 +264,10 @@ def similar():
         found = repeats.like(text, exclude_id=exclude_id, reader=current_user)
     except ValidationFailed as problem:
         return api_error(422, problem.code, problem.message, problem.fields)
-    return {"matches": [_match(match) for match in found]}
+    ids = [match.recommendation.id for match in found]
+    forces = library_pull.force_of(ids)
+    return {"matches": [{**_match(match), "force": forces.get(match.recommendation.id)} for match in found],
+            "other_forces": library_pull.what_other_forces_did(ids)}
 
 
 def _match(found: similarity.Found) -> dict:
@@ -305,14 +309,16 @@ def _show_page(record: Recommendation, problems: list[str] | None = None, status
     deadlines = clocks.recommendation_clocks(record)
     numbers = {lesson.id: n for n, lesson in enumerate(_lessons_of(record.debrief), 1)}
     actions = actions_for(record)
+    links = repeats.of(record, current_user)
     return render_template(
         "recommendations/show.html", title=f"{record.reference}", record=record, actions=actions,
         clocks=[clocks.view(clock) for clock in deadlines], lesson_numbers=numbers,
         gate_problem=recommendations.closure_gate_problem(record) if actions["close"] else None,
         history=history_of(record, [clock.id for clock in deadlines], numbers),
         may_read_debrief=can(current_user, Rule.READ_EVERYTHING),
-        repeats=repeats.of(record, current_user), may_decide_repeats=can(current_user, Rule.DECIDE_REPEATS), may_read=_may_read,
+        repeats=links, may_decide_repeats=can(current_user, Rule.DECIDE_REPEATS), may_read=_may_read,
         did_not_stick=repeats.did_not_stick, problems=problems or [],
+        other_forces=library_pull.what_other_forces_did(link.earlier_id for link in links.possible),
     ), status
 
 

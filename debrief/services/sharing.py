@@ -1,0 +1,347 @@
+"""Sharing a lesson or a recommendation with the national library (issue 25; api.md "Learning across
+forces"): what leaves the force is anonymised first and approved by a person.
+
+A reviewer makes a draft from a lesson or a recommendation: its text anonymised at once (each
+placeholder, "[person]", is one of the draft's redactions, highlighted on its page), with the source's
+themes and incident type and, for a recommendation, its status, closure code and the learning
+products that delivered it. The reviewer edits it (the anonymiser runs again on every edit); a board
+member approves it, and only the approved text leaves. A draft moves `draft` → `queued` (approved,
+the library not told yet) → `published`, and to `withdrawn` when the board takes it back.
+
+What the library is to be told waits in `library_sends`, written with the change (the outbox's
+pattern): it is sent at once after the commit and, while the library cannot be reached, again by the
+scheduler with backoff, for as long as it takes. The library keys an item by this force's source
+reference for it, so sending one twice does no harm.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from debrief import permissions
+from debrief.extensions import db
+from debrief.i18n import LANGUAGES, in_language
+from debrief.models import (
+    Debrief, DraftStatus, LibraryDraft, LibrarySend, Lesson, Recommendation, User, utcnow,
+)
+from debrief.permissions import Rule
+from debrief.services import anonymiser, audit, library_client, validation
+from debrief.services.clock_calendar import london_date
+from debrief.services.errors import Conflict, NotAllowed, NotFound, PersonalData, ValidationFailed
+from debrief.services.pagination import Page, paginate
+
+log = logging.getLogger(__name__)
+
+#: Seconds to wait after the nth failed attempt to reach the library; the last repeats, for ever.
+BACKOFF = (60, 300, 900, 3600, 6 * 3600)
+#: How long an attempt keeps a send from other deliverers (longer than any call to the library).
+LEASE = timedelta(minutes=5)
+#: A learning product that delivered a recommendation.
+DELIVERED = ("delivered", "evaluated")
+
+
+def anonymised(text: str | None) -> tuple[str, list[anonymiser.Span]]:
+    """`text` with its personal data replaced by placeholders, and the spans found (offsets into
+    `text` as sent: it is not trimmed). Empty, too long or unstorable text: ValidationFailed."""
+    errors: dict[str, str] = {}
+    validation.text(text, "text", errors, label=_l("the text"), required=True)
+    if errors:
+        raise ValidationFailed(errors)
+    return anonymiser.anonymise(text)
+
+
+def redaction(span) -> dict:
+    """A redaction as the API and the library speak of it."""
+    return {"start": span.start, "end": span.end, "kind": span.kind}
+
+
+def _placeholders() -> tuple[re.Pattern, dict[str, str]]:
+    """Every placeholder the anonymiser writes, in every language the app speaks, and their kinds."""
+    kinds = {}
+    for language in LANGUAGES:
+        with in_language(language):
+            kinds.update({anonymiser.placeholder(kind): kind for kind in anonymiser.KINDS})
+    return re.compile("|".join(re.escape(p) for p in sorted(kinds, key=len, reverse=True))), kinds
+
+
+def _clean(text: str | None, limit: int) -> tuple[str, list[dict]]:
+    """A draft's text: trimmed, checked, anonymised; and its redactions, where each placeholder now stands."""
+    errors: dict[str, str] = {}
+    text = validation.text(text, "text", errors, label=_l("the text to share"), required=True, max_length=limit)
+    if errors:
+        raise ValidationFailed(errors)
+    clean, _spans = anonymiser.anonymise(text)
+    placeholders, kinds = _placeholders()
+    return clean, [{"start": m.start(), "end": m.end(), "kind": kinds[m.group()]} for m in placeholders.finditer(clean)]
+
+
+# Drafts ----------------------------------------------------------------------------------------------
+
+
+def make_draft(*, lesson_id=None, recommendation_id=None, actor: User) -> LibraryDraft:
+    """A reviewer's draft of a lesson or of one of this force's recommendations (flushed)."""
+    if not permissions.can(actor, Rule.SHARE_WITH_LIBRARY):
+        raise NotAllowed(_("Only a reviewer can draft what the force shares with the national library."))
+    if (lesson_id is None) == (recommendation_id is None):
+        raise ValidationFailed({"lesson_id": _("Give a lesson_id or a recommendation_id, not both"),
+                                "recommendation_id": _("Give a lesson_id or a recommendation_id, not both")})
+    if lesson_id is not None:
+        lesson = db.session.get(Lesson, lesson_id) if validation.is_id(lesson_id) else None
+        if lesson is None:
+            raise ValidationFailed({"lesson_id": _("There is no lesson with that id")})
+        debrief = db.session.get(Debrief, lesson.debrief_id)
+        text, redactions = _clean(lesson.text, validation.LIMITS["lesson.text"])
+        draft = LibraryDraft(kind="lesson", lesson_id=lesson.id, themes=list(lesson.themes or debrief.themes),
+                             issued_on=london_date(lesson.created_at))
+    else:
+        record = db.session.get(Recommendation, recommendation_id) if validation.is_id(recommendation_id) else None
+        if record is None:
+            raise ValidationFailed({"recommendation_id": _("There is no recommendation with that id")})
+        if record.imported:
+            raise ValidationFailed({"recommendation_id": _("%(reference)s came from elsewhere: only this force's "
+                                                           "own recommendations can be shared",
+                                                           reference=record.reference)})
+        debrief = record.debrief
+        text, redactions = _clean(record.text, validation.LIMITS["recommendation.text"])
+        draft = LibraryDraft(kind="recommendation", recommendation_id=record.id, themes=list(debrief.themes),
+                             issued_on=london_date(record.created_at), recommendation_status=record.status,
+                             closure_code=record.closure_code,
+                             products=[{"kind": p.kind, "title": p.title} for p in record.products
+                                       if p.status in DELIVERED])
+    draft.text, draft.redactions = text, redactions
+    draft.incident_type = debrief.incident_type_code
+    draft.status = DraftStatus.DRAFT.value
+    draft.created_by_id = actor.id
+    db.session.add(draft)
+    db.session.flush()
+    audit.record(actor, "library_draft_made", "library_draft", draft.id,
+                 {"kind": draft.kind, "redactions": len(redactions)}, debrief_id=debrief.id)
+    return draft
+
+
+def get(draft_id: int) -> LibraryDraft:
+    draft = db.session.get(LibraryDraft, draft_id) if validation.is_id(draft_id) else None
+    if draft is None:
+        raise NotFound(_("There is no draft with that id."))
+    return draft
+
+
+def drafts(page: int = 1, per_page: int = 50) -> Page:
+    """What the force has drafted and shared, newest first."""
+    return paginate(sa.select(LibraryDraft).order_by(LibraryDraft.id.desc()), page, per_page, key=LibraryDraft.id)
+
+
+def draft_of(*, lesson_id: int | None = None, recommendation_id: int | None = None) -> LibraryDraft | None:
+    """The latest draft made from this lesson or recommendation, if any (its page links to it)."""
+    column, value = ((LibraryDraft.lesson_id, lesson_id) if lesson_id is not None
+                     else (LibraryDraft.recommendation_id, recommendation_id))
+    return db.session.scalar(sa.select(LibraryDraft).where(column == value).order_by(LibraryDraft.id.desc()).limit(1))
+
+
+def _debrief_id(draft: LibraryDraft) -> int | None:
+    source = draft.lesson or draft.recommendation
+    return source.debrief_id if source is not None else None
+
+
+def _not_in(draft: LibraryDraft, *statuses: DraftStatus, message: str) -> None:
+    if draft.status not in statuses:
+        raise Conflict("invalid_transition", message)
+
+
+def edit(draft: LibraryDraft, *, text: str | None, actor: User) -> LibraryDraft:
+    """A reviewer rewords a draft; the anonymiser runs again on what they wrote (flushed)."""
+    if not permissions.can(actor, Rule.SHARE_WITH_LIBRARY):
+        raise NotAllowed(_("Only a reviewer can edit what the force shares with the national library."))
+    _not_in(draft, DraftStatus.DRAFT, message=_("It has been approved already: only a draft can be edited."))
+    if not isinstance(text, str):
+        raise ValidationFailed({"text": _("Send the text to share")})
+    limit = validation.LIMITS["lesson.text" if draft.kind == "lesson" else "recommendation.text"]
+    draft.text, draft.redactions = _clean(text, limit)
+    draft.problem = None
+    db.session.flush()
+    audit.record(actor, "library_draft_edited", "library_draft", draft.id,
+                 {"redactions": len(draft.redactions)}, debrief_id=_debrief_id(draft))
+    return draft
+
+
+def approve(draft: LibraryDraft, *, actor: User) -> LibraryDraft:
+    """A board member lets the draft leave: it is queued for the library (flushed); `send_now` then
+    tries to deliver it."""
+    if not permissions.can(actor, Rule.APPROVE_FOR_LIBRARY):
+        raise NotAllowed(_("Only a member of the governance board can approve what the force shares."))
+    _not_in(draft, DraftStatus.DRAFT, message=_("Only a draft can be approved: this one is %(status)s.",
+                                                status=draft.status))
+    draft.status = DraftStatus.QUEUED.value
+    draft.approved_by_id, draft.approved_at, draft.problem = actor.id, utcnow(), None
+    _queue(draft, "publish")
+    audit.record(actor, "library_draft_approved", "library_draft", draft.id, debrief_id=_debrief_id(draft))
+    return draft
+
+
+def withdraw(draft: LibraryDraft, *, actor: User) -> LibraryDraft:
+    """A board member takes back what was shared: the library is told (queued like an approval), and
+    every force's next pull removes it. Approved but never sent: it is simply never sent."""
+    if not permissions.can(actor, Rule.APPROVE_FOR_LIBRARY):
+        raise NotAllowed(_("Only a member of the governance board can withdraw what the force shares."))
+    _not_in(draft, DraftStatus.QUEUED, DraftStatus.PUBLISHED,
+            message=_("Only what was approved can be withdrawn: this one is %(status)s.", status=draft.status))
+    # An approval still waiting is never sent. One tried already may have reached the library
+    # without this force hearing back: the library is told to withdraw it too.
+    tried = db.session.execute(
+        sa.update(LibrarySend).where(LibrarySend.draft_id == draft.id, LibrarySend.action == "publish",
+                                     LibrarySend.status == "pending")
+        .values(status="cancelled").returning(LibrarySend.attempts)
+        .execution_options(synchronize_session=False)).scalar()
+    if draft.library_id is not None or tried:
+        _queue(draft, "withdraw")
+    draft.status = DraftStatus.WITHDRAWN.value
+    draft.withdrawn_by_id, draft.withdrawn_at = actor.id, utcnow()
+    db.session.flush()
+    audit.record(actor, "library_draft_withdrawn", "library_draft", draft.id, debrief_id=_debrief_id(draft))
+    return draft
+
+
+# The queue to the library -----------------------------------------------------------------------------
+
+
+def _queue(draft: LibraryDraft, action: str) -> LibrarySend:
+    send = db.session.scalar(sa.select(LibrarySend).where(LibrarySend.draft_id == draft.id,
+                                                          LibrarySend.action == action))
+    if send is None:
+        send = LibrarySend(draft_id=draft.id, action=action)
+        db.session.add(send)
+    send.status, send.attempts, send.last_error, send.next_attempt_at = "pending", 0, None, utcnow()
+    db.session.flush()
+    return send
+
+
+def item(draft: LibraryDraft) -> dict:
+    """What the library receives: the approved text and what it keeps beside it, nothing else."""
+    body = {"kind": draft.kind, "text": draft.text, "themes": draft.themes, "incident_type": draft.incident_type,
+            "issued_on": draft.issued_on.isoformat(), "source_reference": draft.source_reference}
+    if draft.kind == "recommendation":
+        body.update(status=draft.recommendation_status, closure_code=draft.closure_code, products=draft.products)
+    return body
+
+
+def send_now(draft: LibraryDraft) -> LibraryDraft:
+    """Tries at once what the draft's approval or withdrawal queued (committed); the draft as it then
+    stands. The library finding personal data: PersonalData (409, with the library's spans), the
+    draft a draft again with them highlighted."""
+    if not library_client.configured():
+        return draft
+    ids = list(db.session.scalars(sa.select(LibrarySend.id).where(LibrarySend.draft_id == draft.id,
+                                                                 LibrarySend.status == "pending")))
+    _sent, refusals = deliver(ids)
+    db.session.refresh(draft)
+    for refused in refusals:
+        if refused.code == "personal_data":
+            raise PersonalData(_("The national library found personal data in it, so it was not shared. "
+                                 "Edit the highlighted text and ask for approval again."),
+                               refused.redactions, status=409)
+    return draft
+
+
+def _claim(ids: list[int] | None, now: datetime) -> list[int]:
+    """Takes the pending, due sends (of `ids`, or all) for one attempt each, committed before anything is sent."""
+    due = sa.and_(LibrarySend.status == "pending", LibrarySend.next_attempt_at <= now)
+    if ids is not None:
+        due = sa.and_(due, LibrarySend.id.in_(ids))
+    claimed = db.session.scalars(
+        sa.update(LibrarySend).where(due)
+        .values(attempts=LibrarySend.attempts + 1, next_attempt_at=now + LEASE)
+        .returning(LibrarySend.id).execution_options(synchronize_session=False)).all()
+    db.session.commit()
+    return sorted(claimed)
+
+
+def deliver(ids: list[int] | None = None, now: datetime | None = None) -> tuple[int, list[library_client.Refused]]:
+    """Sends the pending, due sends (of `ids`, or all, oldest first) to the library, each committed
+    with its outcome; returns how many went, and the library's refusals. Not configured, or
+    unreachable: each waits for its next attempt (BACKOFF)."""
+    now = now or utcnow()
+    sent, refusals = 0, []
+    for send_id in _claim(ids, now):
+        send = db.session.get(LibrarySend, send_id)
+        draft = send.draft
+        try:
+            if send.action == "publish":
+                draft.library_id = library_client.publish(item(draft))
+                if draft.status == DraftStatus.QUEUED:
+                    draft.status = DraftStatus.PUBLISHED.value
+                elif draft.status == DraftStatus.WITHDRAWN:  # withdrawn while this was on its way
+                    _queue(draft, "withdraw")
+            else:
+                if draft.library_id is None:  # its approval may have reached the library unheard: the
+                    draft.library_id = library_client.publish(item(draft))  # same reference, the same item
+                library_client.withdraw(draft.library_id)
+        except library_client.Unreachable as error:
+            send.last_error = str(error)[:500]
+            send.next_attempt_at = now + timedelta(seconds=BACKOFF[min(send.attempts, len(BACKOFF)) - 1])
+        except library_client.Refused as refused:
+            refusals.append(refused)
+            send.status, send.last_error = "failed", refused.message[:500]
+            if send.action == "publish" and draft.status == DraftStatus.QUEUED:
+                draft.status, draft.problem = DraftStatus.DRAFT.value, refused.message[:500]
+                draft.redactions = _with(draft.redactions, refused.redactions)
+            log.warning("The national library refused draft %s (%s)", draft.id, refused.code)
+        else:
+            send.status, send.sent_at, send.last_error = "sent", now, None
+            sent += 1
+        db.session.commit()
+    return sent, refusals
+
+
+def _with(redactions: list[dict], found: list[dict]) -> list[dict]:
+    """The draft's redactions and the spans the library found, in order."""
+    spans = [{"start": int(r["start"]), "end": int(r["end"]), "kind": str(r.get("kind", ""))} for r in found
+             if isinstance(r.get("start"), int) and isinstance(r.get("end"), int)]
+    return sorted([*redactions, *spans], key=lambda r: (r["start"], r["end"]))
+
+
+def deliver_due(now: datetime | None = None) -> int:
+    """The scheduler's job: every send whose next attempt is due; how many went."""
+    if not library_client.configured():
+        return 0
+    return deliver(None, now)[0]
+
+
+def waiting() -> int:
+    """Approvals and withdrawals the library has not been told of yet."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(LibrarySend).where(LibrarySend.status == "pending"))
+
+
+# What others did with it, and the library's search -------------------------------------------------
+
+
+def refresh_uses() -> bool:
+    """Asks the library what other forces did with what this force published (`?mine=true`) and keeps
+    it on the drafts with when it was asked (committed); False, changing nothing, when the library
+    cannot be reached: the pages then show what was last known."""
+    if not library_client.configured():
+        return False
+    try:
+        found = {item.get("id"): item for item in library_client.every_item(mine="true")}
+    except (library_client.Unreachable, library_client.Refused):
+        return False
+    now = utcnow()
+    for draft in db.session.scalars(sa.select(LibraryDraft).where(LibraryDraft.library_id.in_(list(found)))):
+        item = found[draft.library_id]
+        draft.taken_by, draft.found_as_repeat = item.get("taken_by"), item.get("found_as_repeat")
+        draft.uses_fetched_at = now
+    db.session.commit()
+    return True
+
+
+#: What the force's library page may ask the library (api.md's filters).
+SEARCH_FILTERS = ("q", "by", "kind", "theme", "incident_type", "status", "closure_code", "year", "what_worked", "page")
+
+
+def search_library(args) -> dict:
+    """One page of the library's items for what was asked (unknown filters left out). The library not
+    answering: library_client.Unreachable; a filter it refuses: library_client.Refused."""
+    return library_client.items(**{name: args.get(name) for name in SEARCH_FILTERS if args.get(name)}, per_page=25)

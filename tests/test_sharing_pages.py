@@ -1,0 +1,98 @@
+"""Sharing with the national library through the pages (issue 25): the reviewer's button, the draft
+page with each redaction highlighted and its kind, editing with the GOV.UK error summary, the board's
+approve and withdraw, what the force shared, and the library's search saying when it cannot be reached."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import _free_port as closed_port
+from tests.builders import EMAIL, make_staff, open_debrief, post_form, recommended
+from tests.html import error_summary
+
+LESSON = "Callum FINCH rang from 07700 900318; the call handler in Truro did not check the earlier calls."
+
+
+@pytest.fixture
+def staff(make_user, api_token):
+    return make_staff(make_user, api_token)
+
+
+@pytest.fixture
+def lesson(client, staff):
+    debrief = open_debrief(client, staff["reviewer"])
+    response = client.post(f"/api/v1/debriefs/{debrief['id']}/lessons", headers=staff["reviewer"],
+                           json={"text": LESSON, "category": "information_sharing"})
+    return {"debrief": debrief, **response.get_json()}
+
+
+def share(browser, debrief_id: int, **hidden) -> str:
+    response = post_form(browser, "/shared-learning/drafts", hidden, form_page=f"/debriefs/{debrief_id}")
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return response.headers["Location"]
+
+
+def test_a_reviewer_shares_a_lesson_and_sees_what_was_taken_out(staff, lesson, browser_of):
+    reviewer = browser_of(EMAIL["reviewer"])
+    page = reviewer.get(f"/debriefs/{lesson['debrief']['id']}").get_data(as_text=True)
+    assert "Share with the national library" in page
+    draft_page = reviewer.get(share(reviewer, lesson["debrief"]["id"], lesson_id=lesson["id"])).get_data(as_text=True)
+    assert "Callum FINCH" not in draft_page and "07700 900318" not in draft_page
+    marks = re.findall(r'<mark class="rd-redaction" title="([^"]+)">([^<]+)<', draft_page)
+    assert marks == [("person", "[person]"), ("phone number", "[phone number]")]
+    assert "Truro" in draft_page
+
+
+def test_an_owner_sees_no_button_and_is_refused(staff, lesson, client, browser_of):
+    rec = recommended(client, staff["reviewer"], lesson["debrief"]["id"])
+    owner = browser_of(EMAIL["owner"])
+    assert "Share with the national library" not in owner.get(f"/recommendations/{rec['id']}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', owner.get("/").get_data(as_text=True))
+    response = owner.post("/shared-learning/drafts", data={"csrf_token": token.group(1) if token else "",
+                                                            "recommendation_id": rec["id"]})
+    assert response.status_code == 403
+
+
+def test_editing_a_draft_checks_it_again_and_says_what_is_wrong(staff, lesson, browser_of):
+    reviewer = browser_of(EMAIL["reviewer"])
+    path = share(reviewer, lesson["debrief"]["id"], lesson_id=lesson["id"])
+    empty = post_form(reviewer, path, {"text": "  "})
+    assert empty.status_code == 400
+    assert error_summary(empty.get_data(as_text=True))[0][0] == "Enter the text to share"
+    saved = post_form(reviewer, path, {"text": "Ask Priya Venkataraman's GP in Leeds about earlier visits."})
+    assert saved.status_code == 302
+    page = reviewer.get(path).get_data(as_text=True)
+    assert "Venkataraman" not in page and "Leeds" in page
+    assert re.findall(r'<mark class="rd-redaction" title="([^"]+)">', page) == ["person"]
+
+
+def test_the_board_approves_and_withdraws_and_an_analyst_cannot(staff, lesson, browser_of):
+    path = share(browser_of(EMAIL["reviewer"]), lesson["debrief"]["id"], lesson_id=lesson["id"])
+    analyst = browser_of(EMAIL["analyst"])
+    assert "Approve and share" not in analyst.get(path).get_data(as_text=True)
+    assert post_form(analyst, f"{path}/approve", {}, form_page=path).status_code == 403
+    board = browser_of(EMAIL["board"])
+    approved = post_form(board, f"{path}/approve", {}, form_page=path)
+    assert approved.status_code == 302
+    page = board.get(path).get_data(as_text=True)
+    assert "Approved. The national library cannot be reached just now" in page
+    assert "Approved, waiting for the library" in page
+    post_form(board, f"{path}/withdraw", {}, form_page=path)
+    assert "Withdrawn. Other forces" in board.get(path).get_data(as_text=True)
+
+
+def test_the_pages_say_when_the_library_cannot_be_reached_and_never_fail(app, staff, lesson, browser_of, monkeypatch):
+    monkeypatch.setitem(app.config, "LIBRARY_URL", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setitem(app.config, "LIBRARY_TOKEN", "lib_not-a-real-token")
+    reviewer = browser_of(EMAIL["reviewer"])
+    share(reviewer, lesson["debrief"]["id"], lesson_id=lesson["id"])
+    shared = reviewer.get("/shared-learning")
+    assert shared.status_code == 200
+    html = shared.get_data(as_text=True)
+    assert "cannot be reached just now" in html and "draft-" in html
+    search = reviewer.get("/shared-learning/library?q=earlier+calls")
+    assert search.status_code == 200
+    assert "The national library cannot be reached just now" in search.get_data(as_text=True)
+    assert browser_of(EMAIL["learning"]).get("/shared-learning/library").status_code == 200
+    assert browser_of(EMAIL["owner"]).get("/shared-learning/library").status_code == 403
