@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import _free_port as closed_port
 from tests.builders import EMAIL, make_staff, open_debrief, post_form, recommended
-from tests.html import error_summary
+from tests.html import error_summary, summary_list
 
 LESSON = "Callum FINCH rang from 07700 900318; the call handler in Truro did not check the earlier calls."
 
@@ -52,6 +52,34 @@ def test_an_owner_sees_no_button_and_is_refused(staff, lesson, client, browser_o
     response = owner.post("/shared-learning/drafts", data={"csrf_token": token.group(1) if token else "",
                                                             "recommendation_id": rec["id"]})
     assert response.status_code == 403
+
+
+def test_the_draft_page_names_the_incident_type_and_themes_in_words(app, staff, lesson, browser_of):
+    from debrief.extensions import db
+    from debrief.models import LibraryDraft
+    from debrief.services import reference_data
+
+    with app.app_context():
+        reference_data.set_welsh_label(reference_data.incident_type("murder"), "Llofruddiaeth", actor=None)
+        db.session.commit()
+    reviewer = browser_of(EMAIL["reviewer"])
+    path = share(reviewer, lesson["debrief"]["id"], lesson_id=lesson["id"])
+    rows = summary_list(reviewer.get(path).get_data(as_text=True))
+    assert rows["Type of incident"] == "Murder" and rows["Themes"] == "Serious violence"
+    welsh = reviewer.get(f"{path}?lang=cy", follow_redirects=True).get_data(as_text=True)
+    assert "Llofruddiaeth" in welsh and ">murder<" not in welsh
+
+    # A class withdrawn since keeps its words; a code this force does not know is shown as it is, never a 500.
+    with app.app_context():
+        reference_data.set_incident_type_active(reference_data.incident_type("murder"), False,
+                                                actor=db.session.get(LibraryDraft, int(path.rsplit("/", 1)[1])).created_by)
+        db.session.commit()
+    english = reviewer.get(f"{path}?lang=en", follow_redirects=True).get_data(as_text=True)
+    assert summary_list(english)["Type of incident"] == "Murder"
+    with app.app_context():
+        db.session.get(LibraryDraft, int(path.rsplit("/", 1)[1])).incident_type = "gwent_special"
+        db.session.commit()
+    assert summary_list(reviewer.get(path).get_data(as_text=True))["Type of incident"] == "gwent_special"
 
 
 def test_editing_a_draft_checks_it_again_and_says_what_is_wrong(staff, lesson, browser_of):

@@ -50,15 +50,11 @@ class LibrarySearchForm(FlaskForm):
     submit = SubmitField(_l("Search"), widget=GovSubmitInput())
 
 
-def _incident_type_words() -> dict[str, str]:
-    return {kind.code: kind.localised_label for kind in reference_data.incident_types(include_inactive=True)}
-
-
 @library_bp.route("/library")
 @permission_required(Rule.LIBRARY_STAFF)
 def search():
     form = LibrarySearchForm(request.args)
-    incident_types = _incident_type_words()
+    incident_types = reference_data.incident_type_words()
     form.incident_type.choices = [("", _("All types of incident")), *incident_types.items()]
     form.force.choices = [("", _("All forces")), *((str(f.id), f.name) for f in library.forces())]
     args = {name: value for name, value in request.args.items() if name in library.SEARCH_FIELDS}

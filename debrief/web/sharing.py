@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from debrief.extensions import db
 from debrief.models import DraftStatus, LibraryDraft
 from debrief.permissions import Rule, can, permission_required
-from debrief.services import library_client, sharing, validation
+from debrief.services import library_client, reference_data, sharing, validation
 from debrief.services.errors import PersonalData, RuleBroken
 from debrief.vocabulary import PERSONAL_DATA, THEME, words
 from debrief.web.fields import prose_field
@@ -87,7 +87,8 @@ def draft(draft_id: int):
         status = 400
     return render_template("sharing/draft.html", title=_("Draft for the national library"), draft=record,
                            segments=segments(record), form=form, may_edit=may_edit, confirm=ConfirmForm(),
-                           may_decide=can(current_user, Rule.APPROVE_FOR_LIBRARY), themes=THEME), status
+                           may_decide=can(current_user, Rule.APPROVE_FOR_LIBRARY),
+                           incident_types=reference_data.incident_type_words()), status
 
 
 @sharing_bp.route("/drafts/<int:draft_id>/approve", methods=["POST"])
