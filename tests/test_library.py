@@ -410,9 +410,29 @@ def test_the_library_pages_need_a_sign_in(library_client):
         assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
 
 
-def test_the_library_navigation(librarian):
-    html = librarian.get("/").get_data(as_text=True)
-    assert 'href="/library"' in html and 'href="/library/contributions"' in html
+def navigation(browser, path: str = "/library") -> list[str]:
+    page = browser.get(path)
+    assert page.status_code == 200
+    return [a.attrs["href"] for a in parse(page.get_data(as_text=True)).find_all("a", cls="govuk-service-navigation__link")]
+
+
+def test_each_deployment_shows_only_its_own_areas(library_app, make_user, browser_of):
+    """Someone holding every role: at the library only the library's pages and its administration; at a
+    force its own areas, with its search of the national library, and none of the library staff's pages."""
+    make_user("all@police.uk", "reviewer", "owner", "learning", "board", "analyst", "admin", name="Al Roles")
+    at_library = library_app.test_client()
+    assert SignIn(at_library).sign_in("all@police.uk").status_code == 302
+    assert navigation(at_library) == ["/library", "/library/contributions", "/admin"]
+    assert navigation(at_library, "/admin") == ["/library", "/library/contributions", "/admin"]
+
+    at_force = navigation(browser_of("all@police.uk"), "/")
+    assert "/shared-learning/library" in at_force and "/debriefs" in at_force and "/admin" in at_force
+    assert "/library" not in at_force and "/library/contributions" not in at_force
+    assert not [href for href in at_force if href.startswith("/library")]
+
+
+def test_the_library_navigation_for_its_staff(librarian):
+    assert navigation(librarian) == ["/library", "/library/contributions"]
 
 
 # The API document ---------------------------------------------------------------------------------------
