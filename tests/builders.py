@@ -27,7 +27,7 @@ from debrief.models import (
     Recommendation, RecommendationCount, utcnow,
 )
 from debrief.services.clock_calendar import LONDON, london_date
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, force_token
 from tests.html import error_summary
 
 # People ---------------------------------------------------------------------------------------------------
@@ -443,9 +443,7 @@ def counted_from_scratch(session) -> tuple[dict, dict]:
 
 def add_library_force(library_app, name: str) -> dict[str, str]:
     """A force at the library, added as `library forces add` adds one; returns its Authorization header."""
-    result = library_app.test_cli_runner().invoke(args=["library", "forces", "add", name])
-    assert result.exit_code == 0, result.output
-    return {"Authorization": f"Bearer {result.output.strip().splitlines()[-1]}"}
+    return {"Authorization": f"Bearer {force_token(library_app, name)}"}
 
 
 #: An item a force shares with the library: a recommendation closed as implemented with classroom training.

@@ -5,10 +5,13 @@ then a throwaway database is created on that server for this run and dropped at 
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
@@ -21,6 +24,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from debrief import background, create_app
 from debrief.extensions import db as _db
@@ -210,6 +214,110 @@ def library_app(app: Flask, database_url: str) -> Iterator[Flask]:
 @pytest.fixture
 def library_client(library_app: Flask) -> FlaskClient:
     return library_app.test_client()
+
+
+class Served:
+    """An app served over HTTP on a loopback port, which can be stopped and started again on the same port."""
+
+    def __init__(self, app, port: int = 0):
+        self.app = app
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
+        self.port = self.server.port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def again(self) -> Served:
+        return Served(self.app, self.port)
+
+
+def force_token(library_app: Flask, name: str) -> str:
+    """A force at the library, added as `library forces add` adds one; its token."""
+    result = library_app.test_cli_runner().invoke(args=["library", "forces", "add", name])
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def library_for_force(app: Flask, library_app: Flask, monkeypatch) -> Iterator[dict[str, dict[str, str]]]:
+    """The national library (library_app, on the same test database) served on loopback, this force
+    (app) speaking to it over real HTTP as Essex Police. Yields the Authorization headers of its forces,
+    Essex Police (this one) and Kent Police, by name."""
+    tokens = {name: force_token(library_app, name) for name in ("Essex Police", "Kent Police")}
+    served = Served(library_app)
+    monkeypatch.setitem(app.config, "LIBRARY_URL", served.url)
+    monkeypatch.setitem(app.config, "LIBRARY_TOKEN", tokens["Essex Police"])
+    monkeypatch.setitem(app.config, "LIBRARY_TIMEOUT", 10)
+    yield {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
+    served.stop()
+
+
+class StandInLibrary:
+    """Something at LIBRARY_URL that is not a working library: every request answered with `status`
+    and `body` (or, with `hang`, never answered), and counted."""
+
+    def __init__(self, status: int = 500, body: dict | None = None, *, hang: bool = False):
+        self.requests: list[str] = []
+        self.release = threading.Event()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                self._answer()
+
+            do_POST = do_DELETE = do_GET  # noqa: N815
+
+            def _answer(self):
+                stand_in.requests.append(self.path)
+                if hang:
+                    stand_in.release.wait(30)
+                    return
+                raw = json.dumps(body or {}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stand_in_library(app: Flask, monkeypatch):
+    """Points this force at a StandInLibrary: `stand_in_library(status, body, hang=...)` starts one."""
+    started = []
+
+    def start(status: int = 500, body: dict | None = None, *, hang: bool = False) -> StandInLibrary:
+        library = StandInLibrary(status, body, hang=hang)
+        started.append(library)
+        monkeypatch.setitem(app.config, "LIBRARY_URL", library.url)
+        monkeypatch.setitem(app.config, "LIBRARY_TOKEN", "rdl_a-token-that-must-never-be-shown")
+        monkeypatch.setitem(app.config, "LIBRARY_TIMEOUT", 1)
+        return library
+
+    yield start
+    for library in started:
+        library.stop()
 
 
 @pytest.fixture

@@ -124,6 +124,12 @@ def summary_list(html: str) -> dict[str, str]:
     return {row.find("dt").text: row.find("dd").text for row in rows}
 
 
+def found_item_ids(html: str) -> set[int]:
+    """The ids of the national library's items a search page lists (its cards are `item-<id>`)."""
+    return {int(node.attrs["id"].removeprefix("item-")) for node in parse(html).find_all("li")
+            if node.attrs.get("id", "").startswith("item-")}
+
+
 def deadlines(html: str) -> dict[str, list[str]]:
     """The debrief page's deadlines table, by deadline name: [name and source, due, status, actions]."""
     rows = table_rows(html, "Deadlines for")

@@ -135,7 +135,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("library.search", "GET"): STAFF, ("library.contributions", "GET"): STAFF,
     **{(endpoint, method): frozenset() for endpoint, method in (
         ("library_api.publish_item", "POST"), ("library_api.list_items", "GET"),
-        ("library_api.withdraw_item", "DELETE"), ("library_api.record_uses", "POST"))},
+        ("library_api.withdraw_item", "DELETE"), ("library_api.record_uses", "POST"),
+        ("library_api.list_forces", "GET"))},
 }
 
 #: JSON bodies that a permitted caller could use: a refusal must then come from who is asking.

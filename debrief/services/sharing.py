@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -29,7 +30,7 @@ from debrief.models import (
     Debrief, DraftStatus, LibraryDraft, LibrarySend, Lesson, Recommendation, User, utcnow,
 )
 from debrief.permissions import Rule
-from debrief.services import anonymiser, audit, library_client, validation
+from debrief.services import anonymiser, audit, library, library_client, validation
 from debrief.services.clock_calendar import london_date
 from debrief.services.errors import Conflict, NotAllowed, NotFound, PersonalData, ValidationFailed
 from debrief.services.pagination import Page, paginate
@@ -337,11 +338,68 @@ def refresh_uses() -> bool:
     return True
 
 
-#: What the force's library page may ask the library (api.md's filters).
-SEARCH_FILTERS = ("q", "by", "kind", "theme", "incident_type", "status", "closure_code", "year", "what_worked", "page")
+@dataclass(frozen=True)
+class Found:
+    """One of the library's items as the force's search page shows it."""
+
+    id: int
+    kind: str
+    force_name: str
+    text: str
+    themes: list[str]
+    incident_type: str | None
+    issued_on: date
+    status: str | None
+    closure_code: str | None
+    products: list[dict[str, str]]
+    what_worked: bool
 
 
-def search_library(args) -> dict:
-    """One page of the library's items for what was asked (unknown filters left out). The library not
-    answering: library_client.Unreachable; a filter it refuses: library_client.Refused."""
-    return library_client.items(**{name: args.get(name) for name in SEARCH_FILTERS if args.get(name)}, per_page=25)
+def library_forces() -> list[tuple[int, str]]:
+    """The forces at the library, by name, for the search page's force filter: (the library's id, name).
+    The library not answering: library_client.Unreachable (or Refused)."""
+    return [(row["id"], str(row.get("name") or "")) for row in library_client.forces()
+            if isinstance(row.get("id"), int)]
+
+
+def search_library(asked: library.Search) -> tuple[Page, dict[int, float]]:
+    """One page of what the library finds for `asked` (library.read_page_search: checked here first by
+    the library's own rules), as Found items, and by meaning each one's closeness;
+    an old link past the last page: the last page. The library not answering: library_client.Unreachable;
+    refusing the search: library_client.Refused."""
+    result, scores = _found(library_client.items(**_query(asked)), asked)
+    if asked.page > result.pages:
+        result, scores = _found(library_client.items(**_query(replace(asked, page=result.pages))), asked)
+    return result, scores
+
+
+def _query(asked: library.Search) -> dict:
+    """A search as the library's API takes it (api.md's filters)."""
+    return {"q": asked.q, "by": library.BY_MEANING if asked.by_meaning else None, "kind": asked.kind,
+            "theme": asked.theme, "incident_type": asked.incident_type, "status": asked.status,
+            "closure_code": asked.closure_code, "force": asked.force_id, "year": asked.year,
+            "what_worked": "true" if asked.what_worked else None, "page": asked.page, "per_page": asked.per_page}
+
+
+def _found(answer: dict, asked: library.Search) -> tuple[Page, dict[int, float]]:
+    """The library's answer as a page of Found items (an item this version cannot read is left out)."""
+    items, scores = [], {}
+    for raw in answer["items"]:
+        try:
+            products = [{"kind": str(p.get("kind")), "title": str(p.get("title") or "")}
+                        for p in raw.get("products") or [] if isinstance(p, dict)]
+            status, closure_code = raw.get("status") or None, raw.get("closure_code") or None
+            item = Found(id=int(raw["id"]), kind=str(raw["kind"]), force_name=str(raw.get("force") or ""),
+                         text=str(raw.get("text") or ""), themes=[str(theme) for theme in raw.get("themes") or []],
+                         incident_type=raw.get("incident_type") or None,
+                         issued_on=date.fromisoformat(raw["issued_on"]),
+                         status=status, closure_code=closure_code, products=products,
+                         what_worked=library.what_worked(status, closure_code, products))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            log.warning("An item from the national library that could not be read was left out")
+            continue
+        items.append(item)
+        if isinstance(raw.get("score"), (int, float)):
+            scores[item.id] = float(raw["score"])
+    return Page(items=items, total=max(0, answer.get("total", 0)), page=max(1, answer.get("page", asked.page)),
+                per_page=max(1, answer.get("per_page", asked.per_page))), scores
