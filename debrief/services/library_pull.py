@@ -6,7 +6,8 @@ A pull first fetches every page of what changed at the library since the last su
 applies it in one transaction: a library that stops answering half-way leaves the corpus as it was,
 and the next pull asks again from the same point. Their vectors are computed afterwards, the way an
 import's are (services/imports.py). Then the force tells the library which items it took and which
-its reviewers found as repeats (idempotent there), so that the publishing force sees its learning used.
+its reviewers found as repeats (idempotent there), so that the publishing force sees its learning used;
+and asks it what other forces did with what this force published, kept for its pages (fetch_uses).
 
 `flask --app wsgi library pull` pulls now; the scheduler pulls nightly from NIGHTLY_FROM.
 """
@@ -22,7 +23,7 @@ from flask_babel import gettext as _, ngettext
 
 from debrief.extensions import db
 from debrief.models import (
-    LibraryPull, OtherForceRecommendation, Recommendation, RecommendationAwaitingVectors, RecommendationSource,
+    LibraryDraft, LibraryPull, OtherForceRecommendation, Recommendation, RecommendationAwaitingVectors, RecommendationSource,
     RepeatDecision, RepeatLink, utcnow,
 )
 from debrief.models.learning import RECOMMENDATION_STATUSES
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 
 #: The nightly pull starts at or after this London time.
 NIGHTLY_FROM = time(3, 0)
+#: More forces than there are: a count of forces above it is not one.
+MAX_FORCES = 10_000
 #: The first pull asks for everything changed since then.
 BEGINNING = datetime(1900, 1, 1, tzinfo=timezone.utc)
 
@@ -76,6 +79,7 @@ def pull(now: datetime | None = None) -> LibraryPull:
         _failed(started, since, f"Could not be applied: {type(error).__name__}")
         raise
     report_uses()
+    fetch_uses()
     return record
 
 
@@ -184,6 +188,28 @@ def report_uses() -> dict | None:
     except (library_client.Unreachable, library_client.Refused) as error:
         log.warning("Library uses not reported: %s", error)
         return None
+
+
+def fetch_uses() -> bool:
+    """Asks the library what other forces did with what this force published (`?mine=true`) and keeps
+    it on the drafts, with when it was asked (committed): the force's pages show what was kept, and
+    never wait for the library. False, changing nothing, when the library cannot be reached."""
+    try:
+        found = {item["id"]: item for item in library_client.every_item(mine="true") if isinstance(item.get("id"), int)}
+    except (library_client.Unreachable, library_client.Refused) as error:
+        log.warning("What other forces did was not fetched: %s", error)
+        return False
+    now = utcnow()
+    for draft in db.session.scalars(sa.select(LibraryDraft).where(LibraryDraft.library_id.in_(list(found)))):
+        item = found[draft.library_id]
+        draft.taken_by, draft.found_as_repeat = (_count(item.get("taken_by")), _count(item.get("found_as_repeat")))
+        draft.uses_fetched_at = now
+    db.session.commit()
+    return True
+
+
+def _count(value) -> int | None:
+    return value if isinstance(value, int) and 0 <= value <= MAX_FORCES else None
 
 
 def pull_nightly(now: datetime) -> LibraryPull | None:

@@ -316,26 +316,13 @@ def waiting() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(LibrarySend).where(LibrarySend.status == "pending"))
 
 
-# What others did with it, and the library's search -------------------------------------------------
+# What others did with it, and the library's search --------------------------------------------------
 
 
-def refresh_uses() -> bool:
-    """Asks the library what other forces did with what this force published (`?mine=true`) and keeps
-    it on the drafts with when it was asked (committed); False, changing nothing, when the library
-    cannot be reached: the pages then show what was last known."""
-    if not library_client.configured():
-        return False
-    try:
-        found = {item.get("id"): item for item in library_client.every_item(mine="true")}
-    except (library_client.Unreachable, library_client.Refused):
-        return False
-    now = utcnow()
-    for draft in db.session.scalars(sa.select(LibraryDraft).where(LibraryDraft.library_id.in_(list(found)))):
-        item = found[draft.library_id]
-        draft.taken_by, draft.found_as_repeat = item.get("taken_by"), item.get("found_as_repeat")
-        draft.uses_fetched_at = now
-    db.session.commit()
-    return True
+def uses_as_of() -> datetime | None:
+    """When the library last said what other forces did with what this force shared (each pull asks
+    it: library_pull.fetch_uses); None before it first did. Pages read what was kept, never the library."""
+    return db.session.scalar(sa.select(sa.func.max(LibraryDraft.uses_fetched_at)))
 
 
 @dataclass(frozen=True)

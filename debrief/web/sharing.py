@@ -14,7 +14,7 @@ from debrief.extensions import db
 from debrief.models import DraftStatus, LibraryDraft
 from debrief.permissions import Rule, can, permission_required
 from debrief import vocabulary
-from debrief.services import library, library_client, reference_data, sharing, validation
+from debrief.services import library, library_client, library_pull, reference_data, sharing, validation
 from debrief.services.errors import PersonalData, RuleBroken, ValidationFailed
 from debrief.vocabulary import PERSONAL_DATA, words
 from debrief.web.fields import prose_field
@@ -131,9 +131,10 @@ def _decide(draft_id: int, action):
 @sharing_bp.route("")
 @permission_required(Rule.READ_EVERYTHING)
 def shared():
-    fresh = sharing.refresh_uses()
+    """What the force shared, with what other forces did with it as the last pull heard: the library is
+    not asked here, so a library that is slow or down never slows this page."""
     return render_template("sharing/shared.html", title=_("Shared with the national library"),
-                           drafts=sharing.drafts().items, fresh=fresh, configured=library_client.configured())
+                           drafts=sharing.drafts().items, as_of=sharing.uses_as_of(), last_pull=library_pull.last())
 
 
 @sharing_bp.route("/library")
