@@ -131,9 +131,17 @@ def get(draft_id: int) -> LibraryDraft:
     return draft
 
 
-def drafts(page: int = 1, per_page: int = 50) -> Page:
-    """What the force has drafted and shared, newest first."""
-    return paginate(sa.select(LibraryDraft).order_by(LibraryDraft.id.desc()), page, per_page, key=LibraryDraft.id)
+def drafts(page: int = 1, per_page: int = 50, *, status: str | None = None) -> Page:
+    """What the force has drafted and shared, newest first; `status`, one of DraftStatus, only those
+    (another: ValidationFailed)."""
+    errors: dict[str, str] = {}
+    validation.choice(status, "status", errors, DraftStatus, label=_l("a status"))
+    if errors:
+        raise ValidationFailed(errors)
+    query = sa.select(LibraryDraft).order_by(LibraryDraft.id.desc())
+    if status:
+        query = query.where(LibraryDraft.status == status)
+    return paginate(query, page, per_page, key=LibraryDraft.id)
 
 
 def draft_of(*, lesson_id: int | None = None, recommendation_id: int | None = None) -> LibraryDraft | None:
