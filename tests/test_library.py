@@ -421,7 +421,8 @@ def test_the_library_pages_need_a_sign_in(library_client):
 def navigation(browser, path: str = "/library") -> list[str]:
     page = browser.get(path)
     assert page.status_code == 200
-    return [a.attrs["href"] for a in parse(page.get_data(as_text=True)).find_all("a", cls="govuk-service-navigation__link")]
+    links = parse(page.get_data(as_text=True)).find_all("a", cls="govuk-service-navigation__link")
+    return [link.attrs["href"] for link in links]
 
 
 def test_each_deployment_shows_only_its_own_areas(library_app, make_user, browser_of):

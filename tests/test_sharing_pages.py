@@ -65,6 +65,7 @@ def test_the_draft_page_names_the_incident_type_and_themes_in_words(app, staff, 
         db.session.commit()
     reviewer = browser_of(EMAIL["reviewer"])
     path = share(reviewer, lesson["debrief"]["id"], lesson_id=lesson["id"])
+    draft_id = int(path.rsplit("/", 1)[1])
     rows = summary_list(reviewer.get(path).get_data(as_text=True))
     assert rows["Type of incident"] == "Murder" and rows["Themes"] == "Serious violence"
     welsh = reviewer.get(f"{path}?lang=cy", follow_redirects=True).get_data(as_text=True)
@@ -73,12 +74,12 @@ def test_the_draft_page_names_the_incident_type_and_themes_in_words(app, staff, 
     # A class withdrawn since keeps its words; a code this force does not know is shown as it is, never a 500.
     with app.app_context():
         reference_data.set_incident_type_active(reference_data.incident_type("murder"), False,
-                                                actor=db.session.get(LibraryDraft, int(path.rsplit("/", 1)[1])).created_by)
+                                                actor=db.session.get(LibraryDraft, draft_id).created_by)
         db.session.commit()
     english = reviewer.get(f"{path}?lang=en", follow_redirects=True).get_data(as_text=True)
     assert summary_list(english)["Type of incident"] == "Murder"
     with app.app_context():
-        db.session.get(LibraryDraft, int(path.rsplit("/", 1)[1])).incident_type = "gwent_special"
+        db.session.get(LibraryDraft, draft_id).incident_type = "gwent_special"
         db.session.commit()
     assert summary_list(reviewer.get(path).get_data(as_text=True))["Type of incident"] == "gwent_special"
 

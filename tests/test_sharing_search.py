@@ -53,7 +53,8 @@ def search(browser, expect: int = 200, **query) -> str:
 def test_a_force_searches_the_library_with_every_filter(searcher, shared):
     html = search(searcher)
     assert found_item_ids(html) == set(shared.values())
-    forces = {option.text: option.attrs["value"] for option in parse(html).find("select", id="force").find_all("option")}
+    options = parse(html).find("select", id="force").find_all("option")
+    forces = {option.text: option.attrs["value"] for option in options}
     assert set(forces) == {"All forces", "Essex Police", "Kent Police"} and forces["All forces"] == ""
 
     for query, expected in (({"what_worked": "y"}, {"calls"}), ({"q": "naloxone"}, {"naloxone"}),

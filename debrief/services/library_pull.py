@@ -23,8 +23,8 @@ from flask_babel import gettext as _, ngettext
 
 from debrief.extensions import db
 from debrief.models import (
-    LibraryDraft, LibraryPull, OtherForceRecommendation, Recommendation, RecommendationAwaitingVectors, RecommendationSource,
-    RepeatDecision, RepeatLink, utcnow,
+    LibraryDraft, LibraryPull, OtherForceRecommendation, Recommendation, RecommendationAwaitingVectors,
+    RecommendationSource, RepeatDecision, RepeatLink, utcnow,
 )
 from debrief.models.learning import RECOMMENDATION_STATUSES
 from debrief.services import imports, library_client
