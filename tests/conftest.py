@@ -11,7 +11,7 @@ import re
 import secrets
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
@@ -244,6 +244,12 @@ def force_token(library_app: Flask, name: str) -> str:
     return result.output.strip().splitlines()[-1]
 
 
+def speak_to_library(app: Flask, monkeypatch, url: str, token: str, *, timeout: int) -> None:
+    """This force's settings for the national library, for one test."""
+    for name, value in (("LIBRARY_URL", url), ("LIBRARY_TOKEN", token), ("LIBRARY_TIMEOUT", timeout)):
+        monkeypatch.setitem(app.config, name, value)
+
+
 @pytest.fixture
 def library_for_force(app: Flask, library_app: Flask, monkeypatch) -> Iterator[dict[str, dict[str, str]]]:
     """The national library (library_app, on the same test database) served on loopback, this force
@@ -251,55 +257,38 @@ def library_for_force(app: Flask, library_app: Flask, monkeypatch) -> Iterator[d
     Essex Police (this one) and Kent Police, by name."""
     tokens = {name: force_token(library_app, name) for name in ("Essex Police", "Kent Police")}
     served = Served(library_app)
-    monkeypatch.setitem(app.config, "LIBRARY_URL", served.url)
-    monkeypatch.setitem(app.config, "LIBRARY_TOKEN", tokens["Essex Police"])
-    monkeypatch.setitem(app.config, "LIBRARY_TIMEOUT", 10)
+    speak_to_library(app, monkeypatch, served.url, tokens["Essex Police"], timeout=10)
     yield {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
     served.stop()
 
 
 class StandInLibrary:
-    """Something at LIBRARY_URL that is not a working library: every request answered with `status`
-    and `body` (or, with `hang`, never answered), and counted."""
+    """Something at LIBRARY_URL that is not a working library, served on loopback: every request
+    answered with `status` and `body` as JSON (or, with `hang`, not answered until it stops), and kept
+    (path and query) in `requests`."""
 
-    def __init__(self, status: int = 500, body: dict | None = None, *, hang: bool = False):
+    def __init__(self, status: int = 500, body=None, *, hang: bool = False):
+        self.status, self.body, self.hang = status, body, hang
         self.requests: list[str] = []
         self.release = threading.Event()
-        stand_in = self
+        self.served = Served(self)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's name)
-                self._answer()
-
-            do_POST = do_DELETE = do_GET  # noqa: N815
-
-            def _answer(self):
-                stand_in.requests.append(self.path)
-                if hang:
-                    stand_in.release.wait(30)
-                    return
-                raw = json.dumps(body or {}).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def __call__(self, environ, start_response):
+        self.requests.append(environ["PATH_INFO"] + "?" + environ.get("QUERY_STRING", ""))
+        if self.hang:
+            self.release.wait(30)
+        raw = json.dumps(self.body).encode()
+        start_response(f"{self.status} {HTTPStatus(self.status).phrase}",
+                       [("Content-Type", "application/json"), ("Content-Length", str(len(raw)))])
+        return [raw]
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self.served.url
 
     def stop(self) -> None:
         self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
+        self.served.stop()
 
 
 @pytest.fixture
@@ -310,9 +299,7 @@ def stand_in_library(app: Flask, monkeypatch):
     def start(status: int = 500, body: dict | None = None, *, hang: bool = False) -> StandInLibrary:
         library = StandInLibrary(status, body, hang=hang)
         started.append(library)
-        monkeypatch.setitem(app.config, "LIBRARY_URL", library.url)
-        monkeypatch.setitem(app.config, "LIBRARY_TOKEN", "rdl_a-token-that-must-never-be-shown")
-        monkeypatch.setitem(app.config, "LIBRARY_TIMEOUT", 1)
+        speak_to_library(app, monkeypatch, library.url, "rdl_a-token-that-must-never-be-shown", timeout=1)
         return library
 
     yield start

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.models import AuditEvent, LibraryForce, LibraryItem, LibraryItemUse, LibraryItemVector
-from tests.builders import LIBRARY_ITEM, add_library_force, api_routes, error_of, share
+from tests.builders import LIBRARY_ITEM, add_library_force, api_routes, error_of, share, shared_by_two_forces
 from tests.conftest import SignIn
 from tests.html import error_summary, found_item_ids, parse
 
@@ -178,26 +178,9 @@ def test_a_body_that_is_not_an_object_is_refused(library_client, essex, body):
 
 # Searching ----------------------------------------------------------------------------------------------
 
-HOSTEL = ("Hostel staff should be told how to report a resident who has not been seen for a day, so that welfare "
-          "checks are not left until the weekend.")
-DRUGS = ("Officers attending a suspected overdose should carry naloxone and be trained to give it.")
-
-
 @pytest.fixture
 def shared_items(library_client, essex, kent) -> dict[str, int]:
-    """Essex: the call-handling recommendation (what worked) and a lesson; Kent: two recommendations."""
-    return {
-        "calls": share(library_client, essex),
-        "hostel_lesson": share(library_client, essex, kind="lesson", text=HOSTEL, themes=["vulnerability"],
-                               incident_type="manslaughter", issued_on="2024-06-01", status=None,
-                               closure_code=None, products=[], source_reference="LES-2024-0002"),
-        "naloxone": share(library_client, kent, text=DRUGS, themes=["drugs"], incident_type="manslaughter",
-                          issued_on="2024-09-30", status="open", closure_code=None, products=[],
-                          source_reference="K-17"),
-        "calls_not_done": share(library_client, kent, text="Call handlers should see every earlier call from the "
-                                "same address on one screen.", status="closed", closure_code="not_implemented",
-                                products=[], source_reference="K-18"),
-    }
+    return shared_by_two_forces(library_client, essex, kent)
 
 
 def test_search_by_words_theme_since_and_mine(library_client, essex, kent, shared_items):

@@ -8,14 +8,11 @@ import logging
 
 import pytest
 
-from tests.builders import share
+from tests.builders import share, shared_by_two_forces
 from tests.conftest import _free_port as closed_port
 from tests.html import error_summary, found_item_ids, is_checked, parse, selected_option
 
 PAGE = "/shared-learning/library"
-HOSTEL = ("Hostel staff should be told how to report a resident who has not been seen for a day, so that welfare "
-          "checks are not left until the weekend.")
-DRUGS = "Officers attending a suspected overdose should carry naloxone and be trained to give it."
 TOKEN = "rdl_a-token-that-must-never-be-shown"
 
 
@@ -28,20 +25,7 @@ def searcher(make_user, browser_of):
 
 @pytest.fixture
 def shared(library_client, library_for_force) -> dict[str, int]:
-    """This force (Essex): the call-handling recommendation (what worked) and a lesson; Kent: two recommendations."""
-    essex, kent = library_for_force["Essex Police"], library_for_force["Kent Police"]
-    return {
-        "calls": share(library_client, essex),
-        "hostel_lesson": share(library_client, essex, kind="lesson", text=HOSTEL, themes=["vulnerability"],
-                               incident_type="manslaughter", issued_on="2024-06-01", status=None,
-                               closure_code=None, products=[], source_reference="LES-2024-0002"),
-        "naloxone": share(library_client, kent, text=DRUGS, themes=["drugs"], incident_type="manslaughter",
-                          issued_on="2024-09-30", status="open", closure_code=None, products=[],
-                          source_reference="K-17"),
-        "calls_not_done": share(library_client, kent, text="Call handlers should see every earlier call from the "
-                                "same address on one screen.", status="closed", closure_code="not_implemented",
-                                products=[], source_reference="K-18"),
-    }
+    return shared_by_two_forces(library_client, library_for_force["Essex Police"], library_for_force["Kent Police"])
 
 
 def search(browser, expect: int = 200, **query) -> str:
