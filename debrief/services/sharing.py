@@ -351,10 +351,14 @@ class Found:
 
 
 def library_forces() -> list[tuple[int, str]]:
-    """The forces at the library, by name, for the search page's force filter: (the library's id, name).
-    The library not answering: library_client.Unreachable (or Refused)."""
-    return [(row["id"], str(row.get("name") or "")) for row in library_client.forces()
-            if isinstance(row.get("id"), int)]
+    """The forces at the library, by name, for the search page's force filter: (the library's id, name);
+    none from a library that does not list them (an older one), whose search still works. The library
+    not answering: library_client.Unreachable."""
+    try:
+        rows = library_client.forces()
+    except library_client.Refused:
+        return []
+    return [(row["id"], str(row.get("name") or "")) for row in rows if isinstance(row.get("id"), int)]
 
 
 def search_library(asked: library.Search) -> tuple[Page, dict[int, float]]:
