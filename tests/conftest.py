@@ -264,11 +264,11 @@ def library_for_force(app: Flask, library_app: Flask, monkeypatch) -> Iterator[d
 
 class StandInLibrary:
     """Something at LIBRARY_URL that is not a working library, served on loopback: every request
-    answered with `status` and `body` as JSON (or, with `hang`, not answered until it stops), and kept
-    (path and query) in `requests`."""
+    answered with `status` and `body` as JSON, or as `by_path` says for its path (or, with `hang`, not
+    answered until it stops), and kept (path and query) in `requests`."""
 
-    def __init__(self, status: int = 500, body=None, *, hang: bool = False):
-        self.status, self.body, self.hang = status, body, hang
+    def __init__(self, status: int = 500, body=None, *, hang: bool = False, by_path: dict | None = None):
+        self.status, self.body, self.hang, self.by_path = status, body, hang, by_path or {}
         self.requests: list[str] = []
         self.release = threading.Event()
         self.served = Served(self)
@@ -277,8 +277,9 @@ class StandInLibrary:
         self.requests.append(environ["PATH_INFO"] + "?" + environ.get("QUERY_STRING", ""))
         if self.hang:
             self.release.wait(30)
-        raw = json.dumps(self.body).encode()
-        start_response(f"{self.status} {HTTPStatus(self.status).phrase}",
+        status, body = self.by_path.get(environ["PATH_INFO"], (self.status, self.body))
+        raw = json.dumps(body).encode()
+        start_response(f"{status} {HTTPStatus(status).phrase}",
                        [("Content-Type", "application/json"), ("Content-Length", str(len(raw)))])
         return [raw]
 
@@ -296,8 +297,8 @@ def stand_in_library(app: Flask, monkeypatch):
     """Points this force at a StandInLibrary: `stand_in_library(status, body, hang=...)` starts one."""
     started = []
 
-    def start(status: int = 500, body: dict | None = None, *, hang: bool = False) -> StandInLibrary:
-        library = StandInLibrary(status, body, hang=hang)
+    def start(status: int = 500, body=None, *, hang: bool = False, by_path: dict | None = None) -> StandInLibrary:
+        library = StandInLibrary(status, body, hang=hang, by_path=by_path)
         started.append(library)
         speak_to_library(app, monkeypatch, library.url, "rdl_a-token-that-must-never-be-shown", timeout=1)
         return library

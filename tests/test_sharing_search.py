@@ -143,12 +143,15 @@ def test_a_library_that_answers_wrongly_is_said_so_in_this_forces_words(searcher
     assert "secret detail" not in html and TOKEN not in html and TOKEN not in caplog.text
 
 
-def test_items_the_force_cannot_read_are_left_out(searcher, stand_in_library):
+def test_items_the_force_cannot_read_are_left_out_and_a_library_that_lists_no_forces_is_still_searched(
+        searcher, stand_in_library):
     good = {"id": 7, "force": "Kent Police", "kind": "lesson", "text": "Read <b>earlier</b> calls.", "themes": [],
             "incident_type": "murder", "issued_on": "2025-01-02", "status": None, "closure_code": None,
             "products": [], "withdrawn": False}
     stand_in_library(200, {"items": [good, {**good, "id": 8, "issued_on": "yesterday"}, {"id": 9}, "nonsense"],
-                           "total": 4, "page": 1, "per_page": 20})
+                           "total": 4, "page": 1, "per_page": 20},
+                     by_path={"/api/v1/library/forces": (404, {"error": {"code": "not_found", "message": "No"}})})
     html = search(searcher)
-    assert found_item_ids(html) == {7}
+    assert found_item_ids(html) == {7} and parse(html).find(id="library-unreachable") is None
+    assert [option.text for option in parse(html).find("select", id="force").find_all("option")] == ["All forces"]
     assert "Read &lt;b&gt;earlier&lt;/b&gt; calls." in html and "Murder" in html
