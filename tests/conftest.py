@@ -11,12 +11,13 @@ import re
 import secrets
 import socket
 import threading
-from http import HTTPStatus
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -152,21 +153,37 @@ def mailbox(mail_server: MailServer) -> Iterator[list[EmailMessage]]:
 
 @pytest.fixture(scope="session")
 def app(database_url: str, mail_server: MailServer) -> Iterator[Flask]:
-    from flask_migrate import upgrade
-
     app = make_app(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=mail_server.port)
     app.test_client_class = SettledClient
+    migrated(app)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def migrated(app: Flask) -> None:
+    """The app's database brought up to date, and the reference data the migrations load kept, to be
+    put back after every test (emptied)."""
+    from flask_migrate import upgrade
+
     with app.app_context():
         upgrade()
-        # Reference data the migrations load, put back after every test (see _clean_state).
         with _db.engine.connect() as conn:
             app.extensions["test_reference_rows"] = {
                 name: [dict(row._mapping) for row in conn.execute(_db.metadata.tables[name].select())]
                 for name in REFERENCE_TABLES
             }
-    yield app
+
+
+def emptied(app: Flask) -> None:
+    """Every table of the app's database empty but for the migrations' reference data."""
     with app.app_context():
-        _db.engine.dispose()
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+            for name, rows in app.extensions["test_reference_rows"].items():
+                conn.execute(_db.metadata.tables[name].insert(), rows)
 
 
 @pytest.fixture(autouse=True)
@@ -175,15 +192,10 @@ def _clean_state(request) -> Iterator[None]:
     yield
     if "app" not in request.fixturenames:
         return
-    app = request.getfixturevalue("app")
     background.wait_until_idle()
+    app = request.getfixturevalue("app")
+    emptied(app)
     with app.app_context():
-        _db.session.remove()
-        with _db.engine.begin() as conn:
-            for table in reversed(_db.metadata.sorted_tables):
-                conn.execute(table.delete())
-            for name, rows in app.extensions["test_reference_rows"].items():
-                conn.execute(_db.metadata.tables[name].insert(), rows)
         similarity.forget()
 
 
@@ -250,16 +262,41 @@ def speak_to_library(app: Flask, monkeypatch, url: str, token: str, *, timeout: 
         monkeypatch.setitem(app.config, name, value)
 
 
+@pytest.fixture(scope="session")
+def _library_served(tmp_path_factory) -> Iterator[Served]:
+    """The national library with a database of its own, as in life (a force's transaction on SQLite
+    holds the database's one write lock while it calls the library), migrated once and served on
+    loopback for the whole run."""
+    with throwaway_database(tmp_path_factory.mktemp("library")) as url:
+        library = make_app(url, LIBRARY_MODE=True)
+        library.test_client_class = SettledClient
+        migrated(library)
+        served = Served(library)
+        yield served
+        served.stop()
+        with library.app_context():
+            _db.engine.dispose()
+
+
+@dataclass
+class LibraryAtForce:
+    app: Flask  # the library
+    client: FlaskClient  # the library's test client
+    forces: dict[str, dict[str, str]]  # its forces' Authorization headers, by name
+
+
 @pytest.fixture
-def library_for_force(app: Flask, library_app: Flask, monkeypatch) -> Iterator[dict[str, dict[str, str]]]:
-    """The national library (library_app, on the same test database) served on loopback, this force
-    (app) speaking to it over real HTTP as Essex Police. Yields the Authorization headers of its forces,
-    Essex Police (this one) and Kent Police, by name."""
-    tokens = {name: force_token(library_app, name) for name in ("Essex Police", "Kent Police")}
-    served = Served(library_app)
-    speak_to_library(app, monkeypatch, served.url, tokens["Essex Police"], timeout=10)
-    yield {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
-    served.stop()
+def library_for_force(app: Flask, _library_served: Served, monkeypatch) -> Iterator[LibraryAtForce]:
+    """The national library served on loopback, this force (app) speaking to it over real HTTP as Essex
+    Police; Kent Police is its other force. Emptied after the test."""
+    library = _library_served.app
+    tokens = {name: force_token(library, name) for name in ("Essex Police", "Kent Police")}
+    # Generous: the first item stored loads the sentence encoder into this process.
+    speak_to_library(app, monkeypatch, _library_served.url, tokens["Essex Police"], timeout=60)
+    yield LibraryAtForce(library, library.test_client(),
+                         {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()})
+    background.wait_until_idle()
+    emptied(library)
 
 
 class StandInLibrary:

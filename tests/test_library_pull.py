@@ -43,8 +43,9 @@ def held(app) -> dict[int, tuple]:
 
 
 def test_a_change_stamped_before_the_cursor_but_within_the_overlap_is_still_pulled(
-        app, library_app, library_client, library_for_force):
-    kent = library_for_force["Kent Police"]
+        app, library_for_force):
+    library_app, library_client = library_for_force.app, library_for_force.client
+    kent = library_for_force.forces["Kent Police"]
     first = share(library_client, kent, source_reference="K-1")
     assert pull(app).startswith("1 added, 0 updated, 0 removed")
     seen = cursor(app)
@@ -68,8 +69,8 @@ def test_a_change_stamped_before_the_cursor_but_within_the_overlap_is_still_pull
         assert record.since == seen - library_pull.OVERLAP and record.changed_up_to == seen
 
 
-def test_a_pull_read_again_changes_nothing(app, library_app, library_client, library_for_force):
-    kent = library_for_force["Kent Police"]
+def test_a_pull_read_again_changes_nothing(app, library_for_force):
+    library_client, kent = library_for_force.client, library_for_force.forces["Kent Police"]
     first = share(library_client, kent, source_reference="K-1")
     second = share(library_client, kent, text=LATE, source_reference="K-2")
     pull(app)

@@ -145,10 +145,10 @@ def uses_cell(html: str) -> str:
 
 
 def test_the_pull_fetches_what_other_forces_did_and_the_page_shows_it_as_of_then(
-        app, client, staff, lesson, browser_of, library_client, library_for_force, monkeypatch):
+        app, client, staff, lesson, browser_of, library_for_force, monkeypatch):
     draft = published(client, staff, lesson)
-    kent = library_for_force["Kent Police"]
-    used = library_client.post("/api/v1/library/uses", headers=kent,
+    kent = library_for_force.forces["Kent Police"]
+    used = library_for_force.client.post("/api/v1/library/uses", headers=kent,
                                json={"taken": [draft["library_id"]], "found_as_repeat": [draft["library_id"]]})
     assert used.status_code == 200
     board = browser_of(EMAIL["board"])

@@ -24,8 +24,9 @@ def searcher(make_user, browser_of):
 
 
 @pytest.fixture
-def shared(library_client, library_for_force) -> dict[str, int]:
-    return shared_by_two_forces(library_client, library_for_force["Essex Police"], library_for_force["Kent Police"])
+def shared(library_for_force) -> dict[str, int]:
+    library = library_for_force
+    return shared_by_two_forces(library.client, library.forces["Essex Police"], library.forces["Kent Police"])
 
 
 def search(browser, expect: int = 200, **query) -> str:
@@ -57,7 +58,7 @@ def test_a_force_searches_the_library_with_every_filter(searcher, shared):
     assert is_checked(meaning, "by", "meaning") and selected_option(meaning, "theme") == "drugs"
     # In words, not codes: the type of incident, themes, status and what delivered it.
     card = parse(meaning).find("li", id=f"item-{shared['naloxone']}").text
-    assert "Recommendation from Kent Police, issued 30 September 2024" in card
+    assert "Recommendation from Kent Police, issued Monday 30 September 2024" in card
     assert "Manslaughter" in card and "Drugs" in card and "Open" in card and "manslaughter" not in card
     worked = parse(search(searcher, what_worked="y")).find("li", id=f"item-{shared['calls']}").text
     assert "Closed: Implemented" in worked
@@ -65,9 +66,9 @@ def test_a_force_searches_the_library_with_every_filter(searcher, shared):
     assert "Nothing in the library matches this search." in search(searcher, q="zebra")
 
 
-def test_the_search_goes_through_the_librarys_pages(searcher, library_client, library_for_force):
-    kent = library_for_force["Kent Police"]
-    ids = {share(library_client, kent, text=f"Recommendation {n}: read the earlier calls before grading.",
+def test_the_search_goes_through_the_librarys_pages(searcher, library_for_force):
+    kent = library_for_force.forces["Kent Police"]
+    ids = {share(library_for_force.client, kent, text=f"Recommendation {n}: read the earlier calls before grading.",
                  source_reference=f"K-{n}") for n in range(23)}
     first = search(searcher, q="earlier calls")
     assert "23 items, the latest issued first" in first and len(found_item_ids(first)) == 20
