@@ -404,7 +404,7 @@ def test_the_library_pages_need_a_sign_in(library_client):
 def navigation(browser, path: str = "/library") -> list[str]:
     page = browser.get(path)
     assert page.status_code == 200
-    links = parse(page.get_data(as_text=True)).find_all("a", cls="govuk-service-navigation__link")
+    links = parse(page.get_data(as_text=True)).find("ul", cls="govuk-service-navigation__list").find_all("a")
     return [link.attrs["href"] for link in links]
 
 
