@@ -27,7 +27,7 @@ from debrief.models import (
     Recommendation, RecommendationCount, utcnow,
 )
 from debrief.services.clock_calendar import LONDON, london_date
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, force_token
 from tests.html import error_summary
 
 # People ---------------------------------------------------------------------------------------------------
@@ -443,9 +443,7 @@ def counted_from_scratch(session) -> tuple[dict, dict]:
 
 def add_library_force(library_app, name: str) -> dict[str, str]:
     """A force at the library, added as `library forces add` adds one; returns its Authorization header."""
-    result = library_app.test_cli_runner().invoke(args=["library", "forces", "add", name])
-    assert result.exit_code == 0, result.output
-    return {"Authorization": f"Bearer {result.output.strip().splitlines()[-1]}"}
+    return {"Authorization": f"Bearer {force_token(library_app, name)}"}
 
 
 #: An item a force shares with the library: a recommendation closed as implemented with classroom training.
@@ -464,3 +462,26 @@ def share(library_client, force: dict[str, str], **changes) -> int:
     response = library_client.post("/api/v1/library/items", json={**LIBRARY_ITEM, **changes}, headers=force)
     assert response.status_code in (200, 201), response.get_json()
     return response.get_json()["id"]
+
+
+def shared_by_two_forces(library_client, essex: dict[str, str], kent: dict[str, str]) -> dict[str, int]:
+    """Four items at the library, by name: Essex's call-handling recommendation (what worked, murder, 2025)
+    and its lesson (vulnerability, manslaughter, 2024); Kent's naloxone recommendation (drugs, open,
+    manslaughter, 2024) and one closed as not implemented."""
+    return {
+        "calls": share(library_client, essex),
+        "hostel_lesson": share(library_client, essex, kind="lesson", text=HOSTEL, themes=["vulnerability"],
+                               incident_type="manslaughter", issued_on="2024-06-01", status=None,
+                               closure_code=None, products=[], source_reference="LES-2024-0002"),
+        "naloxone": share(library_client, kent, text=DRUGS, themes=["drugs"], incident_type="manslaughter",
+                          issued_on="2024-09-30", status="open", closure_code=None, products=[],
+                          source_reference="K-17"),
+        "calls_not_done": share(library_client, kent, text="Call handlers should see every earlier call from the "
+                                "same address on one screen.", status="closed", closure_code="not_implemented",
+                                products=[], source_reference="K-18"),
+    }
+
+
+HOSTEL = ("Hostel staff should be told how to report a resident who has not been seen for a day, so that welfare "
+          "checks are not left until the weekend.")
+DRUGS = "Officers attending a suspected overdose should carry naloxone and be trained to give it."

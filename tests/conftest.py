@@ -5,15 +5,19 @@ then a throwaway database is created on that server for this run and dropped at 
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -21,6 +25,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from debrief import background, create_app
 from debrief.extensions import db as _db
@@ -148,21 +153,37 @@ def mailbox(mail_server: MailServer) -> Iterator[list[EmailMessage]]:
 
 @pytest.fixture(scope="session")
 def app(database_url: str, mail_server: MailServer) -> Iterator[Flask]:
-    from flask_migrate import upgrade
-
     app = make_app(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=mail_server.port)
     app.test_client_class = SettledClient
+    migrated(app)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def migrated(app: Flask) -> None:
+    """The app's database brought up to date, and the reference data the migrations load kept, to be
+    put back after every test (emptied)."""
+    from flask_migrate import upgrade
+
     with app.app_context():
         upgrade()
-        # Reference data the migrations load, put back after every test (see _clean_state).
         with _db.engine.connect() as conn:
             app.extensions["test_reference_rows"] = {
                 name: [dict(row._mapping) for row in conn.execute(_db.metadata.tables[name].select())]
                 for name in REFERENCE_TABLES
             }
-    yield app
+
+
+def emptied(app: Flask) -> None:
+    """Every table of the app's database empty but for the migrations' reference data."""
     with app.app_context():
-        _db.engine.dispose()
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+            for name, rows in app.extensions["test_reference_rows"].items():
+                conn.execute(_db.metadata.tables[name].insert(), rows)
 
 
 @pytest.fixture(autouse=True)
@@ -171,15 +192,10 @@ def _clean_state(request) -> Iterator[None]:
     yield
     if "app" not in request.fixturenames:
         return
-    app = request.getfixturevalue("app")
     background.wait_until_idle()
+    app = request.getfixturevalue("app")
+    emptied(app)
     with app.app_context():
-        _db.session.remove()
-        with _db.engine.begin() as conn:
-            for table in reversed(_db.metadata.sorted_tables):
-                conn.execute(table.delete())
-            for name, rows in app.extensions["test_reference_rows"].items():
-                conn.execute(_db.metadata.tables[name].insert(), rows)
         similarity.forget()
 
 
@@ -210,6 +226,123 @@ def library_app(app: Flask, database_url: str) -> Iterator[Flask]:
 @pytest.fixture
 def library_client(library_app: Flask) -> FlaskClient:
     return library_app.test_client()
+
+
+class Served:
+    """An app served over HTTP on a loopback port, which can be stopped and started again on the same port."""
+
+    def __init__(self, app, port: int = 0):
+        self.app = app
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
+        self.port = self.server.port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def again(self) -> Served:
+        return Served(self.app, self.port)
+
+
+def force_token(library_app: Flask, name: str) -> str:
+    """A force at the library, added as `library forces add` adds one; its token."""
+    result = library_app.test_cli_runner().invoke(args=["library", "forces", "add", name])
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
+
+
+def speak_to_library(app: Flask, monkeypatch, url: str, token: str, *, timeout: int) -> None:
+    """This force's settings for the national library, for one test."""
+    for name, value in (("LIBRARY_URL", url), ("LIBRARY_TOKEN", token), ("LIBRARY_TIMEOUT", timeout)):
+        monkeypatch.setitem(app.config, name, value)
+
+
+@pytest.fixture(scope="session")
+def _library_served(tmp_path_factory) -> Iterator[Served]:
+    """The national library with a database of its own, as in life (a force's transaction on SQLite
+    holds the database's one write lock while it calls the library), migrated once and served on
+    loopback for the whole run."""
+    with throwaway_database(tmp_path_factory.mktemp("library")) as url:
+        library = make_app(url, LIBRARY_MODE=True)
+        library.test_client_class = SettledClient
+        migrated(library)
+        served = Served(library)
+        yield served
+        served.stop()
+        with library.app_context():
+            _db.engine.dispose()
+
+
+@dataclass
+class LibraryAtForce:
+    app: Flask  # the library
+    client: FlaskClient  # the library's test client
+    forces: dict[str, dict[str, str]]  # its forces' Authorization headers, by name
+
+
+@pytest.fixture
+def library_for_force(app: Flask, _library_served: Served, monkeypatch) -> Iterator[LibraryAtForce]:
+    """The national library served on loopback, this force (app) speaking to it over real HTTP as Essex
+    Police; Kent Police is its other force. Emptied after the test."""
+    library = _library_served.app
+    tokens = {name: force_token(library, name) for name in ("Essex Police", "Kent Police")}
+    # Generous: the first item stored loads the sentence encoder into this process.
+    speak_to_library(app, monkeypatch, _library_served.url, tokens["Essex Police"], timeout=60)
+    yield LibraryAtForce(library, library.test_client(),
+                         {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()})
+    background.wait_until_idle()
+    emptied(library)
+
+
+class StandInLibrary:
+    """Something at LIBRARY_URL that is not a working library, served on loopback: every request
+    answered with `status` and `body` as JSON, or as `by_path` says for its path (or, with `hang`, not
+    answered until it stops), and kept (path and query) in `requests`."""
+
+    def __init__(self, status: int = 500, body=None, *, hang: bool = False, by_path: dict | None = None):
+        self.status, self.body, self.hang, self.by_path = status, body, hang, by_path or {}
+        self.requests: list[str] = []
+        self.release = threading.Event()
+        self.served = Served(self)
+
+    def __call__(self, environ, start_response):
+        self.requests.append(environ["PATH_INFO"] + "?" + environ.get("QUERY_STRING", ""))
+        if self.hang:
+            self.release.wait(30)
+        status, body = self.by_path.get(environ["PATH_INFO"], (self.status, self.body))
+        raw = json.dumps(body).encode()
+        start_response(f"{status} {HTTPStatus(status).phrase}",
+                       [("Content-Type", "application/json"), ("Content-Length", str(len(raw)))])
+        return [raw]
+
+    @property
+    def url(self) -> str:
+        return self.served.url
+
+    def stop(self) -> None:
+        self.release.set()
+        self.served.stop()
+
+
+@pytest.fixture
+def stand_in_library(app: Flask, monkeypatch):
+    """Points this force at a StandInLibrary: `stand_in_library(status, body, hang=...)` starts one."""
+    started = []
+
+    def start(status: int = 500, body=None, *, hang: bool = False, by_path: dict | None = None) -> StandInLibrary:
+        library = StandInLibrary(status, body, hang=hang, by_path=by_path)
+        started.append(library)
+        speak_to_library(app, monkeypatch, library.url, "rdl_a-token-that-must-never-be-shown", timeout=1)
+        return library
+
+    yield start
+    for library in started:
+        library.stop()
 
 
 @pytest.fixture

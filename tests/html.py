@@ -118,6 +118,18 @@ def table_rows(html: str, caption: str) -> list[list[str]]:
     raise AssertionError(f"no table captioned {caption!r}")
 
 
+def summary_list(html: str) -> dict[str, str]:
+    """A GOV.UK summary list's rows (the first list on the page): {key: value}, as texts."""
+    rows = parse(html).find("dl", cls="govuk-summary-list").find_all("div", cls="govuk-summary-list__row")
+    return {row.find("dt").text: row.find("dd").text for row in rows}
+
+
+def found_item_ids(html: str) -> set[int]:
+    """The ids of the national library's items a search page lists (its cards are `item-<id>`)."""
+    return {int(node.attrs["id"].removeprefix("item-")) for node in parse(html).find_all("li")
+            if node.attrs.get("id", "").startswith("item-")}
+
+
 def deadlines(html: str) -> dict[str, list[str]]:
     """The debrief page's deadlines table, by deadline name: [name and source, due, status, actions]."""
     rows = table_rows(html, "Deadlines for")

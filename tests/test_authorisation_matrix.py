@@ -111,6 +111,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("api.anonymise", "POST"): STAFF,
     ("api.make_library_draft", "POST"): REVIEWER, ("api.edit_library_draft", "PATCH"): REVIEWER,
     ("api.approve_library_draft", "POST"): BOARD, ("api.withdraw_library_draft", "POST"): BOARD,
+    ("api.list_library_drafts", "GET"): REVIEWER | BOARD,
     ("sharing.new_draft", "POST"): REVIEWER, ("sharing.draft", "GET"): READ_EVERYTHING,
     ("sharing.draft", "POST"): REVIEWER, ("sharing.approve", "POST"): BOARD, ("sharing.withdraw", "POST"): BOARD,
     ("sharing.shared", "GET"): READ_EVERYTHING, ("sharing.search", "GET"): READ_RECOMMENDATIONS,
@@ -135,7 +136,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("library.search", "GET"): STAFF, ("library.contributions", "GET"): STAFF,
     **{(endpoint, method): frozenset() for endpoint, method in (
         ("library_api.publish_item", "POST"), ("library_api.list_items", "GET"),
-        ("library_api.withdraw_item", "DELETE"), ("library_api.record_uses", "POST"))},
+        ("library_api.withdraw_item", "DELETE"), ("library_api.record_uses", "POST"),
+        ("library_api.list_forces", "GET"))},
 }
 
 #: JSON bodies that a permitted caller could use: a refusal must then come from who is asking.

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from debrief.models import AuditEvent, LibraryForce, LibraryItem, LibraryItemUse, LibraryItemVector
-from tests.builders import LIBRARY_ITEM, add_library_force, api_routes, error_of, share
+from tests.builders import LIBRARY_ITEM, add_library_force, api_routes, error_of, share, shared_by_two_forces
 from tests.conftest import SignIn
-from tests.html import error_summary, parse
+from tests.html import error_summary, found_item_ids, parse
 
 ITEMS = "/api/v1/library/items"
 
@@ -71,6 +71,7 @@ def test_the_items_api_answers_nobody_without_a_force_token(library_client, esse
     make_user("ada@police.uk", "admin", name="Ada Admin")
     staff = api_token("ada@police.uk")
     calls = [("GET", ITEMS, None), ("POST", ITEMS, LIBRARY_ITEM), ("DELETE", f"{ITEMS}/{item_id}", None),
+             ("GET", "/api/v1/library/forces", None),
              ("POST", "/api/v1/library/uses", {"taken": [item_id]})]
     for headers in ({}, {"Authorization": "Bearer rdl_not-a-token-the-library-issued"},
                     {"Authorization": "Basic dXNlcjpwYXNz"}, {"Authorization": "Bearer "}, staff):
@@ -177,26 +178,9 @@ def test_a_body_that_is_not_an_object_is_refused(library_client, essex, body):
 
 # Searching ----------------------------------------------------------------------------------------------
 
-HOSTEL = ("Hostel staff should be told how to report a resident who has not been seen for a day, so that welfare "
-          "checks are not left until the weekend.")
-DRUGS = ("Officers attending a suspected overdose should carry naloxone and be trained to give it.")
-
-
 @pytest.fixture
 def shared_items(library_client, essex, kent) -> dict[str, int]:
-    """Essex: the call-handling recommendation (what worked) and a lesson; Kent: two recommendations."""
-    return {
-        "calls": share(library_client, essex),
-        "hostel_lesson": share(library_client, essex, kind="lesson", text=HOSTEL, themes=["vulnerability"],
-                               incident_type="manslaughter", issued_on="2024-06-01", status=None,
-                               closure_code=None, products=[], source_reference="LES-2024-0002"),
-        "naloxone": share(library_client, kent, text=DRUGS, themes=["drugs"], incident_type="manslaughter",
-                          issued_on="2024-09-30", status="open", closure_code=None, products=[],
-                          source_reference="K-17"),
-        "calls_not_done": share(library_client, kent, text="Call handlers should see every earlier call from the "
-                                "same address on one screen.", status="closed", closure_code="not_implemented",
-                                products=[], source_reference="K-18"),
-    }
+    return shared_by_two_forces(library_client, essex, kent)
 
 
 def test_search_by_words_theme_since_and_mine(library_client, essex, kent, shared_items):
@@ -252,6 +236,18 @@ def test_search_by_meaning_ranks_the_closest_first(library_client, essex, shared
 def test_filters(library_client, kent, shared_items, query, expected):
     found = {item["id"] for item in items(library_client, kent, **query)["items"]}
     assert found == {shared_items[name] for name in expected}
+
+
+def test_a_force_lists_the_forces_for_its_force_filter(library_client, library_app, kent, essex):
+    ids = stored(library_app, lambda s: dict(s.execute(sa.select(LibraryForce.name, LibraryForce.id)).all()))
+    listed = library_client.get("/api/v1/library/forces", headers=kent)
+    assert listed.status_code == 200
+    assert listed.get_json() == {"items": [{"id": ids["Essex Police"], "name": "Essex Police"},
+                                           {"id": ids["Kent Police"], "name": "Kent Police"}],
+                                 "total": 2, "page": 1, "per_page": 25}
+    second = library_client.get("/api/v1/library/forces?per_page=1&page=2", headers=kent).get_json()
+    assert second["items"] == [{"id": ids["Kent Police"], "name": "Kent Police"}] and second["total"] == 2
+    error_of(library_client.get("/api/v1/library/forces?per_page=201", headers=kent), 422, "validation_error")
 
 
 def test_the_force_filter(library_client, library_app, kent, shared_items):
@@ -342,27 +338,22 @@ def librarian(library_client, make_user):
     return library_client
 
 
-def item_ids(html: str) -> set[int]:
-    return {int(node.attrs["id"].removeprefix("item-")) for node in parse(html).find_all("li")
-            if node.attrs.get("id", "").startswith("item-")}
-
-
 def test_library_staff_search_with_filters(librarian, shared_items):
     page = librarian.get("/library")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert item_ids(html) == set(shared_items.values())
+    assert found_item_ids(html) == set(shared_items.values())
     assert "Library" in html and "Essex Police" in html and "Kent Police" in html
 
-    assert item_ids(librarian.get("/library?what_worked=y").get_data(as_text=True)) == {shared_items["calls"]}
-    assert item_ids(librarian.get("/library?q=naloxone").get_data(as_text=True)) == {shared_items["naloxone"]}
-    assert item_ids(librarian.get("/library?theme=vulnerability&kind=lesson").get_data(as_text=True)) == {
+    assert found_item_ids(librarian.get("/library?what_worked=y").get_data(as_text=True)) == {shared_items["calls"]}
+    assert found_item_ids(librarian.get("/library?q=naloxone").get_data(as_text=True)) == {shared_items["naloxone"]}
+    assert found_item_ids(librarian.get("/library?theme=vulnerability&kind=lesson").get_data(as_text=True)) == {
         shared_items["hostel_lesson"]}
     meaning = librarian.get("/library?q=welfare+checks+on+residents&by=meaning").get_data(as_text=True)
     assert "Closeness in meaning" in meaning and str(shared_items["hostel_lesson"]) in meaning
     assert "Nothing in the library matches" in librarian.get("/library?q=zebra").get_data(as_text=True)
     welsh = librarian.get("/library?lang=cy&what_worked=y", follow_redirects=True)
-    assert welsh.status_code == 200 and item_ids(welsh.get_data(as_text=True)) == {shared_items["calls"]}
+    assert welsh.status_code == 200 and found_item_ids(welsh.get_data(as_text=True)) == {shared_items["calls"]}
 
 
 @pytest.mark.parametrize("query", ["q=" + "x" * 501, "theme=weather", "by=colour", "page=%C2%B2", "year=99999999999",
@@ -374,7 +365,7 @@ def test_bad_values_on_the_search_page_are_a_400_with_the_error_summary(libraria
 
 def test_an_old_link_past_the_last_page_shows_the_last_page(librarian, shared_items):
     page = librarian.get("/library?page=9")
-    assert page.status_code == 200 and item_ids(page.get_data(as_text=True)) == set(shared_items.values())
+    assert page.status_code == 200 and found_item_ids(page.get_data(as_text=True)) == set(shared_items.values())
 
 
 def test_a_bad_filter_on_the_page_is_shown_in_the_error_summary(librarian, shared_items):
@@ -410,9 +401,30 @@ def test_the_library_pages_need_a_sign_in(library_client):
         assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
 
 
-def test_the_library_navigation(librarian):
-    html = librarian.get("/").get_data(as_text=True)
-    assert 'href="/library"' in html and 'href="/library/contributions"' in html
+def navigation(browser, path: str = "/library") -> list[str]:
+    page = browser.get(path)
+    assert page.status_code == 200
+    links = parse(page.get_data(as_text=True)).find("ul", cls="govuk-service-navigation__list").find_all("a")
+    return [link.attrs["href"] for link in links]
+
+
+def test_each_deployment_shows_only_its_own_areas(library_app, make_user, browser_of):
+    """Someone holding every role: at the library only the library's pages and its administration; at a
+    force its own areas, with its search of the national library, and none of the library staff's pages."""
+    make_user("all@police.uk", "reviewer", "owner", "learning", "board", "analyst", "admin", name="Al Roles")
+    at_library = library_app.test_client()
+    assert SignIn(at_library).sign_in("all@police.uk").status_code == 302
+    assert navigation(at_library) == ["/library", "/library/contributions", "/admin"]
+    assert navigation(at_library, "/admin") == ["/library", "/library/contributions", "/admin"]
+
+    at_force = navigation(browser_of("all@police.uk"), "/")
+    assert "/shared-learning/library" in at_force and "/debriefs" in at_force and "/admin" in at_force
+    assert "/library" not in at_force and "/library/contributions" not in at_force
+    assert not [href for href in at_force if href.startswith("/library")]
+
+
+def test_the_library_navigation_for_its_staff(librarian):
+    assert navigation(librarian) == ["/library", "/library/contributions"]
 
 
 # The API document ---------------------------------------------------------------------------------------

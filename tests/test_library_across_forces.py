@@ -6,43 +6,20 @@ queued, and the scheduler's tick sends it once the library is back."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 from contextlib import ExitStack
 
 import pytest
 from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
 from debrief.extensions import db
 from debrief.services import accounts, similarity
 from tests.builders import EARLIER, PARAPHRASE, in_days
-from tests.conftest import PASSWORD, make_app, store_background, throwaway_database
+from tests.conftest import PASSWORD, Served, force_token, make_app, store_background, throwaway_database
 
 PEOPLE = {"reviewer": "riya@police.uk", "owner": "olu@police.uk", "learning": "lee@police.uk",
           "board": "bea@police.uk", "analyst": "ana@police.uk"}
-
-
-class Served:
-    """An app served over HTTP on a loopback port, which can be stopped and started again on the same port."""
-
-    def __init__(self, app, port: int = 0):
-        self.app = app
-        self.server = make_server("127.0.0.1", port, app, threaded=True)
-        self.port = self.server.port
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def again(self) -> Served:
-        return Served(self.app, self.port)
 
 
 def call(base: str, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict]:
@@ -97,8 +74,7 @@ def world(tmp_path, mail_server, _background_rows):
         library = Served(library_app)
         forces = {}
         for name, url in zip(("Force A", "Force B"), urls[1:]):
-            output = library_app.test_cli_runner().invoke(args=["library", "forces", "add", name]).output
-            app = make_app(url, FORCE_NAME=name, LIBRARY_URL=library.url, LIBRARY_TOKEN=output.strip().splitlines()[-1],
+            app = make_app(url, FORCE_NAME=name, LIBRARY_URL=library.url, LIBRARY_TOKEN=force_token(library_app, name),
                            LIBRARY_TIMEOUT=5, **mail)
             with app.app_context():
                 upgrade()

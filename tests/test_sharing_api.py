@@ -197,3 +197,48 @@ def test_a_bad_edit_is_a_422(client, staff, lesson, body):
 def test_an_unknown_draft_is_a_404(client, staff):
     error_of(client.patch("/api/v1/library/drafts/424242", json={"text": "x"}, headers=staff["reviewer"]), 404, "not_found")
     error_of(client.post("/api/v1/library/drafts/424242/approve", headers=staff["board"]), 404, "not_found")
+
+
+# The force's drafts, listed -------------------------------------------------------------------------------------
+
+DRAFTS = "/api/v1/library/drafts"
+
+
+def test_reviewers_and_the_board_list_the_drafts_as_they_were_answered(client, staff, debrief, lesson):
+    made = [draft_of(client, staff["reviewer"], lesson_id=lesson["id"]).get_json() for _ in range(3)]
+    approved = client.post(f"{DRAFTS}/{made[0]['id']}/approve", headers=staff["board"]).get_json()
+    assert approved["status"] == "queued"  # no library here
+
+    for who in ("reviewer", "board"):
+        listed = client.get(DRAFTS, headers=staff[who])
+        assert listed.status_code == 200, listed.get_json()
+        body = listed.get_json()
+        assert body["total"] == 3 and body["page"] == 1 and body["per_page"] == 25
+        # Newest first, each as POST answered it, with its status and library_id as they are now.
+        assert body["items"] == [made[2], made[1], approved]
+        assert all({"status", "library_id", "id", "text", "redactions", "kind", "themes", "incident_type"} <= set(item)
+                   for item in body["items"])
+
+    queued = client.get(DRAFTS, query_string={"status": "queued"}, headers=staff["board"]).get_json()
+    assert [item["id"] for item in queued["items"]] == [made[0]["id"]] and queued["total"] == 1
+    assert client.get(DRAFTS, query_string={"status": "published"}, headers=staff["board"]).get_json()["total"] == 0
+    second = client.get(DRAFTS, query_string={"status": "draft", "per_page": 1, "page": 2},
+                        headers=staff["reviewer"]).get_json()
+    assert [item["id"] for item in second["items"]] == [made[1]["id"]] and second["total"] == 2
+    assert client.get(DRAFTS, query_string={"page": 9}, headers=staff["reviewer"]).get_json()["items"] == []
+
+
+@pytest.mark.parametrize("query, field", [
+    ({"status": "shared"}, "status"), ({"status": "DRAFT"}, "status"), ({"page": "0"}, "page"),
+    ({"page": "two"}, "page"), ({"per_page": "201"}, "per_page"), ({"per_page": "²"}, "per_page"),
+    ({"page": "9" * 400}, "page"),
+])
+def test_a_bad_filter_on_the_drafts_is_a_422(client, staff, query, field):
+    error = error_of(client.get(DRAFTS, query_string=query, headers=staff["reviewer"]), 422, "validation_error")
+    assert field in error["fields"]
+
+
+def test_only_reviewers_and_the_board_list_the_drafts(client, staff):
+    for who in ("owner", "analyst", "learning", "admin"):
+        error_of(client.get(DRAFTS, headers=staff[who]), 403, "forbidden")
+    error_of(client.get(DRAFTS), 401, "unauthorized")

@@ -9,6 +9,8 @@ from flask import Blueprint, abort, g, request
 from flask_babel import gettext as _
 
 from debrief.api.auth import json_body
+from debrief.api.reading import page_arguments
+from debrief.api import shapes
 from debrief.api.shapes import when
 from debrief.extensions import csrf, db
 from debrief.models import LibraryItem
@@ -66,6 +68,13 @@ def list_items():
     return {"items": [item_shape(item, asking_force_id=g.force.id, uses=uses, score=scores.get(item.id))
                       for item in page.items],
             "total": page.total, "page": page.page, "per_page": page.per_page}
+
+
+@library_api.get("/forces")
+@force_required
+def list_forces():
+    """The forces, for a force's search of the library (its `force` filter takes their ids)."""
+    return shapes.page(library.forces_page(*page_arguments()), lambda force: {"id": force.id, "name": force.name})
 
 
 @library_api.delete("/items/<int:item_id>")

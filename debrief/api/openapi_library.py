@@ -48,6 +48,9 @@ def schemas() -> dict:
             "found_as_repeat": {"type": "integer", "description": "Own items only: other forces that found it as "
                                                                  "a repeat"}}},
         "LibraryItemList": listing("LibraryItem"),
+        "LibraryForce": {"type": "object", "required": ["id", "name"], "properties": {
+            "id": {"type": "integer", "description": "What the items' `force` filter takes"}, "name": STRING}},
+        "LibraryForceList": listing("LibraryForce"),
         "LibraryUses": {"type": "object", "additionalProperties": False,
                         "properties": {use.value: IDS for use in LibraryUse}},
         "LibraryUseCounts": {"type": "object", "properties": {use.value: {"type": "integer"} for use in LibraryUse}},
@@ -82,6 +85,10 @@ def paths() -> dict:
             "get": operation("listLibraryItems", "(At the library) search what the forces shared", {
                 "200": answer("One page of items", ref("LibraryItemList")), "422": invalid},
                 parameters=[*query, *PAGE_PARAMETERS])},
+        "/library/forces": {"get": operation(
+            "listLibraryForces", "(At the library) the forces that share through it, by name", {
+                "200": answer("One page of forces", ref("LibraryForceList")), "422": invalid},
+            parameters=PAGE_PARAMETERS)},
         "/library/items/{item_id}": {"delete": operation(
             "withdrawLibraryItem", "(At the library) the publishing force withdraws an item: its text goes, and "
                                    "it stays listed as withdrawn for every force's next pull", {

@@ -3,7 +3,9 @@ the drafts shared with the national library, merged into the API's document by a
 from __future__ import annotations
 
 from debrief.anonymiser import KINDS
-from debrief.api.openapi import DATE, NULLABLE_STRING, STRING, answer, enum, error, operation, path_id, ref
+from debrief.api.openapi import (
+    DATE, NULLABLE_STRING, PAGE_PARAMETERS, STRING, answer, enum, error, listing, operation, path_id, ref,
+)
 from debrief.models import DraftStatus
 
 REDACTIONS = {"type": "array", "items": {"type": "object", "required": ["start", "end", "kind"], "properties": {
@@ -38,6 +40,7 @@ def schemas() -> dict:
             "source_reference": {**STRING, "description": "This force's name for it at the library"},
             "library_id": {"type": "integer", "nullable": True, "description": "Once published"},
             "problem": {**NULLABLE_STRING, "description": "Why the library last refused it"}}},
+        "LibraryDraftList": listing("LibraryDraft"),
     }
 
 
@@ -49,11 +52,16 @@ def paths() -> dict:
             "anonymise", "The text with its personal data taken out, and where each piece was (any staff)", {
                 "200": answer("The anonymised text", ref("Anonymised")), "422": invalid},
             body="AnonymiseInput")},
-        "/library/drafts": {"post": operation(
-            "makeLibraryDraft", "A draft of a lesson or recommendation to share with the national library, "
-                                "anonymised at once (reviewer)", {
-                "201": answer("The draft", ref("LibraryDraft")), "422": invalid},
-            body="LibraryDraftInput")},
+        "/library/drafts": {
+            "get": operation(
+                "listLibraryDrafts", "The force's drafts for the national library, newest first (reviewer, board)", {
+                    "200": answer("One page of drafts", ref("LibraryDraftList")), "422": invalid},
+                parameters=[{"name": "status", "in": "query", "schema": enum(DraftStatus)}, *PAGE_PARAMETERS]),
+            "post": operation(
+                "makeLibraryDraft", "A draft of a lesson or recommendation to share with the national library, "
+                                    "anonymised at once (reviewer)", {
+                    "201": answer("The draft", ref("LibraryDraft")), "422": invalid},
+                body="LibraryDraftInput")},
         "/library/drafts/{draft_id}": {"patch": operation(
             "editLibraryDraft", "Change a draft's text; the anonymiser runs again on it (reviewer)", {
                 "200": answer("The draft", ref("LibraryDraft")), "404": not_found,

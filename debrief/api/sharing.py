@@ -2,12 +2,12 @@
 shared with the national library."""
 from __future__ import annotations
 
-from flask import g
+from flask import g, request
 from flask_babel import gettext as _
 
-from debrief.api import api
+from debrief.api import api, shapes
 from debrief.api.auth import api_permission, json_body
-from debrief.api.reading import BodyReader
+from debrief.api.reading import BodyReader, page_arguments
 from debrief.extensions import db
 from debrief.models import LibraryDraft
 from debrief.permissions import Rule
@@ -46,6 +46,14 @@ def make_library_draft():
     body = draft_shape(draft)
     db.session.commit()
     return body, 201
+
+
+@api.get("/library/drafts")
+@api_permission(Rule.FOLLOW_LIBRARY_DRAFTS)
+def list_library_drafts():
+    """The force's drafts, newest first (`?status=`), each as POST answers it."""
+    page, per_page = page_arguments()
+    return shapes.page(sharing.drafts(page, per_page, status=request.args.get("status") or None), draft_shape)
 
 
 @api.patch("/library/drafts/<int:draft_id>")

@@ -88,6 +88,10 @@ class LibraryItem(db.Model):
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def force_name(self) -> str:
+        return self.force.name
+
 
 class LibraryItemTheme(db.Model):
     """One of an item's themes: a table of its own, so that searching by theme uses an index."""

@@ -104,8 +104,9 @@ class LibrarySend(db.Model):
 
 class LibraryPull(db.Model):
     """One pull of other forces' shared learning: what it brought and removed, or why it failed. The
-    next pull asks the library for what changed after the latest change the last successful pull
-    saw (the library's clock, not this server's)."""
+    next pull asks the library for what changed after the latest change the pulls saw
+    (`changed_up_to`, the library's clock, not this server's), less library_pull.OVERLAP (`since`
+    is what it asked)."""
 
     __tablename__ = "library_pulls"
 

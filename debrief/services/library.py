@@ -91,6 +91,11 @@ def forces() -> list[LibraryForce]:
     return list(db.session.scalars(sa.select(LibraryForce).order_by(LibraryForce.name)))
 
 
+def forces_page(page: int, per_page: int) -> Page:
+    """The forces, by name, a page at a time: what a force's search page offers as its force filter."""
+    return paginate(sa.select(LibraryForce).order_by(LibraryForce.name, LibraryForce.id), page, per_page)
+
+
 def _label(force: LibraryForce) -> str:
     return f"{force.name} (library force {force.id})"
 
@@ -426,6 +431,14 @@ def read_search(args: Mapping[str, str], *, per_page: int = 25) -> Search:
     return Search(q=q, by=by, kind=kind, theme=theme, incident_type=incident_type, status=status,
                   closure_code=closure_code, force_id=force_id, year=year, since=since, page=page,
                   per_page=per_page, **flags)
+
+
+def read_page_search(args: Mapping[str, str], *, per_page: int) -> Search:
+    """A search from a page's query string (the library staff's, or a force's over the API): every filter
+    but those only a pull asks (`since`, `mine`), `per_page` items a page. ValidationFailed names each
+    bad value."""
+    return read_search({name: args[name] for name in SEARCH_FIELDS
+                        if args.get(name) and name not in ("since", "mine", "per_page")}, per_page=per_page)
 
 
 def _whole(args: Mapping[str, str], name: str, errors: dict[str, str], low: int, high: int,

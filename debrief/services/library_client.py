@@ -1,5 +1,6 @@
 """This force's calls to the national library (api.md "Learning across forces"; LIBRARY_URL,
-LIBRARY_TOKEN): publish an item, withdraw one, list items, report what this force did with them.
+LIBRARY_TOKEN): publish an item, withdraw one, list items and forces, report what this force did with
+items.
 
 Every failure is one of two kinds, so that callers can keep their promise that nothing is lost:
 `Unreachable` (not configured, no answer, a timeout, the library's own error, or a refusal that
@@ -97,18 +98,32 @@ def withdraw(library_id: int) -> None:
 
 def items(**query) -> dict:
     """One page of the library's items: {"items", "total", "page", "per_page"} (api.md's list)."""
-    _, answer = _call("GET", "/items", query=query)
-    if not isinstance(answer, dict) or not isinstance(answer.get("items"), list):
-        raise Unreachable("The national library's answer was not a list of items.")
-    return answer
+    return _page("/items", query)
 
 
 def every_item(**query):
     """Every item the query finds, page after page (the library's largest pages)."""
+    return _every("/items", query)
+
+
+def forces() -> list[dict]:
+    """Every force at the library: [{"id", "name"}], by name."""
+    return list(_every("/forces", {}))
+
+
+def _page(path: str, query: dict) -> dict:
+    _, answer = _call("GET", path, query=query)
+    if not isinstance(answer, dict) or not isinstance(answer.get("items"), list) \
+            or not all(isinstance(answer.get(name, 1), int) for name in ("total", "page", "per_page")):
+        raise Unreachable("The national library's answer was not a list.")
+    return answer
+
+
+def _every(path: str, query: dict):
     page = 1
     while True:
-        answer = items(**query, page=page, per_page=PAGE)
-        yield from (item for item in answer["items"] if isinstance(item, dict))
+        answer = _page(path, {**query, "page": page, "per_page": PAGE})
+        yield from (row for row in answer["items"] if isinstance(row, dict))
         if not answer["items"] or page * PAGE >= int(answer.get("total") or 0):
             return
         page += 1

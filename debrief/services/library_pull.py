@@ -6,7 +6,8 @@ A pull first fetches every page of what changed at the library since the last su
 applies it in one transaction: a library that stops answering half-way leaves the corpus as it was,
 and the next pull asks again from the same point. Their vectors are computed afterwards, the way an
 import's are (services/imports.py). Then the force tells the library which items it took and which
-its reviewers found as repeats (idempotent there), so that the publishing force sees its learning used.
+its reviewers found as repeats (idempotent there), so that the publishing force sees its learning used;
+and asks it what other forces did with what this force published, kept for its pages (fetch_uses).
 
 `flask --app wsgi library pull` pulls now; the scheduler pulls nightly from NIGHTLY_FROM.
 """
@@ -15,15 +16,15 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 from flask_babel import gettext as _, ngettext
 
 from debrief.extensions import db
 from debrief.models import (
-    LibraryPull, OtherForceRecommendation, Recommendation, RecommendationAwaitingVectors, RecommendationSource,
-    RepeatDecision, RepeatLink, utcnow,
+    LibraryDraft, LibraryPull, OtherForceRecommendation, Recommendation, RecommendationAwaitingVectors,
+    RecommendationSource, RepeatDecision, RepeatLink, utcnow,
 )
 from debrief.models.learning import RECOMMENDATION_STATUSES
 from debrief.services import imports, library_client
@@ -35,8 +36,15 @@ log = logging.getLogger(__name__)
 
 #: The nightly pull starts at or after this London time.
 NIGHTLY_FROM = time(3, 0)
+#: More forces than there are: a count of forces above it is not one.
+MAX_FORCES = 10_000
 #: The first pull asks for everything changed since then.
 BEGINNING = datetime(1900, 1, 1, tzinfo=timezone.utc)
+#: A pull asks for what changed from this long before the latest change the pulls saw. The library stamps
+#: a change when its transaction writes it, but a pull sees it only once that transaction commits: a
+#: change committed after a pull read past its stamp would otherwise be missed for ever. Ten minutes is
+#: far longer than any of the library's transactions; what is read again changes nothing (_apply).
+OVERLAP = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -59,15 +67,16 @@ class _Item:
 def pull(now: datetime | None = None) -> LibraryPull:
     """One pull, committed: the record of it, succeeded or with its error. A failure while applying
     what was fetched rolls everything back, is recorded, and is raised."""
-    since = _since()
+    cursor = _cursor()
+    since = max(cursor - OVERLAP, BEGINNING)
     started = now or utcnow()
     try:
-        items, changed_up_to = _fetch_all(since)
+        items, latest = _fetch_all(since)
     except (library_client.Unreachable, library_client.Refused) as error:
         return _failed(started, since, str(error))
     try:
         added, updated, removed = _apply(items)
-        record = LibraryPull(started_at=started, since=since, changed_up_to=changed_up_to or since,
+        record = LibraryPull(started_at=started, since=since, changed_up_to=max(latest or cursor, cursor),
                              finished_at=utcnow(), succeeded=True, added=added, updated=updated, removed=removed)
         db.session.add(record)
         db.session.commit()
@@ -76,11 +85,12 @@ def pull(now: datetime | None = None) -> LibraryPull:
         _failed(started, since, f"Could not be applied: {type(error).__name__}")
         raise
     report_uses()
+    fetch_uses()
     return record
 
 
-def _since() -> datetime:
-    """The latest change the last successful pull saw; the beginning for the first pull."""
+def _cursor() -> datetime:
+    """The latest change the successful pulls saw; the beginning for the first pull."""
     return db.session.scalar(sa.select(LibraryPull.changed_up_to).where(LibraryPull.succeeded.is_(True))
                              .order_by(LibraryPull.id.desc()).limit(1)) or BEGINNING
 
@@ -129,7 +139,10 @@ def _read(raw) -> _Item | None:
 
 
 def _apply(items: list[_Item]) -> tuple[int, int, int]:
-    """Adds, updates and removes, flushed (the caller commits): (added, updated, removed)."""
+    """Adds, updates and removes, flushed (the caller commits): (added, updated, removed). Idempotent:
+    an item as this force already holds it (read again in a pull's OVERLAP) changes nothing; an item
+    read twice in one pull (changed while it paged through) counts as it was last read."""
+    items = list({item.library_id: item for item in items}.values())
     held = {row.library_id: row for row in db.session.scalars(
         sa.select(OtherForceRecommendation).where(
             OtherForceRecommendation.library_id.in_([item.library_id for item in items])))} if items else {}
@@ -149,22 +162,31 @@ def _apply(items: list[_Item]) -> tuple[int, int, int]:
             db.session.add(row)
             to_encode.append(record)
             added += 1
+            before = None
         else:
             record = row.recommendation
+            before = _as_held(row)
             if record.text != item.text:
                 record.text = item.text
                 to_encode.append(record)
-            updated += 1
-        record.issued_on = item.issued_on or london_date(utcnow())
+        record.issued_on = item.issued_on or record.issued_on or london_date(utcnow())
         record.status, record.closure_code = item.status, item.closure_code
         record.closed_at = (record.closed_at or utcnow()) if item.status == Status.CLOSED else None
         row.force, row.products, row.themes, row.incident_type = item.force, item.products, item.themes, item.incident_type
+        if before is not None and _as_held(row) != before:
+            updated += 1
     db.session.flush()
     if to_encode:
         db.session.execute(sa.delete(RecommendationAwaitingVectors).where(
             RecommendationAwaitingVectors.recommendation_id.in_([r.id for r in to_encode])))
         imports.await_vectors(to_encode, 0, None)
     return added, updated, removed
+
+
+def _as_held(row: OtherForceRecommendation) -> tuple:
+    record = row.recommendation
+    return (record.text, record.issued_on, record.status, record.closure_code, record.closed_at is not None,
+            row.force, row.products, row.themes, row.incident_type)
 
 
 def report_uses() -> dict | None:
@@ -184,6 +206,28 @@ def report_uses() -> dict | None:
     except (library_client.Unreachable, library_client.Refused) as error:
         log.warning("Library uses not reported: %s", error)
         return None
+
+
+def fetch_uses() -> bool:
+    """Asks the library what other forces did with what this force published (`?mine=true`) and keeps
+    it on the drafts, with when it was asked (committed): the force's pages show what was kept, and
+    never wait for the library. False, changing nothing, when the library cannot be reached."""
+    try:
+        found = {item["id"]: item for item in library_client.every_item(mine="true") if isinstance(item.get("id"), int)}
+    except (library_client.Unreachable, library_client.Refused) as error:
+        log.warning("What other forces did was not fetched: %s", error)
+        return False
+    now = utcnow()
+    for draft in db.session.scalars(sa.select(LibraryDraft).where(LibraryDraft.library_id.in_(list(found)))):
+        item = found[draft.library_id]
+        draft.taken_by, draft.found_as_repeat = (_count(item.get("taken_by")), _count(item.get("found_as_repeat")))
+        draft.uses_fetched_at = now
+    db.session.commit()
+    return True
+
+
+def _count(value) -> int | None:
+    return value if isinstance(value, int) and 0 <= value <= MAX_FORCES else None
 
 
 def pull_nightly(now: datetime) -> LibraryPull | None:

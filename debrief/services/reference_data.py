@@ -22,6 +22,12 @@ def incident_types(*, include_inactive: bool = False) -> list[IncidentType]:
     return list(db.session.scalars(query))
 
 
+def incident_type_words() -> dict[str, str]:
+    """Every incident class's code and its name in the reader's language, withdrawn ones too: what was
+    recorded under one keeps its words."""
+    return {kind.code: kind.localised_label for kind in incident_types(include_inactive=True)}
+
+
 def incident_type(code: str) -> IncidentType | None:
     return db.session.scalar(sa.select(IncidentType).where(IncidentType.code == code))
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -29,7 +30,7 @@ from debrief.models import (
     Debrief, DraftStatus, LibraryDraft, LibrarySend, Lesson, Recommendation, User, utcnow,
 )
 from debrief.permissions import Rule
-from debrief.services import anonymiser, audit, library_client, validation
+from debrief.services import anonymiser, audit, library, library_client, validation
 from debrief.services.clock_calendar import london_date
 from debrief.services.errors import Conflict, NotAllowed, NotFound, PersonalData, ValidationFailed
 from debrief.services.pagination import Page, paginate
@@ -130,9 +131,17 @@ def get(draft_id: int) -> LibraryDraft:
     return draft
 
 
-def drafts(page: int = 1, per_page: int = 50) -> Page:
-    """What the force has drafted and shared, newest first."""
-    return paginate(sa.select(LibraryDraft).order_by(LibraryDraft.id.desc()), page, per_page, key=LibraryDraft.id)
+def drafts(page: int = 1, per_page: int = 50, *, status: str | None = None) -> Page:
+    """What the force has drafted and shared, newest first; `status`, one of DraftStatus, only those
+    (another: ValidationFailed)."""
+    errors: dict[str, str] = {}
+    validation.choice(status, "status", errors, DraftStatus, label=_l("a status"))
+    if errors:
+        raise ValidationFailed(errors)
+    query = sa.select(LibraryDraft).order_by(LibraryDraft.id.desc())
+    if status:
+        query = query.where(LibraryDraft.status == status)
+    return paginate(query, page, per_page, key=LibraryDraft.id)
 
 
 def draft_of(*, lesson_id: int | None = None, recommendation_id: int | None = None) -> LibraryDraft | None:
@@ -315,33 +324,81 @@ def waiting() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(LibrarySend).where(LibrarySend.status == "pending"))
 
 
-# What others did with it, and the library's search -------------------------------------------------
+# What others did with it, and the library's search --------------------------------------------------
 
 
-def refresh_uses() -> bool:
-    """Asks the library what other forces did with what this force published (`?mine=true`) and keeps
-    it on the drafts with when it was asked (committed); False, changing nothing, when the library
-    cannot be reached: the pages then show what was last known."""
-    if not library_client.configured():
-        return False
+def uses_as_of() -> datetime | None:
+    """When the library last said what other forces did with what this force shared (each pull asks
+    it: library_pull.fetch_uses); None before it first did. Pages read what was kept, never the library."""
+    return db.session.scalar(sa.select(sa.func.max(LibraryDraft.uses_fetched_at)))
+
+
+@dataclass(frozen=True)
+class Found:
+    """One of the library's items as the force's search page shows it."""
+
+    id: int
+    kind: str
+    force_name: str
+    text: str
+    themes: list[str]
+    incident_type: str | None
+    issued_on: date
+    status: str | None
+    closure_code: str | None
+    products: list[dict[str, str]]
+    what_worked: bool
+
+
+def library_forces() -> list[tuple[int, str]]:
+    """The forces at the library, by name, for the search page's force filter: (the library's id, name);
+    none from a library that does not list them (an older one), whose search still works. The library
+    not answering: library_client.Unreachable."""
     try:
-        found = {item.get("id"): item for item in library_client.every_item(mine="true")}
-    except (library_client.Unreachable, library_client.Refused):
-        return False
-    now = utcnow()
-    for draft in db.session.scalars(sa.select(LibraryDraft).where(LibraryDraft.library_id.in_(list(found)))):
-        item = found[draft.library_id]
-        draft.taken_by, draft.found_as_repeat = item.get("taken_by"), item.get("found_as_repeat")
-        draft.uses_fetched_at = now
-    db.session.commit()
-    return True
+        rows = library_client.forces()
+    except library_client.Refused:
+        return []
+    return [(row["id"], str(row.get("name") or "")) for row in rows if isinstance(row.get("id"), int)]
 
 
-#: What the force's library page may ask the library (api.md's filters).
-SEARCH_FILTERS = ("q", "by", "kind", "theme", "incident_type", "status", "closure_code", "year", "what_worked", "page")
+def search_library(asked: library.Search) -> tuple[Page, dict[int, float]]:
+    """One page of what the library finds for `asked` (library.read_page_search: checked here first by
+    the library's own rules), as Found items, and by meaning each one's closeness;
+    an old link past the last page: the last page. The library not answering: library_client.Unreachable;
+    refusing the search: library_client.Refused."""
+    result, scores = _found(library_client.items(**_query(asked)), asked)
+    if asked.page > result.pages:
+        result, scores = _found(library_client.items(**_query(replace(asked, page=result.pages))), asked)
+    return result, scores
 
 
-def search_library(args) -> dict:
-    """One page of the library's items for what was asked (unknown filters left out). The library not
-    answering: library_client.Unreachable; a filter it refuses: library_client.Refused."""
-    return library_client.items(**{name: args.get(name) for name in SEARCH_FILTERS if args.get(name)}, per_page=25)
+def _query(asked: library.Search) -> dict:
+    """A search as the library's API takes it (api.md's filters)."""
+    return {"q": asked.q, "by": library.BY_MEANING if asked.by_meaning else None, "kind": asked.kind,
+            "theme": asked.theme, "incident_type": asked.incident_type, "status": asked.status,
+            "closure_code": asked.closure_code, "force": asked.force_id, "year": asked.year,
+            "what_worked": "true" if asked.what_worked else None, "page": asked.page, "per_page": asked.per_page}
+
+
+def _found(answer: dict, asked: library.Search) -> tuple[Page, dict[int, float]]:
+    """The library's answer as a page of Found items (an item this version cannot read is left out)."""
+    items, scores = [], {}
+    for raw in answer["items"]:
+        try:
+            products = [{"kind": str(p.get("kind")), "title": str(p.get("title") or "")}
+                        for p in raw.get("products") or [] if isinstance(p, dict)]
+            status, closure_code = raw.get("status") or None, raw.get("closure_code") or None
+            item = Found(id=int(raw["id"]), kind=str(raw["kind"]), force_name=str(raw.get("force") or ""),
+                         text=str(raw.get("text") or ""), themes=[str(theme) for theme in raw.get("themes") or []],
+                         incident_type=raw.get("incident_type") or None,
+                         issued_on=date.fromisoformat(raw["issued_on"]),
+                         status=status, closure_code=closure_code, products=products,
+                         what_worked=library.what_worked(status, closure_code, products))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            log.warning("An item from the national library that could not be read was left out")
+            continue
+        items.append(item)
+        if isinstance(raw.get("score"), (int, float)):
+            scores[item.id] = float(raw["score"])
+    return Page(items=items, total=max(0, answer.get("total", 0)), page=max(1, answer.get("page", asked.page)),
+                per_page=max(1, answer.get("per_page", asked.per_page))), scores

@@ -10,11 +10,16 @@ from flask_login import current_user
 from debrief.permissions import Rule, can
 
 
+#: The kinds of deployment an area belongs to: a force's, the national library's (LIBRARY_MODE), or both.
+FORCE, LIBRARY, BOTH = "force", "library", "both"
+
+
 @dataclass(frozen=True)
 class NavItem:
     text: str  # lazy: read in the language of each request
     endpoint: str
     rule: Rule | None = None  # None: every signed-in user
+    deployment: str = FORCE
 
 
 NAV_ITEMS = (
@@ -30,18 +35,21 @@ NAV_ITEMS = (
     NavItem(_l("National library"), "sharing.search", Rule.READ_RECOMMENDATIONS),
     NavItem(_l("Deaths"), "deaths.index", Rule.READ_DEATHS),
     NavItem(_l("Linked series"), "linked_series.index", Rule.READ_DEATHS),
-    NavItem(_l("Library"), "library.search", Rule.LIBRARY_STAFF),
-    NavItem(_l("Contributions by force"), "library.contributions", Rule.LIBRARY_STAFF),
-    NavItem(_l("Administration"), "admin.index", Rule.MANAGE_USERS),
+    NavItem(_l("Library"), "library.search", Rule.LIBRARY_STAFF, LIBRARY),
+    NavItem(_l("Contributions by force"), "library.contributions", Rule.LIBRARY_STAFF, LIBRARY),
+    # The library has staff accounts of its own to manage.
+    NavItem(_l("Administration"), "admin.index", Rule.MANAGE_USERS, BOTH),
 )
 
 
 def navigation_for(user) -> list[dict]:
     if not getattr(user, "is_authenticated", False):
         return []
-    # Some areas exist only in one kind of deployment (the national library's pages: LIBRARY_MODE).
+    # A force's deployment shows its own areas, the national library (LIBRARY_MODE) only the library's.
+    deployment = LIBRARY if current_app.config["LIBRARY_MODE"] else FORCE
     shown = [(item, url_for(item.endpoint)) for item in NAV_ITEMS
-             if item.endpoint in current_app.view_functions and (item.rule is None or can(user, item.rule))]
+             if item.deployment in (deployment, BOTH) and item.endpoint in current_app.view_functions
+             and (item.rule is None or can(user, item.rule))]
     here = _current(shown)
     return [{"text": str(item.text), "href": href, "active": item is here} for item, href in shown]
 

@@ -13,11 +13,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from debrief.extensions import db
 from debrief.models import DraftStatus, LibraryDraft
 from debrief.permissions import Rule, can, permission_required
-from debrief.services import library_client, sharing, validation
-from debrief.services.errors import PersonalData, RuleBroken
-from debrief.vocabulary import PERSONAL_DATA, THEME, words
+from debrief import vocabulary
+from debrief.services import library, library_client, library_pull, reference_data, sharing, validation
+from debrief.services.errors import PersonalData, RuleBroken, ValidationFailed
+from debrief.vocabulary import PERSONAL_DATA, words
 from debrief.web.fields import prose_field
-from debrief.web.forms import ConfirmForm, save
+from debrief.web.forms import ConfirmForm, save, show_rule_errors
+from debrief.web.library_search import PER_PAGE, search_form, with_forces
 from wtforms import SubmitField
 
 sharing_bp = Blueprint("sharing", __name__, url_prefix="/shared-learning")
@@ -87,7 +89,8 @@ def draft(draft_id: int):
         status = 400
     return render_template("sharing/draft.html", title=_("Draft for the national library"), draft=record,
                            segments=segments(record), form=form, may_edit=may_edit, confirm=ConfirmForm(),
-                           may_decide=can(current_user, Rule.APPROVE_FOR_LIBRARY), themes=THEME), status
+                           may_decide=can(current_user, Rule.APPROVE_FOR_LIBRARY),
+                           incident_types=reference_data.incident_type_words()), status
 
 
 @sharing_bp.route("/drafts/<int:draft_id>/approve", methods=["POST"])
@@ -128,22 +131,34 @@ def _decide(draft_id: int, action):
 @sharing_bp.route("")
 @permission_required(Rule.READ_EVERYTHING)
 def shared():
-    fresh = sharing.refresh_uses()
+    """What the force shared, with what other forces did with it as the last pull heard: the library is
+    not asked here, so a library that is slow or down never slows this page."""
     return render_template("sharing/shared.html", title=_("Shared with the national library"),
-                           drafts=sharing.drafts().items, fresh=fresh, configured=library_client.configured())
+                           drafts=sharing.drafts().items, as_of=sharing.uses_as_of(), last_pull=library_pull.last())
 
 
 @sharing_bp.route("/library")
 @permission_required(Rule.READ_RECOMMENDATIONS)
 def search():
-    answer, problem, refused = None, None, None
-    asked = any(request.args.get(name) for name in sharing.SEARCH_FILTERS)
-    if asked or request.args.get("search"):
-        try:
-            answer = sharing.search_library(request.args)
-        except library_client.Unreachable:
-            problem = _("The national library cannot be reached just now. Try again later.")
-        except library_client.Refused as error:
-            refused = error.message
-    return render_template("sharing/search.html", title=_("Search the national library"), answer=answer,
-                           problem=problem, refused=refused, args=request.args, themes=THEME), 400 if refused else 200
+    """The library's search over its API. A bad value: 400 with the error summary, and nothing searched.
+    The library not answering, or refusing: a 200 that says so in this force's words, never the
+    library's."""
+    form, incident_types = search_form()
+    result, scores, asked, problem, status = None, {}, None, None, 200
+    try:
+        asked = library.read_page_search(request.args, per_page=PER_PAGE)
+    except ValidationFailed as error:
+        show_rule_errors(form, error)
+        status = 400
+    try:
+        with_forces(form, sharing.library_forces())
+        if asked is not None:
+            result, scores = sharing.search_library(asked)
+    except library_client.Unreachable:
+        problem = _("The national library cannot be reached just now, so nothing could be searched. "
+                    "Try again later.")
+    except library_client.Refused:
+        problem = _("The national library could not answer this search. Try again, or change what you asked.")
+    return render_template("sharing/search.html", title=_("Search the national library"), form=form,
+                           result=result, scores=scores, asked=asked, problem=problem,
+                           incident_types=incident_types, words=vocabulary), status
