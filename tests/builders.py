@@ -134,8 +134,8 @@ def add_product(client, headers, recommendation_id: int, **body):
     return client.post(f"/api/v1/recommendations/{recommendation_id}/products", json=payload, headers=headers)
 
 
-def delivered_product(client, headers, recommendation_id: int, kind: str) -> dict:
-    created = add_product(client, headers, recommendation_id, kind=kind)
+def delivered_product(client, headers, recommendation_id: int, kind: str, **fields) -> dict:
+    created = add_product(client, headers, recommendation_id, kind=kind, **fields)
     assert created.status_code == 201, created.get_json()
     response = client.patch(f"/api/v1/products/{created.get_json()['id']}", headers=headers,
                             json={"status": "delivered", "delivered_on": in_days(0)})

@@ -125,6 +125,7 @@ def test_a_recommendation_draft_carries_its_outcome(client, staff, debrief):
     rec = recommended(client, staff["reviewer"], debrief["id"],
                       text="DC Okafor to brief call handlers on checking earlier calls from 12 Mill Lane.")
     delivered_product(client, staff["learning"], rec["id"], "classroom_training")
+    delivered_product(client, staff["learning"], rec["id"], "briefing", title="Lessons from the death of Marta KOWALSKI")
     add_product(client, staff["learning"], rec["id"], kind="e_learning", title="Not delivered yet")
     to_awaiting_closure(client, staff["owner"], rec["id"])
     assert move(client, staff["board"], rec["id"], "closed", closure_code="implemented").status_code == 200
@@ -132,7 +133,9 @@ def test_a_recommendation_draft_carries_its_outcome(client, staff, debrief):
     assert draft["kind"] == "recommendation"
     assert "Okafor" not in draft["text"] and "12 Mill Lane" not in draft["text"]
     assert draft["recommendation_status"] == "closed" and draft["closure_code"] == "implemented"
-    assert draft["products"] == [{"kind": "classroom_training", "title": "DASH supervision briefing"}]
+    # Only what delivered it, and a product's title anonymised as the text is.
+    assert draft["products"] == [{"kind": "classroom_training", "title": "DASH supervision briefing"},
+                                 {"kind": "briefing", "title": "Lessons from the death of [person]"}]
 
 
 def test_an_owner_is_refused_a_draft(client, staff, lesson):
@@ -165,7 +168,9 @@ def test_without_a_library_an_approval_is_queued_and_nothing_is_lost(client, sta
 
 def test_a_draft_never_approved_cannot_be_withdrawn(client, staff, lesson):
     draft = draft_of(client, staff["reviewer"], lesson_id=lesson["id"]).get_json()
-    error_of(client.post(f"/api/v1/library/drafts/{draft['id']}/withdraw", headers=staff["board"]), 409, "invalid_transition")
+    refused = error_of(client.post(f"/api/v1/library/drafts/{draft['id']}/withdraw", headers=staff["board"]), 409,
+                       "invalid_transition")
+    assert refused["message"] == "Only what was approved can be withdrawn: this one is draft."
 
 
 @pytest.mark.parametrize("body, field", [

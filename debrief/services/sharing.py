@@ -34,6 +34,7 @@ from debrief.services import anonymiser, audit, library, library_client, validat
 from debrief.services.clock_calendar import london_date
 from debrief.services.errors import Conflict, NotAllowed, NotFound, PersonalData, ValidationFailed
 from debrief.services.pagination import Page, paginate
+from debrief.vocabulary import DRAFT_STATUS, words
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,11 @@ def _clean(text: str | None, limit: int) -> tuple[str, list[dict]]:
     return clean, [{"start": m.start(), "end": m.end(), "kind": kinds[m.group()]} for m in placeholders.finditer(clean)]
 
 
+def _status_words(draft: LibraryDraft) -> str:
+    """"published", "withdrawn": the draft's status as a sentence says it, in the reader's language."""
+    return words(DRAFT_STATUS, draft.status).lower()
+
+
 # Drafts ----------------------------------------------------------------------------------------------
 
 
@@ -111,8 +117,8 @@ def make_draft(*, lesson_id=None, recommendation_id=None, actor: User) -> Librar
         draft = LibraryDraft(kind="recommendation", recommendation_id=record.id, themes=list(debrief.themes),
                              issued_on=london_date(record.created_at), recommendation_status=record.status,
                              closure_code=record.closure_code,
-                             products=[{"kind": p.kind, "title": p.title} for p in record.products
-                                       if p.status in DELIVERED])
+                             products=[{"kind": p.kind, "title": anonymiser.anonymise(p.title)[0]}
+                                       for p in record.products if p.status in DELIVERED])
     draft.text, draft.redactions = text, redactions
     draft.incident_type = debrief.incident_type_code
     draft.status = DraftStatus.DRAFT.value
@@ -183,7 +189,7 @@ def approve(draft: LibraryDraft, *, actor: User) -> LibraryDraft:
     if not permissions.can(actor, Rule.APPROVE_FOR_LIBRARY):
         raise NotAllowed(_("Only a member of the governance board can approve what the force shares."))
     _not_in(draft, DraftStatus.DRAFT, message=_("Only a draft can be approved: this one is %(status)s.",
-                                                status=draft.status))
+                                                status=_status_words(draft)))
     draft.status = DraftStatus.QUEUED.value
     draft.approved_by_id, draft.approved_at, draft.problem = actor.id, utcnow(), None
     _queue(draft, "publish")
@@ -197,7 +203,8 @@ def withdraw(draft: LibraryDraft, *, actor: User) -> LibraryDraft:
     if not permissions.can(actor, Rule.APPROVE_FOR_LIBRARY):
         raise NotAllowed(_("Only a member of the governance board can withdraw what the force shares."))
     _not_in(draft, DraftStatus.QUEUED, DraftStatus.PUBLISHED,
-            message=_("Only what was approved can be withdrawn: this one is %(status)s.", status=draft.status))
+            message=_("Only what was approved can be withdrawn: this one is %(status)s.",
+                      status=_status_words(draft)))
     # An approval still waiting is never sent. One tried already may have reached the library
     # without this force hearing back: the library is told to withdraw it too.
     tried = db.session.execute(
