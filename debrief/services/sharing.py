@@ -39,7 +39,7 @@ from debrief.vocabulary import DRAFT_STATUS, words
 log = logging.getLogger(__name__)
 
 #: Seconds to wait after the nth failed attempt to reach the library; the last repeats, for ever.
-BACKOFF = (60, 300, 900, 3600, 6 * 3600)
+BACKOFF = (60, 300, 900, 3600)
 #: How long an attempt keeps a send from other deliverers (longer than any call to the library).
 LEASE = timedelta(minutes=5)
 #: A learning product that delivered a recommendation.
