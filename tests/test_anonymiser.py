@@ -190,6 +190,19 @@ def test_the_figures_on_texts_written_for_this_project_hold():
     assert figures["leaks"] == 0
 
 
+def test_the_figures_on_the_held_out_set_hold():
+    """tests/data/anonymise-heldout.jsonl (made by tests/data/make_anonymise_heldout.py): 150 texts written
+    to differ from the dev set (names of many backgrounds, police notation, initials, Welsh, other address,
+    date of birth and registration shapes), 30 of them with no personal data but many traps."""
+    evaluation = _evaluation()
+    figures, _ = evaluation.run(evaluation.read(ROOT / "tests" / "data" / "anonymise-heldout.jsonl"))
+    # Measured before any change for it: recall 0.835, names 0.865, span precision 0.898, 6 leaks; after: recall
+    # 0.983, names 0.972, span precision 0.991, no leaks. The floors are the targets for the hidden test set.
+    assert figures["recall"] >= 0.97 and figures["name recall"] >= 0.95
+    assert figures["span precision"] >= 0.85
+    assert figures["leaks"] == 0
+
+
 def test_the_figures_on_the_dev_set_hold():
     evaluation = _evaluation()
     if not evaluation.DEV.exists():

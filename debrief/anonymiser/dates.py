@@ -23,12 +23,14 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 DATE = re.compile(
     rf"(?<![\w/.-])(?:{_DAY}([./-])(?:0?[1-9]|1[0-2])\1(?:\d{{4}}|\d{{2}})"
     rf"|{_DAY}{_ORDINAL}(?:\s+of)?[\s-]+{_MONTH},?[\s-]+(?:\d{{4}}|'?\d{{2}})"
-    rf"|{_MONTH}\s+{_DAY}{_ORDINAL},?\s+\d{{4}})(?![\w/])",
+    rf"|{_MONTH}\s+{_DAY}{_ORDINAL},?\s+\d{{4}}"
+    rf"|(?:19|20)\d\d([/-])(?:0[1-9]|1[0-2])\2(?:0[1-9]|[12]\d|3[01]))(?![\w/])",
     re.IGNORECASE)
 
 # Said before the date, in the same sentence: "DOB 12/04/1987", "born on 3 May 1990", "date of birth
 # was keyed as 17.09.50 rather than 17.09.1950".
-CUE = re.compile(r"\b(?:DOB\b|D\.O\.B\.?|date of birth\b|birth ?date\b|born\b|birthday\b)", re.IGNORECASE)
+CUE = re.compile(r"\b(?:DOB\b|D\.O\.B\.?|date of birth\b|birth ?date\b|born\b|birthday\b)|(?<![\w.])b\.(?=\s*$)",
+                 re.IGNORECASE)
 CUE_REACH = 60
 SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 
@@ -39,7 +41,8 @@ BIRTH_YEARS_BEFORE = 16
 
 
 def year_of(text: str) -> int:
-    year = int(re.findall(r"\d+", text)[-1])
+    numbers = re.findall(r"\d+", text)
+    year = int(next((n for n in numbers if len(n) == 4), numbers[-1]))
     if year >= 100:
         return year
     this_year = date.today().year
@@ -54,10 +57,16 @@ def is_date(text: str) -> bool:
     return DATE.fullmatch(text.strip()) is not None
 
 
-def _cued(text: str, start: int) -> bool:
-    before = text[max(0, start - CUE_REACH):start]
+def _cued(text: str, start: int, reach: int = CUE_REACH) -> bool:
+    before = text[max(0, start - reach):start]
     cues = list(CUE.finditer(before))
     return bool(cues) and SENTENCE_END.search(before[cues[-1].end():]) is None
+
+
+def cued_in_sentence(text: str, start: int) -> bool:
+    """A cue anywhere before the date in its sentence ("DOB 30.07.2011 was recorded ..., but his sister gave
+    30.07.2010")."""
+    return _cued(text, start, reach=300)
 
 
 class DateOfBirthRecognizer(EntityRecognizer):

@@ -24,7 +24,7 @@ SPACY_LABELS = ["CARDINAL", "DATE", "EVENT", "FAC", "GPE", "LANGUAGE", "LAW", "L
 # Between a name and its date of birth: "Łukasz (06.04.61)", "HUGHES, Daniel 12/04/1987".
 # An age may come between: "Orla Keane (34, 23.06.91)".
 NAME_THEN_DATE = re.compile(r"^['’]?s?\s*[,;(\[:–—-]?\s*(?:\d{1,3}\s*(?:yrs?|years?)?\s*[,;]\s*)?"
-                            r"(?:(?:DOB|D\.O\.B\.?|born|b\.)\s*:?\s*)?$", re.IGNORECASE)
+                            r"(?:(?:DOB|D\.O\.B\.?|born|b\.)\s*:?\s*|as\s+)?$", re.IGNORECASE)
 
 _lock = threading.Lock()
 
@@ -50,6 +50,7 @@ class Engine:
         people = [r for r in found if r.entity_type == names.PERSON]
         dated = [r for r in found if r.entity_type in (dates.CANDIDATE, dates.DATE_OF_BIRTH)]
         latest = max((dates.year_of(text[r.start:r.end]) for r in dated), default=None)
+        birth_years = [dates.year_of(text[r.start:r.end]) for r in dated if r.entity_type == dates.DATE_OF_BIRTH]
         results = []
         for result in found:
             if result.entity_type == dates.CANDIDATE:
@@ -57,7 +58,12 @@ class Engine:
                                    for p in people if p.end <= result.start)
                 set_off = (re.search(r"[(\[,]\s*$", text[:result.start]) is not None
                            and not re.match(r"\s*:", text[result.end:]))  # "Chronology, 12/11/2006:" is a label
-                if not after_a_name and not (set_off and dates.long_before(text[result.start:result.end], latest)):
+                # Another date of birth for the same person, in a sentence about dates of birth: a year or two
+                # from one given ("DOB 30.07.2011 was recorded, but his sister gave 30.07.2010").
+                variant = dates.cued_in_sentence(text, result.start) and any(
+                    abs(dates.year_of(text[result.start:result.end]) - year) <= 2 for year in birth_years)
+                if not after_a_name and not variant and not (
+                        set_off and dates.long_before(text[result.start:result.end], latest)):
                     continue
                 result = RecognizerResult(dates.DATE_OF_BIRTH, result.start, result.end, result.score)
             results.append(result)

@@ -62,6 +62,10 @@ NOT_NAME_WORDS = {
     "british", "english", "welsh", "scottish", "irish", "european", "united", "kingdom", "vauxhall", "audi", "bmw",
     # Welsh words for a street, a house, a court: Heol y Felin, Tŷ Gwyn, Llys y Coed
     "heol", "ffordd", "stryd", "lôn", "tŷ", "ty", "plas", "rhodfa", "cilgant", "llys", "teras", "clos",
+    # Welsh names of services and places: Bwrdd Iechyd, Ysbyty Gwynedd, Heddlu Gwent, Ysgol Gyfun
+    "bwrdd", "iechyd", "ysbyty", "heddlu", "cyngor", "ysgol", "prifysgol", "coleg", "gwasanaeth", "gwasanaethau",
+    "canolfan", "cymdeithas", "cymorth", "llywodraeth", "senedd", "swyddfa", "uned", "tîm", "adran", "sir",
+    "dinas", "tref", "pentref", "gogledd", "dwyrain", "gorllewin", "cymru", "cymraeg", "cymreig",
     "toyota", "volkswagen", "mercedes", "peugeot", "renault", "nissan", "honda",
     "iphone", "samsung", "whatsapp", "snapchat", "facebook", "instagram", "tiktok", "google",
 }
@@ -126,12 +130,34 @@ def _wordnet(nlp) -> frozenset[str]:
     return frozenset(word for words in index.values() for word in words)
 
 
+# Welsh words a lesson in Welsh is made of (with the app's own Welsh, below): never a name.
+WELSH_WORDS = set("""
+a ac ag am ar at gan gyda heb hyd i o tan trwy wrth yn yng ym y yr 'r 'n 'i 'u ei eu ein eich fy dy mae oedd
+roedd bydd byddai bod fod wedi ddim dim nid na nad ni nac neu ond os pan fel hefyd iawn mwy llai pob holl un
+dau dwy tri tair pedwar pump chwech saith wyth naw deg cant mil cyntaf ail trydydd olaf nesaf arall eraill
+hwn hon hyn hynny yma yno sydd dylai dylid dylen gall gallai rhaid angen cael gwneud mynd dod gweld siarad
+dweud rhoi cymryd aros byw gweithio ffonio arestio cyfeirio rhannu cwblhau hyfforddi adolygu asesu cefnogi
+gwers gwersi argymhelliad argymhellion nodyn swyddog swyddogion dioddefwr tyst plentyn plant teulu mam tad
+brawd chwaer gwraig gŵr partner cartref tŷ heol stryd ffordd gwybodaeth hyfforddiant risg achos digwyddiad
+adroddiad cyfarfod panel adolygiad diogelu trais domestig cam-drin camdriniaeth heddlu llu gwasanaeth
+amser diwrnod wythnos mis blwyddyn bore prynhawn nos heddiw ddoe yfory erbyn ers cyn ar ôl wedyn gynt
+ionawr chwefror mawrth ebrill mai mehefin gorffennaf awst medi hydref tachwedd rhagfyr
+dydd llun mawrth mercher iau gwener sadwrn sul pen hun hunan gwaith amserol cynnar hwyr
+""".split())
+# Welsh mutates a word's first consonant after some words (pen → phen, tair → dair, gwers → wers): the
+# radical forms a mutated word may come from.
+_MUTATIONS = (("ngh", "c"), ("mh", "p"), ("nh", "t"), ("ng", "g"), ("ph", "p"), ("th", "t"), ("ch", "c"),
+              ("dd", "d"), ("d", "t"), ("g", "c"), ("b", "p"), ("f", "b"), ("f", "m"), ("l", "ll"), ("r", "rh"),
+              ("m", "b"), ("n", "d"), ("", "g"))
+
+
 class Lexicon:
     def __init__(self, nlp) -> None:
+        self.given_names = _given_names()
+        self.welsh = frozenset(w for w in WELSH_WORDS | _welsh_catalogue() if w not in self.given_names)
         self._common = _words("common_words.txt")
         self._proper = _words("proper_words.txt")
         self._modern = self._common | _wordnet(nlp)
-        self.given_names = _given_names()
         self.places = _places()
 
     def is_common(self, word: str, modern: bool = True) -> bool:
@@ -142,7 +168,7 @@ class Lexicon:
             w = w[:-2]
         if "-" in w:
             return all(self.is_common(part) for part in w.split("-") if part)
-        if w in self._common or w in ABBREVIATIONS:
+        if w in self._common or w in ABBREVIATIONS or self.is_welsh(w):
             return True
         if w in self._proper:
             return False
@@ -155,24 +181,39 @@ class Lexicon:
         w = word.lower().replace("’", "'")
         if "-" in w:
             return all(self.is_lower_case_word(part) for part in w.split("-") if part)
-        return (w in self._modern or w in ABBREVIATIONS or w in DRUGS or w in KIN or w in MONTHS_AND_DAYS
+        return (w in self._modern or w in ABBREVIATIONS or self.is_welsh(w) or w in DRUGS or w in KIN or w in MONTHS_AND_DAYS
                 or _inflection_of(w, self._modern) or self.is_compound(w))
 
     def name_evidence(self, word: str) -> int:
         """How much a word written in lower case looks like a name: 2 for a proper noun or a given name that
         is no common word (chen, karen, megan), 1 for a word no list knows (elif, okafor), 0 for a word."""
         w = word.lower().replace("’", "'")
-        if (w in NOT_NAME_WORDS or w in ABBREVIATIONS or w in DRUGS or w in KIN or w in MONTHS_AND_DAYS
+        if (w in NOT_NAME_WORDS or w in ABBREVIATIONS or self.is_welsh(w) or w in DRUGS or w in KIN or w in MONTHS_AND_DAYS
                 or w in self._common or _inflection_of(w, self._common) or self.is_compound(w)):
             return 0
         if w in self._proper or w in self.given_names:
             return 2
         return 0 if self.is_lower_case_word(w) else 1
 
+    def is_welsh(self, word: str) -> bool:
+        """A Welsh word, as written or mutated (phen, dair, wers), or one with its article run on (Dylai'r)."""
+        w = word.lower().replace("’", "'")
+        for ending in ("'r", "'n", "'i", "'u", "'w", "'m"):
+            if w.endswith(ending) and len(w) > len(ending) + 1:
+                w = w[: -len(ending)]
+        if w in self.welsh:
+            return True
+        return any(w.startswith(mutated) and radical + w[len(mutated):] in self.welsh
+                   for mutated, radical in _MUTATIONS if len(w) - len(mutated) >= 3)
+
     def is_compound(self, word: str) -> bool:
         """Two common words run together: landline, footwell, towpath."""
         w = word.lower()
         return any(w[:i] in self._common and w[i:] in self._common for i in range(3, len(w) - 2))
+
+    def is_known_word(self, word: str) -> bool:
+        """In the common words or WordNet, whatever its usual case (Romanian, Arabic; not Hamish)."""
+        return self.is_common(word) or word.lower().replace("’", "'") in self._modern
 
     def is_given_name(self, word: str) -> bool:
         return word.lower() in self.given_names
@@ -195,6 +236,19 @@ def _inflection_of(word: str, known: frozenset[str]) -> bool:
 
 def _normal(words: str) -> str:
     return re.sub(r"\s+", " ", words.replace("’", "'")).strip().lower()
+
+
+@functools.cache
+def _welsh_catalogue() -> frozenset[str]:
+    """The words in lower case of the app's Welsh translations (debrief/translations/cy), where present."""
+    catalogue = HERE.parent / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
+    if not catalogue.exists():
+        return frozenset()
+    found = set()
+    for text in re.findall(r'^msgstr(?:\[\d+\])? "(.*)"$', catalogue.read_text(encoding="utf-8"), flags=re.M):
+        text = re.sub(r"%\(\w+\)s|\{\w+\}|<[^>]+>", " ", text)
+        found.update(w.replace("’", "'") for w in re.findall(r"[^\W\d_][\w'’-]*", text) if w.islower())
+    return frozenset(found)
 
 
 @functools.cache

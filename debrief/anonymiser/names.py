@@ -60,7 +60,23 @@ THINGS = {
     "campaign", "approach", "method", "protocol", "checklist", "form", "forms", "guidance", "policy", "process",
     "radio", "radios", "camera", "cameras", "footage", "licence", "certificate", "qualification", "database",
     "platform", "award", "principles", "test", "tests", "drug", "product", "products", "vehicle", "vehicles",
+    "station", "estate", "area", "campus",
 }
+# Family and others a name is given beside: "her son Kacper", "the victim's daughter, Hope", "Blessing, her niece".
+RELATIONS = {
+    "son", "daughter", "brother", "sister", "mother", "father", "mum", "dad", "stepdad", "stepmum", "stepfather",
+    "stepmother", "stepson", "stepdaughter", "niece", "nephew", "cousin", "aunt", "auntie", "uncle",
+    "grandmother", "grandfather", "grandson", "granddaughter", "nan", "gran", "grandma", "grandad", "husband",
+    "wife", "partner", "boyfriend", "girlfriend", "fiancé", "fiancée", "friend", "neighbour", "child", "baby",
+    "twin", "sibling", "carer", "lodger", "flatmate",
+}
+INITIALS = re.compile(r"(?<![\w.])((?:[A-Z]\.){2,3})(?![\w])")
+# Dotted abbreviations that are no initials.
+DOTTED = {"uk", "us", "usa", "eu", "un", "am", "pm", "eg", "ie", "nb", "ps", "pto", "rsvp", "dob", "aka", "qc", "kc",
+          "jp", "mp", "gp", "po", "hm", "bc", "ad", "vs", "rip", "tv", "dc", "op", "no"}
+LOWER_CASE_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr)\.?\s+([a-z][a-z'’-]+)(?:\s+([a-z][a-z'’-]+))?")
+# A nickname between a given name and a surname: Kyle 'K-Dog' Harrington.
+NICKNAME_INSIDE = re.compile(r"\s['‘\"“][^'’\"”\n]{1,25}['’\"”]\s")
 NAME_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "attr", "dative"}
 SURNAME_FIRST = regex.compile(
     r"(?<![\w'’-])(\p{Lu}[\p{Lu}'’-]*\p{Lu}(?:\s\p{Lu}[\p{Lu}'’-]*\p{Lu})?),\s(\p{Lu}\p{Ll}[\w'’-]*(?:\s\p{Lu}\p{Ll}[\w'’-]*)?)")
@@ -135,6 +151,8 @@ class _Finder:
         self._protect_known_phrases()
         self._surname_first()
         self._nicknames()
+        self._initials()
+        self._lower_case_titles()
         for run in self._runs():
             self._judge(run)
         self._lower_case()
@@ -152,6 +170,9 @@ class _Finder:
                 phrase = self.text[word.start:last.end]
                 bare = POSSESSIVE.sub("", phrase) if last.possessive else phrase
                 if self.lexicon.is_place(bare) or bare.lower().replace("’", "'") in ORGANISATIONS:
+                    if length == 1 and word.lower in NOT_NAME_WORDS and i > 0 and words[i - 1].capitalised \
+                            and self._joins(words[i - 1], word):
+                        break  # "Rose Street": the street's word, not the town of Street
                     if not self._part_of_a_name(i, i + length - 1) and not (length == 1 and self._person_acting(word)):
                         self.kept.append((word.start, last.end))
                     break
@@ -211,6 +232,30 @@ class _Finder:
                     not self.lexicon.is_common(w, modern=False) for w in words):
                 self._add(m.start(1), m.end(1))
 
+    def _initials(self) -> None:
+        """A person known by initials: "the child, A.B.,", "K.O. and T.B. were present"."""
+        for m in INITIALS.finditer(self.text):
+            letters = m.group(1).replace(".", "").lower()
+            if letters not in DOTTED and letters not in ACRONYMS:
+                self._add(m.start(1), m.end(1))
+
+    def _lower_case_titles(self) -> None:
+        """"voicemail left for ms nwosu": a word no list knows after a title in lower case."""
+        for m in LOWER_CASE_TITLE.finditer(self.text):
+            if self.lexicon.name_evidence(m.group(1)) > 0:
+                end = m.end(1)
+                if m.group(2) and self.lexicon.name_evidence(m.group(2)) > 0:
+                    end = m.end(2)
+                self._add(m.start(1), end)
+
+    def _beside_a_relation(self, word: _Word) -> bool:
+        """'her son Kacper', 'the victim's daughter, Hope', 'Blessing, her niece'."""
+        before = re.search(r"(\w+)(?:,)?\s$", self.text[max(0, word.start - 30):word.start])
+        if before and before.group(1).lower() in RELATIONS:
+            return True
+        after = re.match(r",\s(?:her|his|their|the\s\w+['’]s|[A-Z]\w+['’]s)\s(\w+)", self.text[word.end:word.end + 40])
+        return after is not None and after.group(1).lower() in RELATIONS
+
     def _runs(self) -> list[list[_Word]]:
         """Capitalised words one space apart, through a possessive (Clare's Law, New Year's Eve) and a
         particle between two of them (Bethan ap Gwyn)."""
@@ -223,8 +268,7 @@ class _Finder:
                 continue
             joined = bool(run) and (self.text[run[-1].end:word.start] == " " or (
                 len(run[-1].text) == 1 and run[-1].capitalised and self.text[run[-1].end:word.start] in (". ", ".")))
-            particle = (not word.capitalised and word.lower in PARTICLES and joined and i + 1 < len(self.words)
-                        and self.words[i + 1].capitalised and self.text[word.end:self.words[i + 1].start] == " ")
+            particle = not word.capitalised and word.lower in PARTICLES and joined and self._particle_before_name(i)
             if word.capitalised or particle:
                 if joined:
                     run.append(word)
@@ -239,6 +283,18 @@ class _Finder:
         if run:
             runs.append(run)
         return runs
+
+    def _particle_before_name(self, i: int) -> bool:
+        """Particles (one or two: ap, van der, de la) between two capitalised words."""
+        words = self.words
+        for j in range(i + 1, min(i + 3, len(words))):
+            if self.text[words[j - 1].end:words[j].start] != " ":
+                return False
+            if words[j].capitalised:
+                return True
+            if words[j].lower not in PARTICLES:
+                return False
+        return False
 
     def _judge(self, run: list[_Word]) -> None:
         # A possessive ends a name ("Mr Mazur's GP record"), unless what follows makes the whole a thing
@@ -268,7 +324,8 @@ class _Finder:
         # ("Wei Chen").
         while run and self._sentence_start(run[0]) and self.lexicon.is_common(run[0].bare) and not (
                 self._given_name_in_use(run[0])
-                or (len(run) > 1 and self._proper_noun(run[0]) and not self.lexicon.is_common(run[1].bare))):
+                or (len(run) > 1 and (self._proper_noun(run[0]) or _double_given_name(run[0].bare))
+                    and not self.lexicon.is_common(run[1].bare))):
             run = run[1:]
         if not run or (self._after_article(run[0]) and not self._named_case(run)):
             self._phrase(run)
@@ -308,7 +365,11 @@ class _Finder:
         doc = self.nlp("".join(shadow))
         in_use = [w for w in candidates if self._noun_in(doc, w)]
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and ent.root.dep_ in NAME_ROLES and not _determined(ent.root):
+            if ent.label_ == "PERSON" and ent.root.dep_ in NAME_ROLES and not _determined(ent.root) and not any(
+                    child.dep_ == "compound" and child.pos_ == "NOUN" and child.i < ent.start
+                    and child.i == ent.start - 1 and self.lexicon.name_evidence(child.text) == 0
+                    and child.lower_ not in TITLES
+                    for child in ent.root.children):  # "by video link"
                 words = [w for w in in_use if w.start >= ent.start_char and w.end <= ent.end_char]
                 if words:
                     self._add_lower_case_name(words[0], words[-1])
@@ -357,6 +418,9 @@ class _Finder:
                     name_words.add(w.lower)
         for w in self.words:
             if w.lower in name_words and not self._covered(w) and not self._in_kept(w):
+                if self._after_determiner(w) and (w.lower in MONTHS_AND_DAYS or self.lexicon.is_common(w.bare)
+                                                  or not w.capitalised):
+                    continue  # "on a Sunday evening", "the robin feeder"
                 if w.capitalised or not self.lexicon.is_common(w.bare):
                     if not self._followed_by_non_name(w):
                         self._add(w.start, self._end([w]))
@@ -372,8 +436,13 @@ class _Finder:
         while run and run[0].lower.rstrip(".") in TITLES and len(run) > 1:
             run, titled = run[1:], True  # PCSO Lowri Beynon: the rank is no acronym; Mrs Barnes no place
         phrase = self.text[run[0].start:run[-1].end]
-        if any(w.lower in NOT_NAME_WORDS or w.lower in MONTHS_AND_DAYS for w in run):
+        if any(w.lower in NOT_NAME_WORDS for w in run):
             return True
+        if any(w.lower in MONTHS_AND_DAYS for w in run) and not (
+                len(run) > 1 and run[0].lower in MONTHS_AND_DAYS and not run[0].all_capitals
+                and all(not self.lexicon.is_common(w.bare, modern=False) and not self.lexicon.is_place(w.bare)
+                        and w.lower not in MONTHS_AND_DAYS for w in run[1:])):
+            return True  # a date; but Sunday Adeyemi and April Jones are people
         if self._followed_by_non_name(run[-1]):
             return True
         if not titled and phrase.lower().replace("’", "'") in ORGANISATIONS:
@@ -381,14 +450,16 @@ class _Finder:
         if not titled and self.lexicon.is_place(POSSESSIVE.sub("", phrase)) and not (
                 len(run) == 1 and self._person_acting(run[0])):
             return True
-        if len(run) == 1 and (token := self._token(run[0])) is not None and token.ent_type_ == "NORP":
-            return True  # Romanian, Somali
+        if len(run) == 1 and (token := self._token(run[0])) is not None and token.ent_type_ in ("NORP", "LANGUAGE") \
+                and self.lexicon.is_known_word(run[0].bare):
+            return True  # Romanian, Somali, Arabic (the model calls Hamish and Sean NORP too)
         if any(_brand_like(w.bare) for w in run):
             return True  # BikeSafe, MoPI, PSUs
         if self._named_thing_follows(run[-1]):
             return True  # the Oscar Kilo framework, Faraday bags
         return any((w.lower in ACRONYMS or (w.lower.endswith("s") and w.lower[:-1] in ACRONYMS))
-                   and (w.all_capitals or len(run) == 1 or w.bare[:-1].isupper()) for w in run)
+                   and (w.all_capitals or len(run) == 1 or (len(w.bare) > 2 and w.bare[:-1].isupper()))
+                   for w in run)
 
     def _after_article(self, word: _Word) -> bool:
         """'the Samaritans', 'a red Vauxhall Corsa': a person's name takes no article."""
@@ -401,6 +472,12 @@ class _Finder:
             if token is not None and token.pos_ == "ADJ" and self.words[i - 1].lower not in ARTICLES:
                 i -= 1
         return i > 0 and self._joins(self.words[i - 1], self.words[i]) and self.words[i - 1].lower in ARTICLES
+
+    def _after_determiner(self, word: _Word) -> bool:
+        """'the robin feeder': a word in lower case after a determiner is no name."""
+        i = self.words.index(word)
+        return i > 0 and self.words[i - 1].lower in {"the", "a", "an", "this", "that", "his", "her", "their", "its",
+                                                      "my", "our", "your"}
 
     def _after_locative(self, run: list[_Word]) -> bool:
         """'in Moss Side', not 'in Daniel Hughes's car' nor 'in Ashley'."""
@@ -436,6 +513,8 @@ class _Finder:
     def _given_name_in_use(self, word: _Word) -> bool:
         """A given name that is also a word (Rose, Mark), read by the model as a proper noun; or a word the
         model calls a person, as the subject of a verb ("Grace told the safeguarding lead")."""
+        if not word.possessive and self._beside_a_relation(word):
+            return True
         token = self._token(word)
         if token is None or token.ent_type_ in ("DATE", "TIME", "LAW", "EVENT", "ORG", "GPE"):
             return False
@@ -506,6 +585,12 @@ def _brand_like(word: str) -> bool:
     return False
 
 
+def _double_given_name(word: str) -> bool:
+    """Summer-Rose, Ella-Mae: capitalised words joined by a hyphen, not in capitals."""
+    parts = word.split("-")
+    return len(parts) > 1 and all(p[:1].isupper() and p[1:].islower() for p in parts)
+
+
 def _all_capitals(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) > 1 and all(c.isupper() for c in letters)
@@ -514,8 +599,14 @@ def _all_capitals(text: str) -> bool:
 def _merged(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Overlapping spans, and names one space or hyphen apart, as one."""
     merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and (start <= merged[-1][1] or text[merged[-1][1]:start] in (" ", "-")):
+    spans = sorted(spans)
+    # A nickname in quotes between two names goes into the one name: Matthew 'Matty' Kinsella.
+    spans = [(s, e) for s, e in spans
+             if not (0 < s and e < len(text) and text[s - 1] in "'‘\"“" and text[e] in "'’\"”"
+                     and any(e2 == s - 2 for _, e2 in spans) and any(s2 == e + 2 for s2, _ in spans))]
+    for start, end in spans:
+        gap = text[merged[-1][1]:start] if merged else ""
+        if merged and (start <= merged[-1][1] or gap in (" ", "-") or NICKNAME_INSIDE.fullmatch(gap)):
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])

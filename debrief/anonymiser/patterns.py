@@ -54,7 +54,15 @@ class NiNumberRecognizer(PatternRecognizer):
                          supported_language="en", global_regex_flags=CASE_SENSITIVE)
 
     def validate_result(self, pattern_text: str) -> bool:
-        return valid_ni_prefix(pattern_text[:2])
+        return valid_ni_prefix(pattern_text[:2].upper())
+
+
+class CuedNiNumberRecognizer(NiNumberRecognizer):
+    """An NI number in lower case, where a cue says what it is ("NI: ce 48 12 93 a", "national insurance
+    no. jk123456a"); without one, "an 12 34 56 a" is read as words."""
+    PATTERNS = [Pattern("NI number after a cue",
+                        r"(?<=\b(?i:NI|NINO|national insurance)(?:\s(?i:no\.?|number))?\s?[:.-]?\s?)"
+                        r"[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]\b", 0.6)]
 
 
 # Telephone numbers ----------------------------------------------------------------------------------
@@ -101,13 +109,67 @@ WELSH_STREET_TYPES = "Ffordd|Heol|Stryd|Lôn|Lon|Rhodfa|Cilgant|Clos|Teras|Maes|
 _WORD = r"[A-Z][\w'’.-]*"
 _LINK = r"(?:y|yr|the|de|la|le|of)"  # Heol y Nant, Ffordd yr Eglwys, Lane of the ...
 _HOUSE = r"\d{1,4}[A-Za-z]?(?:\s?[-–]\s?\d{1,4}[A-Za-z]?)?"
-_FLAT = r"(?:(?:[Ff]lat|[Aa]partment|[Aa]pt\.?|[Uu]nit|[Rr]oom|[Mm]aisonette)\s+\d{1,4}[A-Za-z]?,?\s+)"
+# A flat, unit or room before the house (Glasgow writes the floor too: Flat 6/2).
+_FLAT_WORDS = r"(?:[Ff]lat|[Aa]partment|[Aa]pt\.?|[Uu]nit|[Rr]oom|[Mm]aisonette|[Cc]aravan|[Pp]lot|[Bb]edsit)"
+_FLAT_NUMBER = r"\d{1,4}[A-Za-z]?(?:/\d{1,2}[A-Za-z]?)?"
+_FLAT = rf"(?:{_FLAT_WORDS}\s+{_FLAT_NUMBER},?\s+)"
 # One-word streets: Kingsway, Westgate, Parkside, Northfield.
 ONE_WORD_STREET = r"[A-Z][a-z]+(?:way|gate|side|field|fields|croft|mead|ridge|holme|brook|moor|dale|wood|bank)"
+# A part of a street after its type: Cowbridge Road East, High Street North (not "... Road North Wales").
+_STREET_PART = r"(?:\s+(?:East|West|North|South|Upper|Lower)(?![\w-]|\s+[A-Z]))?"
+_STREET = (rf"(?:(?:{_WORD}\s+){{1,3}}(?:{STREET_TYPES}){_STREET_PART}"
+           rf"|(?:{WELSH_STREET_TYPES})(?:\s+(?:{_LINK}\s+)?{_WORD}){{1,2}}|{ONE_WORD_STREET}|The\s+{_WORD})")
 # A number after a rank is a collar number: "PC 4411 Whitfield".
-ADDRESS = (rf"(?<![\w/.])(?<!\b(?:PC|PS|DC|DS|Sgt|PCSO|SC|TPC)\s){_FLAT}?{_HOUSE},?\s+"
-           rf"(?:(?:{_WORD}\s+){{1,3}}(?:{STREET_TYPES})|(?:{WELSH_STREET_TYPES})(?:\s+(?:{_LINK}\s+)?{_WORD}){{1,2}}"
-           rf"|{ONE_WORD_STREET}|The\s+{_WORD})\b")
+ADDRESS = (rf"(?<![\w/.])(?<!\b(?:PC|PS|DC|DS|Sgt|PCSO|SC|TPC)\s){_FLAT}?{_HOUSE},?\s+{_STREET}\b")
+# A flat in a named building: "Flat 11, Ashdown House", "Apartment 7, The Maltings", "Unit 4, Riverside Court".
+BUILDING_TYPES = (rf"{STREET_TYPES}|House|Tower|Towers|Lodge|Buildings|Point|Hall|Mill|Apartments|Residences|"
+                  r"Works|Exchange|Block|Maltings|Granary|Studios|Centre")
+FLAT_IN_BUILDING = (rf"(?<![\w/.]){_FLAT}(?:(?:The\s+)?(?:{_WORD}\s+){{0,2}}(?:{BUILDING_TYPES})|The\s+{_WORD})\b")
+# A house known by its name, with the street after it when there is one: "Rose Cottage, Heol y Felin",
+# "Pen-y-Bryn Farm", "The Old Rectory", "Tŷ Newydd, Lôn Goch"; not in a longer name ("Farm Watch").
+HOUSE_TYPES = r"Cottage|Cottages|Farm|Farmhouse|Bungalow|Barn|Rectory|Vicarage|Manor|Croft"
+_STREET_WITHOUT_NUMBER = (rf"(?:(?:{_WORD}\s+){{1,3}}(?:{STREET_TYPES}){_STREET_PART}"
+                          rf"|(?:{WELSH_STREET_TYPES})(?:\s+(?:{_LINK}\s+)?{_WORD}){{1,2}})")
+NAMED_HOUSE = (rf"(?<![\w'’-])(?:(?:{_WORD}\s+){{1,2}}(?:{HOUSE_TYPES})(?!\s+[A-Z])|(?:Tŷ|Ty)\s+{_WORD}(?=,\s+{_STREET_WITHOUT_NUMBER}))"
+               rf"(?:,\s+{_STREET_WITHOUT_NUMBER})?\b")
+# Hurried notes write addresses in lower case: after a flat ("flat 2, 118 cowbridge road east"), or after
+# "at", "to" or "from"; the words between the number and the street's type are no function words.
+_LOWER_WORD = r"(?!(?:the|a|an|on|in|at|of|to|and|or|for|by|with|from|near|outside|per|hours?|mins?|minutes?|officers?|times?)\b)[a-z][a-z'’-]*"
+_LOWER_STREET_TYPES = ("street|road|lane|avenue|drive|close|court|crescent|grove|gardens|terrace|way|walk|place|"
+                       "square|mews|row|parade|green|hill|park|rise|view")
+LOWER_CASE_ADDRESS = (rf"(?:(?<![\w/.])[Ff]lat\s+{_FLAT_NUMBER},?\s+|(?<=\b(?:at|to|from|lives at|living at)\s))"
+                      rf"{_HOUSE},?\s+(?:{_LOWER_WORD}\s+){{1,3}}(?:{_LOWER_STREET_TYPES})"
+                      r"(?:\s+(?:east|west|north|south))?\b")
+
+
+# Postcodes and vehicle registrations ------------------------------------------------------------------
+
+#: The UK's postcode areas (and the Crown Dependencies'): a postcode in lower case must start with one.
+POSTCODE_AREAS = (
+    "ab al b ba bb bd bh bl bn br bs bt ca cb cf ch cm co cr ct cv cw da dd de dg dh dl dn dt dy e ec eh en ex "
+    "fk fy g gl gu gy ha hd hg hp hr hs hu hx ig im ip iv je ka kt kw ky l la ld le ll ln ls lu m me mk ml n ne "
+    "ng nn np nr nw ol ox pa pe ph pl po pr rg rh rm s sa se sg sk sl sm sn so sp sr ss st sw sy ta td tf tn tq "
+    "tr ts tw ub w wa wc wd wf wn wr ws wv yo ze").split()
+_AREA = "|".join(sorted(POSTCODE_AREAS, key=len, reverse=True))
+LOWER_CASE_POSTCODE = rf"(?<![\w-])(?:{_AREA})\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{{2}}(?![\w-])"
+
+
+class VehicleRegistrationRecognizer(PatternRecognizer):
+    """Current registrations (AB12 CDE), and the older prefix (P812 KLM) and suffix (FTX 432W) ones, whose
+    letters are no acronym a lesson uses (PSU 101A is a unit)."""
+
+    def __init__(self) -> None:
+        patterns = [Pattern(p.name, p.regex, 0.6) for p in UkVehicleRegistrationRecognizer.PATTERNS]
+        super().__init__(supported_entity=ENTITY["vehicle_registration"], patterns=patterns, context=[],
+                         supported_language="en", global_regex_flags=CASE_SENSITIVE)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        from debrief.anonymiser.lexicon import ACRONYMS
+
+        letters = re.findall(r"[A-Z]+", pattern_text)
+        if any(len(run) > 1 and run.lower() in ACRONYMS for run in letters):
+            return False
+        return None
 
 
 # References ------------------------------------------------------------------------------------------
@@ -149,15 +211,17 @@ class PoliceReferenceRecognizer(PatternRecognizer):
 def recognisers(force_pattern: str) -> list[PatternRecognizer]:
     return [
         NiNumberRecognizer(),
+        CuedNiNumberRecognizer(),
         _recogniser(NhsRecognizer, supported_entity=ENTITY["nhs_number"]),
         _recogniser(UkPostcodeRecognizer, supported_entity=ENTITY["postcode"],
-                    patterns=[Pattern(p.name, p.regex, 0.6) for p in UkPostcodeRecognizer.PATTERNS]),
-        _recogniser(UkVehicleRegistrationRecognizer, supported_entity=ENTITY["vehicle_registration"],
-                    patterns=[Pattern(p.name, p.regex, 0.6) for p in UkVehicleRegistrationRecognizer.PATTERNS
-                              if "current" in p.name]),
+                    patterns=[*(Pattern(p.name, p.regex, 0.6) for p in UkPostcodeRecognizer.PATTERNS),
+                              Pattern("postcode in lower case", LOWER_CASE_POSTCODE, 0.6)]),
+        VehicleRegistrationRecognizer(),
         UkPhoneRecognizer(),
         _recogniser(supported_entity=ENTITY["email"],
                     patterns=[Pattern("email", r"\b[\w.%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b", 0.9)]),
-        _recogniser(supported_entity=ENTITY["address"], patterns=[Pattern("address", ADDRESS, 0.6)]),
+        _recogniser(supported_entity=ENTITY["address"], patterns=[
+            Pattern("address", ADDRESS, 0.6), Pattern("flat in a building", FLAT_IN_BUILDING, 0.6),
+            Pattern("named house", NAMED_HOUSE, 0.6), Pattern("address in lower case", LOWER_CASE_ADDRESS, 0.6)]),
         PoliceReferenceRecognizer(force_pattern),
     ]
