@@ -247,7 +247,9 @@ def decide(browser, recommendation_id: int, of: int, decision: str):
 
 
 def decision_buttons(html: str) -> list[str]:
-    return [b.text for b in parse(html).find("main").find_all("button")]
+    """The repeat decisions' buttons (not the page's other buttons, such as sharing with the library)."""
+    forms = parse(html).find("main").find_all("form")
+    return [b.text for form in forms if form.attrs.get("action", "").endswith("/repeats") for b in form.find_all("button")]
 
 
 def test_a_reviewer_confirms_a_possible_repeat_and_both_pages_say_so(reviewer, earlier, later, read_db):
