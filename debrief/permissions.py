@@ -50,8 +50,6 @@ class Rule(Enum):
     # library; only a board member lets it leave (or takes it back).
     SHARE_WITH_LIBRARY = frozenset({Role.REVIEWER})
     APPROVE_FOR_LIBRARY = frozenset({Role.BOARD})
-    # Those who draft and those who approve follow the drafts (an alias of WRITE_RECOMMENDATIONS's roles).
-    FOLLOW_LIBRARY_DRAFTS = frozenset({Role.REVIEWER, Role.BOARD})
     # At the national library (LIBRARY_MODE): its staff search it and see each force's contributions.
     LIBRARY_STAFF = frozenset(Role)
 

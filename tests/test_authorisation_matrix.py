@@ -111,7 +111,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("api.anonymise", "POST"): STAFF,
     ("api.make_library_draft", "POST"): REVIEWER, ("api.edit_library_draft", "PATCH"): REVIEWER,
     ("api.approve_library_draft", "POST"): BOARD, ("api.withdraw_library_draft", "POST"): BOARD,
-    ("api.list_library_drafts", "GET"): REVIEWER | BOARD,
+    ("api.list_library_drafts", "GET"): READ_EVERYTHING,
     ("sharing.new_draft", "POST"): REVIEWER, ("sharing.draft", "GET"): READ_EVERYTHING,
     ("sharing.draft", "POST"): REVIEWER, ("sharing.approve", "POST"): BOARD, ("sharing.withdraw", "POST"): BOARD,
     ("sharing.shared", "GET"): READ_EVERYTHING, ("sharing.search", "GET"): READ_RECOMMENDATIONS,

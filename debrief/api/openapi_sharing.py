@@ -54,7 +54,7 @@ def paths() -> dict:
             body="AnonymiseInput")},
         "/library/drafts": {
             "get": operation(
-                "listLibraryDrafts", "The force's drafts for the national library, newest first (reviewer, board)", {
+                "listLibraryDrafts", "The force's drafts for the national library, newest first (reviewer, board, analyst, admin)", {
                     "200": answer("One page of drafts", ref("LibraryDraftList")), "422": invalid},
                 parameters=[{"name": "status", "in": "query", "schema": enum(DraftStatus)}, *PAGE_PARAMETERS]),
             "post": operation(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _, ngettext
 
 from debrief.extensions import db
@@ -144,7 +145,7 @@ def _apply(items: list[_Item]) -> tuple[int, int, int]:
     read twice in one pull (changed while it paged through) counts as it was last read."""
     items = list({item.library_id: item for item in items}.values())
     held = {row.library_id: row for row in db.session.scalars(
-        sa.select(OtherForceRecommendation).where(
+        sa.select(OtherForceRecommendation).options(selectinload(OtherForceRecommendation.recommendation)).where(
             OtherForceRecommendation.library_id.in_([item.library_id for item in items])))} if items else {}
     to_encode: list[Recommendation] = []
     added = updated = removed = 0

@@ -34,6 +34,7 @@ from debrief.services import anonymiser, audit, library, library_client, validat
 from debrief.services.clock_calendar import london_date
 from debrief.services.errors import Conflict, NotAllowed, NotFound, PersonalData, ValidationFailed
 from debrief.services.pagination import Page, paginate
+from debrief.services.recommendation_lifecycle import DELIVERED_STATES
 from debrief.vocabulary import DRAFT_STATUS, words
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,6 @@ log = logging.getLogger(__name__)
 BACKOFF = (60, 300, 900, 3600)
 #: How long an attempt keeps a send from other deliverers (longer than any call to the library).
 LEASE = timedelta(minutes=5)
-#: A learning product that delivered a recommendation.
-DELIVERED = ("delivered", "evaluated")
 
 
 def anonymised(text: str | None) -> tuple[str, list[anonymiser.Span]]:
@@ -118,7 +117,7 @@ def make_draft(*, lesson_id=None, recommendation_id=None, actor: User) -> Librar
                              issued_on=london_date(record.created_at), recommendation_status=record.status,
                              closure_code=record.closure_code,
                              products=[{"kind": p.kind, "title": anonymiser.anonymise(p.title)[0]}
-                                       for p in record.products if p.status in DELIVERED])
+                                       for p in record.products if p.status in DELIVERED_STATES])
     draft.text, draft.redactions = text, redactions
     draft.incident_type = debrief.incident_type_code
     draft.status = DraftStatus.DRAFT.value
@@ -148,13 +147,6 @@ def drafts(page: int = 1, per_page: int = 50, *, status: str | None = None) -> P
     if status:
         query = query.where(LibraryDraft.status == status)
     return paginate(query, page, per_page, key=LibraryDraft.id)
-
-
-def draft_of(*, lesson_id: int | None = None, recommendation_id: int | None = None) -> LibraryDraft | None:
-    """The latest draft made from this lesson or recommendation, if any (its page links to it)."""
-    column, value = ((LibraryDraft.lesson_id, lesson_id) if lesson_id is not None
-                     else (LibraryDraft.recommendation_id, recommendation_id))
-    return db.session.scalar(sa.select(LibraryDraft).where(column == value).order_by(LibraryDraft.id.desc()).limit(1))
 
 
 def _debrief_id(draft: LibraryDraft) -> int | None:
@@ -286,11 +278,9 @@ def deliver(ids: list[int] | None = None, now: datetime | None = None) -> tuple[
         draft = send.draft
         try:
             if send.action == "publish":
-                draft.library_id = library_client.publish(item(draft))
-                if draft.status == DraftStatus.QUEUED:
-                    draft.status = DraftStatus.PUBLISHED.value
-                elif draft.status == DraftStatus.WITHDRAWN:  # withdrawn while this was on its way
-                    _queue(draft, "withdraw")
+                # In one statement, on the row as it is now: a board member may have withdrawn it while
+                # this was on its way (withdraw() then queued the withdrawal, which this must not undo).
+                _move_if_queued(draft, DraftStatus.PUBLISHED, library_id=library_client.publish(item(draft)))
             else:
                 if draft.library_id is None:  # its approval may have reached the library unheard: the
                     draft.library_id = library_client.publish(item(draft))  # same reference, the same item
@@ -301,15 +291,24 @@ def deliver(ids: list[int] | None = None, now: datetime | None = None) -> tuple[
         except library_client.Refused as refused:
             refusals.append(refused)
             send.status, send.last_error = "failed", refused.message[:500]
-            if send.action == "publish" and draft.status == DraftStatus.QUEUED:
-                draft.status, draft.problem = DraftStatus.DRAFT.value, refused.message[:500]
-                draft.redactions = _with(draft.redactions, refused.redactions)
+            if send.action == "publish":
+                _move_if_queued(draft, DraftStatus.DRAFT, problem=refused.message[:500],
+                                redactions=_with(draft.redactions, refused.redactions))
             log.warning("The national library refused draft %s (%s)", draft.id, refused.code)
         else:
             send.status, send.sent_at, send.last_error = "sent", now, None
             sent += 1
         db.session.commit()
     return sent, refusals
+
+
+def _move_if_queued(draft: LibraryDraft, to: DraftStatus, library_id: int | None = None, **values) -> None:
+    """The draft to `to`, with `values`, only if it is still queued in the database now (not as this
+    session last read it); the library's id is kept whatever its status (a withdrawal under way needs it)."""
+    row = sa.update(LibraryDraft).where(LibraryDraft.id == draft.id).execution_options(synchronize_session=False)
+    if library_id is not None:
+        db.session.execute(row.values(library_id=library_id))
+    db.session.execute(row.where(LibraryDraft.status == DraftStatus.QUEUED.value).values(status=to.value, **values))
 
 
 def _with(redactions: list[dict], found: list[dict]) -> list[dict]:
@@ -324,11 +323,6 @@ def deliver_due(now: datetime | None = None) -> int:
     if not library_client.configured():
         return 0
     return deliver(None, now)[0]
-
-
-def waiting() -> int:
-    """Approvals and withdrawals the library has not been told of yet."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(LibrarySend).where(LibrarySend.status == "pending"))
 
 
 # What others did with it, and the library's search --------------------------------------------------
