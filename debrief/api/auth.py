@@ -13,14 +13,19 @@ from debrief.permissions import Rule, can
 from debrief.services import accounts
 
 
+def bearer_token() -> str | None:
+    """The token of the request's `Authorization: Bearer <token>` header, if it has one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
 def bearer_user() -> User | None:
     """The user the request's bearer token belongs to. Commits nothing: the view's work is the
     request's one transaction, and the token's last use is written after it (`_record_token_use`)."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token()
+    if token is None:
         return None
-    use = accounts.user_for_token(token.strip())
+    use = accounts.user_for_token(token)
     if use is None:
         return None
     if use.worth_recording:

@@ -8,7 +8,7 @@ from functools import wraps
 from flask import Blueprint, abort, g, request
 from flask_babel import gettext as _
 
-from debrief.api.auth import json_body
+from debrief.api.auth import bearer_token, json_body
 from debrief.api.reading import page_arguments
 from debrief.api import shapes
 from debrief.api.shapes import when
@@ -25,8 +25,8 @@ def force_required(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-        force = library.force_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        token = bearer_token()
+        force = library.force_for_token(token) if token else None
         if force is None:
             abort(401, _("Send your force's library token as 'Authorization: Bearer <token>'."))
         g.force = force
@@ -65,9 +65,8 @@ def list_items():
     page, scores = library.search(asked, g.force)
     own = [item.id for item in page.items if item.force_id == g.force.id]
     uses = library.use_counts(own)
-    return {"items": [item_shape(item, asking_force_id=g.force.id, uses=uses, score=scores.get(item.id))
-                      for item in page.items],
-            "total": page.total, "page": page.page, "per_page": page.per_page}
+    return shapes.page(page, lambda item: item_shape(item, asking_force_id=g.force.id, uses=uses,
+                                                     score=scores.get(item.id)))
 
 
 @library_api.get("/forces")

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
+from debrief.cli.users import describe
 from debrief.extensions import db
 from debrief.services import library
 from debrief.services.errors import RuleBroken
@@ -24,14 +24,11 @@ def forces_group() -> None:
 @click.argument("name")
 def add_force(name: str) -> None:
     """Add a force to the library; its token is the last line printed (only its digest is kept)."""
-    if not current_app.config["LIBRARY_MODE"]:
-        raise click.ClickException("This is not the library: set LIBRARY_MODE=1 to add forces to it.")
     try:
         force, token = library.add_force(name)
     except RuleBroken as error:
         db.session.rollback()
-        raise click.ClickException(
-            "; ".join(f"{field}: {message}" for field, message in error.fields.items()) or error.message) from None
+        raise click.ClickException(describe(error)) from None
     db.session.commit()
     click.echo(f"Added {force.name}. Its library token is shown once; give it to the force for LIBRARY_TOKEN:")
     click.echo(token)

@@ -28,7 +28,7 @@ def create(email: str, name: str, roles: tuple[str, ...], password: str) -> None
         user = accounts.create_user(email=email, name=name, roles=roles, password=password, actor=None)
     except RuleBroken as error:
         db.session.rollback()
-        raise click.ClickException(_describe(error)) from None
+        raise click.ClickException(describe(error)) from None
     db.session.commit()
     click.echo(f"Created {user.email} ({', '.join(sorted(roles))}).")
 
@@ -48,7 +48,8 @@ def token(email: str) -> None:
     click.echo(secret)
 
 
-def _describe(error: RuleBroken) -> str:
+def describe(error: RuleBroken) -> str:
+    """A refusal as one line for the terminal: each field with its problem, or the message."""
     if not error.fields:
         return error.message
     return "; ".join(f"{field}: {message}" for field, message in error.fields.items())

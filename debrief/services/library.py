@@ -26,7 +26,9 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from debrief.extensions import db
@@ -65,6 +67,8 @@ LIBRARY_VECTORS = similarity.VectorTable(LibraryItemVector.id, LibraryItemVector
 
 def add_force(name: str | None) -> tuple[LibraryForce, str]:
     """A force that may publish to the library, and its token, returned once and never stored."""
+    if not current_app.config["LIBRARY_MODE"]:
+        raise NotAllowed(_("This is not the library: set LIBRARY_MODE=1 to add forces to it."))
     errors: dict[str, str] = {}
     name = validation.text(name, "name", errors, label=_l("the force's name"), required=True,
                            max_length=MAX_NAME, single_line=True)
@@ -335,16 +339,14 @@ def record_uses(force: LibraryForce, body: Any) -> dict[str, int]:
     everything = set().union(*asked.values())
     others = set(db.session.scalars(sa.select(LibraryItem.id).where(
         LibraryItem.id.in_(everything), LibraryItem.force_id != force.id))) if everything else set()
-    counts = {}
+    counts, rows = {}, []
     for use, ids in asked.items():
         ids &= others
-        held = set(db.session.scalars(sa.select(LibraryItemUse.item_id).where(
-            LibraryItemUse.force_id == force.id, LibraryItemUse.use == use, LibraryItemUse.item_id.in_(ids)))) if ids else set()
-        new = sorted(ids - held)
-        if new:
-            db.session.execute(sa.insert(LibraryItemUse), [{"item_id": i, "force_id": force.id, "use": use,
-                                                            "at": utcnow()} for i in new])
+        rows += [{"item_id": i, "force_id": force.id, "use": use, "at": utcnow()} for i in sorted(ids)]
         counts[use] = len(ids)
+    if rows:  # one statement, and a use already recorded (by this report's twin, too) is left as it was
+        insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+        db.session.execute(insert(LibraryItemUse).on_conflict_do_nothing(), rows)
     return counts
 
 
