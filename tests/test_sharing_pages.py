@@ -97,6 +97,17 @@ def test_editing_a_draft_checks_it_again_and_says_what_is_wrong(staff, lesson, b
     assert re.findall(r'<mark class="rd-redaction" title="([^"]+)">', page) == ["person"]
 
 
+def test_a_drafts_character_count_is_its_sources_limit(client, staff, lesson, browser_of):
+    from debrief.services.validation import LIMITS
+
+    reviewer = browser_of(EMAIL["reviewer"])
+    rec = recommended(client, staff["reviewer"], lesson["debrief"]["id"])
+    for hidden, limit in (({"lesson_id": lesson["id"]}, LIMITS["lesson.text"]),
+                          ({"recommendation_id": rec["id"]}, LIMITS["recommendation.text"])):
+        page = reviewer.get(share(reviewer, lesson["debrief"]["id"], **hidden)).get_data(as_text=True)
+        assert f'data-maxlength="{limit}"' in page
+
+
 def test_the_board_approves_and_withdraws_and_an_analyst_cannot(staff, lesson, browser_of):
     path = share(browser_of(EMAIL["reviewer"]), lesson["debrief"]["id"], lesson_id=lesson["id"])
     analyst = browser_of(EMAIL["analyst"])

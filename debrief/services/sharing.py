@@ -159,6 +159,11 @@ def _not_in(draft: LibraryDraft, *statuses: DraftStatus, message: str) -> None:
         raise Conflict("invalid_transition", message)
 
 
+def text_limit(draft: LibraryDraft) -> int:
+    """How long a draft's text may be: as long as its lesson's or its recommendation's."""
+    return validation.LIMITS["lesson.text" if draft.kind == "lesson" else "recommendation.text"]
+
+
 def edit(draft: LibraryDraft, *, text: str | None, actor: User) -> LibraryDraft:
     """A reviewer rewords a draft; the anonymiser runs again on what they wrote (flushed)."""
     if not permissions.can(actor, Rule.SHARE_WITH_LIBRARY):
@@ -166,8 +171,7 @@ def edit(draft: LibraryDraft, *, text: str | None, actor: User) -> LibraryDraft:
     _not_in(draft, DraftStatus.DRAFT, message=_("It has been approved already: only a draft can be edited."))
     if not isinstance(text, str):
         raise ValidationFailed({"text": _("Send the text to share")})
-    limit = validation.LIMITS["lesson.text" if draft.kind == "lesson" else "recommendation.text"]
-    draft.text, draft.redactions = _clean(text, limit)
+    draft.text, draft.redactions = _clean(text, text_limit(draft))
     draft.problem = None
     db.session.flush()
     audit.record(actor, "library_draft_edited", "library_draft", draft.id,

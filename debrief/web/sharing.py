@@ -17,7 +17,7 @@ from debrief import vocabulary
 from debrief.services import library, library_client, library_pull, reference_data, sharing, validation
 from debrief.services.errors import PersonalData, RuleBroken, ValidationFailed
 from debrief.vocabulary import PERSONAL_DATA, words
-from debrief.web.fields import prose_field
+from debrief.web.fields import CharacterCount, prose_field
 from debrief.web.forms import ConfirmForm, save, show_rule_errors
 from debrief.web.library_search import PER_PAGE, search_form, with_forces
 from wtforms import SubmitField
@@ -76,6 +76,7 @@ def new_draft():
 def draft(draft_id: int):
     record = sharing.get(draft_id)
     form = DraftForm(text=record.text)
+    form.text.widget = CharacterCount(sharing.text_limit(record))  # a recommendation's draft is shorter
     may_edit = can(current_user, Rule.SHARE_WITH_LIBRARY) and record.status == DraftStatus.DRAFT
     status = 200
     if request.method == "POST":
